@@ -1,0 +1,28 @@
+# Veilleur with Debian's Chromium. Build: docker build -t veilleur .
+# Run:   docker run --rm -v veilleur-data:/data veilleur run
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 10001 veilleur \
+ && mkdir -p /data && chown veilleur:veilleur /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY probes ./probes
+COPY checks ./checks
+COPY storage ./storage
+COPY reports ./reports
+COPY veilleur ./veilleur
+RUN pip install --no-cache-dir .
+
+USER veilleur
+ENV VEILLEUR_CHROMIUM=/usr/bin/chromium \
+    VEILLEUR_DATA_DIR=/data \
+    PYTHONUNBUFFERED=1
+VOLUME ["/data"]
+ENTRYPOINT ["veilleur"]
+CMD ["--help"]

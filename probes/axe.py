@@ -1,0 +1,66 @@
+"""Running axe-core in a page, bounded in time, keeping the full JSON as evidence."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from probes.models import AxeNode, AxeOutcome, AxeViolation
+
+
+@lru_cache(maxsize=1)
+def axe_source() -> str:
+    # axe-playwright-python ships the axe-core bundle; we inject it ourselves so that the run is
+    # bounded by our own timeout and its options are ours.
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+RUN_OPTIONS = {"resultTypes": ["violations"]}
+
+
+def outcome_from_results(results: dict) -> AxeOutcome:
+    violations = [
+        AxeViolation(
+            id=v.get("id", ""),
+            impact=v.get("impact"),
+            tags=list(v.get("tags") or []),
+            help=v.get("help") or "",
+            help_url=v.get("helpUrl") or "",
+            nodes=[
+                AxeNode(
+                    target=[t if isinstance(t, str) else json.dumps(t) for t in (n.get("target") or [])],
+                    html=(n.get("html") or "")[:1000],
+                    failure_summary=(n.get("failureSummary") or "")[:1000],
+                )
+                for n in (v.get("nodes") or [])
+            ],
+        )
+        for v in results.get("violations") or []
+    ]
+    return AxeOutcome(
+        version=(results.get("testEngine") or {}).get("version"),
+        violations=violations,
+        passes=len(results.get("passes") or []),
+        incomplete=len(results.get("incomplete") or []),
+        raw_json=json.dumps(results, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+    )
+
+
+async def run_axe(page, timeout_s: float) -> AxeOutcome:
+    try:
+        results = await asyncio.wait_for(_run(page), timeout=timeout_s)
+    except asyncio.TimeoutError:
+        return AxeOutcome(error="timeout")
+    except Exception as exc:  # a page can break axe in many ways; that is a result, not a crash
+        return AxeOutcome(error=f"axe failed: {str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__}")
+    return outcome_from_results(results)
+
+
+async def _run(page) -> dict:
+    if not await page.evaluate("() => typeof window.axe === 'object'"):
+        await page.evaluate(axe_source())
+    return await page.evaluate("(options) => axe.run(document, options)", RUN_OPTIONS)

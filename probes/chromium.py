@@ -1,0 +1,88 @@
+"""Which Chromium to drive, and how to start it on a closed network.
+
+Order (DEVELOPERS.md): VEILLEUR_CHROMIUM, Playwright's own installed browser, /usr/bin/chromium.
+`python -m probes.chromium` prints the path found, or exits 1 (the Makefile then installs
+Debian's chromium when it runs as root).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+# Without these, Chromium keeps trying to reach Google's services and floods a closed network.
+OFFLINE_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-breakpad",
+    "--metrics-recording-only",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    # RFC 2606: .invalid never resolves; answering locally keeps tests from querying a resolver.
+    "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
+)
+
+
+class ChromiumNotFound(RuntimeError):
+    pass
+
+
+def _playwright_chromium() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+    except Exception:
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def find_chromium() -> str:
+    explicit = os.environ.get("VEILLEUR_CHROMIUM")
+    if explicit:
+        resolved = shutil.which(explicit) or explicit
+        if not Path(resolved).is_file():
+            raise ChromiumNotFound(f"VEILLEUR_CHROMIUM={explicit}: no such executable")
+        return resolved
+    found = _playwright_chromium()
+    if found:
+        return found
+    for candidate in SYSTEM_CHROMIUM:
+        if Path(candidate).is_file():
+            return candidate
+    raise ChromiumNotFound(
+        "no Chromium found: set VEILLEUR_CHROMIUM, or install Debian's 'chromium' package "
+        "(make test / make demo do it when run as root)"
+    )
+
+
+def launch_args() -> list[str]:
+    args = list(OFFLINE_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to start its sandbox as root.
+        args.append("--no-sandbox")
+    return args
+
+
+def main() -> int:
+    try:
+        print(find_chromium())
+    except ChromiumNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

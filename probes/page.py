@@ -1,0 +1,152 @@
+"""Visiting one page in a browser context and capturing what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from playwright.async_api import BrowserContext, Error as PlaywrightError, Page, Response
+
+from probes.axe import run_axe
+from probes.errors import classify_exception, classify_status, is_html, short_message
+from probes.models import Element, Form, PageCapture, PageKind, Timings
+from veilleur.config import ProbeSettings
+
+COLLECT_LIMITS = {"maxElements": 3000, "maxText": 200_000}
+MAX_DOM_BYTES = 5_000_000
+
+
+@lru_cache(maxsize=1)
+def _collect_js() -> str:
+    return (Path(__file__).parent / "collect.js").read_text(encoding="utf-8")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _redirect_chain(response: Response | None) -> list[str]:
+    chain: list[str] = []
+    request = response.request.redirected_from if response else None
+    while request is not None:
+        chain.append(request.url)
+        request = request.redirected_from
+    return list(reversed(chain))
+
+
+def _guard_page(page: Page, dialogs: list[str]) -> None:
+    """Dismiss dialogs (recording them) and close pop-ups: a probe never waits on a site's UI."""
+
+    def on_dialog(dialog) -> None:
+        if len(dialogs) < 20:
+            dialogs.append(f"{dialog.type}: {dialog.message[:200]}")
+        asyncio.ensure_future(_dismiss(dialog))
+
+    def on_popup(popup: Page) -> None:
+        asyncio.ensure_future(_close_quietly(popup))
+
+    page.on("dialog", on_dialog)
+    page.on("popup", on_popup)
+
+
+async def _dismiss(dialog) -> None:
+    try:
+        await dialog.dismiss()
+    except PlaywrightError:
+        pass
+
+
+async def _close_quietly(page: Page) -> None:
+    try:
+        await page.close()
+    except PlaywrightError:
+        pass
+
+
+async def _settle(page: Page, cap_s: float) -> float:
+    """Wait for the network to go quiet so that content rendered by JavaScript is there, but never
+    longer than the cap: pages that poll forever are common."""
+    started = time.monotonic()
+    try:
+        await page.wait_for_load_state("networkidle", timeout=cap_s * 1000)
+    except PlaywrightError:
+        pass
+    return (time.monotonic() - started) * 1000
+
+
+async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) -> bytes | None:
+    try:
+        height = await page.evaluate(
+            "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+        )
+        height = max(1, min(int(height or settings.viewport_height), settings.screenshot_max_height))
+        return await page.screenshot(
+            type="jpeg",
+            quality=settings.screenshot_quality,
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": settings.viewport_width, "height": height},
+            timeout=timeout_ms,
+            animations="disabled",
+        )
+    except PlaywrightError:
+        return None
+
+
+async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings: ProbeSettings) -> PageCapture:
+    started = time.monotonic()
+    capture = PageCapture(url=url, kind=kind, captured_at=_now())
+    page = await context.new_page()
+    _guard_page(page, capture.dialogs)
+    timeout_ms = settings.page_timeout_s * 1000
+    page.set_default_timeout(timeout_ms)
+    try:
+        await _visit(page, capture, settings, timeout_ms)
+    except PlaywrightError as exc:
+        capture.ok = False
+        capture.error_class = classify_exception(str(exc))
+        capture.error = short_message(str(exc))
+    finally:
+        capture.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
+        await _close_quietly(page)
+    return capture
+
+
+async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float) -> None:
+    response = await page.goto(capture.url, wait_until="domcontentloaded", timeout=timeout_ms)
+    capture.final_url = page.url
+    capture.redirect_chain = _redirect_chain(response)
+    if response is not None:
+        capture.http_status = response.status
+        capture.response_headers = dict(await response.all_headers())
+        capture.content_type = capture.response_headers.get("content-type")
+    status_error = classify_status(capture.http_status)
+    if status_error:
+        capture.error_class = status_error
+        capture.error = f"HTTP {capture.http_status}"
+        capture.screenshot = await _screenshot(page, settings, timeout_ms)
+        capture.screenshot_type = "jpeg" if capture.screenshot else None
+        return
+    if not is_html(capture.content_type):
+        capture.error_class = "not_html"
+        capture.error = f"not an HTML page: {capture.content_type}"
+        return
+
+    capture.timings.settle_ms = round(await _settle(page, settings.settle_cap_s), 1)
+    collected = await page.evaluate(_collect_js(), COLLECT_LIMITS)
+    capture.title = collected.get("title", "")
+    capture.lang = collected.get("lang", "")
+    capture.text = collected.get("text", "")
+    capture.main_text = collected.get("main_text", "")
+    capture.elements = [Element.model_validate(e) for e in collected.get("elements", [])]
+    capture.forms = [Form.model_validate(f) for f in collected.get("forms", [])]
+    nav = collected.get("timings") or {}
+    capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
+    html = await page.content()
+    capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
+    capture.screenshot = await _screenshot(page, settings, timeout_ms)
+    capture.screenshot_type = "jpeg" if capture.screenshot else None
+    capture.axe = await run_axe(page, settings.axe_timeout_s)
+    capture.ok = True

@@ -1,0 +1,1 @@
+"""Keeping things: the registry, campaigns, service runs, captures, findings, and evidence files."""

@@ -1,0 +1,64 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and probe helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from probes.browser import BrowserPool
+from storage.db import open_database
+from veilleur.config import ProbeSettings
+
+PG_URL = os.environ.get("VEILLEUR_TEST_DATABASE_URL")
+
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path) -> str:
+    """A fresh, empty database URL: SQLite in a temp dir, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'veilleur.db'}"
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def db(database_url):
+    database = open_database(database_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def env_data_dir(tmp_path, monkeypatch):
+    """Point the CLI at a fresh data dir (SQLite) for this test."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("VEILLEUR_DATA_DIR", str(data))
+    monkeypatch.delenv("VEILLEUR_DATABASE_URL", raising=False)
+    return data
+
+
+FAST = ProbeSettings(page_timeout_s=5, settle_cap_s=1.0, axe_timeout_s=15, concurrency=2)
+
+
+def probe(url: str, settings: ProbeSettings = FAST):
+    """Probe one service with a real Chromium and return its capture."""
+    from probes.service import probe_bounded
+
+    async def go():
+        async with BrowserPool(settings) as pool:
+            return await probe_bounded(pool, url)
+
+    return asyncio.run(go())

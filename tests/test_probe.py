@@ -1,0 +1,154 @@
+"""The probe, with a real Chromium, against sites served on loopback."""
+
+from __future__ import annotations
+
+import pytest
+import trustme
+
+from tests.conftest import FAST, probe
+from tests.webserver import LocalSite, Route, SilentServer, html, unused_port
+from veilleur.config import ProbeSettings
+
+LANDING = """<!doctype html><html lang="fr"><head><title>Carte grise</title></head><body>
+<header><nav><a href="/compte/connexion">Se connecter</a> <a href="/aide">Aide et contact</a>
+<a href="/deconnexion">Se déconnecter</a> <a href="https://ailleurs.example/contact">Contact (autre site)</a>
+<a href="/guide.pdf">Guide (PDF)</a></nav></header>
+<main><h1>Demander une carte grise</h1><p>Vous pouvez faire votre demande en ligne.</p>
+<form action="/recherche"><label for="q">Rechercher</label><input id="q" name="q" required></form></main>
+<footer><a href="/accessibilite">Accessibilité : partiellement conforme</a></footer></body></html>"""
+
+KEY_PAGE = "<!doctype html><html lang='fr'><title>{0}</title><body><main><h1>{0}</h1></main></body></html>"
+
+
+@pytest.fixture
+def service_site():
+    site = LocalSite({
+        "/": html(LANDING),
+        "/compte/connexion": html(KEY_PAGE.format("Connexion")),
+        "/aide": html(KEY_PAGE.format("Aide")),
+        "/accessibilite": html(KEY_PAGE.format("Déclaration d’accessibilité")),
+    })
+    yield site
+    site.close()
+
+
+def test_landing_then_same_site_key_pages_are_visited(service_site):
+    capture = probe(service_site.url("/"))
+    assert capture.ok
+    assert [(p.kind, p.url) for p in capture.pages] == [
+        ("landing", service_site.url("/")),
+        ("login", service_site.url("/compte/connexion")),
+        ("contact", service_site.url("/aide")),
+        ("accessibility", service_site.url("/accessibilite")),
+    ]
+    assert all(p.ok and p.http_status == 200 for p in capture.pages)
+
+
+def test_discovery_stops_at_the_configured_number_of_key_pages(service_site):
+    capture = probe(service_site.url("/"), ProbeSettings(page_timeout_s=5, settle_cap_s=1, max_key_pages=1))
+    assert [p.kind for p in capture.pages] == ["landing", "login"]
+
+
+def test_capture_holds_dom_text_links_forms_screenshot_and_axe(service_site):
+    landing = probe(service_site.url("/")).landing
+    assert "<h1>Demander une carte grise</h1>" in landing.html
+    assert "Vous pouvez faire votre demande en ligne." in landing.main_text
+    assert "Se connecter" not in landing.main_text and "Se connecter" in landing.text
+    hrefs = [link.href for link in landing.links()]
+    assert service_site.url("/compte/connexion") in hrefs  # made absolute
+    assert landing.forms[0].fields[0].label == "Rechercher" and landing.forms[0].fields[0].required
+    assert landing.screenshot[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert landing.axe.measured and landing.axe.version.startswith("4.")
+    assert landing.axe.raw_json and b"testEngine" in landing.axe.raw_json
+    assert landing.title == "Carte grise" and landing.lang == "fr"
+    assert landing.timings.total_ms > 0
+
+
+def test_probe_announces_itself_with_a_named_user_agent(service_site):
+    probe(service_site.url("/"))
+    agent = service_site.requests[0][1]["User-Agent"]
+    assert agent.startswith("Veilleur/0.1.0 (+http")
+
+
+def test_content_rendered_by_javascript_after_load_is_captured():
+    page = """<html lang=fr><body><main id=app></main><script>
+      setTimeout(() => { document.getElementById('app').innerHTML =
+        '<h1>Rendu tardif</h1><a href="/connexion">Se connecter</a>'; }, 400);</script></body></html>"""
+    with LocalSite({"/": html(page), "/connexion": html(KEY_PAGE.format("Connexion"))}) as site:
+        capture = probe(site.url("/"))
+    assert "Rendu tardif" in capture.landing.main_text
+    assert [p.kind for p in capture.pages] == ["landing", "login"]
+
+
+def test_alerts_are_dismissed_and_recorded_and_popups_closed():
+    page = """<html lang=fr><body><main><h1>Bonjour</h1></main><script>
+      alert('Bienvenue'); confirm('Sûr ?'); window.open('/popup');</script></body></html>"""
+    with LocalSite({"/": html(page)}) as site:
+        capture = probe(site.url("/"))
+        popups = [path for path, _ in site.requests if path == "/popup"]
+    assert capture.ok
+    assert capture.landing.dialogs[:2] == ["alert: Bienvenue", "confirm: Sûr ?"]
+    assert "Bonjour" in capture.landing.main_text
+    assert len(popups) <= 1  # a pop-up may start loading before it is closed; it is never captured
+    assert len(capture.pages) == 1
+
+
+def test_redirects_are_followed_and_recorded():
+    with LocalSite() as site:
+        site.routes["/old"] = Route(status=301, headers={"Location": site.url("/new")})
+        site.routes["/new"] = html(KEY_PAGE.format("Nouvelle adresse"))
+        capture = probe(site.url("/old"))
+    assert capture.ok and capture.final_url == site.url("/new")
+    assert capture.landing.redirect_chain == [site.url("/old")]
+
+
+@pytest.mark.parametrize("status,error_class", [(500, "http_5xx"), (503, "http_5xx"), (404, "http_4xx"),
+                                                (401, "blocked"), (403, "blocked")])
+def test_error_statuses_give_a_failed_capture_with_an_error_class(status, error_class):
+    with LocalSite({"/": html("<html><body>Erreur</body></html>", status)}) as site:
+        capture = probe(site.url("/"))
+    assert not capture.ok and capture.http_status == status and capture.error_class == error_class
+    assert capture.landing.screenshot  # the error page itself is kept as evidence
+
+
+def test_a_pdf_instead_of_html_is_not_html():
+    pdf = Route(body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
+    with LocalSite({"/": pdf}) as site:
+        capture = probe(site.url("/"))
+    assert not capture.ok and capture.error_class == "not_html"
+
+
+def test_a_redirect_loop_is_recognised():
+    with LocalSite() as site:
+        site.routes["/a"] = Route(status=302, headers={"Location": site.url("/b")})
+        site.routes["/b"] = Route(status=302, headers={"Location": site.url("/a")})
+        capture = probe(site.url("/a"))
+    assert not capture.ok and capture.error_class == "redirect_loop"
+
+
+def test_an_unresolvable_host_is_a_dns_failure():
+    capture = probe("http://service-inexistant.invalid/")
+    assert not capture.ok and capture.error_class == "dns" and "ERR_NAME_NOT_RESOLVED" in capture.error
+
+
+def test_a_refused_connection_is_recorded():
+    capture = probe(f"http://127.0.0.1:{unused_port()}/")
+    assert not capture.ok and capture.error_class == "connection_refused"
+
+
+def test_a_server_that_never_answers_times_out():
+    server = SilentServer()
+    try:
+        capture = probe(server.url("/"), ProbeSettings(page_timeout_s=2, settle_cap_s=1))
+    finally:
+        server.close()
+    assert not capture.ok and capture.error_class == "timeout"
+
+
+def test_an_untrusted_certificate_is_a_tls_failure():
+    ca = trustme.CA()
+    context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with LocalSite({"/": html(KEY_PAGE.format("Sécurisé"))}, tls=context) as site:
+        capture = probe(site.url("/"))
+    assert not capture.ok and capture.error_class == "tls"

@@ -1,0 +1,71 @@
+"""Configuration from the environment (names and defaults fixed by DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from veilleur.errors import InputError
+
+
+def default_concurrency() -> int:
+    # Each context renders and runs axe on the CPU: more pages at once than cores only adds
+    # contention. Two at least, so that one slow site does not hold the whole campaign.
+    return max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    """How a probe behaves; recorded with each run so that a result can be reproduced."""
+
+    page_timeout_s: float = 20.0
+    settle_cap_s: float = 3.0
+    axe_timeout_s: float = 30.0
+    max_key_pages: int = 3
+    concurrency: int = field(default_factory=default_concurrency)
+    contact_url: str = "https://github.com/veilleur/veilleur"
+    viewport_width: int = 1280
+    viewport_height: int = 800
+    screenshot_max_height: int = 8000
+    screenshot_quality: int = 70
+
+    def user_agent(self, version: str, browser_version: str | None = None) -> str:
+        base = f"Veilleur/{version} (+{self.contact_url})"
+        # The Chromium token keeps sites that sniff for a browser from serving a degraded page.
+        return f"{base} Chrome/{browser_version}" if browser_version else base
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
+    if value <= 0:
+        raise InputError(f"environment variable {name}: must be positive, got {raw!r}")
+    return value
+
+
+def probe_settings_from_env(**overrides) -> ProbeSettings:
+    values = {
+        "page_timeout_s": _env_float("VEILLEUR_PAGE_TIMEOUT", ProbeSettings.page_timeout_s),
+        "max_key_pages": int(_env_float("VEILLEUR_MAX_KEY_PAGES", ProbeSettings.max_key_pages)),
+        "concurrency": int(_env_float("VEILLEUR_CONCURRENCY", default_concurrency())),
+        "contact_url": os.environ.get("VEILLEUR_CONTACT_URL", ProbeSettings.contact_url),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return ProbeSettings(**values)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("VEILLEUR_DATA_DIR") or "./veilleur-data").resolve()
+
+
+def database_url() -> str:
+    url = os.environ.get("VEILLEUR_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'veilleur.db'}"

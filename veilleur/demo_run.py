@@ -1,0 +1,41 @@
+"""`veilleur demo`: the main job on the embedded default, end to end, on bundled sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+
+from reports.html_report import write_report
+from storage.db import open_database
+from storage.evidence import EvidenceStore
+from storage.registry import import_registry
+from veilleur.campaign_cli import run_from_cli
+from veilleur.config import data_dir, probe_settings_from_env
+from veilleur.demo.server import registry_yaml, serve_sites
+
+console = Console(stderr=True)
+
+
+def run_demo(out_dir: Path) -> Path:
+    # A fresh data dir of its own, so the demo never mixes with (or erases) real monitoring data.
+    demo_dir = data_dir() / "demo"
+    if demo_dir.exists():
+        shutil.rmtree(demo_dir)
+    demo_dir.mkdir(parents=True)
+    db = open_database(f"sqlite:///{demo_dir / 'veilleur.db'}")
+    store = EvidenceStore(demo_dir / "evidence")
+    with serve_sites() as server:
+        registry = demo_dir / "registry.yaml"
+        registry.write_text(registry_yaml(server), encoding="utf-8")
+        console.print(f"{len(server.sites)} sites de démonstration servis sur 127.0.0.1 ; registre : {registry}")
+        with db.sessions() as session:
+            import_registry(session, registry)
+        settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
+        run_from_cli([], [], False, settings, trigger="demo", db=db, store=store)
+    with db.sessions() as session:
+        index = write_report(session, store, out_dir)
+    console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
+    return index

@@ -1,0 +1,31 @@
+"""The unit of work: probe one service, decide its findings, store both.
+
+Idempotent by (campaign, service): running a unit that is already recorded stores nothing.
+It holds no state between calls, so another executor (a Celery worker) can run it as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from checks import run_checks
+from checks.models import Finding
+from probes.browser import BrowserPool
+from probes.models import ServiceCapture
+from probes.service import probe_bounded
+from storage.db import Database
+from storage.evidence import EvidenceStore
+from storage.runs import Unit, record_unit
+
+
+async def run_unit(unit: Unit, pool: BrowserPool, db: Database, store: EvidenceStore) -> tuple[ServiceCapture, dict[str, Finding], bool]:
+    capture = await probe_bounded(pool, unit.url)
+    findings = run_checks(capture)
+
+    def store_it() -> bool:
+        with db.sessions() as session:
+            return record_unit(session, store, unit, capture, findings)
+
+    # File writes and the transaction happen off the event loop so other probes keep going.
+    stored = await asyncio.to_thread(store_it)
+    return capture, findings, stored

@@ -26,8 +26,13 @@ class ImportSummary:
 def import_registry(session: Session, path: Path, prune: bool = False) -> ImportSummary:
     """Validate the whole file, then upsert it in one transaction: an error changes nothing."""
     registry = read_registry(path)
-    with session.begin():
-        return _upsert(session, registry, prune)
+    try:
+        summary = _upsert(session, registry, prune)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return summary
 
 
 def _upsert(session: Session, registry: RegistryFile, prune: bool) -> ImportSummary:

@@ -29,46 +29,43 @@ class Unit:
 
 
 def create_campaign(session: Session, services: list[Service], trigger: str, settings: dict) -> Campaign:
-    with session.begin():
-        campaign = Campaign(status="running", trigger=trigger, settings=settings)
-        session.add(campaign)
-        session.flush()
-        for service in services:
-            session.add(ServiceRun(campaign_id=campaign.id, service_id=service.id, url=service.url, status="pending"))
+    campaign = Campaign(status="running", trigger=trigger, settings=settings)
+    session.add(campaign)
+    session.flush()
+    for service in services:
+        session.add(ServiceRun(campaign_id=campaign.id, service_id=service.id, url=service.url, status="pending"))
+    session.commit()
     return campaign
 
 
 def pending_units(session: Session, campaign_id: int) -> list[Unit]:
-    with session.begin():
-        runs = session.scalars(
-            select(ServiceRun).where(ServiceRun.campaign_id == campaign_id, ServiceRun.status == "pending")
-            .order_by(ServiceRun.id)
-        )
-        return [Unit(r.id, r.campaign_id, r.service_id, r.url) for r in runs]
+    runs = session.scalars(
+        select(ServiceRun).where(ServiceRun.campaign_id == campaign_id, ServiceRun.status == "pending")
+        .order_by(ServiceRun.id)
+    )
+    return [Unit(r.id, r.campaign_id, r.service_id, r.url) for r in runs]
 
 
 def unfinished_campaign(session: Session) -> Campaign | None:
-    with session.begin():
-        return session.scalars(
-            select(Campaign).where(Campaign.status == "running").order_by(Campaign.id.desc()).limit(1)
-        ).first()
+    return session.scalars(
+        select(Campaign).where(Campaign.status == "running").order_by(Campaign.id.desc()).limit(1)
+    ).first()
 
 
 def finish_campaign(session: Session, campaign_id: int) -> None:
-    with session.begin():
-        session.execute(
-            update(Campaign).where(Campaign.id == campaign_id)
-            .values(status="finished", finished_at=datetime.now(timezone.utc))
-        )
+    session.execute(
+        update(Campaign).where(Campaign.id == campaign_id)
+        .values(status="finished", finished_at=datetime.now(timezone.utc))
+    )
+    session.commit()
 
 
 def campaign_counts(session: Session, campaign_id: int) -> dict[str, int]:
-    with session.begin():
-        rows = session.execute(
-            select(ServiceRun.status, func.count()).where(ServiceRun.campaign_id == campaign_id)
-            .group_by(ServiceRun.status)
-        )
-        return {status: count for status, count in rows}
+    rows = session.execute(
+        select(ServiceRun.status, func.count()).where(ServiceRun.campaign_id == campaign_id)
+        .group_by(ServiceRun.status)
+    )
+    return {status: count for status, count in rows}
 
 
 _MEDIA = {"jpeg": "image/jpeg", "png": "image/png"}
@@ -134,7 +131,7 @@ def record_unit(
     if capture.started_at and capture.finished_at:
         duration = round((capture.finished_at - capture.started_at).total_seconds() * 1000, 1)
     tools = capture.tools
-    with session.begin():
+    try:
         # Claiming the unit and writing its rows is one transaction: a second writer (a resumed
         # campaign racing a slow one) finds it no longer pending and stores nothing.
         claimed = session.execute(
@@ -155,6 +152,7 @@ def record_unit(
             )
         ).rowcount
         if claimed != 1:
+            session.rollback()
             return False
         _insert_artifacts(session, artifacts)
         for position, item in enumerate(stored):
@@ -173,6 +171,10 @@ def record_unit(
                 service_run_id=unit.run_id, check=check, status=finding.status, reason=finding.reason,
                 details=finding.details(), evidence=[e.model_dump(mode="json") for e in finding.evidence],
             ))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return True
 
 

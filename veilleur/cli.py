@@ -107,14 +107,14 @@ def probe(url: str, as_json: bool, page_timeout, concurrency, max_pages) -> None
     """Probe one URL now, without touching the database."""
     from urllib.parse import urlsplit
 
-    from checks import run_checks
-    from probes.browser import BrowserPool
-    from reports.probe_json import probe_document
-    from probes.service import probe_bounded
-
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"URL {url!r}: must be an http(s) URL with a host")
+
+    from checks import run_checks
+    from probes.browser import BrowserPool
+    from probes.service import probe_bounded
+    from reports.probe_json import probe_document
     settings = _settings(page_timeout, concurrency, max_pages)
 
     async def go():

@@ -1,0 +1,89 @@
+"""Campaigns: every service probed and stored once; an interrupted campaign resumes without loss."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.webserver import LocalSite, html
+
+PAGE = """<!doctype html><html lang="fr"><head><title>{name}</title></head><body><main><h1>{name}</h1>
+<p>Ce service vous permet de faire votre démarche en ligne. Vous pouvez aussi nous appeler au 01 23 45 67 89.</p>
+</main><footer><a href="/accessibilite">Accessibilité : non conforme</a></footer></body></html>"""
+
+
+def registry_for(sites: dict[str, LocalSite]) -> str:
+    lines = ["ministries:", "  - id: m", "    name: Ministère", "services:"]
+    for sid, site in sites.items():
+        lines += [f"  - id: {sid}", f"    name: Service {sid}", "    ministry: m", f"    url: {site.url('/')}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def six_sites():
+    sites = {f"s{i}": LocalSite({"/": html(PAGE.format(name=f"Service {i}"), delay_s=1.2)}) for i in range(6)}
+    yield sites
+    for site in sites.values():
+        site.close()
+
+
+def veilleur(*args, env, **kw):
+    return subprocess.run([sys.executable, "-m", "veilleur.cli", *args], env=env, capture_output=True, text=True, timeout=300, **kw)
+
+
+def runs(data_dir) -> list[tuple]:
+    engine = create_engine(f"sqlite:///{data_dir / 'veilleur.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "select campaign_id, service_id, status, id, finished_at from service_runs order by service_id")).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_a_campaign_stores_one_run_per_service_and_prints_throughput(tmp_path, env_data_dir, six_sites):
+    env = dict(os.environ, VEILLEUR_PAGE_TIMEOUT="5")
+    (tmp_path / "r.yaml").write_text(registry_for(six_sites))
+    assert veilleur("registry", "import", str(tmp_path / "r.yaml"), env=env).returncode == 0
+    done = veilleur("run", "--max-pages", "0", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "services/s" in done.stderr and "pages/s" in done.stderr and "mémoire max" in done.stderr
+    stored = runs(env_data_dir)
+    assert [(c, s, st) for c, s, st, *_ in stored] == [(1, f"s{i}", "done") for i in range(6)]
+
+
+def test_a_killed_campaign_resumes_without_losing_or_duplicating_results(tmp_path, env_data_dir, six_sites):
+    env = dict(os.environ, VEILLEUR_PAGE_TIMEOUT="5")
+    (tmp_path / "r.yaml").write_text(registry_for(six_sites))
+    assert veilleur("registry", "import", str(tmp_path / "r.yaml"), env=env).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "veilleur.cli", "run", "--concurrency", "1", "--max-pages", "0"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if (env_data_dir / "veilleur.db").exists() and sum(1 for r in runs(env_data_dir) if r[2] == "done") >= 2:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: Chromium dies with it, as in a real crash
+    proc.wait()
+    before = runs(env_data_dir)
+    done_before = {r[1]: r for r in before if r[2] == "done"}
+    assert 2 <= len(done_before) < 6, before
+
+    resumed = veilleur("run", "--resume", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    after = runs(env_data_dir)
+    assert [(c, s, st) for c, s, st, *_ in after] == [(1, f"s{i}", "done") for i in range(6)]
+    for sid, row in done_before.items():  # results stored before the kill are kept as they were
+        assert next(r for r in after if r[1] == sid) == row
+    engine = create_engine(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from page_captures")).scalar() == 6
+        assert conn.execute(text("select count(*) from findings")).scalar() == 6 * 6
+        assert conn.execute(text("select status from campaigns")).scalar() == "finished"
+    engine.dispose()
+    assert veilleur("run", "--resume", env=env).returncode == 2  # nothing left to resume

@@ -1,0 +1,34 @@
+"""The demo, end to end: bundled sites → registry → campaign → report where every status shows."""
+
+from __future__ import annotations
+
+import re
+
+from checks.models import FINDING_TYPES
+
+
+def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env_data_dir, monkeypatch):
+    from sqlalchemy import create_engine, text
+
+    from veilleur.demo.server import serve_sites
+    from veilleur.demo_run import run_demo
+
+    monkeypatch.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
+    index = run_demo(tmp_path / "report")
+    engine = create_engine(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(text("select r.service_id, f.check, f.status from findings f join service_runs r on r.id = f.service_run_id")).all()
+    engine.dispose()
+    found = {(sid, check): status for sid, check, status in rows}
+    with serve_sites() as demo:
+        expected = {(site.id, check): status for site in demo.sites for check, status in site.config.expected.items()}
+    mismatches = {key: (found.get(key), status) for key, status in expected.items() if found.get(key) != status}
+    assert mismatches == {}
+    report = index.read_text(encoding="utf-8")
+    for check, cls in FINDING_TYPES.items():
+        for status in cls.statuses:
+            assert (check, status) in {(c, s) for (_, c), s in found.items()}
+            assert re.search(rf'class="badge [a-z]+">{status}</span>', report)
+    service_pages = list((tmp_path / "report" / "services").glob("*.html"))
+    assert len(service_pages) == len({sid for sid, _ in expected})
+    assert list((tmp_path / "report" / "evidence").glob("*.jpg"))  # screenshots copied next to the report

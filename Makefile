@@ -20,7 +20,7 @@ setup: $(STAMP) chromium
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 # Chromium, in the order DEVELOPERS.md gives: VEILLEUR_CHROMIUM, Playwright's browser,

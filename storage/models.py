@@ -139,7 +139,8 @@ class FindingRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     service_run_id: Mapped[int] = mapped_column(ForeignKey("service_runs.id"), index=True)
-    check: Mapped[str] = mapped_column(String(40), index=True)
+    # Column named check_id: "check" is a reserved word in SQL, awkward for anyone querying by hand.
+    check: Mapped[str] = mapped_column("check_id", String(40), index=True)
     status: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSON, default=dict)

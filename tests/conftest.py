@@ -55,10 +55,10 @@ FAST = ProbeSettings(page_timeout_s=5, settle_cap_s=1.0, axe_timeout_s=15, concu
 
 def probe(url: str, settings: ProbeSettings = FAST):
     """Probe one service with a real Chromium and return its capture."""
-    from probes.service import probe_bounded
+    from probes.service import probe_service
 
     async def go():
         async with BrowserPool(settings) as pool:
-            return await probe_bounded(pool, url)
+            return await probe_service(pool, url)
 
     return asyncio.run(go())

@@ -87,3 +87,37 @@ def test_a_killed_campaign_resumes_without_losing_or_duplicating_results(tmp_pat
         assert conn.execute(text("select status from campaigns")).scalar() == "finished"
     engine.dispose()
     assert veilleur("run", "--resume", env=env).returncode == 2  # nothing left to resume
+
+
+def test_broken_sites_are_findings_and_the_campaign_goes_on(tmp_path, env_data_dir):
+    from tests.webserver import Route, unused_port
+
+    sound = LocalSite({"/": html(PAGE.format(name="Sain"))})
+    broken = LocalSite({"/": html("<html><body>Erreur</body></html>", 500)})
+    pdf = LocalSite({"/": Route(body=b"%PDF-1.4\n%%EOF", content_type="application/pdf")})
+    looping = LocalSite()
+    looping.routes["/"] = Route(status=302, headers={"Location": looping.url("/")})
+    env = dict(os.environ, VEILLEUR_PAGE_TIMEOUT="5")
+    registry = ["ministries:", "  - id: m", "    name: Ministère", "services:"]
+    urls = {"sain": sound.url("/"), "erreur": broken.url("/"), "pdf": pdf.url("/"), "boucle": looping.url("/"),
+            "refus": f"http://127.0.0.1:{unused_port()}/", "dns": "http://service-disparu.invalid/"}
+    for sid, url in urls.items():
+        registry += [f"  - id: {sid}", f"    name: {sid}", "    ministry: m", f"    url: {url}"]
+    (tmp_path / "r.yaml").write_text("\n".join(registry) + "\n")
+    try:
+        assert veilleur("registry", "import", str(tmp_path / "r.yaml"), env=env).returncode == 0
+        done = veilleur("run", env=env)
+    finally:
+        for site in (sound, broken, pdf, looping):
+            site.close()
+    assert done.returncode == 0, done.stderr
+    engine = create_engine(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with engine.connect() as conn:
+        outcomes = dict(conn.execute(text("select service_id, coalesce(error_class, 'ok') from service_runs")).all())
+        unknown = dict(conn.execute(text(
+            "select r.service_id, count(*) from findings f join service_runs r on r.id = f.service_run_id "
+            "where f.status = 'unknown' group by r.service_id")).all())
+    engine.dispose()
+    assert outcomes == {"sain": "ok", "erreur": "http_5xx", "pdf": "not_html", "boucle": "redirect_loop",
+                        "refus": "connection_refused", "dns": "dns"}
+    assert all(unknown[sid] == 6 for sid in outcomes if sid != "sain")

@@ -17,7 +17,7 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
     index = run_demo(tmp_path / "report")
     engine = create_engine(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
     with engine.connect() as conn:
-        rows = conn.execute(text("select r.service_id, f.check, f.status from findings f join service_runs r on r.id = f.service_run_id")).all()
+        rows = conn.execute(text("select r.service_id, f.check_id, f.status from findings f join service_runs r on r.id = f.service_run_id")).all()
     engine.dispose()
     found = {(sid, check): status for sid, check, status in rows}
     with serve_sites() as demo:

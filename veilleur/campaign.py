@@ -68,12 +68,12 @@ async def _run_units(
     started = time.monotonic()
     async with PeakMemory() as memory, BrowserPool(settings) as pool:
         async def one(unit: Unit) -> None:
-            t0 = time.monotonic()
             capture, findings, stored = await run_unit(unit, pool, db, store)
+            seconds = (capture.finished_at - capture.started_at).total_seconds() if capture.started_at and capture.finished_at else 0.0
             result = UnitResult(
                 service_id=unit.service_id, ok=capture.ok, error_class=capture.error_class,
                 statuses={check: f.status for check, f in findings.items()}, pages=len(capture.pages),
-                seconds=time.monotonic() - t0, stored=stored,
+                seconds=seconds, stored=stored,
             )
             summary.results.append(result)
             on_result(result)

@@ -38,6 +38,8 @@ def run_from_cli(
         if campaign is None:
             raise InputError("--resume: there is no interrupted campaign to finish")
         campaign_id = campaign.id
+        # A resumed campaign probes the rest as it probed the first part, or results would differ.
+        settings = ProbeSettings(**{k: v for k, v in campaign.settings.items() if k in ProbeSettings.__dataclass_fields__})
         console.print(f"Reprise de la campagne {campaign_id}")
     else:
         with db.sessions() as session:

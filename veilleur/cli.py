@@ -113,13 +113,13 @@ def probe(url: str, as_json: bool, page_timeout, concurrency, max_pages) -> None
 
     from checks import run_checks
     from probes.browser import BrowserPool
-    from probes.service import probe_bounded
+    from probes.service import probe_service
     from reports.probe_json import probe_document
     settings = _settings(page_timeout, concurrency, max_pages)
 
     async def go():
         async with BrowserPool(settings) as pool:
-            return await probe_bounded(pool, url)
+            return await probe_service(pool, url)
 
     capture = asyncio.run(go())
     document = probe_document(capture, run_checks(capture))

@@ -12,14 +12,14 @@ from checks import run_checks
 from checks.models import Finding
 from probes.browser import BrowserPool
 from probes.models import ServiceCapture
-from probes.service import probe_bounded
+from probes.service import probe_service
 from storage.db import Database
 from storage.evidence import EvidenceStore
 from storage.runs import Unit, record_unit
 
 
 async def run_unit(unit: Unit, pool: BrowserPool, db: Database, store: EvidenceStore) -> tuple[ServiceCapture, dict[str, Finding], bool]:
-    capture = await probe_bounded(pool, unit.url)
+    capture = await probe_service(pool, unit.url)
     findings = run_checks(capture)
 
     def store_it() -> bool:

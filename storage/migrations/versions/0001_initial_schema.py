@@ -91,7 +91,7 @@ def upgrade() -> None:
     op.create_table('findings',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('service_run_id', sa.Integer(), nullable=False),
-    sa.Column('check', sa.String(length=40), nullable=False),
+    sa.Column('check_id', sa.String(length=40), nullable=False),
     sa.Column('status', sa.String(length=40), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('findings', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_findings_check'), ['check'], unique=False)
+        batch_op.create_index(batch_op.f('ix_findings_check_id'), ['check_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_findings_service_run_id'), ['service_run_id'], unique=False)
 
     op.create_table('page_captures',
@@ -146,7 +146,7 @@ def downgrade() -> None:
     op.drop_table('page_captures')
     with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_findings_service_run_id'))
-        batch_op.drop_index(batch_op.f('ix_findings_check'))
+        batch_op.drop_index(batch_op.f('ix_findings_check_id'))
 
     op.drop_table('findings')
     with op.batch_alter_table('service_runs', schema=None) as batch_op:

@@ -1,0 +1,217 @@
+"""Declared RGAA conformity: the footer mention and the accessibility statement page.
+
+Two sources, the statement outranking the footer:
+
+1. The statement page (a page of kind `accessibility`, or any loaded page whose text makes the
+   declaration): "<site> est totalement / partiellement / non conforme avec le référentiel général
+   d'amélioration de l'accessibilité (RGAA), version 4.1", also "est en conformité partielle avec
+   le RGAA", "n'est pas conforme avec…". From it: the rate ("74,5 % des critères du RGAA version
+   4.1 sont respectés", "taux de conformité … 74,5 %" → 74.5), the RGAA version, and the date
+   (latest of "établie le 12 mars 2025", "mise à jour le 3 janvier 2024", dd/mm/yyyy) as ISO.
+   A statement that gives a rate but no status sentence gets the status the RGAA attaches to the
+   rate: 100 % totalement, ≥ 50 % partiellement, below 50 % non conforme.
+2. The legally required mention, usually in the footer: "Accessibilité : totalement /
+   partiellement / non conforme" (any case, non-breaking spaces, typographic apostrophes, no
+   space before the colon, the words split across elements, "conformité partielle/totale",
+   "non-conformité").
+
+`statement_url` is the statement page's URL; when it was not visited, the href of the
+"Accessibilité…" link. Text inside scripts (JSON of translations, for instance) is not page
+text and never counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urldefrag
+
+from checks import urls
+from checks.coverage import landing_unknown, not_found, page_address
+from checks.evidence import element_containing, from_text
+from checks.models import AccessibilityStatementFinding, Evidence
+from checks.text import fold
+from probes.models import Element, PageCapture, ServiceCapture
+
+LOOKED_FOR = ("the “Accessibilité : totalement / partiellement / non conforme” mention and an accessibility "
+              "statement (“… est … conforme avec le RGAA”)")
+
+_LEVELS = {"totalement": "totalement", "totale": "totalement", "partiellement": "partiellement",
+           "partielle": "partiellement", "non": "non"}
+
+# "Accessibilité : partiellement conforme" and its variants, on folded text.
+MENTION = re.compile(
+    r"accessibilite\s*(?:numerique\s*)?[:(\-]?\s*(?:(?:le\s+)?site\s+(?:est\s+)?)?"
+    r"(?:(?P<level>totalement|partiellement|non)[\s-]*conforme"
+    r"|conformite\s*:?\s*(?P<level2>totale|partielle)"
+    r"|(?P<non>non[\s-]*conformite|conformite\s*:?\s*non\b))\b"
+    # A bare "conforme" only right after the colon: "une accessibilité conforme" is prose.
+    r"|accessibilite\s*[:(]\s*(?P<full>conforme)\b"
+)
+
+# "<site> est partiellement conforme avec le référentiel général … (RGAA)" and variants.
+DECLARATION = re.compile(
+    r"(?:\b(?:est|sont)\s+(?:(?P<level>totalement|partiellement|non)[\s-]*conformes?"
+    r"|en\s+conformite\s+(?P<level2>totale|partielle)"
+    r"|(?P<full>conformes?))"
+    r"|(?P<non>n'(?:est|sont)\s+pas\s+(?:en\s+conformite|conformes?)))"
+    r"[^.]{0,80}?(?:rgaa|referentiel general d'amelioration)"
+)
+
+_NUMBER = r"(\d{1,3}(?:[.,]\d{1,2})?)\s?%"
+RATE_PATTERNS = (
+    re.compile(_NUMBER + r"\s+des\s+criteres"),
+    re.compile(r"taux\s+(?:de\s+conformite\s+global|global\s+de\s+conformite)[^\d%]{0,60}?" + _NUMBER),
+    re.compile(r"taux\s+de\s+conformite(?!\s+moyen)[^\d%]{0,60}?" + _NUMBER),
+    re.compile(r"taux\s+(?:moyen\s+de\s+conformite|de\s+conformite\s+moyen)[^\d%]{0,60}?" + _NUMBER),
+    re.compile(r"\bconformes?\s+a\s+" + _NUMBER),
+)
+_NO_AUDIT = re.compile(r"pas\s+(?:encore\s+)?(?:fait\s+l'objet\s+d'un|ete)\s+audit|aucun\s+audit")
+
+VERSION_PATTERNS = (
+    re.compile(r"rgaa\)?\s*,?\s*(?:version|v\.?)?\s*([234](?:\.\d{1,2}){0,2})(?![\d.]\d)"),
+    re.compile(r"version\s+([234](?:\.\d{1,2}){0,2})\s+du\s+(?:rgaa|referentiel)"),
+)
+
+_MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+           "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_DATE = (r"(?:(?P<d>\d{1,2})(?:er)?\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>\d{4})"
+         r"|(?P<dd>\d{1,2})[/.-](?P<mm>\d{1,2})[/.-](?P<yy>\d{4}))")
+DATE_PATTERN = re.compile(
+    r"(?:etablie?|mise?\s+a\s+jour|actualisee?|redigee?|publiee?|revisee?|modifiee?|date\s+de\s+la\s+declaration)"
+    r"\s*(?:le|:)?\s*(?:le\s+)?" + _DATE
+)
+
+
+@dataclass
+class Statement:
+    page: PageCapture
+    level: str | None = None
+    rate: float | None = None
+    rgaa_version: str | None = None
+    date: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _level(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    if groups.get("non"):
+        return "non"
+    if groups.get("full"):
+        return "totalement"
+    return _LEVELS[groups.get("level") or groups.get("level2")]
+
+
+def parse_rate(folded: str) -> tuple[float, re.Match[str]] | None:
+    for pattern in RATE_PATTERNS:
+        for match in pattern.finditer(folded):
+            value = float(match.group(1).replace(",", "."))
+            if 0 <= value <= 100:
+                return value, match
+    return None
+
+
+def parse_version(folded: str) -> str | None:
+    for pattern in VERSION_PATTERNS:
+        if match := pattern.search(folded):
+            return match.group(1)
+    return None
+
+
+def parse_date(folded: str) -> str | None:
+    """The latest statement date (établie / mise à jour …) as yyyy-mm-dd."""
+    found: list[date] = []
+    for match in DATE_PATTERN.finditer(folded):
+        g = match.groupdict()
+        try:
+            if g["d"]:
+                found.append(date(int(g["y"]), _MONTHS[g["m"]], int(g["d"])))
+            else:
+                found.append(date(int(g["yy"]), int(g["mm"]), int(g["dd"])))
+        except ValueError:
+            continue
+    return max(found).isoformat() if found else None
+
+
+def _level_from_rate(rate: float) -> str:
+    return "totalement" if rate >= 100 else "partiellement" if rate >= 50 else "non"
+
+
+def read_statement(page: PageCapture) -> Statement | None:
+    """What a page declares as an accessibility statement, or None if it is not one."""
+    text = page.text or page.main_text
+    folded = fold(text)
+    declaration = DECLARATION.search(folded)
+    if declaration is None and page.kind != "accessibility":
+        return None
+    statement = Statement(page=page, rgaa_version=parse_version(folded), date=parse_date(folded))
+    if declaration:
+        statement.level = _level(declaration)
+        statement.evidence.append(from_text(page, text, *declaration.span(), note="accessibility statement"))
+    if rate := parse_rate(folded):
+        statement.rate = rate[0]
+        statement.evidence.append(from_text(page, text, *rate[1].span(), note=f"conformity rate {rate[0]:g} %"))
+        if statement.level is None:
+            statement.level = _level_from_rate(rate[0])
+    elif statement.level is None and (no_audit := _NO_AUDIT.search(folded)):
+        statement.level = "non"  # the RGAA: a service never audited is declared non conforme
+        statement.evidence.append(from_text(page, text, *no_audit.span(), note="no audit: non conforme"))
+    return statement
+
+
+def _statement_link(page: PageCapture, mention: str | None) -> Element | None:
+    """The link that carries the 'Accessibilité…' mention (or any link named accessibility)."""
+    if mention and (holder := element_containing(page, mention)) and holder.tag == "a":
+        return holder
+    for element in page.links():
+        label = fold(" ".join((element.text, element.attrs.get("title", ""), element.attrs.get("aria-label", ""))))
+        if "accessibilite" in label:
+            return element
+    return None
+
+
+def _link_target(page: PageCapture, link: Element | None) -> str | None:
+    """A link's target when it leads somewhere else than this very page ('#' does not)."""
+    if link is None or urls.scheme(link.href) not in ("http", "https"):
+        return None
+    target = urldefrag(link.href)[0]
+    return None if target in (urldefrag(page.url)[0], urldefrag(page_address(page))[0]) else link.href
+
+
+def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
+    if unknown := landing_unknown(capture, AccessibilityStatementFinding):
+        return unknown
+    loaded = capture.loaded_pages()
+    statements = [s for p in loaded if (s := read_statement(p))]
+    # A page of kind accessibility comes first, then pages that make the declaration.
+    statements.sort(key=lambda s: (s.level is None, s.page.kind != "accessibility"))
+    statement = statements[0] if statements else None
+
+    mention_level, mention_evidence, mention_url = None, None, None
+    for page in loaded:
+        text = page.text or page.main_text
+        if match := MENTION.search(fold(text)):
+            link = _statement_link(page, text[match.start():match.end()])
+            mention_level = _level(match)
+            mention_evidence = from_text(page, text, *match.span(), note="footer accessibility mention", element=link)
+            mention_url = _link_target(page, link)
+            break
+
+    statement_url = page_address(statement.page) if statement else mention_url
+    details = dict(
+        rate=statement.rate if statement else None,
+        statement_url=statement_url,
+        rgaa_version=statement.rgaa_version if statement else None,
+        date=statement.date if statement else None,
+    )
+    if statement and statement.level:
+        evidence = statement.evidence + ([mention_evidence] if mention_evidence else [])
+        reason = f"statement page {page_address(statement.page)} declares “{statement.level}”"
+        if mention_level and mention_level != statement.level:
+            reason += f" (the mention says “{mention_level}”; the statement prevails)"
+        return AccessibilityStatementFinding(status=statement.level, reason=reason, evidence=evidence, **details)
+    if mention_level:
+        reason = f"mention “Accessibilité : {mention_level} conforme” on {mention_evidence.page_url}"
+        return AccessibilityStatementFinding(status=mention_level, reason=reason, evidence=[mention_evidence], **details)
+    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, **details)

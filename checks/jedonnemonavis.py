@@ -1,0 +1,104 @@
+"""Is the JeDonneMonAvis button (or widget) there, and for which démarche?
+
+Counts, on any loaded page:
+
+- a link to a démarche on JeDonneMonAvis: `jedonnemonavis.numerique.gouv.fr/Demarches/{id}?button={n}`
+  or `/Demarches/avis/{id}`, or on the legacy host `voxusagers.numerique.gouv.fr/Demarches/{id}?…`
+  (view-mode=formulaire-avis, nd_source=button, key=…); the URL may also sit in a data-*
+  attribute or in the element's markup (a button opening it from JavaScript);
+- the button image `/static/bouton-*.svg|png` served by those hosts;
+- the widget: an element with `data-jdma-form-url` (the démarche id is read from that URL), or
+  the script `/static/jdma-modal-widget.js`.
+
+Hidden elements count: the widget script is never visible, and buttons often sit in footers or
+dialogs that open later. The démarche id reported is the first one found, visible elements first.
+
+Not JeDonneMonAvis: the words without such a link, a `mailto:` feedback link (even one that
+quotes a JeDonneMonAvis address), links to the JeDonneMonAvis home or information pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from checks import urls
+from checks.coverage import landing_unknown, not_found, page_address
+from checks.evidence import MAX_EVIDENCE, from_element
+from checks.models import JeDonneMonAvisFinding
+from probes.models import Element, PageCapture, ServiceCapture
+
+HOSTS = ("jedonnemonavis.numerique.gouv.fr", "voxusagers.numerique.gouv.fr")
+LOOKED_FOR = ("a JeDonneMonAvis button or widget (link to jedonnemonavis.numerique.gouv.fr/Demarches/…, "
+              "voxusagers.numerique.gouv.fr, /static/bouton-*.svg, jdma-modal-widget.js, data-jdma-form-url)")
+
+_DEMARCHE_PATH = re.compile(r"^/demarches/(?:avis/)?(\d+)(?:/|$)", re.I)
+_BUTTON_IMAGE = re.compile(r"^/static/bouton-[\w-]+\.(svg|png)$", re.I)
+_WIDGET_SCRIPT = "jdma-modal-widget.js"
+_URL_IN_MARKUP = re.compile(
+    r"https?://(?:jedonnemonavis|voxusagers)\.numerique\.gouv\.fr/demarches/[^\s\"'<>]+", re.I)
+
+
+def _on_jdma(url: str) -> bool:
+    return urls.scheme(url) in ("http", "https") and any(urls.on_domain(url, h) for h in HOSTS)
+
+
+def demarche_id(url: str) -> str | None:
+    """The démarche id of a JeDonneMonAvis démarche URL, else None."""
+    if not _on_jdma(url):
+        return None
+    match = _DEMARCHE_PATH.match(urls.path(url))
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    page: PageCapture
+    element: Element
+    why: str
+    demarche: str | None
+
+
+def classify(element: Element) -> tuple[str, str | None] | None:
+    """(why, démarche id or None) when the element is a JeDonneMonAvis button or widget."""
+    if urls.scheme(element.href) == "mailto":
+        return None
+    # Links and URLs held in attributes (href, data-jdma-form-url, other data-*).
+    for name in ["href", "data-jdma-form-url", *sorted(k for k in element.attrs if k.startswith("data-"))]:
+        value = element.attrs.get(name, "")
+        if found := demarche_id(value):
+            what = "widget (data-jdma-form-url)" if name == "data-jdma-form-url" else (
+                "link" if name == "href" else f"button ({name})")
+            return f"JeDonneMonAvis {what} for démarche {found}", found
+    if element.attrs.get("data-jdma-form-url"):
+        return "JeDonneMonAvis widget (data-jdma-form-url)", None
+    # A button that opens the form from script: the URL is only in its markup.
+    for match in _URL_IN_MARKUP.finditer(element.html):
+        if found := demarche_id(match.group(0)):
+            return f"JeDonneMonAvis button for démarche {found}", found
+    src = element.attrs.get("src", "")
+    if element.tag == "script" and urls.file_name(src) == _WIDGET_SCRIPT:  # self-hosted copies too
+        return "JeDonneMonAvis widget script", None
+    for image in element.images:
+        if _on_jdma(image.src) and _BUTTON_IMAGE.match(urls.path(image.src)):
+            return f"JeDonneMonAvis button image ({urls.file_name(image.src)})", demarche_id(element.href)
+    return None
+
+
+def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
+    if unknown := landing_unknown(capture, JeDonneMonAvisFinding):
+        return unknown
+    hits = [Hit(page, element, *found)
+            for page in capture.loaded_pages() for element in page.elements if (found := classify(element))]
+    if not hits:
+        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR)
+    # What a user sees first, and what names the démarche, is the best evidence.
+    hits.sort(key=lambda h: (not h.element.visible, h.demarche is None))
+    first = hits[0]
+    demarche = next((h.demarche for h in hits if h.demarche), None)
+    return JeDonneMonAvisFinding(
+        status="present",
+        reason=f"{first.why} on {page_address(first.page)}",
+        demarche_id=demarche,
+        evidence=[from_element(h.page, h.element, note=h.why) for h in hits[:MAX_EVIDENCE]],
+    )

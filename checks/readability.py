@@ -1,0 +1,86 @@
+"""How plain is the French text? Kandel & Moles, on a 0–10 scale (higher is plainer).
+
+Text: the `main_text` of the loaded pages, line by line, each line kept once across all pages
+(menus and footers repeated on every page count once). Lines of one or two words are labels
+(menu items, buttons, headings such as "Accueil" or "Mentions légales"), not prose, and are left
+out. A line that does not end a sentence is ended with a full stop: innerText lines are blocks,
+and without it a list or a table would read as one endless sentence.
+
+Score: Kandel & Moles (French Flesch: 207 − 1.015 × words/sentences − 73.6 × syllables/words) as
+computed by `textstat` with the French settings (syllables from pyphen's French dictionary);
+`words` is textstat's lexicon count; score = round(clamp(kandel_moles, 0, 100) / 10, 1).
+`unknown` below 30 words: too little text to measure.
+
+textstat keeps its language in module-level state (`textstat.set_lang`), shared by everything in
+the process. This module never touches it: it owns a private `textstatistics` instance set to
+French once, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from checks.coverage import landing_unknown, page_address
+from checks.models import Evidence, ReadabilityFinding
+from probes.models import ServiceCapture
+
+MIN_WORDS = 30
+MIN_LINE_WORDS = 3
+LANG = "fr"
+
+_lock = threading.Lock()  # the instance is not documented as thread-safe
+_french = None  # created on first use: importing textstat loads nltk (~0.4 s)
+_SENTENCE_END = re.compile(r"[.!?…:;]$")
+
+
+def kandel_moles(text: str) -> tuple[float, int]:
+    """(Kandel & Moles score, lexicon count) of a French text."""
+    global _french
+    with _lock:
+        if _french is None:
+            from textstat.textstat import textstatistics
+
+            _french = textstatistics()
+            _french.set_lang(LANG)
+            _french.set_rounding_points(None)
+        return float(_french.flesch_reading_ease(text)), int(_french.lexicon_count(text))
+
+
+def prose_lines(texts: list[str]) -> list[str]:
+    """Distinct lines of prose across texts, in order, each ending a sentence."""
+    seen: set[str] = set()
+    lines: list[str] = []
+    for text in texts:
+        for raw in text.splitlines():
+            line = " ".join(raw.split())
+            if not line or line in seen:
+                continue
+            seen.add(line)
+            if len(line.split()) < MIN_LINE_WORDS:
+                continue
+            lines.append(line if _SENTENCE_END.search(line) else line + ".")
+    return lines
+
+
+def check(capture: ServiceCapture) -> ReadabilityFinding:
+    if unknown := landing_unknown(capture, ReadabilityFinding):
+        return unknown
+    pages = capture.loaded_pages()
+    lines = prose_lines([p.main_text or p.text for p in pages])
+    text = "\n".join(lines)
+    score, words = kandel_moles(text) if text else (0.0, 0)
+    evidence = [Evidence(page_url=page_address(p), note="main text measured") for p in pages]
+    if words < MIN_WORDS:
+        return ReadabilityFinding(
+            status="unknown", words=words, evidence=evidence,
+            reason=f"only {words} word(s) of prose on {len(pages)} loaded page(s); at least {MIN_WORDS} are needed",
+        )
+    return ReadabilityFinding(
+        status="measured",
+        reason=f"{words} words in {len(lines)} lines of prose on {len(pages)} page(s)",
+        score=round(min(max(score, 0.0), 100.0) / 10, 1),
+        kandel_moles=round(score, 1),
+        words=words,
+        evidence=evidence,
+    )

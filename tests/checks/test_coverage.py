@@ -1,0 +1,84 @@
+"""The "could we look?" rule, shared by every check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks import CHECKS, run_checks
+from checks.models import CHECK_IDS, FINDING_TYPES
+from probes.models import ServiceCapture
+from tests.checks.pages import capture, failed_page, landing
+
+ALL_CHECKS = list(CHECKS.items())
+PRESENCE_CHECKS = ["franceconnect", "jedonnemonavis", "non_digital_alternative", "accessibility_statement"]
+
+
+@pytest.mark.parametrize("check_id, check", ALL_CHECKS)
+def test_every_check_is_unknown_when_the_landing_page_failed(check_id, check):
+    finding = check(capture(failed_page(error_class="dns", error="net::ERR_NAME_NOT_RESOLVED")))
+    assert finding.status == "unknown"
+    assert "landing page" in finding.reason and "dns" in finding.reason
+    assert isinstance(finding, FINDING_TYPES[check_id])
+
+
+@pytest.mark.parametrize("check_id, check", ALL_CHECKS)
+def test_every_check_is_unknown_when_no_page_was_captured(check_id, check):
+    empty = ServiceCapture(url="https://down.example.gouv.fr/", ok=False, error="connection refused",
+                           error_class="connection_refused")
+    finding = check(empty)
+    assert finding.status == "unknown"
+    assert "connection refused" in finding.reason
+
+
+@pytest.mark.parametrize("check_id", PRESENCE_CHECKS)
+def test_page_that_failed_to_load_gives_unknown_never_absent(check_id):
+    contact = failed_page("https://service.example.gouv.fr/contact", kind="contact", error_class="http_5xx",
+                          error="HTTP 503")
+    finding = CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), contact))
+    assert finding.status == "unknown"
+    assert "https://service.example.gouv.fr/contact" in finding.reason
+    assert "http_5xx" in finding.reason
+
+
+@pytest.mark.parametrize("check_id", PRESENCE_CHECKS)
+def test_absence_names_every_searched_page_and_what_was_looked_for(check_id):
+    pages = [landing("<p>Bienvenue.</p>"),
+             landing("<p>Aide.</p>", url="https://service.example.gouv.fr/aide", kind="contact")]
+    finding = CHECKS[check_id](capture(*pages))
+    assert finding.status == "absent"
+    assert [e.page_url for e in finding.evidence] == [p.url for p in pages]
+    assert all(e.note and e.note.startswith("looked for") for e in finding.evidence)
+
+
+def test_run_checks_returns_every_check_in_contract_order():
+    findings = run_checks(capture(landing("<p>Bienvenue.</p>")))
+    assert tuple(findings) == CHECK_IDS
+    for check_id, finding in findings.items():
+        assert finding.check == check_id
+        assert finding.status in finding.statuses
+
+
+def test_checks_never_import_playwright():
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, checks; sys.exit(3 if any(m.startswith('playwright') for m in sys.modules) else 0)"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
+    import checks
+
+    def boom(capture):
+        raise ValueError("unexpected markup")
+
+    monkeypatch.setitem(checks.CHECKS, "jedonnemonavis", boom)
+    findings = run_checks(capture(landing("<p>Bienvenue.</p>")))
+    assert findings["jedonnemonavis"].status == "unknown"
+    assert "unexpected markup" in findings["jedonnemonavis"].reason
+    assert findings["franceconnect"].status == "absent"

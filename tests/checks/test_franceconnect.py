@@ -1,0 +1,211 @@
+"""franceconnect: is there a FranceConnect login button, and at which level?"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.franceconnect import check
+from tests.checks.pages import capture, landing
+
+LOGIN = "https://service.example.gouv.fr/connexion"
+
+DSFR = """<div class="fr-connect-group">
+  <button class="fr-connect{modifier}" type="button">
+    <span class="fr-connect__login">S’identifier avec</span>
+    <span class="fr-connect__brand">{brand}</span>
+  </button>
+  <p><a href="{info}" target="_blank" rel="noopener">{question}</a></p>
+</div>"""
+
+
+def dsfr(modifier="", brand="FranceConnect", info="https://franceconnect.gouv.fr/",
+         question="Qu’est-ce que FranceConnect ?") -> str:
+    return DSFR.format(modifier=modifier, brand=brand, info=info, question=question)
+
+
+def status(body: str, **kw) -> str:
+    return check(capture(landing(body, **kw))).status
+
+
+# --- The DSFR component -------------------------------------------------------------------------
+
+def test_dsfr_franceconnect_button_is_franceconnect():
+    finding = check(capture(landing(dsfr())))
+    assert finding.status == "franceconnect"
+    evidence = finding.evidence[0]
+    assert evidence.selector.endswith("button")
+    assert 'class="fr-connect"' in evidence.html
+    assert evidence.box is not None
+    assert "FranceConnect" in evidence.excerpt
+    assert evidence.page_url == "https://service.example.gouv.fr/"
+
+
+def test_dsfr_franceconnect_plus_button_is_franceconnect_plus():
+    finding = check(capture(landing(dsfr(modifier=" fr-connect--plus"))))
+    assert finding.status == "franceconnect_plus"
+    assert "fr-connect--plus" in finding.evidence[0].html
+
+
+def test_dsfr_brand_text_franceconnect_plus_is_franceconnect_plus():
+    assert status(dsfr(brand="FranceConnect+")) == "franceconnect_plus"
+
+
+def test_question_link_to_france_connect_plus_next_to_the_button_makes_it_franceconnect_plus():
+    body = dsfr(info="https://franceconnect.gouv.fr/france-connect-plus", question="Qu’est-ce que FranceConnect+ ?")
+    assert status(body) == "franceconnect_plus"
+
+
+def test_dsfr_component_as_a_link_is_franceconnect():
+    body = ('<a class="fr-connect" href="/oidc/login"><span class="fr-connect__login">S’identifier avec</span>'
+            '<span class="fr-connect__brand">FranceConnect</span></a>')
+    assert status(body) == "franceconnect"
+
+
+def test_hidden_dsfr_button_in_a_javascript_menu_still_counts():
+    body = f'<nav><div id="menu" style="display:none">{dsfr()}</div></nav>'
+    finding = check(capture(landing(body)))
+    assert finding.status == "franceconnect"
+
+
+def test_hidden_authorize_link_does_not_count():
+    body = ('<div hidden><a href="https://app.franceconnect.gouv.fr/api/v1/authorize?client_id=x">'
+            'Connexion</a></div>')
+    assert status(body) == "absent"
+
+
+# --- Authorize endpoints ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("href, expected", [
+    ("https://app.franceconnect.gouv.fr/api/v1/authorize?response_type=code&client_id=abc&scope=openid",
+     "franceconnect"),
+    ("https://oidc.franceconnect.gouv.fr/api/v2/authorize?client_id=abc&acr_values=eidas1", "franceconnect"),
+    ("https://oidc.franceconnect.gouv.fr/api/v2/authorize?client_id=abc&acr_values=eidas2", "franceconnect_plus"),
+    ("https://fcp.integ01.dev-franceconnect.fr/api/v1/authorize?client_id=abc", "franceconnect"),
+    ("https://fcp.integ01.dev-franceconnect.fr/api/v2/authorize?acr_values=eidas3", "franceconnect_plus"),
+    ("https://auth.franceconnect.gouv.fr/api/v2/authorize?client_id=abc", "franceconnect_plus"),
+    ("https://auth.integ01.dev-franceconnect.fr/api/v2/authorize?client_id=abc", "franceconnect_plus"),
+])
+def test_link_to_an_authorize_endpoint_gives_its_level(href, expected):
+    finding = check(capture(landing(f'<a href="{href.replace("&", "&amp;")}">Se connecter</a>')))
+    assert finding.status == expected
+    assert "authorize" in finding.evidence[0].html
+
+
+def test_acr_values_eidas2_or_eidas3_among_several_is_franceconnect_plus():
+    href = "https://oidc.franceconnect.gouv.fr/api/v2/authorize?acr_values=eidas2%20eidas3"
+    assert status(f'<a href="{href}">Connexion</a>') == "franceconnect_plus"
+
+
+def test_form_posting_to_the_authorize_endpoint_is_franceconnect():
+    body = ('<form action="https://app.franceconnect.gouv.fr/api/v1/authorize" method="get">'
+            '<input type="hidden" name="client_id" value="x"><input type="submit" value="Valider"></form>')
+    finding = check(capture(landing(body)))
+    assert finding.status == "franceconnect"
+    assert finding.evidence[0].selector.endswith("form")
+
+
+def test_button_carrying_the_authorize_url_in_a_data_attribute_is_franceconnect():
+    body = '<button data-href="https://app.franceconnect.gouv.fr/api/v1/authorize?client_id=x">Continuer</button>'
+    assert status(body) == "franceconnect"
+
+
+# --- Older buttons ------------------------------------------------------------------------------
+
+def test_old_image_button_in_a_link_is_franceconnect():
+    body = '<a href="/login/fc"><img src="/static/img/FCboutons-10.svg" alt=""></a>'
+    finding = check(capture(landing(body)))
+    assert finding.status == "franceconnect"
+    assert "FCboutons-10.svg" in finding.evidence[0].html
+
+
+def test_old_png_image_button_is_franceconnect():
+    assert status('<button type="submit"><img src="/img/FCboutons-10.png"></button>') == "franceconnect"
+
+
+def test_input_image_button_is_franceconnect():
+    body = '<form action="/fc"><input type="image" src="/assets/franceconnect-bouton.svg" alt="FranceConnect"></form>'
+    assert status(body) == "franceconnect"
+
+
+def test_image_alt_sidentifier_avec_franceconnect_is_franceconnect():
+    body = '<a href="/auth/start"><img src="/i/btn.svg" alt="S\'identifier avec FranceConnect"></a>'
+    assert status(body) == "franceconnect"
+
+
+def test_image_button_named_franceconnect_plus_is_franceconnect_plus():
+    body = '<a href="/auth/start"><img src="/i/franceconnect-plus-bouton.svg" alt="S’identifier avec FranceConnect+"></a>'
+    assert status(body) == "franceconnect_plus"
+
+
+def test_button_labelled_se_connecter_avec_franceconnect_is_franceconnect():
+    assert status("<button>Se connecter avec FranceConnect</button>") == "franceconnect"
+
+
+def test_link_to_the_sites_own_franceconnect_login_route_is_franceconnect():
+    assert status('<a href="/users/auth/france_connect">Mon compte</a>') == "franceconnect"
+
+
+# --- Not FranceConnect ----------------------------------------------------------------------------
+
+def test_agentconnect_button_is_not_franceconnect():
+    body = ('<div class="fr-connect-group"><button class="fr-connect fr-connect--agent">'
+            '<span class="fr-connect__login">S’identifier avec</span><span class="fr-connect__brand">AgentConnect</span>'
+            '</button><p><a href="https://agentconnect.gouv.fr/">Qu’est-ce que AgentConnect ?</a></p></div>')
+    assert status(body) == "absent"
+
+
+def test_proconnect_button_is_not_franceconnect():
+    body = dsfr(modifier=" fr-connect--pro", brand="ProConnect", info="https://proconnect.gouv.fr/",
+                question="Qu’est-ce que ProConnect ?")
+    assert status(body) == "absent"
+
+
+def test_agentconnect_brand_without_modifier_is_not_franceconnect():
+    assert status(dsfr(brand="AgentConnect", info="https://agentconnect.gouv.fr/")) == "absent"
+
+
+def test_proconnect_authorize_link_is_not_franceconnect():
+    href = "https://auth.proconnect.gouv.fr/api/v2/authorize?client_id=x"
+    assert status(f'<a href="{href}">Se connecter</a>') == "absent"
+
+
+def test_prose_that_mentions_franceconnect_is_not_a_login_button():
+    body = ("<p>Vous pourrez bientôt vous connecter avec FranceConnect, le dispositif qui garantit votre "
+            "identité. S’identifier avec FranceConnect sera possible en 2026.</p>")
+    assert status(body) == "absent"
+
+
+@pytest.mark.parametrize("href, text", [
+    ("https://franceconnect.gouv.fr/", "Qu’est-ce que FranceConnect ?"),
+    ("https://franceconnect.gouv.fr/france-connect-plus", "Qu’est-ce que FranceConnect+ ?"),
+    ("https://franceconnect.gouv.fr/aide", "Aide FranceConnect"),
+    ("https://www.franceconnect.gouv.fr/", "S’identifier avec FranceConnect"),
+])
+def test_links_to_franceconnect_information_pages_are_not_login_buttons(href, text):
+    assert status(f'<a href="{href}">{text}</a>') == "absent"
+
+
+def test_faq_accordion_button_about_franceconnect_is_not_a_login_button():
+    body = ('<button class="fr-accordion__btn" aria-expanded="false" aria-controls="faq-1">'
+            'Comment se connecter avec FranceConnect ?</button>')
+    assert status(body) == "absent"
+
+
+def test_help_link_about_franceconnect_on_the_site_is_not_a_login_button():
+    body = ('<a href="/aide/franceconnect">Comment se connecter avec FranceConnect ?</a>'
+            '<a href="/actualites/franceconnect-40-millions"><img src="/news/fc.jpg" alt="FranceConnect"></a>')
+    assert status(body) == "absent"
+
+
+# --- Across pages ---------------------------------------------------------------------------------
+
+def test_best_level_across_pages_wins():
+    pages = [landing(dsfr()), landing(dsfr(modifier=" fr-connect--plus"), url=LOGIN, kind="login")]
+    finding = check(capture(*pages))
+    assert finding.status == "franceconnect_plus"
+    assert finding.evidence[0].page_url == LOGIN
+
+
+def test_button_on_the_login_page_only_is_found():
+    pages = [landing("<p>Bienvenue</p><a href='/connexion'>Se connecter</a>"), landing(dsfr(), url=LOGIN, kind="login")]
+    assert check(capture(*pages)).status == "franceconnect"

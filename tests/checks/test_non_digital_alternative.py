@@ -1,0 +1,146 @@
+"""non_digital_alternative: is a phone number, a desk address or an appointment offered?"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.non_digital_alternative import check
+from tests.checks.pages import capture, landing
+
+
+def finding(body: str):
+    return check(capture(landing(body)))
+
+
+# --- Phones ---------------------------------------------------------------------------------------
+
+def test_international_form_is_reported_in_national_digits():
+    result = finding("<p>Appelez le +33 (0)9 70 80 80 80, du lundi au vendredi.</p>")
+    assert result.status == "present"
+    assert result.phones == ["0970808080"]
+    assert "+33 (0)9 70 80 80 80" in result.evidence[0].excerpt
+
+
+def test_phones_are_deduplicated_in_order_of_appearance():
+    result = finding("<p>Standard : 01 23 45 67 89. Assistance : 09.70.80.80.80.</p>"
+                     "<footer>Tél. 01 23 45 67 89</footer>")
+    assert result.phones == ["0123456789", "0970808080"]
+
+
+def test_non_breaking_spaces_inside_a_number_are_tolerated():
+    assert finding("<p>Téléphone&nbsp;: 01&nbsp;40&nbsp;56&nbsp;60&nbsp;00</p>").phones == ["0140566000"]
+
+
+def test_tel_link_is_a_phone_and_points_at_the_link():
+    result = finding('<a href="tel:+33140566000">Nous appeler</a>')
+    assert result.phones == ["0140566000"]
+    assert result.evidence[0].selector.endswith("a")
+
+
+def test_overseas_number_is_reported_in_national_form():
+    assert finding("<p>Antenne de La Réunion : +262 262 12 34 56</p>").phones == ["0262123456"]
+
+
+def test_freephone_number_is_reported_in_national_form():
+    assert finding("<p>Numéro vert : 0 800 12 34 56 (appel gratuit)</p>").phones == ["0800123456"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Allô Service Public : appelez le 3939 (service gratuit + prix d’un appel).", ["3939"]),
+    ("Pour joindre l’Assurance retraite, composez le 39 60.", ["3960"]),
+    ("Un conseiller vous répond au 3646 du lundi au vendredi.", []),  # no call word close by
+    ("Numéro d’appel : 3949", ["3949"]),
+])
+def test_short_service_numbers_count_near_call_words(text, expected):
+    assert finding(f"<p>{text}</p>").phones == expected
+
+
+def test_short_number_in_a_tel_link_counts_without_call_words():
+    assert finding('<a href="tel:3646">3646</a>').phones == ["3646"]
+
+
+@pytest.mark.parametrize("text", [
+    "Appelez-nous : la réforme s’applique depuis le 1er janvier 2024.",
+    "Téléphonez avant le 12/03/2025 pour un montant de 3 500 € ou 3500 euros.",
+    "Le numéro de version du logiciel est 3.4.12 ; contactez le support.",
+    "SIRET : 130 025 265 00013 — SIREN 130025265",
+    "Fax : 01 44 55 66 77",
+    "Code postal 75007 Paris, dossier traité en 3 jours",
+])
+def test_dates_prices_versions_siret_fax_and_postcodes_are_not_phones(text):
+    result = finding(f"<p>{text}</p>")
+    assert result.phones == []
+
+
+# --- Addresses ------------------------------------------------------------------------------------
+
+def test_postal_address_across_lines_is_normalised():
+    result = finding("<address>Ministère des Solidarités<br>14 avenue Duquesne<br>75350&nbsp;PARIS 07 SP</address>")
+    assert result.status == "present"
+    assert result.addresses == ["14 avenue Duquesne 75350 PARIS"]
+
+
+def test_address_with_bis_and_cedex():
+    result = finding("<p>Préfecture, 1 bis rue de la Paix, 33000 Bordeaux Cedex 09.</p>")
+    assert result.addresses == ["1 bis rue de la Paix, 33000 Bordeaux Cedex 09"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("CAF de Paris, BP 123, 75750 Paris Cedex 19", "BP 123, 75750 Paris Cedex 19"),
+    ("Centre de gestion – CS 70001 – 69401 Lyon Cedex 03", "CS 70001 – 69401 Lyon Cedex 03"),
+])
+def test_postbox_addresses(text, expected):
+    assert finding(f"<p>{text}</p>").addresses == [expected]
+
+
+def test_multi_word_town_names():
+    result = finding("<p>Accueil : 2 place Marcel Paul, 93200 Saint-Denis</p><p>5 rue du Lac, 74000 Annecy-le-Vieux</p>")
+    assert result.addresses == ["2 place Marcel Paul, 93200 Saint-Denis", "5 rue du Lac, 74000 Annecy-le-Vieux"]
+
+
+@pytest.mark.parametrize("text", [
+    "Code postal : 75007",
+    "Depuis le 12 mars 2025, 75000 dossiers ont été traités.",
+    "Les 3 avenants signés en 2024 concernent 15000 Aurillac.",
+])
+def test_postcodes_and_dates_alone_are_not_addresses(text):
+    assert finding(f"<p>{text}</p>").addresses == []
+
+
+# --- Appointment / desk ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Vous pouvez prendre rendez-vous en agence.",
+    "Accueil sur rendez-vous uniquement.",
+    "Horaires d’accueil du public : 9 h – 12 h.",
+    "Rendez-vous au guichet de votre mairie.",
+    "Trouvez un point d’accueil près de chez vous.",
+    "Un conseiller France services vous accompagne.",
+])
+def test_appointment_or_desk_wording_is_present(text):
+    result = finding(f"<p>{text}</p>")
+    assert result.status == "present"
+    assert result.appointment is True
+
+
+@pytest.mark.parametrize("text", [
+    "Le guichet unique numérique des entreprises.",
+    "Effectuez votre démarche en ligne sur le Guichet Entreprises.",
+])
+def test_online_guichets_are_not_desks(text):
+    assert finding(f"<p>{text}</p>").appointment is False
+
+
+def test_page_with_only_online_channels_is_absent():
+    result = finding("<p>Faites votre demande en ligne. Contactez-nous par le formulaire ou par courriel.</p>"
+                     '<a href="mailto:contact@service.gouv.fr">Écrire</a>')
+    assert result.status == "absent"
+    assert (result.phones, result.addresses, result.appointment) == ([], [], False)
+
+
+def test_phone_on_the_contact_page_only_is_found():
+    pages = [landing("<p>Accueil</p>"),
+             landing("<p>Tél. : 01 23 45 67 89</p>", url="https://service.example.gouv.fr/contact", kind="contact")]
+    result = check(capture(*pages))
+    assert result.phones == ["0123456789"]
+    assert result.evidence[0].page_url == "https://service.example.gouv.fr/contact"

@@ -44,28 +44,28 @@ def _check_emails(values: list[str]) -> list[str]:
     return values
 
 
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"must be a slug (a-z, 0-9, -), got {value!r}")
+    return value
+
+
 EmailList = Annotated[list[str], AfterValidator(_check_emails)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
 
 
 class MinistryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str
+    id: Slug
     name: str = Field(min_length=1)
     contacts: EmailList = Field(default_factory=list)
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"must be a slug (a-z, 0-9, -), got {value!r}")
-        return value
 
 
 class ServiceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str
+    id: Slug
     name: str = Field(min_length=1)
     ministry: str
     administration: str | None = None
@@ -75,13 +75,6 @@ class ServiceEntry(BaseModel):
     life_events: list[str] = Field(default_factory=list)
     pnu: bool = False
     contacts: EmailList = Field(default_factory=list)
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"must be a slug (a-z, 0-9, -), got {value!r}")
-        return value
 
     @field_validator("url")
     @classmethod

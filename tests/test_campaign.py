@@ -57,7 +57,8 @@ def test_a_campaign_stores_one_run_per_service_and_prints_throughput(tmp_path, e
     assert [(c, s, st) for c, s, st, *_ in stored] == [(1, f"s{i}", "done") for i in range(6)]
 
 
-def test_a_killed_campaign_resumes_without_losing_or_duplicating_results(tmp_path, env_data_dir, six_sites):
+@pytest.mark.parametrize("how", ["sigkill", "ctrl-c"])
+def test_an_interrupted_campaign_resumes_without_losing_or_duplicating_results(tmp_path, env_data_dir, six_sites, how):
     env = dict(os.environ, VEILLEUR_PAGE_TIMEOUT="5")
     (tmp_path / "r.yaml").write_text(registry_for(six_sites))
     assert veilleur("registry", "import", str(tmp_path / "r.yaml"), env=env).returncode == 0
@@ -68,8 +69,12 @@ def test_a_killed_campaign_resumes_without_losing_or_duplicating_results(tmp_pat
         if (env_data_dir / "veilleur.db").exists() and sum(1 for r in runs(env_data_dir) if r[2] == "done") >= 2:
             break
         time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: Chromium dies with it, as in a real crash
-    proc.wait()
+    if how == "sigkill":
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole group: Chromium dies with it, as in a real crash
+        proc.wait()
+    else:
+        os.kill(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=60) == 130  # stops cleanly, saying the campaign can be resumed
     before = runs(env_data_dir)
     done_before = {r[1]: r for r in before if r[2] == "done"}
     assert 2 <= len(done_before) < 6, before

@@ -41,7 +41,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), "head")
+    # "heads": areas may add migrations side by side on top of the same revision.
+    command.upgrade(alembic_config(engine), "heads")
 
 
 @dataclass

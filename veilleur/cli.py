@@ -167,6 +167,11 @@ def demo(out_dir: Path) -> None:
     run_demo(out_dir)
 
 
+# Commands of other areas, each in its own module decorating `cli` (one import line each).
+# isort: off
+# isort: on
+
+
 def main() -> None:
     cli.main()
 

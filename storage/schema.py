@@ -1,0 +1,9 @@
+"""The whole schema: importing this module registers every model on `Base.metadata`.
+
+Each area keeps its tables in its own module; list it here so that migrations and the
+models-versus-migrations test see it.
+"""
+
+from storage.models import Base  # noqa: F401  (core tables)
+
+# Area modules with tables of their own (one import each):

@@ -17,6 +17,7 @@ COPY checks ./checks
 COPY storage ./storage
 COPY reports ./reports
 COPY veilleur ./veilleur
+COPY scheduler.py ./
 RUN pip install --no-cache-dir .
 
 USER veilleur

@@ -1,11 +1,19 @@
-"""axe-core violations on the visited pages, and the RGAA 4.1 criteria they put in question.
+"""axe-core results on the visited pages, and the RGAA 4.1 criteria they put in question.
 
 Over the loaded pages whose axe outcome was measured (axe ran, `error` unset):
-`violations` counts violation node instances (an element failing a rule counts once per rule and
-per page; a violation reported without nodes counts once), `rules` the rule ids with at least one
-violation, `by_impact` node counts per axe impact (`unknown` when axe gave none), `rgaa_criteria`
-the RGAA 4.1 criteria those rules map to (see `checks.rgaa_map`). `unknown` when no page was
-measured. Pages where axe failed are named in the reason; they do not count as zero violations.
+
+- violations (what axe found failing): `violations` counts violation node instances (an element
+  failing a rule counts once per rule and per page; a violation reported without nodes counts
+  once), `rules` the rule ids with at least one violation, `by_impact` node counts per axe impact
+  (`unknown` when axe gave none), `rgaa_criteria` the RGAA criteria those rules put in question;
+- "incomplete" results (what axe could not decide and a person must review, such as a contrast
+  over a background image), kept apart and never added to the violations: `incomplete` counts
+  their nodes, `incomplete_rules` and `incomplete_rgaa_criteria` as above;
+- `axe_version`: the axe-core version that measured (the lowest, if pages disagree).
+
+RGAA criteria come from the `RGAA-x.y.z` tags axe-core ≥ 4.11 puts on its rules (see
+`checks.rgaa_map`). `unknown` when no page was measured. Pages where axe failed are named in the
+reason; they do not count as zero violations.
 """
 
 from __future__ import annotations
@@ -14,12 +22,33 @@ from collections import Counter
 
 from checks.coverage import landing_unknown, page_address
 from checks.models import AccessibilityFinding, Evidence
-from checks.rgaa_map import AXE_TO_RGAA, rgaa_criteria
+from checks.rgaa_map import criteria_of, criterion_key
 from checks.text import collapse
-from probes.models import ServiceCapture
+from probes.models import AxeViolation, PageCapture, ServiceCapture
 
 MAX_EVIDENCE = 50
 IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+def _nodes(result: AxeViolation) -> int:
+    return max(1, len(result.nodes))
+
+
+def _evidence(page: PageCapture, result: AxeViolation, criteria: list[str], what: str) -> Evidence:
+    first = result.nodes[0] if result.nodes else None
+    named = ", ".join(criteria) or "no RGAA criterion"
+    return Evidence(
+        page_url=page_address(page),
+        selector=" >>> ".join(first.target) if first and first.target else None,
+        html=(first.html or None) if first else None,
+        excerpt=(collapse(first.failure_summary)[:300] or None) if first else None,
+        note=f"axe {result.id} ({what}, {result.impact or 'no impact'}): {_nodes(result)} node(s); "
+             f"RGAA {named}; {result.help}".rstrip("; "),
+    )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in version.split(".") if n.isdigit())
 
 
 def check(capture: ServiceCapture) -> AccessibilityFinding:
@@ -33,30 +62,32 @@ def check(capture: ServiceCapture) -> AccessibilityFinding:
         return AccessibilityFinding(status="unknown",
                                     reason="axe-core measured no page (" + "; ".join(unmeasured) + ")")
 
-    nodes = 0
+    nodes, review_nodes = 0, 0
     rules: set[str] = set()
+    review_rules: set[str] = set()
+    criteria: set[str] = set()
+    review_criteria: set[str] = set()
     impacts: Counter[str] = Counter()
     evidence: list[Evidence] = []
+    review_evidence: list[Evidence] = []
     for page in measured:
         for violation in page.axe.violations:
-            count = max(1, len(violation.nodes))
-            nodes += count
+            named = criteria_of(violation, page.axe.version)
+            nodes += _nodes(violation)
             rules.add(violation.id)
-            impacts[violation.impact or "unknown"] += count
-            if len(evidence) < MAX_EVIDENCE:
-                first = violation.nodes[0] if violation.nodes else None
-                criteria = ", ".join(AXE_TO_RGAA.get(violation.id, ())) or "no RGAA criterion"
-                evidence.append(Evidence(
-                    page_url=page_address(page),
-                    selector=" >>> ".join(first.target) if first and first.target else None,
-                    html=(first.html or None) if first else None,
-                    excerpt=(collapse(first.failure_summary)[:300] or None) if first else None,
-                    note=f"axe {violation.id} ({violation.impact or 'no impact'}): {count} node(s); "
-                         f"RGAA {criteria}; {violation.help}".rstrip("; "),
-                ))
+            criteria.update(named)
+            impacts[violation.impact or "unknown"] += _nodes(violation)
+            evidence.append(_evidence(page, violation, named, "violation"))
+        for incomplete in page.axe.needs_review:
+            named = criteria_of(incomplete, page.axe.version)
+            review_nodes += _nodes(incomplete)
+            review_rules.add(incomplete.id)
+            review_criteria.update(named)
+            review_evidence.append(_evidence(page, incomplete, named, "needs review"))
     order = {impact: i for i, impact in enumerate(IMPACTS)}
     by_impact = dict(sorted(impacts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-    reason = f"axe-core on {len(measured)} page(s)"
+    versions = sorted({p.axe.version for p in measured if p.axe.version}, key=_version_key)
+    reason = f"axe-core {versions[0]} on {len(measured)} page(s)"
     if unmeasured:
         reason += "; not measured: " + "; ".join(unmeasured)
     return AccessibilityFinding(
@@ -65,7 +96,12 @@ def check(capture: ServiceCapture) -> AccessibilityFinding:
         violations=nodes,
         rules=sorted(rules),
         by_impact=by_impact,
-        rgaa_criteria=rgaa_criteria(rules),
+        rgaa_criteria=sorted(criteria, key=criterion_key),
+        incomplete=review_nodes,
+        incomplete_rules=sorted(review_rules),
+        incomplete_rgaa_criteria=sorted(review_criteria, key=criterion_key),
         pages_measured=len(measured),
-        evidence=evidence,
+        axe_version=versions[0],
+        # Violations first: they are the findings; items to review come after, as far as room allows.
+        evidence=(evidence + review_evidence)[:MAX_EVIDENCE],
     )

@@ -6,30 +6,39 @@ Two sources, the statement outranking the footer:
    declaration): "<site> est totalement / partiellement / non conforme avec le référentiel général
    d'amélioration de l'accessibilité (RGAA), version 4.1", also "est en conformité partielle avec
    le RGAA", "n'est pas conforme avec…". From it: the rate ("74,5 % des critères du RGAA version
-   4.1 sont respectés", "taux de conformité … 74,5 %" → 74.5), the RGAA version, and the date
-   (latest of "établie le 12 mars 2025", "mise à jour le 3 janvier 2024", dd/mm/yyyy) as ISO.
+   4.1 sont respectés", "taux de conformité … 74,5 %" → 74.5), the RGAA version ("version 4",
+   "4.1", "4.1.2"), the date (latest of "établie le 12 mars 2025", "mise à jour le 3 février
+   2026", "date de publication : 12/03/2025"…) as ISO, and the link to the "schéma pluriannuel"
+   (the multi-year accessibility plan the law requires next to the statement).
    A statement that gives a rate but no status sentence gets the status the RGAA attaches to the
    rate: 100 % totalement, ≥ 50 % partiellement, below 50 % non conforme.
+   `expired` is true when the statement's latest date is more than three years before the
+   capture (an audit is valid three years), false when it is more recent, None without a date.
 2. The legally required mention, usually in the footer: "Accessibilité : totalement /
    partiellement / non conforme" (any case, non-breaking spaces, typographic apostrophes, no
    space before the colon, the words split across elements, "conformité partielle/totale",
    "non-conformité").
 
 `statement_url` is the statement page's URL; when it was not visited, the href of the
-"Accessibilité…" link. Text inside scripts (JSON of translations, for instance) is not page
-text and never counts.
+"Accessibilité…" link, else of a link named "Accessibilité" or "Déclaration d’accessibilité".
+Text inside scripts (JSON of translations, for instance) is not page text and never counts.
+
+Read on every visited page (see `checks.coverage`). With no mention and no declaration, the
+answer is `absent` only when the statement page, if the site links to one, was read: a
+statement link that leads off the site (a ministry's portal) or that the probe did not follow
+gives `unknown`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import urldefrag
 
 from checks import urls
-from checks.coverage import landing_unknown, not_found, page_address
-from checks.evidence import element_containing, from_text
+from checks.coverage import ALL_PAGES, landing_unknown, not_found, page_address, pages_read
+from checks.evidence import element_containing, from_element, from_text
 from checks.models import AccessibilityStatementFinding, Evidence
 from checks.text import fold
 from probes.models import Element, PageCapture, ServiceCapture
@@ -79,9 +88,15 @@ _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 
 _DATE = (r"(?:(?P<d>\d{1,2})(?:er)?\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>\d{4})"
          r"|(?P<dd>\d{1,2})[/.-](?P<mm>\d{1,2})[/.-](?P<yy>\d{4}))")
 DATE_PATTERN = re.compile(
-    r"(?:etablie?|mise?\s+a\s+jour|actualisee?|redigee?|publiee?|revisee?|modifiee?|date\s+de\s+la\s+declaration)"
-    r"\s*(?:le|:)?\s*(?:le\s+)?" + _DATE
+    r"(?:etablie?|mise?\s+a\s+jour|actualisee?|redigee?|publiee?|revisee?|modifiee?|realisee?"
+    r"|date\s+(?:de\s+(?:la\s+)?(?:derniere\s+)?(?:declaration|publication|mise\s+a\s+jour|redaction|etablissement)"
+    r"|d'etablissement))"
+    r"\s*(?:de\s+(?:la\s+|cette\s+)?declaration\s*)?(?:le|:|en\s+date\s+du)?\s*(?:le\s+)?" + _DATE
 )
+VALIDITY_YEARS = 3
+
+_SCHEMA_LABEL = re.compile(r"schema\s+(?:pluri-?annuel|pluriannuel)")
+_SCHEMA_HREF = re.compile(r"schema[-_ ]?pluri[-_ ]?annuel", re.I)
 
 
 @dataclass
@@ -91,6 +106,7 @@ class Statement:
     rate: float | None = None
     rgaa_version: str | None = None
     date: str | None = None
+    schema_url: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -134,6 +150,27 @@ def parse_date(folded: str) -> str | None:
     return max(found).isoformat() if found else None
 
 
+def is_expired(statement_date: str | None, on: date) -> bool | None:
+    """Whether a statement dated `statement_date` (ISO) is more than three years old on `on`."""
+    if statement_date is None:
+        return None
+    made = date.fromisoformat(statement_date)
+    try:
+        limit = made.replace(year=made.year + VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        limit = made.replace(year=made.year + VALIDITY_YEARS, day=28)
+    return on > limit
+
+
+def schema_link(page: PageCapture) -> Element | None:
+    """The link to the "schéma pluriannuel" (by its name, or a file or page named after it)."""
+    for element in page.links():
+        label = fold(" ".join((element.text, element.attrs.get("title", ""), element.attrs.get("aria-label", ""))))
+        if _SCHEMA_LABEL.search(label) or _SCHEMA_HREF.search(urls.path(element.href)):
+            return element
+    return None
+
+
 def _level_from_rate(rate: float) -> str:
     return "totalement" if rate >= 100 else "partiellement" if rate >= 50 else "non"
 
@@ -145,7 +182,9 @@ def read_statement(page: PageCapture) -> Statement | None:
     declaration = DECLARATION.search(folded)
     if declaration is None and page.kind != "accessibility":
         return None
-    statement = Statement(page=page, rgaa_version=parse_version(folded), date=parse_date(folded))
+    schema = schema_link(page)
+    statement = Statement(page=page, rgaa_version=parse_version(folded), date=parse_date(folded),
+                          schema_url=schema.href if schema else None)
     if declaration:
         statement.level = _level(declaration)
         statement.evidence.append(from_text(page, text, *declaration.span(), note="accessibility statement"))
@@ -166,9 +205,14 @@ def _statement_link(page: PageCapture, mention: str | None) -> Element | None:
         return holder
     for element in page.links():
         label = fold(" ".join((element.text, element.attrs.get("title", ""), element.attrs.get("aria-label", ""))))
-        if "accessibilite" in label:
+        if "accessibilite" in label and not _SCHEMA_LABEL.search(label):
             return element
     return None
+
+
+def _capture_day(capture: ServiceCapture) -> date:
+    when = capture.started_at or next((p.captured_at for p in capture.pages if p.captured_at), None)
+    return (when or datetime.now(timezone.utc)).date()
 
 
 def _link_target(page: PageCapture, link: Element | None) -> str | None:
@@ -182,7 +226,7 @@ def _link_target(page: PageCapture, link: Element | None) -> str | None:
 def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     if unknown := landing_unknown(capture, AccessibilityStatementFinding):
         return unknown
-    loaded = capture.loaded_pages()
+    loaded = pages_read(capture, ALL_PAGES)
     statements = [s for p in loaded if (s := read_statement(p))]
     # A page of kind accessibility comes first, then pages that make the declaration.
     statements.sort(key=lambda s: (s.level is None, s.page.kind != "accessibility"))
@@ -199,11 +243,14 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
             break
 
     statement_url = page_address(statement.page) if statement else mention_url
+    schema_url = next((s.schema_url for s in statements if s.schema_url), None)
     details = dict(
         rate=statement.rate if statement else None,
         statement_url=statement_url,
         rgaa_version=statement.rgaa_version if statement else None,
         date=statement.date if statement else None,
+        expired=is_expired(statement.date if statement else None, _capture_day(capture)),
+        schema_pluriannuel_url=schema_url,
     )
     if statement and statement.level:
         evidence = statement.evidence + ([mention_evidence] if mention_evidence else [])
@@ -214,4 +261,20 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     if mention_level:
         reason = f"mention “Accessibilité : {mention_level} conforme” on {mention_evidence.page_url}"
         return AccessibilityStatementFinding(status=mention_level, reason=reason, evidence=[mention_evidence], **details)
-    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, **details)
+    if statement is None and (unread := _unread_statement_link(capture, loaded)):
+        return AccessibilityStatementFinding(
+            status="unknown", reason=f"no mention on the landing page, and its statement link {unread.href} was not read",
+            evidence=[from_element(capture.landing, unread, note="statement link not followed")],
+            **{**details, "statement_url": unread.href})
+    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ALL_PAGES, **details)
+
+
+def _unread_statement_link(capture: ServiceCapture, read: list[PageCapture]) -> Element | None:
+    """The landing page's link to a statement page that no capture holds (off-site, not followed)."""
+    landing = capture.landing
+    link = _statement_link(landing, None) if landing else None
+    target = _link_target(landing, link) if landing else None
+    if target is None:
+        return None
+    visited = {urldefrag(u)[0] for p in capture.pages for u in (p.url, p.final_url) if u}
+    return None if urldefrag(target)[0] in visited else link

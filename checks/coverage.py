@@ -3,10 +3,18 @@
 - No landing page, or a landing page that did not load: the check could not look → `unknown`,
   with the landing page's error as the reason.
 - Presence checks (FranceConnect, JeDonneMonAvis, non-digital alternative, accessibility
-  statement) are positive as soon as the thing is found on any loaded page. When it is found
-  nowhere, absence is a claim that needs evidence: if any visited page failed, the answer is
-  `unknown` (the missing page may be the one that has it); otherwise `absent`, with one Evidence
-  per searched page saying what was looked for, so that an auditor can re-check the claim.
+  statement) each read the kinds of page where the thing can be (`ALL_PAGES`, or
+  `ALL_BUT_STATEMENT` below) and are positive as soon as it is found on one of them that loaded.
+  When it is found nowhere, absence is a claim that needs evidence: if any visited page of those
+  kinds failed, the answer is `unknown` (the missing page may be the one that has it); otherwise
+  `absent`, with one Evidence per searched page saying what was looked for, so that an auditor
+  can re-check the claim.
+
+The accessibility statement page is the one page the FranceConnect, JeDonneMonAvis and
+non-digital checks do not read: it is a legal document, not where a service offers its login,
+its feedback button or its desk (its template quotes the Défenseur des droits' address and
+number, which are not the service's). So a dead link to the statement leaves them free to answer
+`absent`; it makes the statement check itself `unknown`.
 """
 
 from __future__ import annotations
@@ -14,9 +22,17 @@ from __future__ import annotations
 from typing import TypeVar
 
 from checks.models import Evidence, Finding
-from probes.models import PageCapture, ServiceCapture
+from probes.models import PageCapture, PageKind, ServiceCapture
 
 F = TypeVar("F", bound=Finding)
+
+ALL_PAGES: frozenset[PageKind] = frozenset({"landing", "login", "contact", "accessibility", "other"})
+ALL_BUT_STATEMENT: frozenset[PageKind] = ALL_PAGES - {"accessibility"}
+
+
+def pages_read(capture: ServiceCapture, kinds: frozenset[PageKind]) -> list[PageCapture]:
+    """The loaded pages of the given kinds, in visit order."""
+    return [p for p in capture.loaded_pages() if p.kind in kinds]
 
 
 def page_address(page: PageCapture) -> str:
@@ -48,10 +64,12 @@ def landing_unknown(capture: ServiceCapture, finding: type[F]) -> F | None:
     return finding(status="unknown", reason=reason) if reason else None
 
 
-def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, **details) -> F:
-    """The finding when nothing was found on the loaded pages: `unknown` if any visited page
-    failed (naming each one and its error class), else `absent` with one Evidence per page."""
-    failed = capture.failed_pages()
+def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, kinds: frozenset[PageKind],
+              **details) -> F:
+    """The finding when nothing was found on the loaded pages of `kinds`: `unknown` if any visited
+    page of those kinds failed (naming each one and its error class), else `absent` with one
+    Evidence per searched page."""
+    failed = [p for p in capture.failed_pages() if p.kind in kinds]
     if failed:
         pages = "; ".join(f"{p.url} ({p.kind}) failed: {p.error_class or 'error'}" for p in failed)
         return finding(
@@ -59,7 +77,7 @@ def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, **deta
             reason=f"not found on the pages that loaded, but cannot claim absence: {pages}",
             **details,
         )
-    searched = capture.loaded_pages()
+    searched = pages_read(capture, kinds)
     return finding(
         status="absent",
         reason=f"not found on {len(searched)} loaded page(s)",

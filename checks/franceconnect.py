@@ -16,15 +16,25 @@ What counts as a login button, strongest first:
    (`FCboutons-10.svg`, `franceconnect-bouton.svg`, …) or an image whose alt says
    "S'identifier avec FranceConnect".
 4. A button or link whose whole text is a login phrase: "Se connecter avec FranceConnect".
-5. A link to the site's own FranceConnect login route (`/auth/franceconnect`, `/login/france-connect`).
+5. A link (or form) to the site's own FranceConnect login route (`/auth/franceconnect`,
+   `/login/france-connect`, a Keycloak broker `/realms/x/broker/franceconnect/login`), or to a
+   login route that names FranceConnect as its identity provider (`?kc_idp_hint=franceconnect`,
+   `?provider=france_connect`).
+6. An image that a script makes clickable (`<img onclick>`, an image in a `<div>` with a click
+   handler: the collector does not list those), found in the rendered DOM by the button's file
+   name (`FCboutons-10.png`, `franceconnect-bouton.svg`); a bare logo (`franceconnect.svg`) does
+   not count there, it illustrates information pages too.
 
-Kinds 2–5 count only when visible. A FranceConnect+ information link ("Qu’est-ce que
+Kinds 2–6 count only when visible. A FranceConnect+ information link ("Qu’est-ce que
 FranceConnect+ ?", to franceconnect.gouv.fr/france-connect-plus) right next to a button (within a
 few collected elements, as in the DSFR `fr-connect-group`) makes that button FranceConnect+.
 
 Not FranceConnect: AgentConnect and ProConnect (same `fr-connect` class, but `fr-connect--agent` /
 `fr-connect--pro`, their brand text, their hosts), prose that mentions FranceConnect, and links
 to franceconnect.gouv.fr's information pages. The best level across pages wins (plus > plain).
+
+Read on the landing, login and contact pages (not the accessibility statement): see
+`checks.coverage`.
 """
 
 from __future__ import annotations
@@ -33,11 +43,12 @@ import re
 from dataclasses import dataclass
 
 from checks import urls
-from checks.coverage import landing_unknown, not_found, page_address
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
+from checks.dom import Image, images
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import Evidence, FranceConnectFinding
 from checks.text import collapse, fold
-from probes.models import Element, Form, PageCapture, ServiceCapture
+from probes.models import Element, Form, ImageRef, PageCapture, ServiceCapture
 
 PLAIN, PLUS = 1, 2
 STATUS = {PLAIN: "franceconnect", PLUS: "franceconnect_plus"}
@@ -46,7 +57,7 @@ LOOKED_FOR = ("a FranceConnect login button (DSFR .fr-connect, FranceConnect but
               "link or form to a FranceConnect authorize endpoint)")
 
 # Identity federations that reuse the DSFR `fr-connect` component but are not FranceConnect.
-_OTHER_BRANDS = re.compile(r"agent ?connect|pro ?connect|moncomptepro|mon compte pro|inclusion ?connect")
+_OTHER_BRANDS = re.compile(r"agent ?connect|pro ?connect|moncomptepro|mon compte pro|inclusion ?connect|edu ?connect")
 _OTHER_MODIFIERS = ("fr-connect--agent", "fr-connect--pro", "fr-connect--agentconnect", "fr-connect--proconnect")
 _OTHER_DOMAINS = ("agentconnect.gouv.fr", "proconnect.gouv.fr", "moncomptepro.beta.gouv.fr",
                   "inclusion.beta.gouv.fr")
@@ -56,10 +67,10 @@ _PLUS_ACR = re.compile(r"\beidas[23]\b", re.I)
 _PLUS_TEXT = re.compile(r"france ?connect ?(\+|plus\b)")
 
 # File names of the official button images, old and new.
-_BUTTON_IMAGE = re.compile(
-    r"fc-?boutons?[-_.]|franceconnect[-_]?(plus[-_]?)?(bouton|btn|button)|(bouton|btn|button)[-_]?franceconnect"
-    r"|^fc[-_](plus[-_])?(bouton|btn|button)|^franceconnect[-_]?(plus)?\.(svg|png)$"
-)
+_BUTTON_FILE = (r"fc-?boutons?[-_.@]|france-?connect[-_]?(plus[-_]?)?(bouton|btn|button)"
+                r"|(bouton|btn|button)[-_]?(france-?connect|fcp?)(?![a-z])|^fcp?[-_](plus[-_])?(bouton|btn|button)")
+_BUTTON_IMAGE = re.compile(_BUTTON_FILE + r"|^france-?connect[-_]?(plus)?\.(svg|png)$")
+_CLICKABLE_IMAGE = re.compile(_BUTTON_FILE)
 _LOGIN_PHRASE = (r"(s'identifier|se connecter|connexion|je me connecte|connectez-vous|identifiez-vous"
                  r"|s'inscrire|creer (un|mon) compte|continuer|login|sign in|log in)\s+(avec|via|par|with)\s+")
 _LOGIN_ALT = re.compile(_LOGIN_PHRASE + r"france ?connect")
@@ -69,7 +80,10 @@ _LOGIN_SEGMENTS = {"login", "connexion", "auth", "oauth", "oauth2", "oidc", "aut
                    "signin", "sign_in", "sign-in", "sso", "openid", "authentification", "authentication",
                    "identification", "session", "sessions"}
 _LOGIN_IN_SEGMENT = re.compile(r"login|connexion|auth|oidc|callback|signin")
-_INFO_SEGMENTS = {"aide", "help", "faq", "actualites", "news", "blog", "article", "articles"}
+_INFO_SEGMENTS = {"aide", "help", "faq", "actualites", "news", "blog", "article", "articles", "questions",
+                  "comment-ca-marche", "en-savoir-plus", "qu-est-ce-que-franceconnect"}
+# Query parameters that name the identity provider of a login route (Keycloak, OmniAuth, …).
+_IDP_PARAMS = ("kc_idp_hint", "idp", "idp_hint", "provider", "identity_provider", "strategy", "connection")
 _ACTIONABLE = {"a", "button", "input"}
 
 
@@ -171,6 +185,27 @@ def _own_login_route(url: str) -> int | None:
     return PLUS if plus else PLAIN
 
 
+def _idp_login_route(url: str) -> int | None:
+    """A login route that names FranceConnect as its identity provider (`?kc_idp_hint=franceconnect`)."""
+    if urls.scheme(url) not in ("http", "https") or any(urls.on_domain(url, d) for d in _FC_DOMAINS):
+        return None
+    query = urls.query(url)
+    named = [fold(v) for name in _IDP_PARAMS for v in query.get(name, [])]
+    if not any(_FC_WORD.search(v) for v in named):
+        return None
+    plus = any(_PLUS_TEXT.search(re.sub(r"[-_.]", " ", v)) for v in named)
+    return PLUS if plus else PLAIN
+
+
+def route_level(url: str) -> int | None:
+    """The level of a same-site FranceConnect login route, or None."""
+    return _own_login_route(url) or _idp_login_route(url)
+
+
+def _is_help_link(element: Element) -> bool:
+    return element.tag == "a" and bool(set(_segments(element.href)) & _INFO_SEGMENTS)
+
+
 def classify(element: Element) -> tuple[int, str] | None:
     """(level, why) when the element is a FranceConnect login button, else None."""
     if element.tag in ("script", "iframe") or _is_other_federation(element):
@@ -199,13 +234,16 @@ def classify(element: Element) -> tuple[int, str] | None:
     if not _is_actionable(element) or _is_info_link(element.href):
         return None
 
-    # 3. Button image.
+    # 3. Button image. The button's own file names and "S'identifier avec FranceConnect" alts count
+    # on any control; a bare logo or an alt that only names FranceConnect counts on a button, or on
+    # a link to a login route (not on, say, a news thumbnail linking to an article).
+    if _is_help_link(element):
+        return None
     for image in element.images:
         name, alt = urls.file_name(image.src), collapse(fold(image.alt))
-        # An alt that only names FranceConnect counts on a button, or on a link to a login route
-        # (not on, say, a news thumbnail).
-        named = _FC_WORD.search(alt) and (element.tag != "a" or _is_login_path(element.href))
-        if _BUTTON_IMAGE.search(name) or _LOGIN_ALT.search(alt) or named:
+        to_login = element.tag != "a" or _is_login_path(element.href) or route_level(element.href) is not None
+        named = (_FC_WORD.search(alt) or _BUTTON_IMAGE.search(name)) and to_login
+        if _CLICKABLE_IMAGE.search(name) or _LOGIN_ALT.search(alt) or named:
             plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(alt))
             return (PLUS if plus else PLAIN), f"FranceConnect{'+' if plus else ''} button image ({name or alt})"
 
@@ -216,9 +254,23 @@ def classify(element: Element) -> tuple[int, str] | None:
         return (PLUS if plus else PLAIN), f"button labelled “{collapse(element.text or label)[:80]}”"
 
     # 5. The site's own FranceConnect login route.
-    if element.tag == "a" and (route := _own_login_route(element.href)) is not None:
+    if element.tag == "a" and (route := route_level(element.href)) is not None:
         return route, "link to the site's FranceConnect login route"
     return None
+
+
+def _clickable_image(page: PageCapture, image: Image) -> Hit | None:
+    """A FranceConnect button image outside any link, button or form (kind 6)."""
+    name = urls.file_name(image.src)
+    if image.in_control or image.hidden or not _CLICKABLE_IMAGE.search(name):
+        return None
+    if _OTHER_BRANDS.search(fold(image.src + " " + image.alt)):
+        return None
+    plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(collapse(fold(image.alt))))
+    element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
+                      images=[ImageRef(src=image.src, alt=image.alt)], html=image.html)
+    return Hit(PLUS if plus else PLAIN, page, f"clickable FranceConnect{'+' if plus else ''} button image ({name})",
+               element=element)
 
 
 def _page_hits(page: PageCapture) -> list[Hit]:
@@ -228,9 +280,12 @@ def _page_hits(page: PageCapture) -> list[Hit]:
         if found:
             hits.append(Hit(found[0], page, found[1], element=element, index=index))
     for form in page.forms:
-        level = authorize_level(form.action)
-        if level:
+        if level := authorize_level(form.action):
             hits.append(Hit(level, page, "form posting to the FranceConnect authorize endpoint", form=form))
+        elif level := route_level(form.action):
+            hits.append(Hit(level, page, "form posting to the site's FranceConnect login route", form=form))
+    if not hits:
+        hits += [hit for image in images(page) if (hit := _clickable_image(page, image))]
 
     # A "Qu'est-ce que FranceConnect+ ?" link next to a plain button makes it FranceConnect+.
     plus_links = [i for i, e in enumerate(page.elements) if _is_plus_info_link(e)]
@@ -246,9 +301,9 @@ def _page_hits(page: PageCapture) -> list[Hit]:
 def check(capture: ServiceCapture) -> FranceConnectFinding:
     if unknown := landing_unknown(capture, FranceConnectFinding):
         return unknown
-    hits = [hit for page in capture.loaded_pages() for hit in _page_hits(page)]
+    hits = [hit for page in pages_read(capture, ALL_BUT_STATEMENT) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, FranceConnectFinding, LOOKED_FOR)
+        return not_found(capture, FranceConnectFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
     best = max(hit.level for hit in hits)
     decisive = [hit for hit in hits if hit.level == best]
     # Visible buttons first: they are what a user sees.

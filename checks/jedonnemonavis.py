@@ -6,15 +6,21 @@ Counts, on any loaded page:
   or `/Demarches/avis/{id}`, or on the legacy host `voxusagers.numerique.gouv.fr/Demarches/{id}?…`
   (view-mode=formulaire-avis, nd_source=button, key=…); the URL may also sit in a data-*
   attribute or in the element's markup (a button opening it from JavaScript);
-- the button image `/static/bouton-*.svg|png` served by those hosts;
-- the widget: an element with `data-jdma-form-url` (the démarche id is read from that URL), or
-  the script `/static/jdma-modal-widget.js`.
+- the button image served by those hosts: `/static/bouton-*.svg|png`, and the newer
+  `/static/buttons/button-*.svg`, `/Demarches/assets/buttons/button-*.svg` (in a link or button,
+  or made clickable by a script: images are also read from the rendered DOM);
+- the widget: an element (usually the script itself) with `data-jdma-form-url` (the démarche id
+  is read from that URL, whatever its host: staging instances serve the same paths), or the
+  script `jdma-modal-widget.js` (`/static/…` or `/Demarches/assets/…`, self-hosted copies too).
 
 Hidden elements count: the widget script is never visible, and buttons often sit in footers or
 dialogs that open later. The démarche id reported is the first one found, visible elements first.
 
 Not JeDonneMonAvis: the words without such a link, a `mailto:` feedback link (even one that
 quotes a JeDonneMonAvis address), links to the JeDonneMonAvis home or information pages.
+
+Read on the landing, login and contact pages (not the accessibility statement): see
+`checks.coverage`.
 """
 
 from __future__ import annotations
@@ -23,17 +29,19 @@ import re
 from dataclasses import dataclass
 
 from checks import urls
-from checks.coverage import landing_unknown, not_found, page_address
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
+from checks.dom import images
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import JeDonneMonAvisFinding
-from probes.models import Element, PageCapture, ServiceCapture
+from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
 HOSTS = ("jedonnemonavis.numerique.gouv.fr", "voxusagers.numerique.gouv.fr")
 LOOKED_FOR = ("a JeDonneMonAvis button or widget (link to jedonnemonavis.numerique.gouv.fr/Demarches/…, "
               "voxusagers.numerique.gouv.fr, /static/bouton-*.svg, jdma-modal-widget.js, data-jdma-form-url)")
 
 _DEMARCHE_PATH = re.compile(r"^/demarches/(?:avis/)?(\d+)(?:/|$)", re.I)
-_BUTTON_IMAGE = re.compile(r"^/static/bouton-[\w-]+\.(svg|png)$", re.I)
+_BUTTON_IMAGE = re.compile(
+    r"^(?:/demarches)?/(?:static|assets)/(?:bouton-[\w-]+|buttons/(?:bouton|button)-[\w-]+)\.(svg|png)$", re.I)
 _WIDGET_SCRIPT = "jdma-modal-widget.js"
 _URL_IN_MARKUP = re.compile(
     r"https?://(?:jedonnemonavis|voxusagers)\.numerique\.gouv\.fr/demarches/[^\s\"'<>]+", re.I)
@@ -43,12 +51,17 @@ def _on_jdma(url: str) -> bool:
     return urls.scheme(url) in ("http", "https") and any(urls.on_domain(url, h) for h in HOSTS)
 
 
-def demarche_id(url: str) -> str | None:
-    """The démarche id of a JeDonneMonAvis démarche URL, else None."""
-    if not _on_jdma(url):
+def demarche_id(url: str, any_host: bool = False) -> str | None:
+    """The démarche id of a JeDonneMonAvis démarche URL, else None. `any_host` for a URL that is
+    JeDonneMonAvis's by where it sits (a widget's data-jdma-form-url), whatever its host."""
+    if not (_on_jdma(url) or (any_host and urls.scheme(url) in ("http", "https"))):
         return None
     match = _DEMARCHE_PATH.match(urls.path(url))
     return match.group(1) if match else None
+
+
+def is_button_image(src: str) -> bool:
+    return _on_jdma(src) and bool(_BUTTON_IMAGE.match(urls.path(src)))
 
 
 @dataclass(frozen=True)
@@ -70,8 +83,9 @@ def classify(element: Element) -> tuple[str, str | None] | None:
             what = "widget (data-jdma-form-url)" if name == "data-jdma-form-url" else (
                 "link" if name == "href" else f"button ({name})")
             return f"JeDonneMonAvis {what} for démarche {found}", found
-    if element.attrs.get("data-jdma-form-url"):
-        return "JeDonneMonAvis widget (data-jdma-form-url)", None
+    if form_url := element.attrs.get("data-jdma-form-url"):
+        found = demarche_id(form_url, any_host=True)
+        return "JeDonneMonAvis widget (data-jdma-form-url)" + (f" for démarche {found}" if found else ""), found
     # A button that opens the form from script: the URL is only in its markup.
     for match in _URL_IN_MARKUP.finditer(element.html):
         if found := demarche_id(match.group(0)):
@@ -80,18 +94,30 @@ def classify(element: Element) -> tuple[str, str | None] | None:
     if element.tag == "script" and urls.file_name(src) == _WIDGET_SCRIPT:  # self-hosted copies too
         return "JeDonneMonAvis widget script", None
     for image in element.images:
-        if _on_jdma(image.src) and _BUTTON_IMAGE.match(urls.path(image.src)):
+        if is_button_image(image.src):
             return f"JeDonneMonAvis button image ({urls.file_name(image.src)})", demarche_id(element.href)
     return None
+
+
+def _page_hits(page: PageCapture) -> list[Hit]:
+    hits = [Hit(page, element, *found) for element in page.elements if (found := classify(element))]
+    for image in images(page):
+        # Images inside links and buttons were seen with their holder above.
+        if not image.in_control and is_button_image(image.src):
+            element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
+                              images=[ImageRef(src=image.src, alt=image.alt)], html=image.html,
+                              visible=not image.hidden)
+            hits.append(Hit(page, element, f"clickable JeDonneMonAvis button image ({urls.file_name(image.src)})",
+                            None))
+    return hits
 
 
 def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     if unknown := landing_unknown(capture, JeDonneMonAvisFinding):
         return unknown
-    hits = [Hit(page, element, *found)
-            for page in capture.loaded_pages() for element in page.elements if (found := classify(element))]
+    hits = [hit for page in pages_read(capture, ALL_BUT_STATEMENT) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR)
+        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
     # What a user sees first, and what names the démarche, is the best evidence.
     hits.sort(key=lambda h: (not h.element.visible, h.demarche is None))
     first = hits[0]

@@ -59,11 +59,17 @@ class AccessibilityFinding(Finding):
     check: ClassVar[str] = "accessibility"
     statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
 
+    # Violations: what axe-core found failing.
     violations: int | None = None
     rules: list[str] = Field(default_factory=list)
     by_impact: dict[str, int] = Field(default_factory=dict)
     rgaa_criteria: list[str] = Field(default_factory=list)
+    # "Incomplete": what axe-core could not decide and a person must review; never counted above.
+    incomplete: int | None = None
+    incomplete_rules: list[str] = Field(default_factory=list)
+    incomplete_rgaa_criteria: list[str] = Field(default_factory=list)
     pages_measured: int = 0
+    axe_version: str | None = None
 
 
 class AccessibilityStatementFinding(Finding):
@@ -74,6 +80,9 @@ class AccessibilityStatementFinding(Finding):
     statement_url: str | None = None
     rgaa_version: str | None = None
     date: str | None = None
+    # More than three years since the statement's date (None: the statement gives no date).
+    expired: bool | None = None
+    schema_pluriannuel_url: str | None = None
 
 
 class ReadabilityFinding(Finding):

@@ -1,20 +1,31 @@
 """Is a non-digital alternative offered: a phone number, a desk address, an appointment?
 
-Read on the visible text of every loaded page (and its `tel:` links):
+Read on the visible text (and the `tel:` links) of the landing page and the key pages a user
+goes to for help: login, contact/help. Not on the accessibility statement, whose legal template
+quotes the Défenseur des droits' address and number, which are not the service's.
 
-- Phones: the `phonenumbers` matcher (region FR) on the text, plus `tel:` links. Reported as
-  digits in national form (`+33 (0)9 70 80 80 80` → `0970808080`; overseas numbers too, e.g.
+- Phones: the `phonenumbers` matcher (region FR, valid numbers only) on the text, plus `tel:`
+  links. National form with spaces, dots or dashes, `+33 (0)…`, `+33 …` and `0033 …`. Reported
+  as digits in national form (`+33 (0)9 70 80 80 80` → `0970808080`; overseas numbers too, e.g.
   `0262…`; other countries in E.164, `+32…`), deduplicated, in order of appearance. Numbers
-  labelled SIRET/SIREN/TVA/RCS or fax, and amounts followed by €, are not phones.
-- Short service numbers (four digits starting with 3: 3939, 3646, "39 49"): in a `tel:` link, or
-  with a call word close by (appelez, composez, téléphone, numéro, contactez, joindre, allô…),
-  and not followed by a unit (€, %, km…).
+  labelled as something else (SIRET/SIREN/TVA/RCS, fax, a file, reference, client or tax number,
+  a Cerfa form) and amounts followed by € are not phones.
+- Short service numbers (four digits starting with 3: 3939, 3230, 3646, "39 49"), checked with
+  `phonenumbers`' short-number table for France: in a `tel:` link, or with a call context close
+  by — before (appelez, composez, téléphone, tél., joindre, allô, "au numéro", "numéro vert",
+  "numéro d'appel", contactez, "vous répond au") or after ("appel gratuit", "prix d'un appel",
+  "non surtaxé", "du lundi au vendredi") — and not named as something else (dossier, référence,
+  code, Cerfa, article…) nor followed by a unit (€, %, km, demandes, dossiers…). Years and counts
+  ("3 250 000 demandes") are never phones. `phonenumbers` classes 3xxx numbers as premium rate;
+  that says nothing of what the call costs (most are "service gratuit + prix d'un appel"), so the
+  cost is not used.
 - Desk addresses: French postal addresses: number + street type + name + 5-digit postcode + town
   (also with BP/CS/TSA, and BP/CS forms alone), whitespace normalised. A postcode alone is not an
   address.
 - Appointment / desk wording: "prendre rendez-vous", "sur rendez-vous", "accueil du public",
   "accueil physique", "guichet" (not "guichet unique/numérique/en ligne"), "point d'accueil",
-  "France services".
+  "France services", a permanence, going to a place ("rendez-vous en agence", "présentez-vous à
+  la mairie"). "Rendez-vous sur le site" is an idiom for "go to the website", not an appointment.
 
 Present if any phone, address or appointment wording is found; each hit has an excerpt.
 """
@@ -28,10 +39,10 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
 from checks import urls
-from checks.coverage import landing_unknown, not_found
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, pages_read
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, NonDigitalAlternativeFinding
-from checks.text import collapse, fold, near
+from checks.text import collapse, fold
 from probes.models import Element, PageCapture, ServiceCapture
 
 LOOKED_FOR = ("a phone number (text or tel: link), a short service number (3xxx), a French postal "
@@ -40,12 +51,21 @@ LOOKED_FOR = ("a phone number (text or tel: link), a short service number (3xxx)
 # Country calling codes of France and its overseas territories: shown in national form.
 FRENCH_CODES = {33, 262, 269, 508, 590, 594, 596, 681, 687, 689}
 
-_NOT_A_PHONE_BEFORE = re.compile(
-    r"(siret|siren|tva|rcs|fax|telecopie|telecopieur|iban|bic|isbn|issn|ape|naf|ean)\b[^\d\n]{0,12}$")
+# Words that say the digits after them are something else than a phone number.
+_OTHER_NUMBER = (r"siret|siren|tva|rcs|fax|telecopie|telecopieur|iban|bic|isbn|issn|ape|naf|ean|dossier|reference"
+                 r"|ref|code|identifiant|matricule|allocataire|fiscal|securite sociale|nir|client|contrat|facture"
+                 r"|commande|cerfa|formulaire|article|art|decret|arrete|loi|version|modele|demande|recepisse"
+                 r"|immatriculation|agrement|licence|siege|imposition")
+_NOT_A_PHONE_BEFORE = re.compile(r"\b(" + _OTHER_NUMBER + r")\b[^\d\n]{0,14}$")
 _AMOUNT_AFTER = re.compile(r"^\s?(€|eur\b|euros?\b|%)")
 
-_SHORT_NUMBER = re.compile(r"(?<![\w.,+/€$-])3\d[ .\u00a0]?\d\d(?![\w]|[.,/-]?\d)")
-_CALL_WORDS = re.compile(r"appel|compos|telephon|\btel\b|numero|\bn° |contact|joindre|\ballo\b|gratuit")
+_SHORT_NUMBER = re.compile(r"(?<![\w.,+/€$*-])3\d[ .\u00a0]?\d\d(?![\w*]|[.,/-]?\d)")
+_CALL_BEFORE = re.compile(
+    r"appel|compos|telephon|\btel\b|joindre|joignable|\ballo\b|contact|repond|serveur vocal|plateforme telephonique"
+    r"|numero (?:de telephone|vert|unique|court|d'appel|national|gratuit|special|de contact|d'information"
+    r"|d'assistance|de l'assistance|du service)|(?:au|le|ce|un|notre) numero\s*:?\s*$|numero\s*:\s*$")
+_CALL_AFTER = re.compile(r"^[^.\n]{0,40}?(appel|gratuit|non surtaxe|du lundi|lundi au|7 ?j ?/ ?7|24 ?h ?/ ?24"
+                         r"|depuis (?:un|l'etranger|la france|un fixe|un mobile))")
 _UNIT_AFTER = re.compile(r"^\s?(€|eur\b|euros?\b|%|km\b|kg\b|m2|m²|ha\b|h\b|heures?\b|ans?\b|jours?\b|mois\b"
                          r"|personnes|habitants|agents|demandes|dossiers|pages?\b|mots?\b|\d)")
 
@@ -72,6 +92,13 @@ _APPOINTMENT = (
     ("guichet", re.compile(r"\bguichets?\b(?![- ](unique|numerique|en ligne|virtuel|electronique|entreprises?)\b|\.)")),
     ("point d'accueil", re.compile(r"\bpoints? d'accueil")),
     ("France services", re.compile(r"\bfrance services?\b")),
+    ("permanence", re.compile(r"\bpermanences?\b(?! (?:numerique|en ligne|web|internet)\b)")),
+    ("se rendre sur place", re.compile(
+        r"\b(?:rendez[- ]vous|presentez[- ]vous|se presenter|vous presenter|se rendre|vous rendre|deplacez[- ]vous)"
+        r"\s+(?:directement\s+)?(?:en|dans|a|au|aux|a la|a l')\s+(?:votre\s+|une\s+|la\s+|le\s+|l')?"
+        r"(?:agence|mairie|prefecture|sous-prefecture|guichet|accueil|caisse|antenne|bureau|centre|point d'accueil"
+        r"|permanence|tribunal|commissariat|gendarmerie|consulat|ambassade|espace|maison|service des|tresorerie"
+        r"|sip|cpam|caf\b)")),
 )
 
 
@@ -82,13 +109,29 @@ def phone_digits(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+def is_short_number(digits: str) -> bool:
+    """A French short service number (3BPQ), as `phonenumbers` knows them."""
+    if not re.fullmatch(r"3\d{3}", digits):
+        return False
+    return phonenumbers.is_valid_short_number_for_region(phonenumbers.parse(digits, "FR"), "FR")
+
+
+def short_number_in_context(folded: str, start: int, end: int) -> bool:
+    """Whether a short number found at [start, end) of the folded text is offered as a number
+    to call: a call context before or after it, and nothing naming it as something else."""
+    before = folded[max(0, start - 60):start]
+    if _NOT_A_PHONE_BEFORE.search(before[-30:]):
+        return False
+    return bool(_CALL_BEFORE.search(before) or _CALL_AFTER.search(folded[end:end + 60]))
+
+
 def tel_link_number(href: str) -> str | None:
     """The number a `tel:` link dials, in the reported form, or None."""
     if urls.scheme(href) != "tel":
         return None
     raw = unquote(href.split(":", 1)[1]).split(";")[0].strip()
     digits = re.sub(r"\D", "", raw)
-    if re.fullmatch(r"3\d{3}", digits):
+    if is_short_number(digits):
         return digits
     try:
         number = phonenumbers.parse(raw, "FR")
@@ -132,7 +175,9 @@ def _phones(page: PageCapture, text: str, folded: str, found: _Collector) -> Non
         if re.search(r"\d\s$", folded[max(0, start - 2):start]) or _UNIT_AFTER.search(folded[end:end + 12]):
             continue
         digits = re.sub(r"\D", "", match.group(0))
-        if digits in holder or near(folded, start, end, _CALL_WORDS):
+        if not is_short_number(digits):
+            continue
+        if digits in holder or short_number_in_context(folded, start, end):
             hits.append((start, end, digits))
     for start, end, digits in sorted(hits):
         found.add(found.phones, digits, from_text(page, text, start, end, note=f"phone number {digits}",
@@ -166,14 +211,14 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
     if unknown := landing_unknown(capture, NonDigitalAlternativeFinding):
         return unknown
     found = _Collector()
-    for page in capture.loaded_pages():
+    for page in pages_read(capture, ALL_BUT_STATEMENT):
         text = page.text or page.main_text
         folded = fold(text)
         _phones(page, text, folded, found)
         _addresses(page, text, folded, found)
         _appointments(page, text, folded, found)
     if not (found.phones or found.addresses or found.appointments):
-        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR)
+        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
     parts = [f"{len(found.phones)} phone number(s)" if found.phones else "",
              f"{len(found.addresses)} address(es)" if found.addresses else "",
              "desk/appointment wording" if found.appointments else ""]

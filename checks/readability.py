@@ -1,14 +1,31 @@
 """How plain is the French text? Kandel & Moles, on a 0–10 scale (higher is plainer).
 
-Text: the `main_text` of the loaded pages, line by line, each line kept once across all pages
-(menus and footers repeated on every page count once). Lines of one or two words are labels
-(menu items, buttons, headings such as "Accueil" or "Mentions légales"), not prose, and are left
-out. A line that does not end a sentence is ended with a full stop: innerText lines are blocks,
-and without it a list or a table would read as one endless sentence.
+Text: the main content of the loaded pages (`checks.dom.main_text`: `<main>`, else the
+`<article>`s, else the body; navigation, the page header and footer, dialogs and cookie banners
+left out), line by line, each line kept once across all pages (blocks repeated on every page
+count once). The accessibility statement is not read: it is a legal template whose wording the
+service does not choose. Lines of one or two words are labels (menu items, buttons, headings such
+as "Accueil" or "Mentions légales"), not prose, and are left out. A line that does not end a
+sentence is ended with a full stop: lines are blocks, and without it a list or a table would
+read as one endless sentence.
 
-Score: Kandel & Moles (French Flesch: 207 − 1.015 × words/sentences − 73.6 × syllables/words) as
-computed by `textstat` with the French settings (syllables from pyphen's French dictionary);
-`words` is textstat's lexicon count; score = round(clamp(kandel_moles, 0, 100) / 10, 1).
+Score: Kandel & Moles (the French adaptation of Flesch: 207 − 1.015 × words/sentences − 73.6 ×
+syllables/words) as computed by `textstat` with the French settings (syllables from pyphen's
+French dictionary); `words` is textstat's lexicon count.
+
+The 0–10 score is the Kandel & Moles value clamped to [0, 100] and divided by ten, rounded to
+one decimal: score = round(clamp(kandel_moles, 0, 100) / 10, 1). Linear, so the bands of the
+Flesch scale keep their meaning:
+
+    score   Kandel & Moles   reading
+    9–10    90–100           très facile (short sentences, everyday words)
+    8–9     80–90            facile
+    7–8     70–80            assez facile
+    6–7     60–70            standard (a plain-language target for public services)
+    5–6     50–60            assez difficile
+    3–5     30–50            difficile (most administrative pages)
+    0–3     0–30             très difficile (legal and regulatory prose; below 0 is clamped)
+
 `unknown` below 30 words: too little text to measure.
 
 textstat keeps its language in module-level state (`textstat.set_lang`), shared by everything in
@@ -21,7 +38,8 @@ from __future__ import annotations
 import re
 import threading
 
-from checks.coverage import landing_unknown, page_address
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
+from checks.dom import main_text
 from checks.models import Evidence, ReadabilityFinding
 from probes.models import ServiceCapture
 
@@ -47,6 +65,11 @@ def kandel_moles(text: str) -> tuple[float, int]:
         return float(_french.flesch_reading_ease(text)), int(_french.lexicon_count(text))
 
 
+def score_of(kandel_moles_value: float) -> float:
+    """The 0–10 score of a Kandel & Moles value (see the table above)."""
+    return round(min(max(kandel_moles_value, 0.0), 100.0) / 10, 1)
+
+
 def prose_lines(texts: list[str]) -> list[str]:
     """Distinct lines of prose across texts, in order, each ending a sentence."""
     seen: set[str] = set()
@@ -66,8 +89,8 @@ def prose_lines(texts: list[str]) -> list[str]:
 def check(capture: ServiceCapture) -> ReadabilityFinding:
     if unknown := landing_unknown(capture, ReadabilityFinding):
         return unknown
-    pages = capture.loaded_pages()
-    lines = prose_lines([p.main_text or p.text for p in pages])
+    pages = pages_read(capture, ALL_BUT_STATEMENT)
+    lines = prose_lines([main_text(p) for p in pages])
     text = "\n".join(lines)
     score, words = kandel_moles(text) if text else (0.0, 0)
     evidence = [Evidence(page_url=page_address(p), note="main text measured") for p in pages]
@@ -79,7 +102,7 @@ def check(capture: ServiceCapture) -> ReadabilityFinding:
     return ReadabilityFinding(
         status="measured",
         reason=f"{words} words in {len(lines)} lines of prose on {len(pages)} page(s)",
-        score=round(min(max(score, 0.0), 100.0) / 10, 1),
+        score=score_of(score),
         kandel_moles=round(score, 1),
         words=words,
         evidence=evidence,

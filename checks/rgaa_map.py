@@ -1,16 +1,23 @@
 """Which RGAA 4.1 criteria an axe-core rule's violations put in question.
 
-A documented, hand-written table. Sources: the RGAA 4.1.2 criteria
-(https://accessibilite.numerique.gouv.fr/methode/criteres-et-tests/), the RGAA ↔ WCAG 2.1
-correspondence it publishes, and the WCAG success criteria each axe-core rule is tagged with
-(axe-core 4.x rule descriptions, tags `wcag2a`, `wcag2aa`, `wcag21a`, `wcag21aa`, `best-practice`).
-No public mapping from axe rule ids to RGAA criteria is authoritative; where several criteria
-apply, the ones a violation most directly fails are listed.
+Since axe-core 4.11, Deque tags the rules it can relate to the RGAA with the RGAA test they
+cover: `RGAA-1.1.1` is test 1 of criterion 1.1, `RGAA-11.9.1` test 1 of criterion 11.9 (and
+`RGAAv4` marks every such rule). Those tags are the source: `criteria_of` reads the criterion
+(the first two numbers) from them. A rule without an RGAA tag in axe-core ≥ 4.11 (best
+practices such as `heading-order`, WCAG AAA or 2.2 rules such as `target-size`) names no
+criterion: Deque chose not to relate it to the RGAA, and its violations are still counted in
+`violations`/`rules`.
+
+`AXE_TO_RGAA` below is the fallback for results of older axe-core versions (before 4.11), which
+carry no RGAA tag, such as captures stored before the upgrade and re-checked: a hand-written table
+built from the RGAA 4.1.2 criteria (https://accessibilite.numerique.gouv.fr/methode/criteres-et-tests/),
+the RGAA ↔ WCAG 2.1 correspondence it publishes, and the WCAG success criteria each axe-core rule
+is tagged with. It is never used for results that axe-core ≥ 4.11 produced.
 
 Rules tested by axe but outside RGAA 4.1 (WCAG AAA rules such as `color-contrast-enhanced`,
 `identical-links-same-purpose`; WCAG 2.2 rules such as `target-size`) and rules with no clear
-criterion (`frame-tested`, `hidden-content`, `accesskeys`, `focus-order-semantics`) map to nothing:
-their violations are still counted in `violations`/`rules`, they just name no RGAA criterion.
+criterion (`frame-tested`, `hidden-content`, `accesskeys`, `focus-order-semantics`) map to nothing
+in the fallback table.
 
 RGAA 4.1 criteria used below:
  1.1 informative image has a text alternative · 1.2 decorative image is ignored by assistive tech
@@ -38,7 +45,14 @@ RGAA 4.1 criteria used below:
 
 from __future__ import annotations
 
+import re
+
+from probes.models import AxeViolation
+
 RGAA_VERSION = "4.1"
+# The first axe-core release whose rules carry RGAA tags.
+TAGGED_SINCE = (4, 11)
+_RGAA_TAG = re.compile(r"^RGAA-(\d{1,2})\.(\d{1,2})(?:\.\d{1,2})?$")
 
 AXE_TO_RGAA: dict[str, tuple[str, ...]] = {
     # 1. Images
@@ -161,3 +175,27 @@ def rgaa_criteria(rule_ids: list[str] | set[str]) -> list[str]:
     """The sorted, unique RGAA 4.1 criteria that these axe rules map to."""
     found = {criterion for rule in rule_ids for criterion in AXE_TO_RGAA.get(rule, ())}
     return sorted(found, key=criterion_key)
+
+
+def _version(version: str | None) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version or "")[:2])
+
+
+def tags_are_authoritative(axe_version: str | None) -> bool:
+    """Whether results of this axe-core version carry RGAA tags (then the table is not used)."""
+    return _version(axe_version) >= TAGGED_SINCE
+
+
+def criteria_from_tags(tags: list[str]) -> list[str]:
+    """RGAA criteria named by a rule's `RGAA-x.y.z` tags ('RGAA-11.9.1' → '11.9'), sorted."""
+    found = {f"{m.group(1)}.{m.group(2)}" for tag in tags if (m := _RGAA_TAG.match(tag))}
+    return sorted(found, key=criterion_key)
+
+
+def criteria_of(result: AxeViolation, axe_version: str | None) -> list[str]:
+    """The RGAA criteria one axe rule result puts in question: from its tags, or from the
+    fallback table for axe-core versions that did not tag rules."""
+    tagged = criteria_from_tags(result.tags)
+    if tagged or tags_are_authoritative(axe_version):
+        return tagged
+    return rgaa_criteria([result.id])

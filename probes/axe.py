@@ -19,11 +19,14 @@ def axe_source() -> str:
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
-RUN_OPTIONS = {"resultTypes": ["violations"]}
+# Every node of the violations and of the "incomplete" results (to be reviewed by a person); the
+# passes and inapplicable rules are still listed, with one example node each, which keeps the run
+# fast on large pages.
+RUN_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 
 
-def outcome_from_results(results: dict) -> AxeOutcome:
-    violations = [
+def _rule_results(items: list | None) -> list[AxeViolation]:
+    return [
         AxeViolation(
             id=v.get("id", ""),
             impact=v.get("impact"),
@@ -39,11 +42,15 @@ def outcome_from_results(results: dict) -> AxeOutcome:
                 for n in (v.get("nodes") or [])
             ],
         )
-        for v in results.get("violations") or []
+        for v in items or []
     ]
+
+
+def outcome_from_results(results: dict) -> AxeOutcome:
     return AxeOutcome(
         version=(results.get("testEngine") or {}).get("version"),
-        violations=violations,
+        violations=_rule_results(results.get("violations")),
+        needs_review=_rule_results(results.get("incomplete")),
         passes=len(results.get("passes") or []),
         incomplete=len(results.get("incomplete") or []),
         raw_json=json.dumps(results, ensure_ascii=False, sort_keys=True).encode("utf-8"),

@@ -10,6 +10,7 @@ from typing import AsyncIterator
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from probes.chromium import find_chromium, launch_args
+from probes.politeness import HostGate
 from veilleur import __version__
 from veilleur.config import ProbeSettings
 
@@ -29,6 +30,7 @@ class BrowserPool:
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._launch_lock = asyncio.Lock()
         self.launches = 0
+        self.hosts = HostGate(settings.host_delay_s)
 
     async def __aenter__(self) -> "BrowserPool":
         self._playwright = await async_playwright().start()

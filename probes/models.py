@@ -92,10 +92,14 @@ class AxeViolation(BaseModel):
 
 
 class AxeOutcome(BaseModel):
-    """axe-core results for one page; `error` set when axe could not run (then nothing was measured)."""
+    """axe-core results for one page; `error` set when axe could not run (then nothing was measured).
+
+    `violations` failed; `needs_review` are axe's "incomplete" results, which it could not decide
+    and a person must check (`incomplete` counts those rules)."""
 
     version: str | None = None
     violations: list[AxeViolation] = Field(default_factory=list)
+    needs_review: list[AxeViolation] = Field(default_factory=list)
     passes: int = 0
     incomplete: int = 0
     error: str | None = None
@@ -157,6 +161,8 @@ class ServiceCapture(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     tools: ToolVersions | None = None
+    # How many times the service was probed in this campaign (transient failures are retried).
+    attempts: int = 1
 
     @property
     def landing(self) -> PageCapture | None:

@@ -146,7 +146,9 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
     html = await page.content()
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
+    capture.ok = True
+    if settings.landing_only:  # an availability check: status and timings are all it needs
+        return
     capture.screenshot = await _screenshot(page, settings, timeout_ms)
     capture.screenshot_type = "jpeg" if capture.screenshot else None
     capture.axe = await run_axe(page, settings.axe_timeout_s)
-    capture.ok = True

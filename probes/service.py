@@ -10,7 +10,7 @@ from playwright.async_api import BrowserContext
 
 from probes.browser import BrowserPool
 from probes.discovery import discover_key_pages
-from probes.models import PageCapture, ServiceCapture, ToolVersions
+from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
 from probes.page import visit_page
 from veilleur import __version__
 
@@ -38,12 +38,17 @@ def failed_capture(url: str, error_class: str, error: str, started_at: datetime)
     )
 
 
+async def _visit(pool: BrowserPool, context: BrowserContext, url: str, kind: PageKind) -> PageCapture:
+    async with pool.hosts.slot(url):
+        return await visit_page(context, url, kind, pool.settings)
+
+
 async def _visit_all(pool: BrowserPool, context: BrowserContext, capture: ServiceCapture) -> None:
-    landing = await visit_page(context, capture.url, "landing", pool.settings)
+    landing = await _visit(pool, context, capture.url, "landing")
     capture.pages.append(landing)
-    if landing.ok:
+    if landing.ok and not pool.settings.landing_only:
         for key_page in discover_key_pages(landing.final_url or capture.url, landing.links(), pool.settings.max_key_pages):
-            capture.pages.append(await visit_page(context, key_page.url, key_page.kind, pool.settings))
+            capture.pages.append(await _visit(pool, context, key_page.url, key_page.kind))
 
 
 async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:

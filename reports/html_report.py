@@ -112,4 +112,8 @@ def write_report(session: Session, store: EvidenceStore, out_dir: Path, campaign
         env.get_template("index.html").render(views=views, counts=counts, generated=generated, version=__version__),
         encoding="utf-8",
     )
+    # Indicators, objectives and progress (reports/indicator_pages.py), linked from the index.
+    from reports.indicator_pages import write_indicator_pages
+
+    write_indicator_pages(session, store, out_dir, env, generated, __version__, campaign_id)
     return index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -39,6 +39,12 @@ class Service(Base):
     life_events: Mapped[list] = mapped_column(JSON, default=list)
     pnu: Mapped[bool] = mapped_column(Boolean, default=False)
     contacts: Mapped[list] = mapped_column(JSON, default=list)
+    # Indicators (issue 6): a service without user accounts has no login to offer, so its
+    # Authentication indicator is "Non applicable"; the risk level says which FranceConnect it owes.
+    has_account: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    fc_level_required: Mapped[str] = mapped_column(String(30), default="franceconnect", server_default="franceconnect")
+    # JeDonneMonAvis démarche id, when the button on the site cannot tell it (imports link by it).
+    jdma_demarche_id: Mapped[str | None] = mapped_column(String(40))
     # Retired services keep their history (it is evidence) but are no longer probed.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -54,6 +60,13 @@ class Campaign(Base):
     # running → finished; a campaign left "running" by a killed process is resumed by --resume.
     status: Mapped[str] = mapped_column(String(20), default="running", index=True)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    # "full": every page and check; "availability": the landing page only, no findings.
+    kind: Mapped[str] = mapped_column(String(20), default="full", server_default="full")
+    # For scheduled campaigns, the job and fire time they stand for: unique, so a job that fires
+    # twice for the same slot (a restart, two schedulers) cannot start two campaigns.
+    schedule_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Set once incidents and alert e-mails were computed for this campaign (done exactly once).
+    alerts_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -73,6 +86,7 @@ class ServiceRun(Base):
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     url: Mapped[str] = mapped_column(String(2000))
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     final_url: Mapped[str | None] = mapped_column(String(2000))
     ok: Mapped[bool | None] = mapped_column(Boolean)
     http_status: Mapped[int | None] = mapped_column(Integer)

@@ -1,8 +1,9 @@
 """Quarters, and which run stands for a service in a quarter (its reference run).
 
-Rule: a service's reference run for a quarter is its run in the last campaign of the quarter
+Rule: a service's reference run for a quarter is its run in the last full campaign of the quarter
 that finished (all units done); if no finished campaign of the quarter probed it, its last
-completed run in the quarter. Quarters are calendar quarters in UTC.
+completed run in a full campaign of the quarter (availability checks never stand for a quarter).
+Quarters are calendar quarters in UTC.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def _aware(moment: datetime | None) -> datetime | None:
 def reference_runs(session: Session, quarter: Quarter) -> dict[str, ServiceRun]:
     """Each service's reference run for the quarter (services with no run in it are absent)."""
     runs = session.scalars(
-        select(ServiceRun).join(Campaign).where(ServiceRun.status == "done").order_by(ServiceRun.id)
+        select(ServiceRun).join(Campaign).where(ServiceRun.status == "done", Campaign.kind == "full")
+        .order_by(ServiceRun.id)
     ).all()
     in_quarter = [r for r in runs if r.started_at is not None and quarter.contains(_aware(r.started_at))]
     chosen: dict[str, ServiceRun] = {}

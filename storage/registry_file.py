@@ -33,6 +33,10 @@ LIFE_EVENTS: dict[str, str] = {
     "perte-autonomie": "J’aide un proche en perte d’autonomie",
 }
 
+# FranceConnect levels a service's risk may call for (registry field `fc_level_required`).
+FC_LEVELS = ("franceconnect", "franceconnect_plus")
+FC_LEVEL_ALIASES = {"franceconnect+": "franceconnect_plus", "fc+": "franceconnect_plus", "fc": "franceconnect"}
+
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
@@ -75,6 +79,32 @@ class ServiceEntry(BaseModel):
     life_events: list[str] = Field(default_factory=list)
     pnu: bool = False
     contacts: EmailList = Field(default_factory=list)
+    # Indicators (issue 6): no user account → Authentication "Non applicable"; the FranceConnect
+    # level the service's risk calls for; the JeDonneMonAvis démarche id satisfaction imports use.
+    has_account: bool = True
+    fc_level_required: str = "franceconnect"
+    jdma_demarche_id: str | None = None
+
+    @field_validator("fc_level_required", mode="before")
+    @classmethod
+    def _fc_level(cls, value: Any) -> str:
+        if value is None or value == "":
+            return "franceconnect"
+        text = str(value).strip().lower().replace(" ", "")
+        text = FC_LEVEL_ALIASES.get(text, text)
+        if text not in FC_LEVELS:
+            raise ValueError(f"must be one of {', '.join(FC_LEVELS)}, got {value!r}")
+        return text
+
+    @field_validator("jdma_demarche_id", mode="before")
+    @classmethod
+    def _demarche_id(cls, value: Any) -> str | None:
+        # YAML reads `jdma_demarche_id: 4567` as a number; it is an identifier.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"must be a démarche id such as 4567, got {value!r}")
+        return str(value).strip()
 
     @field_validator("url")
     @classmethod
@@ -187,7 +217,10 @@ def _read_yaml(path: Path, text: str) -> RegistryFile:
 
 
 LIST_COLUMNS = ("life_events", "contacts")
-BOOL_COLUMNS = ("financial_aid", "pnu")
+BOOL_COLUMNS = ("financial_aid", "pnu", "has_account")
+# A blank cell leaves these at their default (most services do have user accounts).
+BOOL_DEFAULT_TRUE = ("has_account",)
+OPTIONAL_TEXT_COLUMNS = ("administration", "jdma_demarche_id", "fc_level_required")
 TRUE = {"true", "yes", "oui", "1", "vrai", "x"}
 FALSE = {"false", "no", "non", "0", "faux", ""}
 
@@ -197,6 +230,8 @@ def _csv_value(path: Path, row: int, column: str, raw: str) -> Any:
     if column in LIST_COLUMNS:
         return [v.strip() for v in value.split(";") if v.strip()]
     if column in BOOL_COLUMNS:
+        if value == "" and column in BOOL_DEFAULT_TRUE:
+            return True
         if value.lower() in TRUE:
             return True
         if value.lower() in FALSE:
@@ -209,7 +244,7 @@ def _csv_value(path: Path, row: int, column: str, raw: str) -> Any:
             return int(value.replace(" ", "").replace("\u202f", "").replace("\u00a0", ""))
         except ValueError:
             raise _error(path, row, f"row {row}", column, f"expected a whole number, got {raw!r}") from None
-    return value or None if column == "administration" else value
+    return value or None if column in OPTIONAL_TEXT_COLUMNS else value
 
 
 def _read_csv(path: Path, text: str) -> RegistryFile:

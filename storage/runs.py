@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from checks.models import Finding
 from probes.models import PageCapture, ServiceCapture
 from storage.evidence import EvidenceStore
+from storage.manifests import seal_run
 from storage.models import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
 
 
@@ -28,8 +29,11 @@ class Unit:
     url: str
 
 
-def create_campaign(session: Session, services: list[Service], trigger: str, settings: dict) -> Campaign:
-    campaign = Campaign(status="running", trigger=trigger, settings=settings)
+def create_campaign(
+    session: Session, services: list[Service], trigger: str, settings: dict, kind: str = "full",
+    schedule_key: str | None = None,
+) -> Campaign:
+    campaign = Campaign(status="running", trigger=trigger, settings=settings, kind=kind, schedule_key=schedule_key)
     session.add(campaign)
     session.flush()
     for service in services:
@@ -145,6 +149,7 @@ def record_unit(
                 started_at=capture.started_at,
                 finished_at=capture.finished_at,
                 duration_ms=duration,
+                attempts=capture.attempts,
                 veilleur_version=tools.veilleur if tools else None,
                 playwright_version=tools.playwright if tools else None,
                 chromium_version=tools.chromium if tools else None,
@@ -171,6 +176,8 @@ def record_unit(
                 service_run_id=unit.run_id, check=check, status=finding.status, reason=finding.reason,
                 details=finding.details(), evidence=[e.model_dump(mode="json") for e in finding.evidence],
             ))
+        # The manifest is sealed in the unit's own transaction: a recorded run always has one.
+        seal_run(session, store, unit.run_id)
         session.commit()
     except BaseException:
         session.rollback()
@@ -186,13 +193,15 @@ def load_run(session: Session, run_id: int) -> ServiceRun | None:
 
 
 def latest_runs(session: Session, campaign_id: int | None = None) -> list[ServiceRun]:
-    """The most recent completed run of each service (or the runs of one campaign)."""
+    """The most recent completed full run of each service (or the runs of one campaign).
+    Availability checks are left out: they look at the landing page only and have no findings."""
     query = select(ServiceRun).where(ServiceRun.status == "done")
     if campaign_id is not None:
         query = query.where(ServiceRun.campaign_id == campaign_id)
     else:
         latest = (
-            select(func.max(ServiceRun.id)).where(ServiceRun.status == "done").group_by(ServiceRun.service_id)
+            select(func.max(ServiceRun.id)).join(Campaign)
+            .where(ServiceRun.status == "done", Campaign.kind == "full").group_by(ServiceRun.service_id)
         )
         query = query.where(ServiceRun.id.in_(latest))
     query = query.options(

@@ -7,3 +7,7 @@ models-versus-migrations test see it.
 from storage.models import Base  # noqa: F401  (core tables)
 
 # Area modules with tables of their own (one import each):
+import storage.incidents  # noqa: E402,F401
+import storage.outgoing_mail  # noqa: E402,F401
+import storage.indicator_tables  # noqa: E402,F401
+import storage.evidence_records  # noqa: E402,F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 from checks.models import FINDING_TYPES
@@ -17,7 +19,9 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
     index = run_demo(tmp_path / "report")
     engine = create_engine(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
     with engine.connect() as conn:
-        rows = conn.execute(text("select r.service_id, f.check_id, f.status from findings f join service_runs r on r.id = f.service_run_id")).all()
+        rows = conn.execute(text("select r.service_id, f.check_id, f.status from findings f join service_runs r "
+                                 "on r.id = f.service_run_id where r.campaign_id = 1")).all()
+        incidents = conn.execute(text("select service_id, check_id, status from incidents")).all()
     engine.dispose()
     found = {(sid, check): status for sid, check, status in rows}
     with serve_sites() as demo:
@@ -29,6 +33,12 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
         for status in cls.statuses:
             assert (check, status) in {(c, s) for (_, c), s in found.items()}
             assert re.search(rf'class="badge [a-z]+">{status}</span>', report)
+    # the played regression: confirmed by the two later campaigns, and its digest is in the outbox
+    assert [tuple(i) for i in incidents] == [("carte-grise", "franceconnect", "open")]
+    [digest] = list((env_data_dir / "demo" / "outbox").glob("*.eml"))
+    message = email.message_from_bytes(digest.read_bytes(), policy=email.policy.default)
+    assert "Le bouton FranceConnect a disparu" in message.get_body(preferencelist=("plain",)).get_content()
+    assert "qualite" in message["To"] or "@" in message["To"]
     service_pages = list((tmp_path / "report" / "services").glob("*.html"))
     assert len(service_pages) == len({sid for sid, _ in expected})
     assert list((tmp_path / "report" / "evidence").glob("*.jpg"))  # screenshots copied next to the report

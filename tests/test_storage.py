@@ -9,6 +9,7 @@ from sqlalchemy import func, inspect, select
 from checks.models import FranceConnectFinding, JeDonneMonAvisFinding, finding_from_stored, Evidence
 from probes.models import AxeOutcome, PageCapture, ServiceCapture, ToolVersions
 from storage.evidence import EvidenceStore, sha256_of
+from storage.evidence_records import ManifestRecord
 from storage.models import Artifact, FindingRecord, Ministry, PageRecord, Service, ServiceRun
 from storage.runs import campaign_counts, create_campaign, pending_units, record_unit, unfinished_campaign, finish_campaign
 
@@ -92,7 +93,10 @@ def test_identical_evidence_is_stored_once_by_sha256(db, tmp_path):
     with db.sessions() as session:
         artifacts = session.scalars(select(Artifact)).all()
         pages = session.scalars(select(PageRecord)).all()
-    assert len(files) == len(artifacts) == 4  # screenshot, DOM, axe JSON, capture JSON — once each
+        manifests = set(session.scalars(select(ManifestRecord.sha256)))
+    captured = [a for a in artifacts if a.sha256 not in manifests]
+    assert len(captured) == 4  # screenshot, DOM, axe JSON, capture JSON — once each
+    assert len(files) == len(artifacts) == 4 + 2  # and each run's own manifest
     assert pages[0].screenshot_sha == pages[1].screenshot_sha == sha256_of(shot)
     assert store.path(sha256_of(shot)).parent.parent.name == sha256_of(shot)[:2]
 

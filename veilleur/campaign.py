@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,6 +21,7 @@ from storage.runs import Unit, create_campaign, finish_campaign, pending_units
 from veilleur.config import ProbeSettings
 from veilleur.memory import PeakMemory
 from veilleur.service_run import run_unit
+from reports.alerts import after_campaign
 
 
 @dataclass
@@ -54,21 +56,28 @@ class CampaignSummary:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def start_campaign(db: Database, services: list[Service], trigger: str, settings: ProbeSettings) -> int:
+def start_campaign(
+    db: Database, services: list[Service], trigger: str, settings: ProbeSettings, schedule_key: str | None = None,
+) -> int:
+    kind = "availability" if settings.landing_only else "full"
     with db.sessions() as session:
-        campaign = create_campaign(session, services, trigger, settings.__dict__.copy())
+        campaign = create_campaign(session, services, trigger, settings.__dict__.copy(), kind=kind, schedule_key=schedule_key)
         return campaign.id
 
 
 async def _run_units(
     campaign_id: int, units: list[Unit], db: Database, store: EvidenceStore, settings: ProbeSettings,
-    on_result: Callable[[UnitResult], None],
+    on_result: Callable[[UnitResult], None], stop: threading.Event, stop_grace_s: float,
 ) -> CampaignSummary:
     summary = CampaignSummary(campaign_id)
     started = time.monotonic()
+    admission = asyncio.Semaphore(settings.concurrency)
     async with PeakMemory() as memory, BrowserPool(settings) as pool:
         async def one(unit: Unit) -> None:
-            capture, findings, stored = await run_unit(unit, pool, db, store)
+            async with admission:
+                if stop.is_set():  # stopping: start nothing new, the unit stays pending
+                    return
+                capture, findings, stored = await run_unit(unit, pool, db, store)
             seconds = (capture.finished_at - capture.started_at).total_seconds() if capture.started_at and capture.finished_at else 0.0
             result = UnitResult(
                 service_id=unit.service_id, ok=capture.ok, error_class=capture.error_class,
@@ -78,34 +87,54 @@ async def _run_units(
             summary.results.append(result)
             on_result(result)
 
-        # The pool's own semaphore bounds how many run at once; tasks beyond it wait their turn.
         tasks = [asyncio.create_task(one(unit)) for unit in units]
+        everything = asyncio.gather(*tasks)
+        stop_watch = asyncio.create_task(_wait_for(stop))
         try:
-            await asyncio.gather(*tasks)
+            await asyncio.wait({everything, stop_watch}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set() and not everything.done():
+                # Let the probes in flight finish within the grace period, then give up on them:
+                # their units stay pending and `--resume` runs them.
+                await asyncio.wait({everything}, timeout=stop_grace_s)
         except asyncio.CancelledError:
+            pass
+        finally:
+            stop_watch.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            summary.interrupted = True
+            everything.cancel()
+            await asyncio.gather(everything, return_exceptions=True)
     summary.seconds = time.monotonic() - started
     summary.peak_rss = memory.peak
-    if not summary.interrupted:
-        finish_campaign_if_complete(db, campaign_id)
     return summary
 
 
-def finish_campaign_if_complete(db: Database, campaign_id: int) -> None:
+async def _wait_for(event: threading.Event) -> None:
+    while not event.is_set():
+        await asyncio.sleep(0.1)
+
+
+def finish_campaign_if_complete(db: Database, campaign_id: int) -> bool:
     with db.sessions() as session:
-        if not pending_units(session, campaign_id):
-            finish_campaign(session, campaign_id)
+        if pending_units(session, campaign_id):
+            return False
+        finish_campaign(session, campaign_id)
+        return True
 
 
 def run_campaign(
     db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
     on_start: Callable[[int], None] = lambda total: None,
     on_result: Callable[[UnitResult], None] = lambda result: None,
+    stop: threading.Event | None = None, stop_grace_s: float = 30.0,
 ) -> CampaignSummary:
-    """Run the pending units of a campaign. SIGINT/SIGTERM stop it cleanly: what was stored stays."""
+    """Run the pending units of a campaign, then its incidents and alerts once it is complete.
+
+    A first SIGINT/SIGTERM (or `stop` set by the caller) starts nothing new and gives the probes in
+    flight `stop_grace_s` to finish; a second one stops at once. What was stored stays, and the
+    units left pending are run by `--resume`."""
+    stop = stop or threading.Event()
     with db.sessions() as session:
         units = pending_units(session, campaign_id)
     on_start(len(units))
@@ -113,21 +142,24 @@ def run_campaign(
     async def main() -> CampaignSummary:
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
-        assert task is not None
+
+        def on_signal() -> None:
+            if stop.is_set():
+                task.cancel()
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
-                loop.add_signal_handler(sig, task.cancel)
-            except (NotImplementedError, RuntimeError):  # not the main thread
+                loop.add_signal_handler(sig, on_signal)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
                 pass
-        inner = asyncio.create_task(_run_units(campaign_id, units, db, store, settings, on_result))
         try:
-            return await asyncio.shield(inner)
+            return await _run_units(campaign_id, units, db, store, settings, on_result, stop, stop_grace_s)
         except asyncio.CancelledError:
-            inner.cancel()
-            try:
-                return await inner
-            except asyncio.CancelledError:
-                summary = CampaignSummary(campaign_id, interrupted=True)
-                return summary
+            return CampaignSummary(campaign_id, interrupted=True)
 
-    return asyncio.run(main())
+    summary = asyncio.run(main())
+    summary.interrupted = not finish_campaign_if_complete(db, campaign_id)
+    if not summary.interrupted:
+        after_campaign(db, store, campaign_id)
+    return summary

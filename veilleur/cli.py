@@ -24,7 +24,11 @@ class VeilleurGroup(click.Group):
 
     def main(self, args=None, prog_name=None, **extra):
         try:
-            return super().main(args=args, prog_name=prog_name or "veilleur", standalone_mode=False, **extra)
+            code = super().main(args=args, prog_name=prog_name or "veilleur", standalone_mode=False, **extra)
+            # In non-standalone mode click returns ctx.exit(n)'s code instead of exiting with it.
+            if isinstance(code, int) and code != 0:
+                sys.exit(code)
+            return code
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
@@ -169,6 +173,11 @@ def demo(out_dir: Path) -> None:
 
 # Commands of other areas, each in its own module decorating `cli` (one import line each).
 # isort: off
+import veilleur.cli_monitor  # noqa: E402,F401
+import veilleur.cli_mail  # noqa: E402,F401
+import veilleur.cli_evidence  # noqa: E402,F401
+import veilleur.cli_indicators  # noqa: E402,F401
+import veilleur.cli_eval  # noqa: E402,F401
 # isort: on
 
 
@@ -177,4 +186,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module, not this __main__ copy: the area modules registered their
+    # commands on `veilleur.cli.cli`.
+    from veilleur.cli import main as registered_main
+
+    registered_main()

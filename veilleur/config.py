@@ -29,6 +29,13 @@ class ProbeSettings:
     viewport_height: int = 800
     screenshot_max_height: int = 8000
     screenshot_quality: int = 70
+    # Politeness: pause between two pages of the same host (one page at a time per host).
+    host_delay_s: float = 0.5
+    # Transient failures (timeout, 5xx, connection reset, crash) are tried again in the campaign.
+    max_attempts: int = 3
+    retry_backoff_s: float = 5.0
+    # Only the landing page, no axe and no findings: the frequent availability check.
+    landing_only: bool = False
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"
@@ -36,7 +43,7 @@ class ProbeSettings:
         return f"{base} Chrome/{browser_version}" if browser_version else base
 
 
-def _env_float(name: str, default: float) -> float:
+def _env_float(name: str, default: float, allow_zero: bool = False) -> float:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -44,7 +51,7 @@ def _env_float(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise InputError(f"environment variable {name}: must be positive, got {raw!r}")
     return value
 
@@ -52,9 +59,12 @@ def _env_float(name: str, default: float) -> float:
 def probe_settings_from_env(**overrides) -> ProbeSettings:
     values = {
         "page_timeout_s": _env_float("VEILLEUR_PAGE_TIMEOUT", ProbeSettings.page_timeout_s),
-        "max_key_pages": int(_env_float("VEILLEUR_MAX_KEY_PAGES", ProbeSettings.max_key_pages)),
+        "max_key_pages": int(_env_float("VEILLEUR_MAX_KEY_PAGES", ProbeSettings.max_key_pages, allow_zero=True)),
         "concurrency": int(_env_float("VEILLEUR_CONCURRENCY", default_concurrency())),
         "contact_url": os.environ.get("VEILLEUR_CONTACT_URL", ProbeSettings.contact_url),
+        "host_delay_s": _env_float("VEILLEUR_HOST_DELAY", ProbeSettings.host_delay_s, allow_zero=True),
+        "max_attempts": int(_env_float("VEILLEUR_MAX_ATTEMPTS", ProbeSettings.max_attempts)),
+        "retry_backoff_s": _env_float("VEILLEUR_RETRY_BACKOFF", ProbeSettings.retry_backoff_s, allow_zero=True),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ProbeSettings(**values)

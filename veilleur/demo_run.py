@@ -1,4 +1,9 @@
-"""`veilleur demo`: the main job on the embedded default, end to end, on bundled sites."""
+"""`veilleur demo`: the main job on the embedded default, end to end, on bundled sites.
+
+It audits the bundled sites once, then plays a regression: the carte-grise site loses its
+FranceConnect button, two more campaigns over it confirm the incident, and the ministry's digest
+lands in the outbox.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ from veilleur.demo.server import registry_yaml, serve_sites
 
 console = Console(stderr=True)
 
+VARIANTS = Path(__file__).parent / "demo" / "variants"
+REGRESSING = "carte-grise"
+
 
 def run_demo(out_dir: Path) -> Path:
     # A fresh data dir of its own, so the demo never mixes with (or erases) real monitoring data.
@@ -25,6 +33,9 @@ def run_demo(out_dir: Path) -> Path:
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
     demo_dir.mkdir(parents=True)
+    # The demo's e-mails go to its own outbox, never to a configured SMTP server.
+    os.environ["VEILLEUR_DATA_DIR"] = str(demo_dir)
+    os.environ.pop("VEILLEUR_SMTP_URL", None)
     db = open_database(f"sqlite:///{demo_dir / 'veilleur.db'}")
     store = EvidenceStore(demo_dir / "evidence")
     with serve_sites() as server:
@@ -35,7 +46,15 @@ def run_demo(out_dir: Path) -> Path:
             import_registry(session, registry)
         settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
         run_from_cli([], [], False, settings, trigger="demo", db=db, store=store)
+
+        console.print(f"\n[bold]{REGRESSING}[/bold] perd son bouton FranceConnect : deux campagnes le confirment.")
+        server.serve_from(REGRESSING, VARIANTS / REGRESSING)
+        for _ in range(2):
+            run_from_cli([REGRESSING], [], False, settings, trigger="demo", db=db, store=store)
     with db.sessions() as session:
         index = write_report(session, store, out_dir)
+    outbox = sorted((demo_dir / "outbox").glob("*.eml"))
+    for mail in outbox:
+        console.print(f"E-mail d’alerte : {mail}")
     console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
     return index

@@ -201,9 +201,17 @@ def landing(body: str, url: str = "https://service.example.gouv.fr/", **kw) -> P
 
 
 def axe(*violations: tuple[str, str | None, int], version: str = "4.10.2") -> AxeOutcome:
-    """A measured axe outcome: (rule id, impact, number of nodes) per violation."""
+    """A measured axe outcome of an axe-core without RGAA tags: (rule id, impact, number of nodes)
+    per violation."""
     return AxeOutcome(version=version, violations=[
         AxeViolation(id=rule, impact=impact, tags=["wcag2a"],
                      nodes=[AxeNode(target=[f"#n{i}"], html=f"<div id='n{i}'></div>") for i in range(count)])
         for rule, impact, count in violations
     ])
+
+
+def axe_result(rule: str, impact: str | None, nodes: int, *tags: str) -> AxeViolation:
+    """One rule result as axe-core ≥ 4.11 reports it, with its tags (e.g. 'RGAA-1.1.1')."""
+    return AxeViolation(id=rule, impact=impact, tags=["wcag2a", *tags], help=f"{rule} help",
+                        nodes=[AxeNode(target=[f"#{rule}-{i}"], html=f"<div id='{rule}-{i}'></div>",
+                                       failure_summary="Fix this") for i in range(nodes)])

@@ -71,15 +71,35 @@ def test_footer_mention_link_to_this_page_gives_no_statement_url():
     assert (finding.status, finding.statement_url) == ("non", None)
 
 
+EMPTY_STATEMENT = "<h1>Accessibilité</h1><p>Page en construction.</p>"
+
+
+def with_empty_statement(body: str) -> str:
+    """Status of a landing page whose statement link leads to a visited page that declares nothing."""
+    return check(capture(landing(body), page_from_html(EMPTY_STATEMENT, url=STATEMENT_URL, kind="accessibility"))).status
+
+
 def test_prose_about_accessibility_is_not_a_mention():
     body = "<p>Nous visons une accessibilité conforme aux attentes de tous.</p><a href='/accessibilite'>Accessibilité</a>"
-    assert status(body) == "absent"
+    assert with_empty_statement(body) == "absent"
 
 
 def test_mention_inside_a_script_is_not_page_text():
     body = ('<script>window.i18n = {"footer": "Accessibilité : non conforme"}</script>'
             "<footer><a href='/accessibilite'>Accessibilité</a></footer>")
-    assert status(body) == "absent"
+    assert with_empty_statement(body) == "absent"
+
+
+def test_statement_link_that_was_not_followed_gives_unknown_not_absent():
+    body = "<footer><a href='https://www.ministere.gouv.fr/accessibilite-du-service'>Déclaration d’accessibilité</a></footer>"
+    finding = check(capture(landing(body)))
+    assert finding.status == "unknown"
+    assert finding.statement_url == "https://www.ministere.gouv.fr/accessibilite-du-service"
+    assert "was not read" in finding.reason
+
+
+def test_landing_page_without_mention_nor_statement_link_is_absent():
+    assert status("<footer><a href='/mentions-legales'>Mentions légales</a></footer>") == "absent"
 
 
 # --- Statement page -------------------------------------------------------------------------------
@@ -188,3 +208,93 @@ def test_real_public_sites_footer_mention(name, labels):
     finding = check(capture(page))
     assert finding.status == labels["accessibility_statement"]
     assert finding.evidence and "Accessibilité" in finding.evidence[0].excerpt
+
+
+# --- More mention and statement forms ------------------------------------------------------------------
+
+@pytest.mark.parametrize("mention, expected", [
+    ("Accessibilité\u202f: partiellement conforme", "partiellement"),  # narrow no-break space (French typography)
+    ("accessibilité : totalement conforme", "totalement"),
+    ("Accessibilité : Non Conforme", "non"),
+])
+def test_footer_mention_with_narrow_no_break_space_and_any_case(mention, expected):
+    assert check(capture(landing(footer(mention)))).status == expected
+
+
+@pytest.mark.parametrize("label", ["Accessibilité", "Déclaration d’accessibilité"])
+def test_link_named_accessibilite_leads_to_the_statement_that_gives_the_status(label):
+    pages = [landing(f"<footer><a href='/accessibilite'>{label}</a></footer>"),
+             page_from_html(STATEMENT.format(level="partiellement"), url=STATEMENT_URL, kind="accessibility")]
+    finding = check(capture(*pages))
+    assert (finding.status, finding.rate, finding.statement_url) == ("partiellement", 74.5, STATEMENT_URL)
+
+
+@pytest.mark.parametrize("text, rate, version", [
+    ("61,3 % des critères du RGAA version 4 sont respectés.", 61.3, "4"),
+    ("Le site est partiellement conforme avec le RGAA 4.1.2 : 82,05 % des critères du RGAA sont respectés.", 82.05, "4.1.2"),
+    ("Le site est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité, "
+     "version 4.1. 74,5 % des critères du RGAA version 4.1 sont respectés.", 74.5, "4.1"),
+])
+def test_statement_rate_with_comma_decimals_and_rgaa_version_forms(text, rate, version):
+    page = page_from_html(f"<main><p>{text}</p></main>", url=STATEMENT_URL, kind="accessibility")
+    finding = check(capture(landing("<p>Accueil</p>"), page))
+    assert (finding.status, finding.rate, finding.rgaa_version) == ("partiellement", rate, version)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Cette déclaration a été établie le 12/03/2025.", "2025-03-12"),
+    ("Déclaration établie le 4 juin 2021 et mise à jour le 3 février 2026.", "2026-02-03"),
+    ("Date de publication de la déclaration : 15/09/2024", "2024-09-15"),
+    ("Date de la dernière mise à jour : 1er octobre 2023", "2023-10-01"),
+    ("Cette déclaration a été réalisée le 20 mai 2022.", "2022-05-20"),
+])
+def test_more_date_forms(text, iso):
+    assert parse_date(fold(text)) == iso
+
+
+def statement_dated(when: str, captured: str):
+    from datetime import datetime, timezone
+
+    page = page_from_html(f"<main><p>Le site est partiellement conforme avec le RGAA 4.1.</p><p>{when}</p></main>",
+                          url=STATEMENT_URL, kind="accessibility")
+    result = capture(landing("<p>Accueil</p>"), page)
+    result.started_at = datetime.fromisoformat(captured).replace(tzinfo=timezone.utc)
+    return check(result)
+
+
+def test_statement_over_three_years_old_is_expired():
+    finding = statement_dated("Cette déclaration a été établie le 12 mars 2022.", captured="2025-03-13")
+    assert (finding.date, finding.expired) == ("2022-03-12", True)
+
+
+def test_statement_of_exactly_three_years_or_less_is_not_expired():
+    assert statement_dated("Établie le 12 mars 2022.", captured="2025-03-12").expired is False
+    assert statement_dated("Établie le 12/03/2019, mise à jour le 2 janvier 2025.", captured="2026-06-01").expired is False
+
+
+def test_statement_without_a_date_has_no_expiry():
+    finding = statement_dated("Déclaration en cours de rédaction.", captured="2026-01-01")
+    assert (finding.date, finding.expired) == (None, None)
+
+
+@pytest.mark.parametrize("link", [
+    '<a href="/documents/schema-pluriannuel-2024-2026.pdf">Schéma pluriannuel de mise en accessibilité 2024-2026</a>',
+    '<a href="/schema_pluriannuel">Consulter notre schéma pluri-annuel</a>',
+    '<a href="/docs/spma.pdf">Schéma pluriannuel</a>',
+])
+def test_schema_pluriannuel_link_is_reported(link):
+    page = page_from_html(STATEMENT.format(level="partiellement").replace("</main>", f"<p>{link}</p></main>"),
+                          url=STATEMENT_URL, kind="accessibility")
+    finding = check(capture(landing(footer("Accessibilité : partiellement conforme")), page))
+    assert finding.schema_pluriannuel_url.startswith("https://service.example.gouv.fr/")
+    assert finding.schema_pluriannuel_url.rsplit("/", 1)[-1] in link
+
+
+def test_failed_statement_page_without_mention_is_unknown():
+    from tests.checks.pages import failed_page
+
+    pages = [landing("<footer><a href='/accessibilite'>Accessibilité</a></footer>"),
+             failed_page(STATEMENT_URL, kind="accessibility", error_class="http_5xx", error="HTTP 500")]
+    finding = check(capture(*pages))
+    assert finding.status == "unknown"
+    assert "http_5xx" in finding.reason

@@ -82,3 +82,19 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     assert findings["jedonnemonavis"].status == "unknown"
     assert "unexpected markup" in findings["jedonnemonavis"].reason
     assert findings["franceconnect"].status == "absent"
+
+
+@pytest.mark.parametrize("check_id, kind", [(c, k) for c in PRESENCE_CHECKS for k in ("login", "contact")])
+def test_failed_login_or_contact_page_gives_unknown_for_every_presence_check(check_id, kind):
+    page = failed_page(f"https://service.example.gouv.fr/{kind}", kind=kind, error_class="timeout")
+    assert CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), page)).status == "unknown"
+
+
+@pytest.mark.parametrize("check_id, expected", [
+    ("franceconnect", "absent"), ("jedonnemonavis", "absent"), ("non_digital_alternative", "absent"),
+    ("accessibility_statement", "unknown"),
+])
+def test_a_dead_statement_link_only_blinds_the_statement_check(check_id, expected):
+    statement = failed_page("https://service.example.gouv.fr/accessibilite", kind="accessibility",
+                            error_class="http_4xx", error="HTTP 404")
+    assert CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), statement)).status == expected

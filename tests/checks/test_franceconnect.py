@@ -209,3 +209,65 @@ def test_best_level_across_pages_wins():
 def test_button_on_the_login_page_only_is_found():
     pages = [landing("<p>Bienvenue</p><a href='/connexion'>Se connecter</a>"), landing(dsfr(), url=LOGIN, kind="login")]
     assert check(capture(*pages)).status == "franceconnect"
+
+
+# --- Login routes that name FranceConnect, and images made clickable by scripts ----------------------
+
+@pytest.mark.parametrize("href, expected", [
+    ("/realms/usagers/protocol/openid-connect/auth?client_id=portail&kc_idp_hint=franceconnect-particulier",
+     "franceconnect"),
+    ("/users/auth/openid_connect?provider=france_connect_plus", "franceconnect_plus"),
+    ("/realms/usagers/broker/franceconnect/login?client_id=portail", "franceconnect"),
+])
+def test_login_route_naming_franceconnect_as_identity_provider_is_franceconnect(href, expected):
+    assert status(f'<a href="{href.replace("&", "&amp;")}">Continuer</a>') == expected
+
+
+def test_idp_hint_for_another_provider_is_not_franceconnect():
+    assert status('<a href="/realms/x/protocol/openid-connect/auth?kc_idp_hint=proconnect">Continuer</a>') == "absent"
+
+
+def test_form_posting_to_the_sites_franceconnect_route_is_franceconnect():
+    body = '<form action="/auth/franceconnect" method="post"><button type="submit">Continuer</button></form>'
+    assert status(body) == "franceconnect"
+
+
+def test_button_image_made_clickable_by_a_script_is_franceconnect():
+    body = '<div class="login-choices"><div onclick="login()"><img src="/static/images/FCboutons-10.svg" alt="bouton FranceConnect"></div></div>'
+    finding = check(capture(landing(body)))
+    assert finding.status == "franceconnect"
+    assert "FCboutons-10.svg" in finding.evidence[0].html
+    assert finding.evidence[0].selector.endswith("img")
+
+
+def test_franceconnect_logo_illustrating_a_text_is_not_a_button():
+    body = '<section><h2>Pourquoi FranceConnect ?</h2><img src="/img/franceconnect.svg" alt="FranceConnect"></section>'
+    assert status(body) == "absent"
+
+
+def test_hidden_clickable_button_image_does_not_count():
+    assert status('<div hidden><img src="/img/FCboutons-10.png" onclick="go()"></div>') == "absent"
+
+
+def test_educonnect_button_is_not_franceconnect():
+    body = '<a class="fr-connect" href="/educonnect/login"><span class="fr-connect__login">S’identifier avec</span><span class="fr-connect__brand">ÉduConnect</span></a>'
+    assert status(body) == "absent"
+
+
+def test_help_link_worded_like_a_login_is_not_a_login_button():
+    assert status('<a href="/aide/se-connecter">Se connecter avec FranceConnect</a>') == "absent"
+
+
+def test_button_on_the_accessibility_statement_page_only_is_not_read():
+    pages = [landing("<p>Bienvenue</p>"), landing(dsfr(), url="https://service.example.gouv.fr/accessibilite",
+                                                  kind="accessibility")]
+    assert check(capture(*pages)).status == "absent"
+
+
+def test_franceconnect_logo_in_a_link_to_a_news_article_is_not_a_button():
+    body = '<a href="/actualites/franceconnect-40-millions"><img src="/img/franceconnect.svg" alt="FranceConnect"> 40 millions</a>'
+    assert status(body) == "absent"
+
+
+def test_franceconnect_logo_in_a_link_to_a_login_route_is_a_button():
+    assert status('<a href="/login"><img src="/img/franceconnect.svg" alt=""></a>') == "franceconnect"

@@ -84,3 +84,40 @@ def test_visible_button_outranks_a_hidden_one_for_the_demarche_id():
 ])
 def test_words_or_feedback_links_without_a_jdma_demarche_are_not_jdma(body):
     assert check(capture(landing(body))).status == "absent"
+
+
+# --- The newer widget and buttons ------------------------------------------------------------------------
+
+def test_widget_script_carrying_its_form_url_reports_the_demarche_even_on_a_staging_host():
+    body = ('<script src="https://jdma-develop.cleverapps.io/Demarches/assets/jdma-modal-widget.js" '
+            'data-jdma-form-url="https://jdma-develop.cleverapps.io/Demarches/avis/3092?button=9171" '
+            'data-jdma-button-label="Une remarque ?" defer></script>')
+    finding = check(capture(landing(body)))
+    assert (finding.status, finding.demarche_id) == ("present", "3092")
+
+
+def test_widget_script_under_demarches_assets_is_present():
+    body = '<script src="https://jedonnemonavis.numerique.gouv.fr/Demarches/assets/jdma-modal-widget.js" defer></script>'
+    assert check(capture(landing(body))).status == "present"
+
+
+@pytest.mark.parametrize("src", [
+    "https://jedonnemonavis.numerique.gouv.fr/static/buttons/button-feedback-solid-light.svg",
+    "https://jedonnemonavis.numerique.gouv.fr/Demarches/assets/buttons/button-jdma-outline-light.svg",
+    "https://voxusagers.numerique.gouv.fr/static/bouton-blanc.png",
+])
+def test_newer_and_legacy_button_images_are_present(src):
+    assert check(capture(landing(f'<button type="button"><img src="{src}" alt="Je donne mon avis"></button>'))).status == "present"
+
+
+def test_button_image_made_clickable_by_a_script_is_present():
+    body = ('<div class="feedback" onclick="openJdma()"><img src="https://jedonnemonavis.numerique.gouv.fr/static/'
+            'bouton-bleu.svg" alt="Je donne mon avis"></div>')
+    finding = check(capture(landing(body)))
+    assert finding.status == "present"
+    assert finding.evidence[0].selector.endswith("img")
+
+
+def test_an_image_of_the_same_name_on_another_host_is_not_jdma():
+    body = '<button><img src="https://service.example.gouv.fr/static/bouton-bleu.svg" alt="Valider"></button>'
+    assert check(capture(landing(body))).status == "absent"

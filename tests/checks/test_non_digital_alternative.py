@@ -48,8 +48,9 @@ def test_freephone_number_is_reported_in_national_form():
 @pytest.mark.parametrize("text, expected", [
     ("Allô Service Public : appelez le 3939 (service gratuit + prix d’un appel).", ["3939"]),
     ("Pour joindre l’Assurance retraite, composez le 39 60.", ["3960"]),
-    ("Un conseiller vous répond au 3646 du lundi au vendredi.", []),  # no call word close by
+    ("Un conseiller vous répond au 3646 du lundi au vendredi.", ["3646"]),
     ("Numéro d’appel : 3949", ["3949"]),
+    ("Besoin d’aide ? 3230 (service gratuit + prix d’un appel)", ["3230"]),  # call context after it
 ])
 def test_short_service_numbers_count_near_call_words(text, expected):
     assert finding(f"<p>{text}</p>").phones == expected
@@ -144,3 +145,89 @@ def test_phone_on_the_contact_page_only_is_found():
     result = check(capture(*pages))
     assert result.phones == ["0123456789"]
     assert result.evidence[0].page_url == "https://service.example.gouv.fr/contact"
+
+
+# --- Number forms ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Standard : 01 40 56 60 00", "0140566000"),
+    ("Standard : 01.40.56.60.00", "0140566000"),
+    ("Standard : 01-40-56-60-00", "0140566000"),
+    ("Depuis l’étranger : +33 (0)1 40 56 60 00", "0140566000"),
+    ("Depuis l’étranger : +33 1 40 56 60 00", "0140566000"),
+    ("Depuis l’étranger : 0033 1 40 56 60 00", "0140566000"),
+])
+def test_national_and_international_forms_give_the_national_digits(text, expected):
+    assert finding(f"<p>{text}</p>").phones == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Numéro de dossier : 06 12 34 56 78",
+    "Référence de votre demande : 01 23 45 67 89",
+    "Votre numéro fiscal figure sur votre avis d’imposition : 01 23 45 67 89.",
+    "Formulaire cerfa n° 12100*03 et cerfa 15776*01",
+    "En 2024, 3 250 000 demandes ont été traitées ; 1 200 000 en 2023.",
+    "Le service a été créé en 2019 et compte 3 500 agents.",
+])
+def test_references_cerfa_counts_and_years_are_not_phones(text):
+    assert finding(f"<p>{text}</p>").phones == []
+
+
+@pytest.mark.parametrize("text", [
+    "Numéro de dossier : 3939",
+    "Cerfa n° 3230 à télécharger, puis contactez-nous par le formulaire.",
+    "Article 3646 du code ; appelez votre conseiller via la messagerie.",
+    "Code de la démarche : 3949",
+])
+def test_short_numbers_named_as_something_else_are_not_phones_even_near_call_words(text):
+    assert finding(f"<p>{text}</p>").phones == []
+
+
+# --- Desk and appointment wording -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Rendez-vous en agence avec votre pièce d’identité.",
+    "Présentez-vous à la mairie de votre domicile.",
+    "Une permanence est assurée le mardi matin.",
+])
+def test_going_to_a_desk_is_an_alternative(text):
+    assert finding(f"<p>{text}</p>").appointment is True
+
+
+@pytest.mark.parametrize("text", [
+    "Rendez-vous sur votre espace personnel pour suivre votre demande.",
+    "Rendez-vous sur impots.gouv.fr, rubrique « Mon espace ».",
+])
+def test_rendez_vous_sur_le_site_is_an_idiom_not_an_appointment(text):
+    result = finding(f"<p>{text}</p>")
+    assert (result.status, result.appointment) == ("absent", False)
+
+
+def test_form_only_contact_is_absent():
+    result = finding('<form action="/contact"><label>Votre message<textarea name="m"></textarea></label>'
+                     '<button>Envoyer</button></form>')
+    assert result.status == "absent"
+
+
+# --- Which pages are read -------------------------------------------------------------------------------
+
+STATEMENT_BOILERPLATE = ("<h2>Voies de recours</h2><p>Vous pouvez contacter le Défenseur des droits par téléphone "
+                         "au 09 69 39 00 00, ou écrire par courrier : Défenseur des droits, Libre réponse 71120, "
+                         "75342 Paris CEDEX 07. Vous pouvez aussi rencontrer un délégué.</p>")
+
+
+def test_the_accessibility_statements_defenseur_des_droits_contacts_are_not_the_services():
+    pages = [landing("<p>Faites votre demande en ligne.</p>"),
+             landing(STATEMENT_BOILERPLATE, url="https://service.example.gouv.fr/accessibilite", kind="accessibility")]
+    assert check(capture(*pages)).status == "absent"
+
+
+def test_failed_contact_page_gives_unknown_but_a_failed_statement_page_does_not():
+    from tests.checks.pages import failed_page
+
+    home = landing("<p>Faites votre demande en ligne.</p>")
+    contact = failed_page("https://service.example.gouv.fr/contact", kind="contact", error_class="http_5xx")
+    statement = failed_page("https://service.example.gouv.fr/accessibilite", kind="accessibility",
+                            error_class="http_4xx")
+    assert check(capture(home, contact)).status == "unknown"
+    assert check(capture(home, statement)).status == "absent"

@@ -79,3 +79,74 @@ def test_textstat_global_language_is_left_untouched():
         assert textstat.flesch_reading_ease(measured) == german  # and the global state is as it was
     finally:
         textstat.set_lang("en_US")
+
+
+# --- What is read: the main content only ------------------------------------------------------------
+
+COOKIE_BANNER = ('<div id="tarteaucitronRoot"><div class="tarteaucitronAlertBig">Ce site utilise des cookies '
+                 "pour mesurer l’audience et améliorer votre expérience de navigation sur nos pages.</div></div>")
+CHROME = ("<header><p>Ministère de l’Intérieur et des Outre-mer, direction du numérique, service des titres.</p></header>"
+          "<nav><ul><li>Accueil du portail des démarches</li><li>Toutes les démarches en ligne du ministère</li></ul></nav>"
+          "<footer><p>Ce site est édité par la direction du numérique du ministère de l’Intérieur.</p></footer>")
+
+
+def test_header_navigation_footer_and_cookie_banner_are_not_read_even_without_a_main_element():
+    with_chrome = check(capture(landing(f"{COOKIE_BANNER}{CHROME}<div class='content'>{PLAIN}</div>")))
+    alone = check(capture(landing(f"<div class='content'>{PLAIN}</div>")))
+    assert with_chrome.words == alone.words == 37
+    assert with_chrome.kandel_moles == alone.kandel_moles
+
+
+def test_cookie_banner_inside_main_is_not_read():
+    finding = check(capture(landing(f"<main>{PLAIN}<div class='fr-consent-banner'>{HARD}</div></main>")))
+    assert finding.words == 37
+
+
+def test_article_is_read_when_the_page_has_no_main():
+    body = f"<div id='menu'><p>{HARD}</p></div><article>{PLAIN}</article>"
+    assert check(capture(landing(body))).words == 37
+
+
+def test_the_accessibility_statement_is_not_read():
+    statement = landing(f"<main>{HARD}</main>", url="https://service.example.gouv.fr/accessibilite", kind="accessibility")
+    assert check(capture(landing(f"<main>{PLAIN}</main>"), statement)).words == 37
+
+
+# --- Real administrative texts ------------------------------------------------------------------------
+
+def _measure(text: str):
+    body = "<main>" + "".join(f"<p>{line}</p>" for line in text.splitlines()) + "</main>"
+    return check(capture(landing(body)))
+
+
+def test_real_administrative_texts_score_in_their_expected_order():
+    from tests.checks.french_admin_texts import FALC, LEGAL, PRACTICAL, TEXTS
+
+    assert len(TEXTS) >= 10
+    scores = {t.name: _measure(t.text) for t in TEXTS}
+    assert all(f.status == "measured" for f in scores.values())
+    groups = {g: [scores[t.name].kandel_moles for t in TEXTS if t.group == g] for g in (FALC, PRACTICAL, LEGAL)}
+    # Easy-to-read (FALC) above practical pages, practical pages above statute and regulation.
+    assert min(groups[FALC]) > max(groups[PRACTICAL])
+    assert min(groups[PRACTICAL]) > max(groups[LEGAL])
+    # On the 0–10 scale: easy-to-read texts in the "facile" bands, legal texts in "très difficile/difficile".
+    assert all(scores[t.name].score >= 8 for t in TEXTS if t.group == FALC)
+    assert all(scores[t.name].score < 4 for t in TEXTS if t.group == LEGAL)
+
+
+def test_score_is_kandel_moles_clamped_to_0_100_divided_by_ten():
+    from checks.readability import score_of
+
+    assert [score_of(v) for v in (-17.7, 0, 33.54, 61.25, 100, 112.3)] == [0.0, 0.0, 3.4, 6.1, 10.0, 10.0]
+
+
+def test_closed_dialogs_and_parts_hidden_by_the_markup_are_not_read():
+    body = (f"<main>{PLAIN}<dialog class='fr-modal'><p>{HARD}</p></dialog>"
+            f"<div aria-hidden='true'><p>{HARD}</p></div><div style='display: none'><p>{HARD}</p></div></main>")
+    assert check(capture(landing(body))).words == 37
+
+
+def test_a_header_inside_an_article_is_part_of_its_text():
+    body = ("<article><header><p>Publié par le service des titres de la préfecture de région.</p></header>"
+            f"{PLAIN}</article>")
+    assert check(capture(landing(body))).words == 37 + 11  # the header line has 11 words

@@ -390,6 +390,14 @@ class DemoServer:
                 return site
         raise KeyError(site_id)
 
+    def serve_from(self, site_id: str, folder: Path) -> None:
+        """Serve a site's pages from another folder from now on (a new version of the site)."""
+        for server in self._servers:
+            if server.site_id == site_id:
+                server.root = folder.resolve()
+                return
+        raise KeyError(site_id)
+
     def close(self) -> None:
         servers, self._servers = self._servers, []
         # shutdown() waits for the serve loop to notice (one poll interval): stop them all at once.

@@ -1,0 +1,112 @@
+"""Importing the indicators administrations declare (`veilleur import declared FILE`).
+
+The probes cannot tell whether a démarche can be completed online end to end, whether it asks
+again for data the administration already holds ("Dites-le-nous une fois"), or how many users
+take the digital channel. Those are declared, one row per service and quarter:
+
+    service_id,quarter,realisable_en_ligne,dites_le_nous_une_fois,taux_usage_numerique,source
+    carte-grise,2026Q4,oui,8,"92,5 %",Déclaration ANTS du 2026-10-12
+
+A blank cell declares nothing (an earlier declaration stays in force). A declaration holds from
+its quarter on, until a later quarter declares the indicator again. The whole file is validated
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.csv_table import CsvRow, CsvTable, parse_number, plain_text, read_csv_table
+from storage.indicator_tables import DeclaredIndicator
+from storage.models import Service
+from storage.quarters import Quarter
+from veilleur.errors import InputError
+
+# CSV column → indicator key (as in exports).
+DECLARED_COLUMNS: dict[str, str] = {
+    "realisable_en_ligne": "online",
+    "dites_le_nous_une_fois": "dlnuf",
+    "taux_usage_numerique": "digital_usage",
+}
+ONLINE_VALUES = {"oui": "oui", "partiel": "partiel", "partiellement": "partiel", "non": "non"}
+KNOWN_COLUMNS = {"service_id", "quarter", "source", *DECLARED_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Declaration:
+    service_id: str
+    quarter: Quarter
+    indicator: str
+    value: str  # canonical: oui|partiel|non, or a decimal number with a point
+    declared_by: str | None
+    row: int
+
+
+def _value(table: CsvTable, row: CsvRow, indicator: str, column: str) -> str:
+    if indicator == "online":
+        value = ONLINE_VALUES.get(plain_text(row.cells[column]))
+        if value is None:
+            raise table.error(row.number, column, f"expected oui, partiel or non, got {row.cells[column]!r}")
+        return value
+    if indicator == "dlnuf":
+        return f"{parse_number(table, row, column, 0, 10):g}"
+    return f"{parse_number(table, row, column, 0, 100, unit='%'):g}"
+
+
+def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]:
+    table = read_csv_table(path)
+    for key, name in table.columns.items():
+        if name.strip().lower() not in KNOWN_COLUMNS:
+            raise table.error(1, key, f"unknown column (expected service_id, quarter, {', '.join(DECLARED_COLUMNS)}, source)")
+    by_name = {name.strip().lower(): key for key, name in table.columns.items()}
+    for required in ("service_id", "quarter"):
+        if required not in by_name:
+            raise table.error(1, None, f"no '{required}' column")
+    if not any(column in by_name for column in DECLARED_COLUMNS):
+        raise table.error(1, None, f"no indicator column (expected one of {', '.join(DECLARED_COLUMNS)})")
+    declarations: list[Declaration] = []
+    seen: dict[tuple[str, Quarter, str], int] = {}
+    for row in table.rows:
+        service_id = row.cells[by_name["service_id"]].strip()
+        if service_id not in known_services:
+            raise table.error(row.number, by_name["service_id"], f"service {service_id!r} is not in the registry")
+        try:
+            quarter = Quarter.parse(row.cells[by_name["quarter"]])
+        except InputError as exc:
+            raise table.error(row.number, by_name["quarter"], str(exc)) from None
+        declared_by = row.cells[by_name["source"]].strip() or None if "source" in by_name else None
+        for column, indicator in DECLARED_COLUMNS.items():
+            if column not in by_name or not row.cells[by_name[column]].strip():
+                continue
+            key = (service_id, quarter, indicator)
+            if key in seen:
+                raise table.error(row.number, by_name[column], f"already declared for {service_id} in {quarter} at row {seen[key]}")
+            seen[key] = row.number
+            declarations.append(Declaration(service_id, quarter, indicator, _value(table, row, indicator, by_name[column]), declared_by, row.number))
+    return declarations
+
+
+def import_declared(session: Session, path: Path) -> list[Declaration]:
+    """Validate the whole file, then record its declarations (replacing the same service, quarter
+    and indicator), in one transaction."""
+    declarations = read_declarations(path, set(session.scalars(select(Service.id))))
+    try:
+        for d in declarations:
+            existing = session.scalars(select(DeclaredIndicator).where(
+                DeclaredIndicator.service_id == d.service_id, DeclaredIndicator.quarter == str(d.quarter),
+                DeclaredIndicator.indicator == d.indicator,
+            )).first()
+            if existing is None:
+                existing = DeclaredIndicator(service_id=d.service_id, quarter=str(d.quarter), indicator=d.indicator)
+                session.add(existing)
+            existing.value, existing.declared_by = d.value, d.declared_by
+            existing.source_file, existing.source_row = Path(path).name, d.row
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return declarations

@@ -1,0 +1,118 @@
+"""Which run stands for each service in a quarter, with the choices made by hand.
+
+The rule is the one of storage/quarters.py: the service's run in the last campaign of the quarter
+that finished, else its last completed run in the quarter. Two precisions:
+
+- only a full visit can stand for a quarter: a run without findings (an availability-only probe
+  of the landing page) says nothing about the indicators;
+- `as_of` looks at the quarter as it was known at that moment (runs started after it are ignored).
+
+A run chosen by hand (`veilleur reference set`) wins over the rule, whatever `as_of`: the
+monitoring team chose it to stand for the quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.indicator_tables import ReferenceRunChoice
+from storage.models import Campaign, FindingRecord, Service, ServiceRun
+from storage.quarters import Quarter
+from veilleur.errors import InputError
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A service's reference run for a quarter, and why it is that one."""
+
+    run: ServiceRun
+    chosen: bool  # True when chosen by hand
+    reason: str | None = None
+
+    @property
+    def rule(self) -> str:
+        return "choix manuel" if self.chosen else "dernière campagne terminée du trimestre"
+
+
+def _runs_query(quarter: Quarter, as_of: datetime | None):
+    end = quarter.end if as_of is None else min(quarter.end, as_of)
+    has_findings = exists().where(FindingRecord.service_run_id == ServiceRun.id)
+    return (
+        select(ServiceRun).join(Campaign)
+        .where(ServiceRun.status == "done", ServiceRun.started_at >= quarter.start, ServiceRun.started_at < end)
+        .where(has_findings)
+        .options(selectinload(ServiceRun.campaign), selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
+        .order_by(ServiceRun.id)
+    )
+
+
+def reference_runs(session: Session, quarter: Quarter, as_of: datetime | None = None) -> dict[str, Reference]:
+    """Each service's reference run for the quarter (services with no full visit in it are absent)."""
+    chosen: dict[str, Reference] = {}
+    runs = session.scalars(_runs_query(quarter, as_of)).all()
+    # Later runs overwrite earlier ones; runs of finished campaigns overwrite any unfinished one.
+    for prefer_finished in (False, True):
+        for run in runs:
+            if prefer_finished == (run.campaign.status == "finished"):
+                chosen[run.service_id] = Reference(run, chosen=False)
+    for choice in session.scalars(select(ReferenceRunChoice).where(ReferenceRunChoice.quarter == str(quarter))):
+        run = session.scalars(
+            select(ServiceRun).where(ServiceRun.id == choice.service_run_id)
+            .options(selectinload(ServiceRun.campaign), selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
+        ).one()
+        chosen[choice.service_id] = Reference(run, chosen=True, reason=choice.reason)
+    return chosen
+
+
+def choose_reference_run(session: Session, quarter: Quarter, service_id: str, run_id: int, reason: str | None) -> None:
+    """Make a run stand for a service in a quarter. The run must be a full visit of that service
+    made during the quarter: choosing is about which evidence counts, not about moving it in time."""
+    if session.get(Service, service_id) is None:
+        raise InputError(f"--service {service_id}: no such service in the registry")
+    run = session.get(ServiceRun, run_id)
+    if run is None:
+        raise InputError(f"run {run_id}: no such run")
+    if run.service_id != service_id:
+        raise InputError(f"run {run_id}: is a run of service {run.service_id!r}, not {service_id!r}")
+    if run.status != "done":
+        raise InputError(f"run {run_id}: is not complete (status {run.status!r})")
+    started = aware(run.started_at)
+    if started is None or not quarter.contains(started):
+        when = started.strftime("%Y-%m-%d") if started else "never"
+        raise InputError(f"run {run_id}: started {when}, outside {quarter}")
+    if not session.scalar(select(exists().where(FindingRecord.service_run_id == run_id))):
+        raise InputError(f"run {run_id}: has no findings (an availability-only probe cannot stand for a quarter)")
+    existing = session.scalars(
+        select(ReferenceRunChoice).where(
+            ReferenceRunChoice.quarter == str(quarter), ReferenceRunChoice.service_id == service_id)
+    ).first()
+    if existing is None:
+        session.add(ReferenceRunChoice(quarter=str(quarter), service_id=service_id, service_run_id=run_id, reason=reason))
+    else:
+        existing.service_run_id, existing.reason = run_id, reason
+        existing.chosen_at = datetime.now(timezone.utc)
+    session.commit()
+
+
+def clear_reference_choice(session: Session, quarter: Quarter, service_id: str) -> bool:
+    """Go back to the rule for this service and quarter. Returns False if nothing was chosen."""
+    existing = session.scalars(
+        select(ReferenceRunChoice).where(
+            ReferenceRunChoice.quarter == str(quarter), ReferenceRunChoice.service_id == service_id)
+    ).first()
+    if existing is None:
+        return False
+    session.delete(existing)
+    session.commit()
+    return True

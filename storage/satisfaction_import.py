@@ -1,0 +1,192 @@
+"""Importing user satisfaction from JeDonneMonAvis (`veilleur import satisfaction FILE`).
+
+Two kinds of file are accepted (docs/indicators.md):
+
+- the review export of one démarche, as JeDonneMonAvis's back office writes it: `Review ID`,
+  `Review Created At`, then one column per question, among them the main one ("De façon générale,
+  comment ça s'est passé ?", alias "Satisfaction") answered "Très bien", "Moyen" or "Pas bien".
+  The file does not say which démarche it is: the command is told (--demarche or --service).
+  Each quarter's score is computed as JeDonneMonAvis computes it for the observatory: the mean
+  of 10 per "Très bien", 5 per "Moyen" and 0 per "Pas bien", over the reviews of the quarter that
+  answered the question;
+- a summary, one row per démarche (or service) and quarter: `demarche_id` or `service_id`,
+  `quarter`, `score` (out of 10) and `reviews` (how many reviews the score rests on).
+
+The whole file is validated before anything is written; a quarter imported again replaces the
+figures of the same démarche (or service) for that quarter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, plain_text, read_csv_table
+from storage.indicator_tables import SatisfactionScore
+from storage.models import Service
+from storage.quarters import Quarter
+from veilleur.errors import InputError
+
+# JeDonneMonAvis's marks for the main question (its observatory statistics use the same).
+SMILEY_MARKS: dict[str, float] = {"tres bien": 10.0, "bien": 10.0, "moyen": 5.0, "pas bien": 0.0, "mauvais": 0.0}
+
+REVIEW_ID = {"reviewid", "iddelavis", "idavis"}
+REVIEW_DATE = {"reviewcreatedat", "datedelavis", "dateavis", "createdat"}
+SATISFACTION_QUESTION = {
+    "defacongeneralecommentcasestpasse",  # current form
+    "satisfaction",  # the question's alias in JeDonneMonAvis
+    "commentsestpasseecettedemarchepourvous",  # earlier form
+}
+SUMMARY_DEMARCHE = {"demarcheid", "iddemarche", "demarche", "productid"}
+SUMMARY_SERVICE = {"serviceid", "service"}
+SUMMARY_QUARTER = {"quarter", "trimestre"}
+SUMMARY_SCORE = {"score", "satisfaction", "note", "notesatisfaction"}
+SUMMARY_REVIEWS = {"reviews", "avis", "nombreavis", "nombredavis", "nbavis", "reviewcount"}
+
+
+@dataclass(frozen=True)
+class QuarterScore:
+    quarter: Quarter
+    demarche_id: str | None
+    service_id: str | None
+    score: float
+    reviews: int
+    source: str
+
+
+@dataclass(frozen=True)
+class SatisfactionImport:
+    kind: str  # "review export" or "summary"
+    scores: list[QuarterScore]
+    skipped_reviews: int  # reviews that did not answer the main question
+
+
+def _column(table: CsvTable, names: set[str]) -> str | None:
+    return next((key for key in table.columns if key in names), None)
+
+
+def _review_date(table: CsvTable, row: CsvRow, column: str) -> datetime:
+    raw = row.cells[column].strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            moment = datetime.strptime(raw.removesuffix("Z").split(".")[0], fmt)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=timezone.utc)  # JeDonneMonAvis writes UTC
+    raise table.error(row.number, column, f"expected a date such as 2026-11-03 14:05:00, got {raw!r}")
+
+
+def _read_review_export(table: CsvTable, demarche_id: str | None, service_id: str | None) -> SatisfactionImport:
+    if not (demarche_id or service_id):
+        raise InputError(
+            f"{table.path}: a JeDonneMonAvis review export does not say which démarche it is: "
+            "give --demarche ID (or --service ID)"
+        )
+    date_column = _column(table, REVIEW_DATE)
+    if date_column is None:
+        raise table.error(1, None, "no 'Review Created At' column (the date of each review)")
+    question = _column(table, SATISFACTION_QUESTION)
+    if question is None:
+        raise table.error(
+            1, None, "no satisfaction column (\"De façon générale, comment ça s'est passé ?\" or \"Satisfaction\")"
+        )
+    marks: dict[Quarter, list[float]] = defaultdict(list)
+    rows: dict[Quarter, list[int]] = defaultdict(list)
+    skipped = 0
+    for row in table.rows:
+        answer = plain_text(row.cells[question])
+        if not answer:
+            skipped += 1
+            continue
+        if answer not in SMILEY_MARKS:
+            raise table.error(row.number, question, f"unknown answer {row.cells[question]!r} (expected Très bien, Moyen or Pas bien)")
+        quarter = Quarter.of(_review_date(table, row, date_column))
+        marks[quarter].append(SMILEY_MARKS[answer])
+        rows[quarter].append(row.number)
+    scores = [
+        QuarterScore(
+            quarter=quarter, demarche_id=demarche_id, service_id=service_id,
+            score=round(sum(values) / len(values), 4), reviews=len(values),
+            source=f"{table.path.name}: {len(values)} avis du trimestre (lignes {min(rows[quarter])} à {max(rows[quarter])})",
+        )
+        for quarter, values in sorted(marks.items())
+    ]
+    return SatisfactionImport("review export", scores, skipped)
+
+
+def _read_summary(table: CsvTable) -> SatisfactionImport:
+    demarche = _column(table, SUMMARY_DEMARCHE)
+    service = _column(table, SUMMARY_SERVICE)
+    quarter_column = _column(table, SUMMARY_QUARTER)
+    score_column = _column(table, SUMMARY_SCORE)
+    reviews_column = _column(table, SUMMARY_REVIEWS)
+    if not (demarche or service) or not (quarter_column and score_column and reviews_column):
+        raise table.error(
+            1, None,
+            "not a JeDonneMonAvis file: expected either a review export ('Review ID', 'Review Created At' and the "
+            "satisfaction question) or the columns demarche_id (or service_id), quarter, score and reviews",
+        )
+    scores: list[QuarterScore] = []
+    seen: dict[tuple[str | None, str | None, Quarter], int] = {}
+    for row in table.rows:
+        demarche_id = row.cells[demarche].strip() if demarche else ""
+        service_id = row.cells[service].strip() if service else ""
+        if not (demarche_id or service_id):
+            raise table.error(row.number, demarche or service, "empty: which démarche (or service) is this row about?")
+        try:
+            quarter = Quarter.parse(row.cells[quarter_column])
+        except InputError as exc:
+            raise table.error(row.number, quarter_column, str(exc)) from None
+        key = (demarche_id or None, None if demarche_id else service_id, quarter)
+        if key in seen:
+            raise table.error(row.number, quarter_column, f"{quarter} already given for this démarche at row {seen[key]}")
+        seen[key] = row.number
+        scores.append(QuarterScore(
+            quarter=quarter, demarche_id=key[0], service_id=key[1],
+            score=parse_number(table, row, score_column, 0, 10), reviews=parse_count(table, row, reviews_column),
+            source=f"{table.path.name}: ligne {row.number}",
+        ))
+    return SatisfactionImport("summary", scores, 0)
+
+
+def read_satisfaction(path: Path, demarche_id: str | None = None, service_id: str | None = None) -> SatisfactionImport:
+    table = read_csv_table(path)
+    if _column(table, REVIEW_ID) or _column(table, REVIEW_DATE):
+        return _read_review_export(table, demarche_id, service_id)
+    if demarche_id or service_id:
+        raise InputError(f"{path}: --demarche and --service are for a review export; this file names its démarches")
+    return _read_summary(table)
+
+
+def import_satisfaction(
+    session: Session, path: Path, demarche_id: str | None = None, service_id: str | None = None,
+) -> SatisfactionImport:
+    """Validate the whole file, then replace the figures it gives, in one transaction."""
+    if demarche_id and service_id:
+        raise InputError("give --demarche or --service, not both")
+    if service_id and session.get(Service, service_id) is None:
+        raise InputError(f"--service {service_id}: no such service in the registry")
+    imported = read_satisfaction(path, demarche_id, service_id)
+    known = set(session.scalars(select(Service.id)))
+    for score in imported.scores:
+        if score.service_id and score.service_id not in known:
+            raise InputError(f"{path}: {score.source}: service {score.service_id!r} is not in the registry")
+    try:
+        for score in imported.scores:
+            key = (SatisfactionScore.demarche_id == score.demarche_id) if score.demarche_id else (
+                SatisfactionScore.service_id == score.service_id)
+            session.execute(delete(SatisfactionScore).where(SatisfactionScore.quarter == str(score.quarter), key))
+            session.add(SatisfactionScore(
+                quarter=str(score.quarter), demarche_id=score.demarche_id, service_id=score.service_id,
+                score=score.score, reviews=score.reviews, source=score.source,
+            ))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return imported

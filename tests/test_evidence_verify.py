@@ -1,0 +1,179 @@
+"""`veilleur verify`: untouched evidence verifies; each altered or missing piece is named, exit 1."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import delete, update
+
+from storage.evidence import EvidenceStore
+from storage.evidence_records import ManifestRecord
+from storage.models import FindingRecord, Service, ServiceRun
+from storage.runs import create_campaign
+from tests.evidence_runs import manifest_of, page_sha, record, seed
+from veilleur.cli import cli
+
+
+@pytest.fixture
+def data(db, database_url, tmp_path, monkeypatch) -> EvidenceStore:
+    """The CLI pointed at the test database (SQLite or PostgreSQL) and an evidence store."""
+    monkeypatch.setenv("VEILLEUR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VEILLEUR_DATABASE_URL", database_url)
+    return EvidenceStore(tmp_path / "data" / "evidence")
+
+
+def verify(*args: str):
+    return CliRunner().invoke(cli, ["verify", *args])
+
+
+def flip_one_byte(path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_untouched_evidence_verifies_and_exits_0(db, data):
+    seed(db, "a", "b")
+    for sid in ("a", "b", "a"):
+        record(db, data, sid)
+    result = verify()
+    assert result.exit_code == 0, result.output
+    assert "verified 2 services, 3 manifests" in result.output and "all verified" in result.output
+    assert "FAIL" not in result.output
+
+
+def test_a_flipped_byte_in_an_artifact_fails_and_names_the_artifact_run_page_and_kind(db, data):
+    seed(db, "a")
+    run_id = record(db, data, "a")
+    dom = page_sha(db, run_id, 0, "dom_sha")
+    flip_one_byte(data.path(dom))
+    result = verify()
+    assert result.exit_code == 1
+    [line] = [l for l in result.output.splitlines() if l.startswith("FAIL")]
+    assert f"artifact {dom} altered" in line and f"run {run_id} of service a" in line
+    assert "page 0 (landing https://a.example/), dom" in line
+
+
+def test_a_deleted_artifact_fails_and_is_named_missing(db, data):
+    seed(db, "a")
+    run_id = record(db, data, "a")
+    shot = page_sha(db, run_id, 1, "screenshot_sha")
+    data.path(shot).unlink()
+    result = verify()
+    assert result.exit_code == 1
+    assert f"FAIL artifact {shot} missing: run {run_id} of service a, page 1 (contact https://a.example/contact), screenshot" in result.output
+
+
+def test_an_edited_manifest_fails_and_is_named(db, data):
+    seed(db, "a")
+    run_id = record(db, data, "a")
+    sealed = manifest_of(db, run_id).sha256
+    path = data.path(sealed)
+    path.write_bytes(path.read_bytes().replace(b'"status":"franceconnect"', b'"status":"absent"'))
+    result = verify()
+    assert result.exit_code == 1
+    assert f"FAIL manifest {sealed} of run {run_id} of service a (chain link 0) altered" in result.output
+
+
+def test_a_flipped_byte_a_deleted_file_and_an_edited_manifest_are_each_named(db, data):
+    seed(db, "a", "b")
+    first, second, other = record(db, data, "a"), record(db, data, "a"), record(db, data, "b")
+    altered = page_sha(db, first, 0, "capture_sha")  # unique to its run (the capture time is in it)
+    missing = page_sha(db, other, 0, "capture_sha")
+    edited = manifest_of(db, second).sha256
+    flip_one_byte(data.path(altered))
+    data.path(missing).unlink()
+    data.path(edited).write_bytes(data.path(edited).read_bytes() + b" ")
+    result = verify()
+    assert result.exit_code == 1
+    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
+    assert len(fails) == 3, result.output
+    assert any(f"artifact {altered} altered" in l and f"run {first} " in l for l in fails)
+    assert any(f"artifact {missing} missing" in l and f"run {other} " in l for l in fails)
+    assert any(f"manifest {edited} of run {second} " in l and "altered" in l for l in fails)
+    assert "3 problems found" in result.output
+
+
+def test_a_file_shared_by_several_runs_is_named_for_each_run_that_relies_on_it(db, data):
+    seed(db, "a")
+    runs = [record(db, data, "a") for _ in range(3)]
+    shot = page_sha(db, runs[0], 0, "screenshot_sha")
+    assert {page_sha(db, r, 0, "screenshot_sha") for r in runs} == {shot}  # stored once
+    flip_one_byte(data.path(shot))
+    result = verify()
+    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
+    assert [any(f"run {r} " in l for l in fails) for r in runs] == [True, True, True]
+
+
+def test_a_manifest_removed_from_the_middle_of_a_chain_is_a_broken_link(db, data):
+    seed(db, "a")
+    runs = [record(db, data, "a") for _ in range(3)]
+    removed = manifest_of(db, runs[1])
+    with db.sessions() as session, session.begin():
+        session.execute(delete(ManifestRecord).where(ManifestRecord.id == removed.id))
+    result = verify()
+    assert result.exit_code == 1
+    assert "chain of service a broken before run %d of service a (chain link 2): link 1 is missing" % runs[2] in result.output
+    assert f"it follows {removed.sha256}" in result.output
+    assert f"run {runs[1]} of service a is recorded as done but has no manifest" in result.output
+
+
+def test_a_chain_link_rewritten_in_the_database_is_named(db, data):
+    seed(db, "a")
+    runs = [record(db, data, "a") for _ in range(2)]
+    with db.sessions() as session, session.begin():
+        session.execute(update(ManifestRecord).where(ManifestRecord.service_run_id == runs[1])
+                        .values(previous_sha256="0" * 64))
+    result = verify()
+    assert result.exit_code == 1
+    assert f"chain of service a broken at run {runs[1]} of service a (chain link 1): it follows {'0' * 64}" in result.output
+
+
+def test_a_finding_changed_in_the_database_after_sealing_is_named(db, data):
+    seed(db, "a")
+    run_id = record(db, data, "a")
+    with db.sessions() as session, session.begin():
+        session.execute(update(FindingRecord).where(FindingRecord.service_run_id == run_id,
+                                                    FindingRecord.check == "jedonnemonavis").values(status="present"))
+    result = verify()
+    assert result.exit_code == 1
+    assert f"run {run_id} of service a (chain link 0): the database's findings differ from manifest" in result.output
+
+
+def test_a_service_renamed_or_moved_in_the_registry_still_verifies(db, data):
+    seed(db, "a")
+    record(db, data, "a")
+    with db.sessions() as session, session.begin():
+        session.execute(update(Service).values(name="Nouveau nom", url="https://ailleurs.example/"))
+    result = verify()
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_service_checks_that_chain_only_and_prints_its_head(db, data):
+    seed(db, "a", "b")
+    record(db, data, "a")
+    head = manifest_of(db, record(db, data, "a")).sha256
+    broken = record(db, data, "b")
+    data.path(page_sha(db, broken, 0, "capture_sha")).unlink()
+    result = verify("--service", "a")
+    assert result.exit_code == 0, result.output
+    assert "verified 1 services, 2 manifests" in result.output and f"chain head of a: {head}" in result.output
+    assert verify("--service", "b").exit_code == 1
+
+
+def test_an_unknown_service_is_a_one_line_input_error(db, data):
+    result = verify("--service", "nope")
+    assert result.exit_code == 2
+    assert "veilleur: error: --service 'nope': not in the registry" in result.output
+
+
+def test_pending_runs_need_no_manifest_but_done_runs_do(db, data):
+    seed(db, "a")
+    with db.sessions() as session:
+        create_campaign(session, [session.get(Service, "a")], "manual", {})
+    assert verify().exit_code == 0  # a pending unit has nothing to seal yet
+    with db.sessions() as session, session.begin():
+        session.execute(update(ServiceRun).values(status="done"))
+    result = verify()
+    assert result.exit_code == 1 and "is recorded as done but has no manifest" in result.output
+

@@ -1,0 +1,129 @@
+"""Where alert e-mails go: an SMTP server named by VEILLEUR_SMTP_URL (plain, STARTTLS or TLS,
+with a login), or `.eml` files in the outbox when none is configured."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime, timezone
+
+import pytest
+
+from reports.digests import render_digest
+from reports.mail_transport import (OutboxTransport, SmtpTransport, mail_sender_from_env, parse_smtp_url,
+                                    transport_from_env)
+from storage.evidence import EvidenceStore
+from storage.outbox import OutgoingEnvelope, TransportUnavailable
+from tests.mail_samples import NOW, SENDER, digest, item, screenshot
+from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpTestServer, smtp_tls_server  # noqa: F401  (fixture)
+from veilleur.errors import InputError
+
+
+def envelope_of(message, mail_id=7) -> OutgoingEnvelope:
+    return OutgoingEnvelope(mail_id=mail_id, sender="veilleur@numerique.example",
+                            recipients=tuple(a.addr_spec for a in message["To"].addresses),
+                            data=message.as_bytes(), queued_at=datetime(2026, 3, 14, 9, 30, 5, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def message(tmp_path):
+    store = EvidenceStore(tmp_path / "evidence")
+    return render_digest(digest(item(thumbnail_sha=screenshot(store))), store, SENDER, now=NOW)
+
+
+def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server, monkeypatch, message):
+    monkeypatch.setenv("VEILLEUR_SMTP_URL", smtp_tls_server.url(SMTP_USER, SMTP_PASSWORD))
+    transport = transport_from_env()
+    assert isinstance(transport, SmtpTransport) and transport.password == SMTP_PASSWORD
+    assert SMTP_PASSWORD not in transport.describe()
+    transport.send(envelope_of(message))
+    [received] = smtp_tls_server.received
+    assert received.over_tls and received.login == SMTP_USER
+    assert received.rcpt_tos == ("qualite-numerique@interieur.example", "ants@interieur.example")
+
+
+def test_a_wrong_password_makes_the_server_unavailable_not_the_message_bad(smtp_tls_server, monkeypatch, message):
+    monkeypatch.setenv("VEILLEUR_SMTP_URL", smtp_tls_server.url(SMTP_USER, "wrong"))
+    with pytest.raises(TransportUnavailable, match="refused the login: 535"):
+        transport_from_env().send(envelope_of(message))
+    assert smtp_tls_server.received == []
+
+
+def test_a_certificate_from_an_untrusted_authority_is_refused(smtp_tls_server, message):
+    transport = SmtpTransport("127.0.0.1", smtp_tls_server.port, tls="starttls", username=SMTP_USER,
+                              password=SMTP_PASSWORD, timeout_s=5)  # the system's authorities only
+    with pytest.raises(TransportUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+        transport.send(envelope_of(message))
+    assert smtp_tls_server.received == []
+
+
+def test_smtps_delivers_over_tls_from_the_first_byte(monkeypatch, message):
+    with SmtpTestServer(implicit_tls=True) as server:
+        monkeypatch.setenv("VEILLEUR_SMTP_URL", server.url())
+        transport_from_env().send(envelope_of(message))
+        [received] = server.received
+    assert received.over_tls
+
+
+def test_without_smtp_the_outbox_holds_a_valid_eml_with_both_parts(env_data_dir, monkeypatch, message):
+    monkeypatch.delenv("VEILLEUR_SMTP_URL", raising=False)
+    transport = transport_from_env()
+    assert isinstance(transport, OutboxTransport) and transport.directory == env_data_dir / "outbox"
+    transport.send(envelope_of(message, mail_id=7))
+    [written] = (env_data_dir / "outbox").iterdir()
+    assert written.name == "20260314-093005-000007.eml"
+    parsed = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    assert parsed["Subject"] == "[Veilleur] Ministère de l’Intérieur : 1 nouvel incident"
+    assert "Le bouton FranceConnect a disparu" in parsed.get_body(("plain",)).get_content()
+    assert "Le bouton FranceConnect a disparu" in parsed.get_body(("html",)).get_content()
+    assert [p.get_content_type() for p in parsed.walk()] == [
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/jpeg"]
+
+
+def test_the_outbox_writes_a_message_delivered_twice_to_one_file(tmp_path, message):
+    # After a crash between writing and recording "sent", the same message is written again.
+    transport = OutboxTransport(tmp_path / "outbox")
+    transport.send(envelope_of(message))
+    transport.send(envelope_of(message))
+    assert [p.name for p in (tmp_path / "outbox").iterdir()] == ["20260314-093005-000007.eml"]
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("smtp://relay.example", ("relay.example", 25, "none", None, None)),
+    ("smtp://u%40x:p%3Aw%40d@relay.example:587?starttls=1", ("relay.example", 587, "starttls", "u@x", "p:w@d")),
+    ("smtps://alertes:secret@relay.example", ("relay.example", 465, "tls", "alertes", "secret")),
+    ("smtp://127.0.0.1:2525?timeout=5", ("127.0.0.1", 2525, "none", None, None)),
+])
+def test_smtp_urls_are_read_with_their_defaults(url, expected):
+    s = parse_smtp_url(url)
+    assert (s.host, s.port, s.tls, s.username, s.password) == expected
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("http://relay.example", "must start with smtp:// or smtps://"),
+    ("smtp://:secret@:25", "names no host"),
+    ("smtp://user:secret@relay.example:99999", "not a valid URL"),
+    ("smtp://user:secret@relay.example?starttls=maybe", "starttls must be 1 or 0"),
+    ("smtps://user:secret@relay.example?starttls=1", "smtps:// is TLS from the start"),
+    ("smtp://user:secret@relay.example?tls=1", "unknown parameter 'tls'"),
+    ("smtp://user:secret@relay.example?timeout=soon", "timeout must be a number"),
+    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "is not a file"),
+])
+def test_a_bad_smtp_url_is_a_one_line_error_naming_the_variable_without_the_password(monkeypatch, url, reason):
+    monkeypatch.setenv("VEILLEUR_SMTP_URL", url)
+    with pytest.raises(InputError) as error:
+        transport_from_env()
+    text = str(error.value)
+    assert text.startswith("environment variable VEILLEUR_SMTP_URL ") and reason in text
+    assert "secret" not in text and "\n" not in text
+
+
+def test_the_sender_comes_from_veilleur_mail_from_and_is_checked(monkeypatch):
+    monkeypatch.delenv("VEILLEUR_MAIL_FROM", raising=False)
+    assert mail_sender_from_env() == "veilleur@localhost"
+    monkeypatch.setenv("VEILLEUR_MAIL_FROM", "Veilleur DINUM <veilleur@numerique.example>")
+    assert mail_sender_from_env() == "Veilleur DINUM <veilleur@numerique.example>"
+    for bad in ("pas une adresse", "veilleur@numerique.example\nBcc: x@evil.example"):
+        monkeypatch.setenv("VEILLEUR_MAIL_FROM", bad)
+        with pytest.raises(InputError, match="^environment variable VEILLEUR_MAIL_FROM: not a sender address"):
+            mail_sender_from_env()

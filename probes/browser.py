@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from typing import AsyncIterator
 
@@ -15,50 +16,80 @@ from veilleur import __version__
 from veilleur.config import ProbeSettings
 
 
+@dataclass
+class _Generation:
+    """One launched Chromium, with what is still running on it."""
+
+    browser: Browser
+    pages: int = 0
+    active: int = 0
+    retired: bool = False
+
+
 class BrowserPool:
     """Hands out isolated browser contexts, at most `settings.concurrency` at a time.
 
     A context per service run keeps cookies and storage of one site away from another. If the
-    browser dies, the next request for a context starts a new one.
+    browser dies, the next request for a context starts a new one. After
+    `settings.browser_recycle_pages` pages the browser is retired: new contexts go to a fresh
+    Chromium and the old one closes when its last context does, because a long-lived Chromium
+    grows in memory whatever we close inside it.
     """
 
     def __init__(self, settings: ProbeSettings, executable: str | None = None):
         self.settings = settings
         self.executable = executable or find_chromium()
         self._playwright: Playwright | None = None
-        self._browser: Browser | None = None
+        self._current: _Generation | None = None
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._launch_lock = asyncio.Lock()
+        self._last_version: str | None = None
         self.launches = 0
+        self.recycles = 0
         self.hosts = HostGate(settings.host_delay_s)
 
     async def __aenter__(self) -> "BrowserPool":
         self._playwright = await async_playwright().start()
-        await self._ensure_browser()
+        await self._generation()
         return self
 
     async def __aexit__(self, *exc) -> None:
-        if self._browser is not None:
-            try:
-                await self._browser.close()
-            except Exception:
-                pass
+        if self._current is not None:
+            await _close_browser(self._current.browser)
+            self._current = None
         if self._playwright is not None:
             await self._playwright.stop()
 
-    async def _ensure_browser(self) -> Browser:
+    async def _generation(self) -> _Generation:
         async with self._launch_lock:
-            if self._browser is None or not self._browser.is_connected():
+            current = self._current
+            if current is None or current.retired or not current.browser.is_connected():
                 assert self._playwright is not None, "use BrowserPool as an async context manager"
-                self._browser = await self._playwright.chromium.launch(
+                browser = await self._playwright.chromium.launch(
                     executable_path=self.executable, args=launch_args(), headless=True
                 )
+                self._last_version = browser.version
+                self._current = current = _Generation(browser)
                 self.launches += 1
-            return self._browser
+            return current
+
+    def _count_page(self, generation: _Generation) -> None:
+        generation.pages += 1
+        limit = self.settings.browser_recycle_pages
+        if limit and generation.pages >= limit and not generation.retired:
+            generation.retired = True
+            self.recycles += 1
+
+    async def _release(self, generation: _Generation) -> None:
+        generation.active -= 1
+        if generation.retired and generation.active == 0:
+            if self._current is generation:
+                self._current = None
+            await _close_browser(generation.browser)
 
     @property
     def browser_version(self) -> str | None:
-        return self._browser.version if self._browser is not None else None
+        return self._last_version
 
     @property
     def playwright_version(self) -> str:
@@ -70,15 +101,21 @@ class BrowserPool:
     @asynccontextmanager
     async def context(self) -> AsyncIterator[BrowserContext]:
         async with self._slots:
-            browser = await self._ensure_browser()
-            context = await browser.new_context(
-                user_agent=self.user_agent(),
-                viewport={"width": self.settings.viewport_width, "height": self.settings.viewport_height},
-                locale="fr-FR",
-                timezone_id="Europe/Paris",
-                accept_downloads=False,
-                service_workers="block",
-            )
+            generation = await self._generation()
+            generation.active += 1
+            try:
+                context = await generation.browser.new_context(
+                    user_agent=self.user_agent(),
+                    viewport={"width": self.settings.viewport_width, "height": self.settings.viewport_height},
+                    locale="fr-FR",
+                    timezone_id="Europe/Paris",
+                    accept_downloads=False,
+                    service_workers="block",
+                )
+            except BaseException:
+                await self._release(generation)
+                raise
+            context.on("page", lambda _page: self._count_page(generation))
             try:
                 yield context
             finally:
@@ -86,3 +123,11 @@ class BrowserPool:
                     await context.close()
                 except Exception:
                     pass
+                await self._release(generation)
+
+
+async def _close_browser(browser: Browser) -> None:
+    try:
+        await browser.close()
+    except Exception:  # already gone (crashed or killed): nothing left to close
+        pass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from probes.browser import BrowserPool
 from storage.db import open_database
@@ -15,6 +16,21 @@ from veilleur.config import ProbeSettings
 PG_URL = os.environ.get("VEILLEUR_TEST_DATABASE_URL")
 
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test process's own on the configured server, dropped at the end: test
+    processes running side by side (xdist workers, two checkouts) never see each other's rows."""
+    server = make_url(PG_URL)
+    name = f"{server.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _reset_postgres(url: str) -> None:
@@ -30,8 +46,9 @@ def database_url(request, tmp_path) -> str:
     """A fresh, empty database URL: SQLite in a temp dir, and PostgreSQL when configured."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'veilleur.db'}"
-    _reset_postgres(PG_URL)
-    return PG_URL
+    url = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture

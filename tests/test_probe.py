@@ -152,3 +152,42 @@ def test_an_untrusted_certificate_is_a_tls_failure():
     with LocalSite({"/": html(KEY_PAGE.format("Sécurisé"))}, tls=context) as site:
         capture = probe(site.url("/"))
     assert not capture.ok and capture.error_class == "tls"
+
+
+def test_the_browser_is_recycled_after_the_configured_number_of_pages_and_the_old_one_closed(service_site):
+    """Four pages per service run, a fresh Chromium every five pages: a run already under way ends
+    on its browser, the next run gets a new one, and the retired browser is closed."""
+    import asyncio
+
+    import psutil
+
+    from probes.browser import BrowserPool
+    from probes.service import probe_service
+
+    settings = ProbeSettings(page_timeout_s=5, settle_cap_s=0.5, concurrency=1, host_delay_s=0,
+                             browser_recycle_pages=5)
+
+    def chromium_browsers() -> int:
+        count = 0
+        for process in psutil.Process().children(recursive=True):
+            try:  # helpers of a closing browser may exit while we look
+                count += "chrom" in process.name() and not any(a.startswith("--type=") for a in process.cmdline())
+            except psutil.Error:
+                pass
+        return count
+
+    async def go():
+        browsers_seen = []
+        async with BrowserPool(settings) as pool:
+            for _ in range(3):
+                capture = await probe_service(pool, service_site.url("/"))
+                assert capture.ok and len(capture.pages) == 4
+                browsers_seen.append(chromium_browsers())
+            return pool.launches, pool.recycles, browsers_seen
+
+    launches, recycles, browsers_seen = asyncio.run(go())
+    # Runs 1 and 2 on the first browser (retired at its 5th page, closed when run 2 ends); run 3
+    # on a second one, which has seen 4 pages only.
+    assert (launches, recycles) == (2, 1)
+    assert max(browsers_seen) <= 1  # a retired browser does not linger beside its successor
+    assert chromium_browsers() == 0

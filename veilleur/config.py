@@ -36,6 +36,9 @@ class ProbeSettings:
     retry_backoff_s: float = 5.0
     # Only the landing page, no axe and no findings: the frequent availability check.
     landing_only: bool = False
+    # A fresh Chromium after this many pages (0: never): a long-lived browser keeps growing in
+    # memory however carefully its contexts are closed.
+    browser_recycle_pages: int = 300
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"
@@ -65,6 +68,8 @@ def probe_settings_from_env(**overrides) -> ProbeSettings:
         "host_delay_s": _env_float("VEILLEUR_HOST_DELAY", ProbeSettings.host_delay_s, allow_zero=True),
         "max_attempts": int(_env_float("VEILLEUR_MAX_ATTEMPTS", ProbeSettings.max_attempts)),
         "retry_backoff_s": _env_float("VEILLEUR_RETRY_BACKOFF", ProbeSettings.retry_backoff_s, allow_zero=True),
+        "browser_recycle_pages": int(_env_float("VEILLEUR_BROWSER_RECYCLE_PAGES", ProbeSettings.browser_recycle_pages,
+                                                allow_zero=True)),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return ProbeSettings(**values)

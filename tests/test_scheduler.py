@@ -125,3 +125,64 @@ def test_a_scheduler_killed_mid_campaign_neither_skips_nor_doubles_it(tmp_path, 
     finally:
         for site in sites.values():
             site.close()
+
+
+def _processes_marked(mark: str) -> list[str]:
+    """Processes that inherited our marker variable, wherever they were reparented."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["name"]):
+        try:
+            if process.environ().get("VEILLEUR_TEST_MARK") == mark:
+                found.append(process.info["name"])
+        except psutil.Error:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("page_delay_s,stop_grace_s,in_flight_finishes", [(1.0, 60, True), (30.0, 1, False)])
+def test_sigterm_lets_the_probe_in_flight_finish_within_the_grace_period_then_stops(
+        tmp_path, env_data_dir, page_delay_s, stop_grace_s, in_flight_finishes):
+    sites = {f"s{i}": LocalSite({"/": html(PAGE, delay_s=page_delay_s if i == 2 else 0.5)}) for i in range(5)}
+    env = dict(os.environ, VEILLEUR_PAGE_TIMEOUT="40", VEILLEUR_MAX_KEY_PAGES="0", VEILLEUR_CONCURRENCY="1",
+               VEILLEUR_HOST_DELAY="0", VEILLEUR_TEST_MARK=str(tmp_path))
+    try:
+        lines = ["ministries:", "  - id: m", "    name: M", "services:"]
+        for sid, site in sites.items():
+            lines += [f"  - id: {sid}", f"    name: {sid}", "    ministry: m", f"    url: {site.url('/')}"]
+        registry = write(tmp_path, "r.yaml", "\n".join(lines) + "\n")
+        schedule = write(tmp_path, "s.yaml", f'campaign: "0 2 * * *"\navailability: null\njitter_s: 0\n'
+                                             f'stop_grace_s: {stop_grace_s}\n')
+        assert veilleur("registry", "import", str(registry), env=env).returncode == 0
+        assert veilleur("schedule", "--config", str(schedule), "--once", env=env).returncode == 0
+        _make_due(env_data_dir)
+
+        log = open(tmp_path / "daemon.log", "w")
+        daemon = subprocess.Popen([sys.executable, "-m", "veilleur.cli", "schedule", "--config", str(schedule)],
+                                  env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and sum(1 for r in _campaigns(env_data_dir)[1] if r[2] == "done") < 2:
+            time.sleep(0.2)
+        time.sleep(0.5)  # the third service is now being probed
+        daemon.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        assert daemon.wait(timeout=stop_grace_s + 30) == 0, (tmp_path / "daemon.log").read_text()
+        stopped_after = time.monotonic() - signalled
+
+        campaigns, runs, _ = _campaigns(env_data_dir)
+        done = [r[1] for r in runs if r[2] == "done"]
+        assert campaigns[0][1] == "running"  # stopped, not finished: the rest waits for the resume
+        assert done == (["s0", "s1", "s2"] if in_flight_finishes else ["s0", "s1"])
+        if not in_flight_finishes:
+            assert stopped_after < page_delay_s  # the grace period ended the wait, not the page
+        assert _processes_marked(str(tmp_path)) == []  # the daemon took its Chromium with it
+
+        again = veilleur("schedule", "--config", str(schedule), "--once", env=env)
+        assert again.returncode == 0, again.stderr
+        campaigns, runs, _ = _campaigns(env_data_dir)
+        assert [c[1] for c in campaigns] == ["finished"]
+        assert [(r[1], r[2]) for r in runs] == [(f"s{i}", "done") for i in range(5)]
+    finally:
+        for site in sites.values():
+            site.close()

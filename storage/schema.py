@@ -11,3 +11,4 @@ import storage.incidents  # noqa: E402,F401
 import storage.outgoing_mail  # noqa: E402,F401
 import storage.indicator_tables  # noqa: E402,F401
 import storage.evidence_records  # noqa: E402,F401
+import storage.proposals  # noqa: E402,F401

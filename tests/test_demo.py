@@ -9,7 +9,7 @@ import re
 from checks.models import FINDING_TYPES
 
 
-def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env_data_dir, monkeypatch):
+def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env_data_dir, monkeypatch, capsys):
     from sqlalchemy import create_engine, text
 
     from veilleur.demo.server import serve_sites
@@ -17,6 +17,9 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
 
     monkeypatch.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
     index = run_demo(tmp_path / "report")
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last_line == (f"Dashboard: VEILLEUR_DATA_DIR={(env_data_dir / 'demo').resolve()} veilleur serve "
+                         "--host 127.0.0.1 --port 8000 → http://127.0.0.1:8000/")
     engine = create_engine(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
     with engine.connect() as conn:
         rows = conn.execute(text("select r.service_id, f.check_id, f.status from findings f join service_runs r "

@@ -178,6 +178,7 @@ import veilleur.cli_mail  # noqa: E402,F401
 import veilleur.cli_evidence  # noqa: E402,F401
 import veilleur.cli_indicators  # noqa: E402,F401
 import veilleur.cli_eval  # noqa: E402,F401
+import veilleur.cli_serve  # noqa: E402,F401
 # isort: on
 
 

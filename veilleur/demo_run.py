@@ -57,4 +57,7 @@ def run_demo(out_dir: Path) -> Path:
     for mail in outbox:
         console.print(f"E-mail d’alerte : {mail}")
     console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
+    # Last line: the dashboard over the demo's own database (not started here: `make demo` must end).
+    console.print(f"Dashboard: VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
+                  "→ http://127.0.0.1:8000/", markup=False, highlight=False, soft_wrap=True)
     return index

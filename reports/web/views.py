@@ -1,0 +1,158 @@
+"""What the dashboard's pages show, read from the database with the same functions as the CLI and
+the exports (quarter_indicators, compare, objectives_at, objective_history), so that the figures
+are the same wherever one looks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from reports.indicator_pages import report_quarter
+from reports.indicators import INDICATORS, ServiceIndicators, quarter_indicators
+from reports.levels import Tone
+from reports.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
+from storage.models import FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from storage.quarters import Quarter
+from storage.reference_choice import aware
+from veilleur.errors import InputError
+
+# Tone → DSFR badge modifier.
+BADGE = {Tone.GOOD: "success", Tone.MEDIUM: "warning", Tone.BAD: "error", Tone.NEUTRAL: "info", Tone.UNKNOWN: "new"}
+
+
+def parse_quarter(text: str | None) -> Quarter | None:
+    """A quarter from the address, or None when it is not one of 2000Q1–2199Q4 (year 0 or 9999
+    would break date arithmetic, and no campaign ran then)."""
+    try:
+        quarter = Quarter.parse(text or "")
+    except InputError:
+        return None
+    return quarter if 2000 <= quarter.year <= 2199 else None
+
+
+def latest_quarter(session: Session) -> Quarter:
+    return report_quarter(session, None) or Quarter.of(datetime.now(timezone.utc))
+
+
+def quarter_choices(session: Session) -> tuple[Quarter, ...]:
+    return observed_quarters(session) or (latest_quarter(session),)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    state: ServiceIndicators
+    better: int
+    worse: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    quarter: Quarter
+    rows: list[OverviewRow]
+    progress: QuarterProgress
+
+
+def overview(session: Session, quarter: Quarter, ministry_id: str | None = None,
+             keys: tuple[str, ...] | None = None) -> Overview:
+    """The quarter's states and, per service, how many of the `keys` indicators (default: all) got
+    better or worse since the previous quarter."""
+    states = quarter_indicators(session, quarter)
+    progress = compare(states, quarter_indicators(session, quarter.previous()), quarter)
+    by_service = {p.service_id: p for p in progress.services}
+    rows = []
+    for state in states:
+        if ministry_id and state.ministry_id != ministry_id:
+            continue
+        changes = [c for c in by_service[state.service_id].changes if keys is None or c.key in keys]
+        rows.append(OverviewRow(state, sum(c.direction == BETTER for c in changes),
+                                sum(c.direction == WORSE for c in changes)))
+    return Overview(quarter, rows, progress)
+
+
+def ministry_history(session: Session, ministry_id: str, quarters: tuple[Quarter, ...]) -> History:
+    """Per indicator, the share of the ministry's services at a good level, quarter after quarter."""
+    points: dict[str, list[float | None]] = {spec.key: [] for spec in INDICATORS}
+    for quarter in quarters:
+        mine = [s for s in quarter_indicators(session, quarter) if s.ministry_id == ministry_id]
+        for spec in INDICATORS:
+            judged = [s.get(spec.key).level.tone for s in mine if s.get(spec.key).level.tone.rank is not None]
+            points[spec.key].append(100.0 * sum(t == Tone.GOOD for t in judged) / len(judged) if judged else None)
+    series = tuple(Series(spec.key, spec.label, tuple(points[spec.key])) for spec in INDICATORS
+                   if any(p is not None for p in points[spec.key]))
+    return History(quarters, series)
+
+
+def service_quarters(session: Session, service_id: str, quarters: tuple[Quarter, ...]) -> list[ServiceIndicators]:
+    found = []
+    for quarter in quarters:
+        state = next((s for s in quarter_indicators(session, quarter) if s.service_id == service_id), None)
+        if state is not None:
+            found.append(state)
+    return found
+
+
+def service_runs(session: Session, service_id: str, limit: int = 12) -> list[ServiceRun]:
+    """The service's latest completed runs, oldest first."""
+    runs = session.scalars(
+        select(ServiceRun).where(ServiceRun.service_id == service_id, ServiceRun.status == "done")
+        .options(selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
+        .order_by(ServiceRun.started_at.desc(), ServiceRun.id.desc()).limit(limit)
+    ).all()
+    return list(reversed(runs))
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def run_history(runs: list[ServiceRun]) -> History:
+    """Figures run after run, on one 0–100 scale: declared RGAA rate, plain-language score × 10,
+    and whether the landing page answered."""
+    rate, plain, up = [], [], []
+    for run in runs:
+        findings = {f.check: f for f in run.findings}
+        statement = findings.get("accessibility_statement")
+        readability = findings.get("readability")
+        rate.append(_number(statement.details.get("rate")) if statement else None)
+        score = _number(readability.details.get("score")) if readability else None
+        plain.append(score * 10 if score is not None else None)
+        up.append(100.0 if run.ok else 0.0 if run.ok is not None else None)
+    labels = tuple(f"{aware(r.started_at):%d/%m/%Y}" if r.started_at else f"visite {r.id}" for r in runs)
+    series = (
+        Series("handicap", "Taux RGAA déclaré (%)", tuple(rate)),
+        Series("readability", "Clarté du langage (note × 10)", tuple(plain)),
+        Series("uptime", "Page d’accueil disponible (100 = oui)", tuple(up)),
+    )
+    return History(labels, series)  # type: ignore[arg-type]  # labels print like quarters
+
+
+def latest_findings_run(session: Session, service_id: str) -> ServiceRun | None:
+    return session.scalars(
+        select(ServiceRun).join(FindingRecord, FindingRecord.service_run_id == ServiceRun.id)
+        .where(ServiceRun.service_id == service_id, ServiceRun.status == "done")
+        .options(selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
+        .order_by(ServiceRun.started_at.desc(), ServiceRun.id.desc()).limit(1)
+    ).first()
+
+
+def page_for(run: ServiceRun, url: str | None) -> PageRecord | None:
+    for page in run.pages:
+        if url in (page.url, page.final_url):
+            return page
+    return None
+
+
+def ministries(session: Session) -> list[Ministry]:
+    return list(session.scalars(select(Ministry).order_by(Ministry.name)))
+
+
+def services_of(session: Session, ministry_id: str) -> list[Service]:
+    return list(session.scalars(select(Service).where(Service.ministry_id == ministry_id).order_by(Service.name)))
+
+
+def objectives_day(quarter: Quarter) -> date:
+    today = datetime.now(timezone.utc).date()
+    return min(today, (quarter.end - timedelta(days=1)).date())

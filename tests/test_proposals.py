@@ -1,0 +1,160 @@
+"""Proposals: validated when submitted, never fetched; accepted into the registry through the
+registry's own validation and upsert, only for http(s) URLs resolving to public addresses."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from storage.models import Ministry, Service
+from storage.proposals import ProposalForm, Proposal, accept, check_public_url, read_form, reject, submit
+from veilleur.cli import cli
+from veilleur.errors import InputError
+
+PUBLIC = lambda host: ["193.51.24.10"]  # noqa: E731  (a resolver standing in for DNS: no internet here)
+
+
+def _form(**changes) -> ProposalForm:
+    values = {"name": "Demander une bourse", "url": "https://bourses.example/", "ministry_id": "education",
+              "criterion": "financial_aid", "reason": "Des centaines de milliers d’étudiants la demandent.", **changes}
+    form, errors = read_form(values)
+    assert errors == {}
+    return form
+
+
+@pytest.fixture
+def session(db):
+    with db.sessions() as session:
+        session.add(Ministry(id="education", name="Ministère de l’Éducation nationale", contacts=[]))
+        session.commit()
+        yield session
+
+
+def test_a_submitted_proposal_is_pending_and_keeps_what_was_proposed(session):
+    proposal = submit(session, _form(criterion="life_event", life_event="jeunesse", annual_volume="250 000"))
+    stored = session.get(Proposal, proposal.id)
+    assert (stored.status, stored.ministry_id, stored.life_event, stored.annual_volume) == (
+        "pending", "education", "jeunesse", 250000)
+
+
+def test_an_unknown_ministry_in_a_proposal_is_kept_as_unknown_not_refused(session):
+    assert submit(session, _form(ministry_id="invente")).ministry_id is None
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("url", "javascript:alert(1)", "https://"),
+    ("url", "https://exemple .fr/", "https://"),
+    ("name", "ab", "trop court"),
+    ("criterion", "autre", "critère"),
+    ("annual_volume", "beaucoup", "nombre entier"),
+    ("reason", "", "trop court"),
+])
+def test_a_wrong_field_gets_a_french_message_naming_it(field, value, message):
+    values = {"name": "Demander une bourse", "url": "https://bourses.example/", "criterion": "pnu",
+              "reason": "Une démarche très demandée par les familles.", field: value}
+    form, errors = read_form(values)
+    assert form is None and list(errors) == [field] and message in errors[field]
+
+
+def test_a_life_event_criterion_without_its_life_event_is_named_with_the_other_errors():
+    form, errors = read_form({"name": "x", "url": "https://a.example/", "criterion": "life_event", "reason": ""})
+    assert set(errors) == {"name", "reason", "life_event"}
+
+
+def test_accepting_adds_the_service_to_the_registry_with_its_criterion(session):
+    proposal = submit(session, _form(annual_volume="300000"))
+    done = accept(session, proposal.id, resolver=PUBLIC)
+    service = session.get(Service, done.service_id)
+    assert done.service_id == "demander-une-bourse"
+    assert (service.ministry_id, service.financial_aid, service.annual_volume, service.active) == (
+        "education", True, 300000, True)
+    assert session.get(Proposal, proposal.id).status == "accepted"
+    assert session.get(Proposal, proposal.id).service_id == "demander-une-bourse"
+
+
+@pytest.mark.parametrize("addresses", [["127.0.0.1"], ["10.1.2.3"], ["169.254.169.254"], ["192.168.1.1"],
+                                       ["::1"], ["fe80::1"], ["::ffff:127.0.0.1"], ["193.51.24.10", "172.16.0.5"],
+                                       ["0.0.0.0"], ["240.0.0.1"]])
+def test_a_url_resolving_to_any_non_public_address_is_refused(session, addresses):
+    proposal = submit(session, _form(url="https://intranet.example/"))
+    with pytest.raises(InputError, match="not a public address"):
+        accept(session, proposal.id, resolver=lambda host: addresses)
+    assert session.get(Service, "demander-une-bourse") is None
+    assert session.get(Proposal, proposal.id).status == "pending"  # nothing changed
+
+
+def test_a_host_that_does_not_resolve_is_refused_with_its_name(session):
+    def nowhere(host):
+        raise OSError("Name or service not known")
+
+    proposal = submit(session, _form(url="https://introuvable.example/"))
+    with pytest.raises(InputError, match="'introuvable.example' does not resolve"):
+        accept(session, proposal.id, resolver=nowhere)
+
+
+def test_localhost_is_refused_by_the_system_resolver():
+    with pytest.raises(InputError, match="not a public address"):
+        check_public_url("http://localhost:8000/")
+    assert check_public_url("https://193.51.24.10/") == ["193.51.24.10"]
+
+
+def test_acceptance_goes_through_the_registry_validation(session):
+    proposal = submit(session, _form(ministry_id=None))
+    with pytest.raises(InputError, match="pass --ministry"):
+        accept(session, proposal.id, resolver=PUBLIC)
+    with pytest.raises(InputError, match="--ministry 'nulle-part': no such ministry"):
+        accept(session, proposal.id, ministry_id="nulle-part", resolver=PUBLIC)
+    with pytest.raises(InputError, match="must be a slug"):
+        accept(session, proposal.id, ministry_id="education", service_id="Pas Un Slug", resolver=PUBLIC)
+    with pytest.raises(InputError, match=r"proposal \d+: service field 'url'"):
+        accept(session, proposal.id, ministry_id="education", url="ftp://bourses.example/", resolver=PUBLIC)
+    accept(session, proposal.id, ministry_id="education", resolver=PUBLIC)
+    with pytest.raises(InputError, match="already accepted"):
+        reject(session, proposal.id)
+
+
+def test_an_existing_service_id_is_never_overwritten_by_a_proposal(session):
+    session.add(Service(id="demander-une-bourse", name="Déjà là", ministry_id="education", url="https://a.example/"))
+    session.commit()
+    proposal = submit(session, _form())
+    with pytest.raises(InputError, match="already registered"):
+        accept(session, proposal.id, resolver=PUBLIC)
+    assert session.get(Service, "demander-une-bourse").name == "Déjà là"
+
+
+def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
+    from storage.db import open_database
+
+    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with db.sessions() as session:
+        session.add(Ministry(id="education", name="Éducation", contacts=[]))
+        session.commit()
+        kept = submit(session, _form(url="https://193.51.24.10/bourses")).id
+        dropped = submit(session, _form(name="Publicité", url="https://pub.example/")).id
+        internal = submit(session, _form(name="Métadonnées", url="http://169.254.169.254/latest/")).id
+    db.close()
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["proposals", "list"])
+    assert listed.exit_code == 0 and f"#{kept} [pending] Demander une bourse" in listed.output
+    assert "url: https://193.51.24.10/bourses" in listed.output
+
+    accepted = runner.invoke(cli, ["proposals", "accept", str(kept), "--id", "bourses"])
+    assert accepted.exit_code == 0, accepted.output
+    assert "service 'bourses' added to the registry (193.51.24.10)" in accepted.output
+    rejected = runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"])
+    assert rejected.exit_code == 0 and f"proposal {dropped} rejected" in rejected.output
+    assert "bourses" in runner.invoke(cli, ["registry", "list"]).output
+    assert "#{} [pending] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
+    everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
+    assert "[accepted → bourses]" in everything and "[rejected]" in everything
+
+    again = runner.invoke(cli, ["proposals", "accept", str(dropped)])
+    assert again.exit_code == 2
+    assert again.output.strip().splitlines() == [f"veilleur: error: proposal {dropped}: already rejected"]
+    refused = runner.invoke(cli, ["proposals", "accept", str(internal)])
+    assert refused.exit_code == 2
+    assert refused.output.strip().splitlines() == [
+        f"veilleur: error: proposal {internal}: url 'http://169.254.169.254/latest/': host '169.254.169.254' resolves to 169.254.169.254, "
+        "which is not a public address (private, loopback, link-local or reserved): refused"]
+    missing = runner.invoke(cli, ["proposals", "reject", "999"])
+    assert missing.exit_code == 2 and "proposal 999: no such proposal" in missing.output

@@ -1,0 +1,104 @@
+"""The JSON API under /api: the same figures as the CLI's export, paginated lists, clear errors.
+Runs on SQLite, and on PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from reports.exports import write_json
+from reports.indicators import quarter_indicators
+from storage.evidence import EvidenceStore
+from storage.quarters import Quarter
+from tests.web_site import seed_dashboard
+
+TOKEN = "jeton-operateur"
+OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def api(db, tmp_path):
+    from reports.web.app import create_app
+
+    store = EvidenceStore(tmp_path / "evidence")
+    seeded = seed_dashboard(db, store)
+    client = TestClient(create_app(db, store, operator_token=TOKEN))
+    client.db, client.seeded = db, seeded
+    return client
+
+
+def test_services_are_paginated_with_their_total(api):
+    first = api.get("/api/services?limit=2").json()
+    second = api.get("/api/services?limit=2&offset=2").json()
+    assert (first["total"], first["limit"], first["offset"]) == (3, 2, 0)
+    assert [s["id"] for s in first["items"] + second["items"]] == ["carte-grise", "passeport", "piege"]
+    assert api.get("/api/services?ministry=sante").json()["total"] == 1
+    assert api.get("/api/services/carte-grise").json()["ministry_name"] == "Ministère de l’Intérieur"
+
+
+def test_indicators_are_the_figures_of_the_cli_export(api):
+    served = api.get("/api/indicators?quarter=2026Q4").json()
+    out = io.StringIO()
+    with api.db.sessions() as session:
+        write_json(quarter_indicators(session, Quarter(2026, 4)), out, "2026Q4")
+    exported = {s["service_id"]: s["indicators"] for s in json.loads(out.getvalue())["services"]}
+    assert {s["service_id"]: s["indicators"] for s in served["items"]} == exported
+    assert served["items"][0]["reference_run_id"] == api.seeded.evidence_run
+
+
+def test_runs_and_findings_are_listed_newest_first_and_filtered(api):
+    runs = api.get("/api/runs?service=carte-grise").json()
+    assert runs["total"] == 3 and runs["items"][0]["id"] == api.seeded.evidence_run
+    assert runs["items"][0]["started_at"] == "2026-11-20T09:00:00Z"
+    findings = api.get(f"/api/findings?run={api.seeded.evidence_run}").json()
+    assert {f["check"] for f in findings["items"]} == {"franceconnect", "jedonnemonavis", "non_digital_alternative"}
+    fc = api.get("/api/findings?service=carte-grise&check=franceconnect&limit=1").json()
+    assert fc["total"] == 3 and fc["items"][0]["evidence"][0]["selector"] == "main > button.fr-connect"
+
+
+def test_objectives_say_where_each_objective_stands_at_a_date(api):
+    report = api.get("/api/objectives?date=2026-12-31").json()
+    assert report["quarter"] == "2026Q4" and report["services"] == 3
+    franceconnect = next(o for o in report["objectives"] if o["key"] == "franceconnect")
+    assert franceconnect["counted"] == 3 and {m["ministry_id"] for m in franceconnect["by_ministry"]} == {"interieur", "sante"}
+
+
+def test_the_export_is_the_cli_export_and_operators_only(api):
+    assert api.get("/api/exports?quarter=2026Q4&format=json").status_code == 401
+    served = api.get("/api/exports?quarter=2026Q4&format=json", headers=OPERATOR)
+    assert served.headers["content-disposition"] == 'attachment; filename="veilleur-2026Q4.json"'
+    assert [s["service_id"] for s in served.json()["services"]] == ["carte-grise", "passeport", "piege"]
+
+
+def test_proposals_are_listed_for_operators(api):
+    page = api.get("/proposer")
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text).group(1)
+    api.post("/proposer", data={"csrf_token": token, "name": "Carte Vitale", "url": "https://vitale.example/",
+                                "criterion": "pnu", "reason": "Tout le monde en a besoin un jour."})
+    listed = api.get("/api/proposals?status=pending", headers=OPERATOR).json()
+    assert listed["total"] == 1 and listed["items"][0]["name"] == "Carte Vitale"
+
+
+@pytest.mark.parametrize("path, status, words", [
+    ("/api/services/inconnu", 404, "service 'inconnu': not in the registry"),
+    ("/api/runs/999999", 404, "run 999999: no such run"),
+    ("/api/services?limit=0", 422, "query.limit"),
+    ("/api/indicators?quarter=2026Q9", 422, "query.quarter"),
+    ("/api/services/Pas%20Un%20Id", 422, "path.service_id"),
+])
+def test_bad_requests_get_one_clear_line_naming_the_input(api, path, status, words):
+    response = api.get(path)
+    assert response.status_code == status and words in response.json()["detail"]
+
+
+def test_every_page_is_drawn_from_either_database(api):
+    for path in ("/", "/?ministere=sante&indicateur=handicap&trimestre=2026Q3", "/ministeres/interieur",
+                 "/services/carte-grise", "/objectifs", "/proposer", "/accessibilite"):
+        response = api.get(path)
+        assert response.status_code == 200, path
+        assert "Accessibilité : partiellement conforme" in response.text
+    assert "Demander une carte grise" in api.get("/").text

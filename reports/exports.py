@@ -97,7 +97,7 @@ def write_csv(states: list[ServiceIndicators], out: TextIO) -> None:
         writer.writerow(export_row(s))
 
 
-def _indicator_json(indicator: Indicator) -> dict:
+def indicator_json(indicator: Indicator) -> dict:
     e = indicator.evidence
     return {
         "label": indicator.spec.label, "level": indicator.level.code, "level_label": indicator.level.label,
@@ -122,7 +122,7 @@ def write_json(states: list[ServiceIndicators], out: TextIO, quarter: str) -> No
                     "started_at": s.reference.started_at.isoformat() if s.reference.started_at else None,
                     "rule": s.reference.rule, "reason": s.reference.reason,
                 },
-                "indicators": {i.key: _indicator_json(i) for i in s.indicators},
+                "indicators": {i.key: indicator_json(i) for i in s.indicators},
             }
             for s in states
         ],

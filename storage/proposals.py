@@ -23,8 +23,8 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, Ministry, Service, utcnow
-from storage.registry import ImportSummary, _upsert
-from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, _first_error
+from storage.registry import ImportSummary, upsert_registry
+from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, first_validation_error
 from veilleur.errors import InputError
 
 # The four inclusion criteria of the "démarches essentielles" (storage/eligibility.py).
@@ -259,14 +259,14 @@ def accept(
     try:
         entry = ServiceEntry.model_validate(data)
     except ValidationError as exc:
-        field, message = _first_error(exc)
+        field, message = first_validation_error(exc)
         raise InputError(f"{where}: service field '{field}': {message}") from None
     try:
         addresses = check_public_url(entry.url, resolver)
     except InputError as exc:
         raise InputError(f"proposal {proposal_id}: {exc}") from None
     try:
-        summary = _upsert(session, RegistryFile(where, [], [Located(entry, 0)], {}), prune=False)
+        summary = upsert_registry(session, RegistryFile(where, [], [Located(entry, 0)], {}), prune=False)
         proposal.status, proposal.decided_at, proposal.service_id = "accepted", utcnow(), service_id
         proposal.decision_note = note
         session.commit()

@@ -27,7 +27,7 @@ def import_registry(session: Session, path: Path, prune: bool = False) -> Import
     """Validate the whole file, then upsert it in one transaction: an error changes nothing."""
     registry = read_registry(path)
     try:
-        summary = _upsert(session, registry, prune)
+        summary = upsert_registry(session, registry, prune)
         session.commit()
     except BaseException:
         session.rollback()
@@ -35,7 +35,7 @@ def import_registry(session: Session, path: Path, prune: bool = False) -> Import
     return summary
 
 
-def _upsert(session: Session, registry: RegistryFile, prune: bool) -> ImportSummary:
+def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> ImportSummary:
     known_ministries = set(session.scalars(select(Ministry.id)))
     declared = {m.entry.id for m in registry.ministries} | set(registry.ministry_names)
     for item in registry.services:

@@ -147,7 +147,7 @@ def _error(path: Path, line: int | None, unit: str, field: str, message: str) ->
     return InputError(f"{where}: {unit} field '{field}': {message}")
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
+def first_validation_error(exc: ValidationError) -> tuple[str, str]:
     err = exc.errors()[0]
     field = ".".join(str(p) for p in err["loc"]) or "?"
     message = err["msg"].removeprefix("Value error, ")
@@ -164,7 +164,7 @@ def _validate(model: type[BaseModel], data: Any, path: Path, line: int, unit: st
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        field, message = _first_error(exc)
+        field, message = first_validation_error(exc)
         top = field.split(".")[0]
         raise _error(path, field_lines.get(top, line), unit, field, message) from None
 

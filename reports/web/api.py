@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from reports.exports import _indicator_json, write_csv, write_json
+from reports.exports import indicator_json, write_csv, write_json
 from reports.indicators import ServiceIndicators, quarter_indicators
 from reports.objectives import objectives_at
 from reports.web import views
@@ -176,7 +176,7 @@ def _indicators(s: ServiceIndicators) -> ServiceIndicatorsOut:
     return ServiceIndicatorsOut(quarter=str(s.quarter), service_id=s.service_id, service_name=s.service_name,
                                 ministry_id=s.ministry_id, ministry_name=s.ministry_name,
                                 reference_run_id=s.reference.run_id if s.reference else None,
-                                indicators={i.key: _indicator_json(i) for i in s.indicators})
+                                indicators={i.key: indicator_json(i) for i in s.indicators})
 
 
 def _quarter(session: Session, text: str | None) -> Quarter:

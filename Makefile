@@ -7,7 +7,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup chromium clean
+.PHONY: demo test setup chromium clean bench
+
+# make bench: Veilleur against pa11y-ci on N DSFR services (4 pages each) served on loopback.
+# make bench N=1000 SCALE=1: Veilleur alone, throughput of the first and last tenth, memory.
+N ?= 30
+bench: setup bench/node_modules/.package-lock.json
+	$(BIN)/python -m bench.run --services $(N) $(if $(SCALE),--scale,)
+
+# pa11y-ci and the State design system, from the npm registry, at the locked versions; no
+# install script runs and Puppeteer downloads no browser (it uses ours).
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	cd bench && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+
 
 demo: setup
 	$(BIN)/veilleur demo --out veilleur-report
@@ -38,4 +50,4 @@ chromium: $(STAMP)
 	@echo "Chromium: $$($(BIN)/python -m probes.chromium)"
 
 clean:
-	rm -rf $(VENV) veilleur-data veilleur-report build *.egg-info
+	rm -rf $(VENV) veilleur-data veilleur-report build *.egg-info bench/node_modules

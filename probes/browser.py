@@ -24,6 +24,7 @@ class _Generation:
     pages: int = 0
     active: int = 0
     retired: bool = False
+    closing: bool = False  # we closed it: its disconnection is no crash
 
 
 class BrowserPool:
@@ -46,6 +47,8 @@ class BrowserPool:
         self._last_version: str | None = None
         self.launches = 0
         self.recycles = 0
+        # Browsers that died under us (killed, crashed): each is replaced at the next request.
+        self.crashes = 0
         self.hosts = HostGate(settings.host_delay_s)
 
     async def __aenter__(self) -> "BrowserPool":
@@ -55,7 +58,7 @@ class BrowserPool:
 
     async def __aexit__(self, *exc) -> None:
         if self._current is not None:
-            await _close_browser(self._current.browser)
+            await _close_browser(self._current)
             self._current = None
         if self._playwright is not None:
             await self._playwright.stop()
@@ -70,8 +73,13 @@ class BrowserPool:
                 )
                 self._last_version = browser.version
                 self._current = current = _Generation(browser)
+                browser.on("disconnected", lambda _browser, generation=current: self._disconnected(generation))
                 self.launches += 1
             return current
+
+    def _disconnected(self, generation: _Generation) -> None:
+        if not generation.closing:
+            self.crashes += 1
 
     def _count_page(self, generation: _Generation) -> None:
         generation.pages += 1
@@ -85,7 +93,7 @@ class BrowserPool:
         if generation.retired and generation.active == 0:
             if self._current is generation:
                 self._current = None
-            await _close_browser(generation.browser)
+            await _close_browser(generation)
 
     @property
     def browser_version(self) -> str | None:
@@ -126,8 +134,9 @@ class BrowserPool:
                 await self._release(generation)
 
 
-async def _close_browser(browser: Browser) -> None:
+async def _close_browser(generation: _Generation) -> None:
+    generation.closing = True
     try:
-        await browser.close()
+        await generation.browser.close()
     except Exception:  # already gone (crashed or killed): nothing left to close
         pass

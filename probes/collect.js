@@ -19,8 +19,11 @@
       let part = node.tagName.toLowerCase();
       const parent = node.parentElement;
       if (parent) {
-        const same = Array.from(parent.children).filter((c) => c.tagName === node.tagName);
-        if (same.length > 1) part += ":nth-of-type(" + (same.indexOf(node) + 1) + ")";
+        // Walk the siblings rather than list them: a list of 50,000 items made this quadratic.
+        let index = 1, sibling = node.previousElementSibling, later = node.nextElementSibling;
+        for (; sibling; sibling = sibling.previousElementSibling) if (sibling.tagName === node.tagName) index++;
+        while (later && later.tagName !== node.tagName) later = later.nextElementSibling;
+        if (index > 1 || later) part += ":nth-of-type(" + index + ")";
       }
       parts.unshift(part);
       node = parent;

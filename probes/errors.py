@@ -14,6 +14,9 @@ _NET_ERRORS: tuple[tuple[str, str], ...] = (
     ("ERR_CONNECTION_REFUSED", "connection_refused"),
     ("ERR_CONNECTION_RESET", "connection_reset"),
     ("ERR_CONNECTION_CLOSED", "connection_reset"),
+    # The navigation was cut before an answer (its renderer killed, the request cancelled):
+    # worth another try, like a reset connection.
+    ("net::ERR_ABORTED", "connection_reset"),
     ("ERR_EMPTY_RESPONSE", "connection_reset"),
     ("ERR_CONNECTION_TIMED_OUT", "timeout"),
     ("ERR_TIMED_OUT", "timeout"),
@@ -26,12 +29,23 @@ _NET_ERRORS: tuple[tuple[str, str], ...] = (
     ("ERR_INVALID_RESPONSE", "invalid_response"),
     ("ERR_CONTENT_DECODING_FAILED", "invalid_response"),
     ("ERR_RESPONSE_HEADERS_TOO_BIG", "invalid_response"),
+    ("ERR_INVALID_AUTH_CREDENTIALS", "blocked"),  # a 401 with a login challenge
     ("Download is starting", "not_html"),
     ("Target crashed", "crashed"),
     ("Page crashed", "crashed"),
+    ("page crashed", "crashed"),  # "Navigation failed because page crashed!"
+    ("Browser closed", "crashed"),
+    ("Connection closed", "crashed"),
+    ("browser has disconnected", "crashed"),
+    ("Browser has been closed", "crashed"),
+    ("Target closed", "crashed"),
     ("Target page, context or browser has been closed", "crashed"),
     ("Timeout ", "timeout"),
+    # Still navigating after being given time to land: a meta-refresh or script loop.
+    ("Execution context was destroyed", "redirect_loop"),
 )
+
+NAVIGATED_AWAY = "Execution context was destroyed"
 
 # Errors worth trying again later in the same campaign; the others will not change by retrying.
 TRANSIENT = frozenset({"timeout", "connection_reset", "http_5xx", "crashed"})

@@ -74,6 +74,12 @@ class Timings(BaseModel):
     load_ms: float | None = None
     settle_ms: float | None = None
     total_ms: float | None = None
+    # Where a visit's time goes (bench/run.py prints them): navigation, the DOM capture
+    # (collect.js and the HTML), the screenshot, axe-core.
+    goto_ms: float | None = None
+    collect_ms: float | None = None
+    screenshot_ms: float | None = None
+    axe_ms: float | None = None
 
 
 class AxeNode(BaseModel):

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.async_api import BrowserContext, Error as PlaywrightError, Page, Response
 
 from probes.axe import run_axe
-from probes.errors import classify_exception, classify_status, is_html, short_message
+from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.models import Element, Form, PageCapture, PageKind, Timings
 from veilleur.config import ProbeSettings
 
@@ -35,6 +35,25 @@ def _redirect_chain(response: Response | None) -> list[str]:
         chain.append(request.url)
         request = request.redirected_from
     return list(reversed(chain))
+
+
+# Run before any script of the page: dialogs answer at once (as dismissed) and are recorded, and
+# window.open opens nothing, as a pop-up blocker does. Without it a storm of alert() or pop-ups
+# costs a round trip to us each, and holds the page's loading for as long.
+QUIET_UI_JS = """(() => {
+  const seen = [];
+  Object.defineProperty(window, "__veilleurDialogs", {value: seen});
+  const answer = {alert: undefined, confirm: false, prompt: null};
+  for (const type of Object.keys(answer)) {
+    window[type] = (message) => {
+      if (seen.length < 20) seen.push(type + ": " + String(message === undefined ? "" : message).slice(0, 200));
+      return answer[type];
+    };
+  }
+  window.open = () => null;
+})();"""
+
+QUIET_UI_RECORD = "() => Array.from(window.__veilleurDialogs || [])"
 
 
 def _guard_page(page: Page, dialogs: list[str]) -> None:
@@ -79,9 +98,9 @@ async def _settle(page: Page, cap_s: float) -> float:
 
 async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) -> bytes | None:
     try:
-        height = await page.evaluate(
+        height = await _bounded(page.evaluate(
             "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
-        )
+        ), settings)
         height = max(1, min(int(height or settings.viewport_height), settings.screenshot_max_height))
         return await page.screenshot(
             type="jpeg",
@@ -91,8 +110,32 @@ async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) ->
             timeout=timeout_ms,
             animations="disabled",
         )
-    except PlaywrightError:
+    except (PlaywrightError, asyncio.TimeoutError):
         return None
+
+
+def _connected(context: BrowserContext) -> bool:
+    browser = context.browser
+    return browser is None or browser.is_connected()
+
+
+async def _bounded(awaitable, settings: ProbeSettings):
+    """Playwright bounds navigation and waits, not evaluate() nor content(): a page whose script
+    loops forever would hold them for ever."""
+    return await asyncio.wait_for(awaitable, timeout=settings.page_timeout_s)
+
+
+async def _collect(page: Page, settings: ProbeSettings) -> dict:
+    """Run collect.js; a page that navigates on its own (script or meta refresh) is collected
+    once it has landed, and one that never stays put is a redirect loop."""
+    for attempt in range(3):
+        try:
+            return await _bounded(page.evaluate(_collect_js(), COLLECT_LIMITS), settings)
+        except PlaywrightError as exc:
+            if NAVIGATED_AWAY not in str(exc) or attempt == 2:
+                raise
+        await _settle(page, settings.settle_cap_s)
+    raise AssertionError("unreachable")
 
 
 async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings: ProbeSettings) -> PageCapture:
@@ -100,6 +143,9 @@ async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings
     capture = PageCapture(url=url, kind=kind, captured_at=_now())
     page = await context.new_page()
     _guard_page(page, capture.dialogs)
+    await page.add_init_script(QUIET_UI_JS)
+    crashed: list[bool] = []
+    page.on("crash", lambda _page: crashed.append(True))
     timeout_ms = settings.page_timeout_s * 1000
     page.set_default_timeout(timeout_ms)
     try:
@@ -108,14 +154,26 @@ async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings
         capture.ok = False
         capture.error_class = classify_exception(str(exc))
         capture.error = short_message(str(exc))
+        if capture.error_class == "browser" and (crashed or not _connected(context)):
+            capture.error_class = "crashed"  # whatever the message, our renderer or browser died under it
+    except asyncio.TimeoutError:  # a step bounded by us (not by Playwright) ran out: see _bounded
+        capture.ok = False
+        capture.error_class = "timeout"
+        capture.error = f"the page stopped answering (no reply within {settings.page_timeout_s:g} s)"
     finally:
         capture.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
         await _close_quietly(page)
     return capture
 
 
+def _ms_since(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 1)
+
+
 async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float) -> None:
+    step = time.monotonic()
     response = await page.goto(capture.url, wait_until="domcontentloaded", timeout=timeout_ms)
+    capture.timings.goto_ms = _ms_since(step)
     capture.final_url = page.url
     capture.redirect_chain = _redirect_chain(response)
     if response is not None:
@@ -135,7 +193,13 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         return
 
     capture.timings.settle_ms = round(await _settle(page, settings.settle_cap_s), 1)
-    collected = await page.evaluate(_collect_js(), COLLECT_LIMITS)
+    step = time.monotonic()
+    collected = await _collect(page, settings)
+    capture.final_url = page.url  # where it landed, if it navigated on its own
+    recorded = await _bounded(page.evaluate(QUIET_UI_RECORD), settings)
+    # The page can reach that array too: keep only what our shim could have written.
+    recorded = [d[:300] for d in recorded if isinstance(d, str)] if isinstance(recorded, list) else []
+    capture.dialogs[:0] = recorded[: max(0, 20 - len(capture.dialogs))]
     capture.title = collected.get("title", "")
     capture.lang = collected.get("lang", "")
     capture.text = collected.get("text", "")
@@ -144,11 +208,16 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.forms = [Form.model_validate(f) for f in collected.get("forms", [])]
     nav = collected.get("timings") or {}
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
-    html = await page.content()
+    html = await _bounded(page.content(), settings)
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
+    capture.timings.collect_ms = _ms_since(step)
     capture.ok = True
     if settings.landing_only:  # an availability check: status and timings are all it needs
         return
+    step = time.monotonic()
     capture.screenshot = await _screenshot(page, settings, timeout_ms)
     capture.screenshot_type = "jpeg" if capture.screenshot else None
-    capture.axe = await run_axe(page, settings.axe_timeout_s)
+    capture.timings.screenshot_ms = _ms_since(step)
+    step = time.monotonic()
+    capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
+    capture.timings.axe_ms = _ms_since(step)

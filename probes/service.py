@@ -6,21 +6,17 @@ import asyncio
 import traceback
 from datetime import datetime, timezone
 
-from playwright.async_api import BrowserContext
+from playwright.async_api import BrowserContext, Error as PlaywrightError
 
 from probes.browser import BrowserPool
 from probes.discovery import discover_key_pages
+from probes.errors import classify_exception, short_message
 from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
 from probes.page import visit_page
 from veilleur import __version__
 
 
-def service_budget_s(pool: BrowserPool) -> float:
-    """The most one service run may take once it has a browser context: every page at its
-    timeout, plus settling, axe and a margin."""
-    s = pool.settings
-    per_page = s.page_timeout_s + s.settle_cap_s + s.axe_timeout_s + 5
-    return per_page * (1 + s.max_key_pages) + 10
+BUDGET_EXCEEDED = "the service run exceeded its time budget"
 
 
 def _tools(pool: BrowserPool, capture: ServiceCapture) -> ToolVersions:
@@ -43,29 +39,56 @@ async def _visit(pool: BrowserPool, context: BrowserContext, url: str, kind: Pag
         return await visit_page(context, url, kind, pool.settings)
 
 
-async def _visit_all(pool: BrowserPool, context: BrowserContext, capture: ServiceCapture) -> None:
+async def _visit_all(pool: BrowserPool, context: BrowserContext, capture: ServiceCapture, planned: list) -> None:
     landing = await _visit(pool, context, capture.url, "landing")
     capture.pages.append(landing)
     if landing.ok and not pool.settings.landing_only:
-        for key_page in discover_key_pages(landing.final_url or capture.url, landing.links(), pool.settings.max_key_pages):
+        planned.extend(discover_key_pages(landing.final_url or capture.url, landing.links(), pool.settings.max_key_pages))
+        for key_page in planned:
             capture.pages.append(await _visit(pool, context, key_page.url, key_page.kind))
 
 
+def _out_of_budget(capture: ServiceCapture, planned: list) -> None:
+    """Keep the pages measured before the budget ran out; the key pages not finished are recorded
+    as timed out, so that the checks reading them say `unknown` rather than `absent`."""
+    for key_page in planned[len(capture.pages) - 1:]:
+        capture.pages.append(PageCapture(
+            url=key_page.url, kind=key_page.kind, ok=False, error_class="timeout", error=BUDGET_EXCEEDED,
+            captured_at=datetime.now(timezone.utc),
+        ))
+
+
+def _browser_failure(exc: Exception) -> tuple[str, str]:
+    """Our browser failing (killed, crashed, could not start) rather than the site: `crashed`,
+    which is transient, so the unit is tried again on a fresh Chromium."""
+    message = short_message(str(exc))
+    if isinstance(exc, PlaywrightError):
+        error_class = classify_exception(str(exc))
+        return ("crashed" if error_class == "browser" else error_class), message
+    return "probe_error", traceback.format_exception_only(type(exc), exc)[-1].strip()[:300]
+
+
 async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
-    """Probe a service; whatever the site does, the answer is a capture, never an exception."""
-    async with pool.context() as context:
-        # Timed from here, after waiting for a slot: the budget and duration are the run's own.
-        started = datetime.now(timezone.utc)
-        capture = ServiceCapture(url=url, started_at=started)
-        try:
-            await asyncio.wait_for(_visit_all(pool, context, capture), timeout=service_budget_s(pool))
-        except asyncio.TimeoutError:
-            return failed_capture(url, "timeout", "the service run exceeded its time budget", started)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a site must never crash a campaign; keep the cause for the operator
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()[:300]
-            return failed_capture(url, "probe_error", detail, started)
+    """Probe a service; whatever the site (or our browser) does, the answer is a capture, never an
+    exception."""
+    started = datetime.now(timezone.utc)
+    try:
+        async with pool.context() as context:
+            # Timed from here, after waiting for a slot: the budget and duration are the run's own.
+            started = datetime.now(timezone.utc)
+            capture = ServiceCapture(url=url, started_at=started)
+            planned: list = []
+            try:
+                await asyncio.wait_for(_visit_all(pool, context, capture, planned), timeout=pool.settings.service_budget_s)
+            except asyncio.TimeoutError:
+                if not capture.pages:
+                    return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)
+                _out_of_budget(capture, planned)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a site must never crash a campaign; keep the cause for the operator
+        error_class, detail = _browser_failure(exc)
+        return failed_capture(url, error_class, detail, started)
     landing = capture.pages[0]
     capture.final_url = landing.final_url
     capture.http_status = landing.http_status

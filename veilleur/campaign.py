@@ -7,6 +7,7 @@ campaign that is interrupted keeps what it stored; `--resume` runs only the unit
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import threading
 import time
@@ -20,8 +21,10 @@ from storage.models import Service
 from storage.runs import Unit, create_campaign, finish_campaign, pending_units
 from veilleur.config import ProbeSettings
 from veilleur.memory import PeakMemory
-from veilleur.service_run import run_unit
+from veilleur.service_run import UnitNotStored, run_unit, with_db_retries
 from reports.alerts import after_campaign
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +36,8 @@ class UnitResult:
     pages: int
     seconds: float
     stored: bool
+    # Why the unit was not recorded (it stays pending for --resume), e.g. the evidence disk full.
+    error: str | None = None
 
 
 @dataclass
@@ -77,7 +82,17 @@ async def _run_units(
             async with admission:
                 if stop.is_set():  # stopping: start nothing new, the unit stays pending
                     return
-                capture, findings, stored = await run_unit(unit, pool, db, store)
+                try:
+                    capture, findings, stored = await run_unit(unit, pool, db, store)
+                except Exception as exc:  # noqa: BLE001 - one unit must never end the campaign
+                    error_class = exc.error_class if isinstance(exc, UnitNotStored) else "internal_error"
+                    if error_class == "internal_error":
+                        log.exception("unit %s (%s) failed", unit.service_id, unit.url)
+                    result = UnitResult(service_id=unit.service_id, ok=False, error_class=error_class, statuses={},
+                                        pages=0, seconds=0.0, stored=False, error=str(exc) or type(exc).__name__)
+                    summary.results.append(result)
+                    on_result(result)
+                    return
             seconds = (capture.finished_at - capture.started_at).total_seconds() if capture.started_at and capture.finished_at else 0.0
             result = UnitResult(
                 service_id=unit.service_id, ok=capture.ok, error_class=capture.error_class,
@@ -135,8 +150,12 @@ def run_campaign(
     flight `stop_grace_s` to finish; a second one stops at once. What was stored stays, and the
     units left pending are run by `--resume`."""
     stop = stop or threading.Event()
-    with db.sessions() as session:
-        units = pending_units(session, campaign_id)
+
+    def pending() -> list[Unit]:
+        with db.sessions() as session:
+            return pending_units(session, campaign_id)
+
+    units = with_db_retries(pending)
     on_start(len(units))
 
     async def main() -> CampaignSummary:
@@ -159,7 +178,8 @@ def run_campaign(
             return CampaignSummary(campaign_id, interrupted=True)
 
     summary = asyncio.run(main())
-    summary.interrupted = not finish_campaign_if_complete(db, campaign_id)
+    summary.interrupted = not with_db_retries(lambda: finish_campaign_if_complete(db, campaign_id))
     if not summary.interrupted:
-        after_campaign(db, store, campaign_id)
+        # Incidents and alerts are idempotent per campaign (alerts_done_at): safe to run again.
+        with_db_retries(lambda: after_campaign(db, store, campaign_id))
     return summary

@@ -63,6 +63,9 @@ def run_from_cli(
 
         summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result)
     print_summary(summary)
+    for result in summary.results:
+        if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
+            console.print(f"[red]{result.service_id} : résultat non enregistré ({result.error_class}) — {result.error}[/red]")
     if summary.interrupted:
         console.print(
             f"[yellow]Campagne {campaign_id} interrompue : {len(summary.results)} résultats enregistrés. "

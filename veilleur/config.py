@@ -39,6 +39,14 @@ class ProbeSettings:
     # A fresh Chromium after this many pages (0: never): a long-lived browser keeps growing in
     # memory however carefully its contexts are closed.
     browser_recycle_pages: int = 300
+    # axe-core rules run on each page: "all", or "rgaa" for only those tagged with an RGAA 4
+    # criterion (faster; rules without a criterion then go unreported). "all" by default: the
+    # accessibility check and its incident rule count every rule axe reports.
+    axe_rules: str = "all"
+    # The most one service run may take once it has a browser context (navigation, discovery,
+    # axe, screenshots): a hostile site then holds one slot for at most this long, never a
+    # campaign. Pages finished by then are kept; the rest are recorded as timed out.
+    service_budget_s: float = 150.0
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"
@@ -70,8 +78,12 @@ def probe_settings_from_env(**overrides) -> ProbeSettings:
         "retry_backoff_s": _env_float("VEILLEUR_RETRY_BACKOFF", ProbeSettings.retry_backoff_s, allow_zero=True),
         "browser_recycle_pages": int(_env_float("VEILLEUR_BROWSER_RECYCLE_PAGES", ProbeSettings.browser_recycle_pages,
                                                 allow_zero=True)),
+        "service_budget_s": _env_float("VEILLEUR_SERVICE_BUDGET", ProbeSettings.service_budget_s),
     }
+    values["axe_rules"] = os.environ.get("VEILLEUR_AXE_RULES") or ProbeSettings.axe_rules
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values["axe_rules"] not in ("all", "rgaa"):
+        raise InputError(f"axe rules: must be 'all' or 'rgaa', got {values['axe_rules']!r} (VEILLEUR_AXE_RULES)")
     return ProbeSettings(**values)
 
 

@@ -7,8 +7,9 @@ import asyncio
 import psutil
 
 
-def tree_rss() -> int:
-    root = psutil.Process()
+def tree_rss(pid: int | None = None) -> int:
+    """Resident memory of process `pid` (this one by default) and all its descendants."""
+    root = psutil.Process(pid)
     total = 0
     for proc in [root, *root.children(recursive=True)]:
         try:

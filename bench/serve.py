@@ -1,0 +1,166 @@
+"""Serving the benchmark corpus on loopback: each service on its own port, so its own host.
+
+One port per service keeps the probe's politeness (one page at a time per host) from serialising
+the campaign, as on real services which live on distinct hosts. A single thread watches every
+listening socket and each request gets its own thread, so a thousand services cost a thousand
+sockets, not a thousand idle threads.
+
+    with serve_corpus(100) as corpus:
+        corpus.urls        # landing page of each service, service i at corpus.urls[i]
+        corpus.page_urls   # the 4 pages of every service
+
+`python -m bench.serve --services N` serves them until interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import mimetypes
+import selectors
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+from bench.generate import PAGES, page_html
+
+DSFR_DIST = Path(__file__).resolve().parent / "node_modules" / "@gouvfr" / "dsfr" / "dist"
+ILLUSTRATION = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120">'
+    b'<rect width="320" height="120" fill="#e3e3fd"/><circle cx="60" cy="60" r="40" fill="#000091"/></svg>'
+)
+
+
+class MissingDsfr(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _asset(relative: str) -> bytes | None:
+    path = (DSFR_DIST / relative).resolve()
+    if not path.is_relative_to(DSFR_DIST) or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=4096)
+def _page(index: int, page: str) -> bytes:
+    return page_html(index, page).encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+    server: "_ServiceServer"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == "/":
+            path = "/index.html"
+        name = path.lstrip("/")
+        if name in PAGES:
+            self._send(200, _page(self.server.index, name), "text/html; charset=utf-8", cache=False)
+        elif name.startswith("dsfr/") and (body := _asset(name[len("dsfr/"):])) is not None:
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            self._send(200, body, kind, cache=True)
+        elif name.startswith("illustration-"):
+            self._send(200, ILLUSTRATION, "image/svg+xml", cache=True)
+        else:
+            self._send(404, b"<!DOCTYPE html><title>Introuvable</title><p>Page introuvable.</p>", "text/html; charset=utf-8", cache=False)
+
+    def _send(self, status: int, body: bytes, content_type: str, cache: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "public, max-age=3600" if cache else "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:  # a benchmark's server is silent
+        pass
+
+
+class _ServiceServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, index: int):
+        self.index = index
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.timeout = 0
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a page drops its connections mid-response: that is normal.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@dataclass
+class Corpus:
+    servers: list[_ServiceServer] = field(default_factory=list)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{s.server_address[1]}/" for s in self.servers]
+
+    @property
+    def page_urls(self) -> list[str]:
+        return [url + ("" if page == "index.html" else page) for url in self.urls for page in PAGES]
+
+
+def _watch(servers: list[_ServiceServer], stop: threading.Event) -> None:
+    with selectors.DefaultSelector() as selector:
+        for server in servers:
+            selector.register(server, selectors.EVENT_READ, server)
+        while not stop.is_set():
+            for key, _ in selector.select(timeout=0.2):
+                key.data.handle_request()  # accepts one connection; its thread serves it
+
+
+@contextmanager
+def serve_corpus(services: int, require_dsfr: bool = True) -> Iterator[Corpus]:
+    """Serve `services` services; without the DSFR (`require_dsfr=False`, as in the test suite,
+    which does not run npm) the pages are the same and their styles are missing."""
+    if require_dsfr and _asset("dsfr.min.css") is None:
+        raise MissingDsfr(f"{DSFR_DIST}: the DSFR is missing; run `npm ci` in bench/ (make bench does)")
+    corpus = Corpus([_ServiceServer(index) for index in range(services)])
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(corpus.servers, stop), name="bench-corpus", daemon=True)
+    watcher.start()
+    try:
+        yield corpus
+    finally:
+        stop.set()
+        watcher.join()
+        for server in corpus.servers:
+            server.server_close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the benchmark corpus on loopback until interrupted.")
+    parser.add_argument("--services", type=int, default=10)
+    parser.add_argument("--registry", type=Path, help="write the registry of the served services to this file")
+    args = parser.parse_args(argv)
+    from bench.generate import write_registry
+
+    with serve_corpus(args.services) as corpus:
+        if args.registry:
+            write_registry(args.registry, corpus.urls)
+        for url in corpus.urls[:5]:
+            print(url)
+        print(f"... {len(corpus.urls)} services served; Ctrl-C to stop")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Hostile sites and process counting for the reliability tests (issue #9)."""

@@ -1,0 +1,66 @@
+"""The benchmark corpus (bench/): what its services show is what the checks find on them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.generate import PAGES, expected, registry
+from bench.serve import serve_corpus
+from checks import run_checks
+from probes.browser import BrowserPool
+from probes.service import probe_service
+from veilleur.config import ProbeSettings, probe_settings_from_env
+from veilleur.errors import InputError
+
+SERVICES = 5  # every FranceConnect level, JDMA present and absent, each declared conformity
+# Each service is on its own host, so politeness has nothing to protect here.
+FAST = ProbeSettings(page_timeout_s=10, settle_cap_s=1.0, axe_timeout_s=20, concurrency=SERVICES, host_delay_s=0)
+
+
+def probe_all(urls: list[str], settings: ProbeSettings):
+    async def go():
+        async with BrowserPool(settings) as pool:
+            return await asyncio.gather(*(probe_service(pool, url) for url in urls))
+
+    return asyncio.run(go())
+
+
+def statuses(capture) -> dict[str, str]:
+    return {check: finding.status for check, finding in run_checks(capture).items()}
+
+
+def test_each_bench_service_is_on_its_own_host_with_its_four_pages():
+    with serve_corpus(3, require_dsfr=False) as corpus:
+        assert len(set(corpus.urls)) == 3
+        assert len(corpus.page_urls) == 3 * len(PAGES)
+        assert [s["url"] for s in registry(corpus.urls)["services"]] == corpus.urls
+
+
+def test_the_checks_find_on_each_bench_service_what_the_corpus_says_it_shows():
+    with serve_corpus(SERVICES, require_dsfr=False) as corpus:
+        captures = probe_all(corpus.urls, FAST)
+    for index, capture in enumerate(captures):
+        assert [p.kind for p in capture.pages] == ["landing", "login", "contact", "accessibility"], index
+        assert statuses(capture) == expected(index), index
+
+
+def test_rgaa_only_axe_reports_rgaa_rules_only_and_the_other_checks_do_not_change():
+    rgaa = ProbeSettings(**{**FAST.__dict__, "axe_rules": "rgaa"})
+    with serve_corpus(1, require_dsfr=False) as corpus:
+        everything, rgaa_only = probe_all(corpus.urls, FAST)[0], probe_all(corpus.urls, rgaa)[0]
+    assert statuses(rgaa_only) == statuses(everything) == expected(0)
+    all_rules = {v.id for p in everything.pages for v in p.axe.violations}
+    rgaa_rules = {v.id for p in rgaa_only.pages for v in p.axe.violations}
+    assert {"image-alt", "label"} <= rgaa_rules  # the corpus's two RGAA faults...
+    assert "heading-order" in all_rules - rgaa_rules  # ...but not its best-practice one
+    assert all("RGAAv4" in v.tags for p in rgaa_only.pages for v in p.axe.violations)
+
+
+def test_an_unknown_axe_rules_setting_is_refused_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("VEILLEUR_AXE_RULES", "wcag")
+    with pytest.raises(InputError, match="VEILLEUR_AXE_RULES.*'wcag'|'wcag'.*VEILLEUR_AXE_RULES"):
+        probe_settings_from_env()
+    monkeypatch.setenv("VEILLEUR_AXE_RULES", "rgaa")
+    assert probe_settings_from_env().axe_rules == "rgaa"

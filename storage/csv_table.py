@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.text_file import read_text_file
 from veilleur.errors import InputError
 
 
@@ -65,14 +66,7 @@ def _delimiter(text: str) -> str:
 
 def read_csv_table(path: Path) -> CsvTable:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    text = read_text_file(path)
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from storage.text_file import read_text_file
 from veilleur.errors import InputError
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
@@ -282,14 +283,7 @@ def _read_csv(path: Path, text: str) -> RegistryFile:
 
 def read_registry(path: Path) -> RegistryFile:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    text = read_text_file(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         registry = _read_yaml(path, text)

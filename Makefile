@@ -24,8 +24,11 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 demo: setup
 	$(BIN)/veilleur demo --out veilleur-report
 
+# Most tests wait on a browser, a timeout or a subprocess rather than compute: three workers fill
+# two cores. A test file stays on one worker (its module fixtures run once).
+TEST_WORKERS ?= 3
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 setup: $(STAMP) chromium
 

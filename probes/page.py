@@ -114,6 +114,9 @@ async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) ->
         return None
 
 
+SELF_NAVIGATION_LIMIT = 4
+
+
 def _connected(context: BrowserContext) -> bool:
     browser = context.browser
     return browser is None or browser.is_connected()
@@ -192,10 +195,19 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         capture.error = f"not an HTML page: {capture.content_type}"
         return
 
+    # A page that keeps replacing itself (meta refresh or script, at once and for ever) never holds
+    # still long enough to be read: seen navigating this often after its load, it is a loop, and
+    # waiting for it only spends the service's budget.
+    reloads: list[str] = []
+    page.on("framenavigated", lambda frame: reloads.append(frame.url) if frame == page.main_frame else None)
     capture.timings.settle_ms = round(await _settle(page, settings.settle_cap_s), 1)
     step = time.monotonic()
-    collected = await _collect(page, settings)
+    collected = None if len(reloads) >= SELF_NAVIGATION_LIMIT else await _collect(page, settings)
     capture.final_url = page.url  # where it landed, if it navigated on its own
+    if collected is None or len(reloads) >= SELF_NAVIGATION_LIMIT:
+        capture.error_class = "redirect_loop"
+        capture.error = f"the page keeps navigating by itself ({len(reloads)} times after loading)"
+        return
     recorded = await _bounded(page.evaluate(QUIET_UI_RECORD), settings)
     # The page can reach that array too: keep only what our shim could have written.
     recorded = [d[:300] for d in recorded if isinstance(d, str)] if isinstance(recorded, list) else []

@@ -16,6 +16,9 @@ from veilleur import __version__
 from veilleur.config import ProbeSettings
 
 
+CONTEXT_CLOSE_TIMEOUT_S = 10.0
+
+
 @dataclass
 class _Generation:
     """One launched Chromium, with what is still running on it."""
@@ -128,7 +131,9 @@ class BrowserPool:
                 yield context
             finally:
                 try:
-                    await context.close()
+                    # Bounded like a page's close: a context stuck on a page that will not close
+                    # must not hold the slot; the browser goes when it is recycled.
+                    await asyncio.wait_for(context.close(), timeout=CONTEXT_CLOSE_TIMEOUT_S)
                 except Exception:
                     pass
                 await self._release(generation)

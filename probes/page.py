@@ -78,10 +78,15 @@ async def _dismiss(dialog) -> None:
         pass
 
 
+CLOSE_TIMEOUT_S = 5.0
+
+
 async def _close_quietly(page: Page) -> None:
+    # Closing a page caught between two of its own navigations (a meta-refresh loop) can wait for
+    # ever; its context is closed after the run anyway, so a page that will not close is left to it.
     try:
-        await page.close()
-    except PlaywrightError:
+        await asyncio.wait_for(page.close(), timeout=CLOSE_TIMEOUT_S)
+    except (PlaywrightError, asyncio.TimeoutError):
         pass
 
 

@@ -100,7 +100,7 @@ class ToolRun:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def _timed(name: str, cmd: list[str], env: dict, log: Path) -> tuple[float, Sampler, int]:
+def _timed(cmd: list[str], env: dict, log: Path) -> tuple[float, Sampler, int]:
     with log.open("wb") as out:
         started = time.monotonic()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -130,7 +130,7 @@ def run_veilleur(urls: list[str], work: Path, concurrency: int | None, name: str
     registry = write_registry(work / "registry.yaml", urls)
     subprocess.run([_veilleur_bin(), "registry", "import", str(registry)], env=env, check=True, stdout=subprocess.DEVNULL)
     cmd = [_veilleur_bin(), "run"] + (["--concurrency", str(concurrency)] if concurrency else [])
-    seconds, sampler, code = _timed("veilleur", cmd, env, work / "veilleur-run.log")
+    seconds, sampler, code = _timed(cmd, env, work / "veilleur-run.log")
     if code != 0:
         raise SystemExit(f"bench: `veilleur run` exited with {code}; see {work / 'veilleur-run.log'}")
     stats = _veilleur_stats(work / "veilleur-data", len(urls))

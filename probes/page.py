@@ -133,17 +133,24 @@ async def _bounded(awaitable, settings: ProbeSettings):
     return await asyncio.wait_for(awaitable, timeout=settings.page_timeout_s)
 
 
-async def _collect(page: Page, settings: ProbeSettings) -> dict:
+async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> dict | None:
     """Run collect.js; a page that navigates on its own (script or meta refresh) is collected
-    once it has landed, and one that never stays put is a redirect loop."""
+    once it has landed; one that never stays put is a redirect loop (None)."""
     for attempt in range(3):
+        before, url = len(reloads), page.url
         try:
             return await _bounded(page.evaluate(_collect_js(), COLLECT_LIMITS), settings)
         except PlaywrightError as exc:
-            if NAVIGATED_AWAY not in str(exc) or attempt == 2:
+            await asyncio.sleep(0.1)  # let the navigation that broke the script be reported
+            # The document can be swapped under the script: the error is then "context destroyed"
+            # or any error of a half-torn-down DOM; either way the page moved, it did not break.
+            navigated = NAVIGATED_AWAY in str(exc) or len(reloads) > before or page.url != url
+            if not navigated:
                 raise
+            if attempt == 2 or len(reloads) >= SELF_NAVIGATION_LIMIT:
+                return None
         await _settle(page, settings.settle_cap_s)
-    raise AssertionError("unreachable")
+    return None
 
 
 async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings: ProbeSettings) -> PageCapture:
@@ -207,7 +214,7 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     page.on("framenavigated", lambda frame: reloads.append(frame.url) if frame == page.main_frame else None)
     capture.timings.settle_ms = round(await _settle(page, settings.settle_cap_s), 1)
     step = time.monotonic()
-    collected = None if len(reloads) >= SELF_NAVIGATION_LIMIT else await _collect(page, settings)
+    collected = None if len(reloads) >= SELF_NAVIGATION_LIMIT else await _collect(page, settings, reloads)
     capture.final_url = page.url  # where it landed, if it navigated on its own
     if collected is None or len(reloads) >= SELF_NAVIGATION_LIMIT:
         capture.error_class = "redirect_loop"

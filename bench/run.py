@@ -59,6 +59,9 @@ class Sampler:
     interval_s: float = 0.5
     samples: list[tuple[float, int]] = field(default_factory=list)
     pss_peak: int = 0
+    # CPU seconds of every process seen in the tree, as last read: a renderer closed between two
+    # samples loses at most its last half second.
+    cpu: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -69,12 +72,26 @@ class Sampler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._read_cpu()
                 self.samples.append((time.monotonic() - self._started, tree_rss(self.pid)))
                 if len(self.samples) % 4 == 1:  # reading smaps is slow: PSS every 2 s
                     self.pss_peak = max(self.pss_peak, _tree_pss(self.pid))
             except psutil.Error:
                 pass
             self._stop.wait(self.interval_s)
+
+    def _read_cpu(self) -> None:
+        root = psutil.Process(self.pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                self.cpu[proc.pid] = times.user + times.system
+            except psutil.Error:
+                pass
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def stop(self) -> None:
         self._stop.set()
@@ -94,6 +111,7 @@ class ToolRun:
     peak_rss: int
     memory: list[tuple[float, int]]
     peak_pss: int = 0
+    cpu_seconds: float = 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -134,7 +152,8 @@ def run_veilleur(urls: list[str], work: Path, concurrency: int | None, name: str
     if code != 0:
         raise SystemExit(f"bench: `veilleur run` exited with {code}; see {work / 'veilleur-run.log'}")
     stats = _veilleur_stats(work / "veilleur-data", len(urls))
-    run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], seconds, sampler.peak, sampler.samples, sampler.pss_peak)
+    run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], seconds, sampler.peak, sampler.samples,
+                  sampler.pss_peak, sampler.cpu_seconds)
     return run, stats
 
 
@@ -221,7 +240,8 @@ def run_pa11y(page_urls: list[str], work: Path) -> ToolRun:
     # ("Target.closeTarget: No target"): that page was tested, so it counts, in pa11y's favour.
     failed = sum(1 for issues in results.values()
                  if any("code" not in i and "closeTarget" not in i.get("message", "") for i in issues))
-    return ToolRun("pa11y-ci", len(results) - failed, failed, seconds, sampler.peak, sampler.samples, sampler.pss_peak)
+    return ToolRun("pa11y-ci", len(results) - failed, failed, seconds, sampler.peak, sampler.samples,
+                   sampler.pss_peak, sampler.cpu_seconds)
 
 
 def _mb(n: float) -> str:
@@ -242,7 +262,8 @@ def _memory_timeline(samples: list[tuple[float, int]]) -> str:
 def _line(run: ToolRun) -> str:
     return (f"{run.name:>9}: {run.pages} pages in {run.seconds:.1f} s = {run.pages_per_s:.2f} pages/s"
             f"{f' ({run.failed} failed)' if run.failed else ''}; peak memory of the process tree "
-            f"{_mb(run.peak_rss)} (sum of RSS), {_mb(run.peak_pss)} (PSS)")
+            f"{_mb(run.peak_rss)} (sum of RSS), {_mb(run.peak_pss)} (PSS); "
+            f"CPU {run.cpu_seconds * 1000 / max(1, run.pages):.0f} ms per page")
 
 
 def report(veilleur: ToolRun, stats: dict, pa11y: ToolRun | None, services: int, load: str) -> None:

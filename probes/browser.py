@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from typing import AsyncIterator
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, Playwright, async_playwright
 
 from probes.chromium import find_chromium, launch_args
+from probes.page import Tab
 from probes.politeness import HostGate
 from veilleur import __version__
 from veilleur.config import ProbeSettings
@@ -31,11 +32,11 @@ class _Generation:
 
 
 class BrowserPool:
-    """Hands out isolated browser contexts, at most `settings.concurrency` at a time.
+    """Hands out tabs in isolated browser contexts, at most `settings.concurrency` at a time.
 
-    A context per service run keeps cookies and storage of one site away from another. If the
+    If the
     browser dies, the next request for a context starts a new one. After
-    `settings.browser_recycle_pages` pages the browser is retired: new contexts go to a fresh
+    `settings.browser_recycle_pages` pages visited the browser is retired: new contexts go to a fresh
     Chromium and the old one closes when its last context does, because a long-lived Chromium
     grows in memory whatever we close inside it.
     """
@@ -110,7 +111,9 @@ class BrowserPool:
         return self.settings.user_agent(__version__, self.browser_version)
 
     @asynccontextmanager
-    async def context(self) -> AsyncIterator[BrowserContext]:
+    async def tab(self) -> AsyncIterator[Tab]:
+        """A tab in a browser context of its own, for one service run: a context per service keeps
+        cookies and storage of one site away from another."""
         async with self._slots:
             generation = await self._generation()
             generation.active += 1
@@ -126,10 +129,11 @@ class BrowserPool:
             except BaseException:
                 await self._release(generation)
                 raise
-            context.on("page", lambda _page: self._count_page(generation))
+            tab = Tab(context, self.settings, on_visit=lambda: self._count_page(generation))
             try:
-                yield context
+                yield tab
             finally:
+                await tab.close()
                 try:
                     # Bounded like a page's close: a context stuck on a page that will not close
                     # must not hold the slot; the browser goes when it is recycled.

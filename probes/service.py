@@ -6,13 +6,13 @@ import asyncio
 import traceback
 from datetime import datetime, timezone
 
-from playwright.async_api import BrowserContext, Error as PlaywrightError
+from playwright.async_api import Error as PlaywrightError
 
 from probes.browser import BrowserPool
 from probes.discovery import discover_key_pages
 from probes.errors import classify_exception, short_message
 from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
-from probes.page import visit_page
+from probes.page import Tab
 from veilleur import __version__
 
 
@@ -34,18 +34,18 @@ def failed_capture(url: str, error_class: str, error: str, started_at: datetime)
     )
 
 
-async def _visit(pool: BrowserPool, context: BrowserContext, url: str, kind: PageKind) -> PageCapture:
+async def _visit(pool: BrowserPool, tab: Tab, url: str, kind: PageKind) -> PageCapture:
     async with pool.hosts.slot(url):
-        return await visit_page(context, url, kind, pool.settings)
+        return await tab.visit(url, kind)
 
 
-async def _visit_all(pool: BrowserPool, context: BrowserContext, capture: ServiceCapture, planned: list) -> None:
-    landing = await _visit(pool, context, capture.url, "landing")
+async def _visit_all(pool: BrowserPool, tab: Tab, capture: ServiceCapture, planned: list) -> None:
+    landing = await _visit(pool, tab, capture.url, "landing")
     capture.pages.append(landing)
     if landing.ok and not pool.settings.landing_only:
         planned.extend(discover_key_pages(landing.final_url or capture.url, landing.links(), pool.settings.max_key_pages))
         for key_page in planned:
-            capture.pages.append(await _visit(pool, context, key_page.url, key_page.kind))
+            capture.pages.append(await _visit(pool, tab, key_page.url, key_page.kind))
 
 
 def _out_of_budget(capture: ServiceCapture, planned: list) -> None:
@@ -73,13 +73,13 @@ async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
     exception."""
     started = datetime.now(timezone.utc)
     try:
-        async with pool.context() as context:
+        async with pool.tab() as tab:
             # Timed from here, after waiting for a slot: the budget and duration are the run's own.
             started = datetime.now(timezone.utc)
             capture = ServiceCapture(url=url, started_at=started)
             planned: list = []
             try:
-                await asyncio.wait_for(_visit_all(pool, context, capture, planned), timeout=pool.settings.service_budget_s)
+                await asyncio.wait_for(_visit_all(pool, tab, capture, planned), timeout=pool.settings.service_budget_s)
             except asyncio.TimeoutError:
                 if not capture.pages:
                     return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)

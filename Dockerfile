@@ -1,10 +1,10 @@
-# Veilleur with Debian's Chromium. Build: docker build -t veilleur .
+# Veilleur with Debian's Chromium (its headless shell). Build: docker build -t veilleur .
 # Run:   docker run --rm -v veilleur-data:/data veilleur run
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji ca-certificates \
+      chromium-headless-shell fonts-dejavu-core fonts-liberation fonts-noto-color-emoji ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 veilleur \
@@ -21,7 +21,7 @@ COPY scheduler.py ./
 RUN pip install --no-cache-dir .
 
 USER veilleur
-ENV VEILLEUR_CHROMIUM=/usr/bin/chromium \
+ENV VEILLEUR_CHROMIUM=/usr/bin/chromium-headless-shell \
     VEILLEUR_DATA_DIR=/data \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]

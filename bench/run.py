@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,9 +60,6 @@ class Sampler:
     interval_s: float = 0.5
     samples: list[tuple[float, int]] = field(default_factory=list)
     pss_peak: int = 0
-    # CPU seconds of every process seen in the tree, as last read: a renderer closed between two
-    # samples loses at most its last half second.
-    cpu: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -72,26 +70,12 @@ class Sampler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self._read_cpu()
                 self.samples.append((time.monotonic() - self._started, tree_rss(self.pid)))
                 if len(self.samples) % 4 == 1:  # reading smaps is slow: PSS every 2 s
                     self.pss_peak = max(self.pss_peak, _tree_pss(self.pid))
             except psutil.Error:
                 pass
             self._stop.wait(self.interval_s)
-
-    def _read_cpu(self) -> None:
-        root = psutil.Process(self.pid)
-        for proc in [root, *root.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-                self.cpu[proc.pid] = times.user + times.system
-            except psutil.Error:
-                pass
-
-    @property
-    def cpu_seconds(self) -> float:
-        return sum(self.cpu.values())
 
     def stop(self) -> None:
         self._stop.set()
@@ -118,15 +102,54 @@ class ToolRun:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def _timed(cmd: list[str], env: dict, log: Path) -> tuple[float, Sampler, int]:
-    with log.open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        sampler = Sampler(proc.pid)
-        code = proc.wait()
-        seconds = time.monotonic() - started
-        sampler.stop()
-    return seconds, sampler, code
+def _become_subreaper() -> None:
+    """Descendants orphaned during a run (a Chromium helper whose parent went first) are adopted by
+    this process rather than by init, so that their CPU time is counted when we reap them."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_orphans() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Timed:
+    seconds: float
+    sampler: Sampler
+    code: int
+    # CPU time of the whole process tree, from the kernel's accounting of reaped processes: a
+    # sampler would miss the renderers that live less than its interval.
+    cpu_seconds: float
+
+
+def _timed(cmd: list[str], env: dict, out, err, cwd: Path | None = None) -> Timed:
+    _reap_orphans()
+    cpu_before = _children_cpu()
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=cwd)
+    sampler = Sampler(proc.pid)
+    code = proc.wait()
+    seconds = time.monotonic() - started
+    sampler.stop()
+    time.sleep(0.2)
+    _reap_orphans()
+    return Timed(seconds, sampler, code, _children_cpu() - cpu_before)
 
 
 def _veilleur_env(work: Path, extra: dict[str, str]) -> dict:
@@ -148,12 +171,13 @@ def run_veilleur(urls: list[str], work: Path, concurrency: int | None, name: str
     registry = write_registry(work / "registry.yaml", urls)
     subprocess.run([_veilleur_bin(), "registry", "import", str(registry)], env=env, check=True, stdout=subprocess.DEVNULL)
     cmd = [_veilleur_bin(), "run"] + (["--concurrency", str(concurrency)] if concurrency else [])
-    seconds, sampler, code = _timed(cmd, env, work / "veilleur-run.log")
-    if code != 0:
+    with (work / "veilleur-run.log").open("wb") as log:
+        timed = _timed(cmd, env, log, subprocess.STDOUT)
+    if timed.code != 0:
         raise SystemExit(f"bench: `veilleur run` exited with {code}; see {work / 'veilleur-run.log'}")
     stats = _veilleur_stats(work / "veilleur-data", len(urls))
-    run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], seconds, sampler.peak, sampler.samples,
-                  sampler.pss_peak, sampler.cpu_seconds)
+    run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], timed.seconds, timed.sampler.peak,
+                  timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds)
     return run, stats
 
 
@@ -225,12 +249,7 @@ def run_pa11y(page_urls: list[str], work: Path) -> ToolRun:
     report = work / "pa11y-ci-report.json"
     cmd = [str(PA11Y_CI), "--config", str(config_file), "--json"]
     with report.open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.DEVNULL, cwd=work)
-        sampler = Sampler(proc.pid)
-        proc.wait()
-        seconds = time.monotonic() - started
-        sampler.stop()
+        timed = _timed(cmd, env, out, subprocess.DEVNULL, cwd=work)
     try:
         results = json.loads(report.read_text(encoding="utf-8")).get("results", {})
     except (ValueError, OSError) as exc:
@@ -240,8 +259,8 @@ def run_pa11y(page_urls: list[str], work: Path) -> ToolRun:
     # ("Target.closeTarget: No target"): that page was tested, so it counts, in pa11y's favour.
     failed = sum(1 for issues in results.values()
                  if any("code" not in i and "closeTarget" not in i.get("message", "") for i in issues))
-    return ToolRun("pa11y-ci", len(results) - failed, failed, seconds, sampler.peak, sampler.samples,
-                   sampler.pss_peak, sampler.cpu_seconds)
+    return ToolRun("pa11y-ci", len(results) - failed, failed, timed.seconds, timed.sampler.peak,
+                   timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds)
 
 
 def _mb(n: float) -> str:
@@ -314,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     variants = [_variant(v) for v in args.variant]
 
+    _become_subreaper()
     work = args.keep or Path(tempfile.mkdtemp(prefix="veilleur-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)

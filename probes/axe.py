@@ -74,16 +74,18 @@ async def run_axe(page, timeout_s: float, rules: str = "all") -> AxeOutcome:
     return outcome_from_results(results)
 
 
-_RUN = "(options) => axe.run(document, options)"
-# One round trip when the page already has axe-core (null otherwise). Injecting it once per
-# context with an init script was measured (bench/) to move the cost to page creation, not to
-# save it: each page is a new document that parses the 570 KB source either way.
-_RUN_IF_PRESENT = "(options) => typeof window.axe === 'object' && typeof window.axe.run === 'function' ? axe.run(document, options) : null"
+def _run_script() -> str:
+    # Our own axe-core, injected and run in one round trip at every page, even where the page
+    # defines `window.axe` itself: a page must not be able to answer for axe. Within a tab the
+    # same source is compiled once (V8 caches it per renderer), so injecting costs little.
+    # The results come back as one JSON string (see QUIET_UI_JS's stringify): much cheaper to
+    # carry than a large object, which Playwright serialises value by value.
+    return (
+        "async (options) => {\n" + axe_source() + "\n;"
+        " const results = await window.axe.run(document, options);"
+        " return (window.__veilleurStringify || JSON.stringify)(results); }"
+    )
 
 
 async def _run(page, options: dict) -> dict:
-    results = await page.evaluate(_RUN_IF_PRESENT, options)
-    if results is None:
-        await page.evaluate(axe_source())
-        results = await page.evaluate(_RUN, options)
-    return results
+    return json.loads(await page.evaluate(_run_script(), options))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -21,7 +22,8 @@ MAX_DOM_BYTES = 5_000_000
 
 @lru_cache(maxsize=1)
 def _collect_js() -> str:
-    return (Path(__file__).parent / "collect.js").read_text(encoding="utf-8")
+    source = (Path(__file__).parent / "collect.js").read_text(encoding="utf-8").strip().rstrip(";")
+    return f"(limits) => (window.__veilleurStringify || JSON.stringify)(({source})(limits))"
 
 
 def _now() -> datetime:
@@ -40,9 +42,13 @@ def _redirect_chain(response: Response | None) -> list[str]:
 # Run before any script of the page: dialogs answer at once (as dismissed) and are recorded, and
 # window.open opens nothing, as a pop-up blocker does. Without it a storm of alert() or pop-ups
 # costs a round trip to us each, and holds the page's loading for as long.
+#
+# It also keeps the browser's own JSON.stringify where the page cannot replace it: our scripts
+# return their results through it, as one string.
 QUIET_UI_JS = """(() => {
   const seen = [];
   Object.defineProperty(window, "__veilleurDialogs", {value: seen});
+  Object.defineProperty(window, "__veilleurStringify", {value: JSON.stringify.bind(JSON)});
   const answer = {alert: undefined, confirm: false, prompt: null};
   for (const type of Object.keys(answer)) {
     window[type] = (message) => {
@@ -124,7 +130,7 @@ async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> d
     for attempt in range(3):
         before, url = len(reloads), page.url
         try:
-            return await _bounded(page.evaluate(_collect_js(), COLLECT_LIMITS), settings)
+            return json.loads(await _bounded(page.evaluate(_collect_js(), COLLECT_LIMITS), settings))
         except PlaywrightError as exc:
             await asyncio.sleep(0.1)  # let the navigation that broke the script be reported
             # The document can be swapped under the script: the error is then "context destroyed"

@@ -21,7 +21,7 @@ COPY scheduler.py ./
 RUN pip install --no-cache-dir .
 
 USER veilleur
-ENV VEILLEUR_CHROMIUM=/usr/bin/chromium-headless-shell \
+ENV VEILLEUR_CHROMIUM=/usr/lib/chromium/chromium-headless-shell \
     VEILLEUR_DATA_DIR=/data \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]

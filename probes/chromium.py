@@ -1,7 +1,7 @@
 """Which Chromium to drive, and how to start it on a closed network.
 
 Order (DEVELOPERS.md): VEILLEUR_CHROMIUM, Playwright's own installed browser, then Debian's:
-/usr/bin/chromium-headless-shell before /usr/bin/chromium. The headless shell is the same
+the headless shell (package chromium-headless-shell) before /usr/bin/chromium. The headless shell is the same
 Chromium (same source and version) built for headless use only, as Playwright itself runs
 headless by default; measured in bench/ on DSFR pages, it costs 40 % less CPU per page for the
 whole probe (911 → 550 ms) and 40 % less memory, because the full browser brings its whole user
@@ -19,7 +19,12 @@ import shutil
 import sys
 from pathlib import Path
 
-HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+from probes.trackers import resolver_rules
+
+# Debian's package puts the binary here; its /usr/bin/chromium-headless-shell is a shell script
+# that runs it without `exec`, which would leave a shell between Playwright and the browser (a
+# kill would reach the shell, not Chromium).
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 SYSTEM_CHROMIUM = (HEADLESS_SHELL, "/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 # Without these, Chromium keeps trying to reach Google's services and floods a closed network.
@@ -34,8 +39,6 @@ OFFLINE_ARGS = (
     "--metrics-recording-only",
     "--disable-quic",
     "--disable-dev-shm-usage",
-    # RFC 2606: .invalid never resolves; answering locally keeps tests from querying a resolver.
-    "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
 )
 
 # A page that hoards memory kills its own renderer at 512 MiB of JavaScript heap (V8's desktop
@@ -81,7 +84,8 @@ def find_chromium() -> str:
 
 
 def launch_args() -> list[str]:
-    args = [*OFFLINE_ARGS, *RESOURCE_ARGS]
+    # RFC 2606: .invalid never resolves; answering locally keeps tests from querying a resolver.
+    args = [*OFFLINE_ARGS, *RESOURCE_ARGS, f"--host-resolver-rules=MAP *.invalid ~NOTFOUND, {resolver_rules()}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium refuses to start its sandbox as root.
         args.append("--no-sandbox")

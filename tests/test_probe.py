@@ -159,23 +159,11 @@ def test_the_browser_is_recycled_after_the_configured_number_of_pages_and_the_ol
     on its browser, the next run gets a new one, and the retired browser is closed."""
     import asyncio
 
-    import psutil
-
     from probes.browser import BrowserPool
     from probes.service import probe_service
 
     settings = ProbeSettings(page_timeout_s=5, settle_cap_s=0.5, concurrency=1, host_delay_s=0,
                              browser_recycle_pages=5)
-
-    def chromium_browsers() -> int:
-        count = 0
-        for process in psutil.Process().children(recursive=True):
-            try:  # helpers of a closing browser may exit while we look
-                count += (process.status() != psutil.STATUS_ZOMBIE and "chrom" in process.name()
-                          and not any(a.startswith("--type=") for a in process.cmdline()))
-            except psutil.Error:
-                pass
-        return count
 
     async def go():
         browsers_seen = []
@@ -193,3 +181,55 @@ def test_the_browser_is_recycled_after_the_configured_number_of_pages_and_the_ol
     assert (launches, recycles) == (2, 1)
     assert max(browsers_seen) <= 1  # a retired browser does not linger beside its successor
     assert chromium_browsers() == 0
+
+
+def chromium_browsers() -> int:
+    """Chromium browser processes (not their helpers) started by this test process."""
+    import psutil
+
+    count = 0
+    for process in psutil.Process().children(recursive=True):
+        try:  # helpers of a closing browser may exit while we look
+            count += (process.status() != psutil.STATUS_ZOMBIE and "chrom" in process.name()
+                      and not any(a.startswith("--type=") for a in process.cmdline()))
+        except psutil.Error:
+            pass
+    return count
+
+
+def test_a_recycled_browser_is_closed_before_its_successor_starts_even_with_runs_in_flight(service_site):
+    """Runs in parallel on a browser retired mid-way: the new runs wait for the old ones to end,
+    so two browsers (and their GPU and network processes) never hold memory side by side."""
+    import asyncio
+
+    from probes.browser import BrowserPool
+    from probes.service import probe_service
+
+    settings = ProbeSettings(page_timeout_s=5, settle_cap_s=0.5, concurrency=3, host_delay_s=0,
+                             browser_recycle_pages=6)
+    sites = [service_site] + [LocalSite(dict(service_site.routes)) for _ in range(5)]
+
+    async def go():
+        seen: list[int] = []
+        done = asyncio.Event()
+
+        async def watch():
+            while not done.is_set():
+                seen.append(await asyncio.to_thread(chromium_browsers))
+                await asyncio.sleep(0.02)
+
+        watcher = asyncio.create_task(watch())
+        async with BrowserPool(settings) as pool:
+            captures = await asyncio.gather(*(probe_service(pool, site.url("/")) for site in sites))
+            done.set()
+            await watcher
+            return captures, pool.launches, pool.recycles, seen
+
+    try:
+        captures, launches, recycles, seen = asyncio.run(go())
+    finally:
+        for site in sites[1:]:
+            site.close()
+    assert all(c.ok and len(c.pages) == 4 for c in captures)
+    assert launches >= 2 and recycles >= 1  # 24 pages, a browser retired every 6
+    assert max(seen) == 1

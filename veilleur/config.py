@@ -9,10 +9,21 @@ from pathlib import Path
 from veilleur.errors import InputError
 
 
+# Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
+# wall time (the network going quiet, the politeness pause between two pages of a host), so it
+# takes three service runs per core to keep the cores busy; each run in flight holds a renderer
+# of about 200 MB of resident memory and its share of the browser's (300 MB in all).
+SERVICES_PER_CORE = 3
+MEMORY_PER_SERVICE = 300 * 2**20
+
+
 def default_concurrency() -> int:
-    # Each context renders and runs axe on the CPU: more pages at once than cores only adds
-    # contention. Two at least, so that one slow site does not hold the whole campaign.
-    return max(2, os.cpu_count() or 2)
+    """Three service runs per core, fewer if half the machine's memory would not hold them; two
+    at least, so that one slow site does not hold the whole campaign."""
+    import psutil
+
+    by_memory = psutil.virtual_memory().total // 2 // MEMORY_PER_SERVICE
+    return max(2, min(SERVICES_PER_CORE * (os.cpu_count() or 1), by_memory))
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class ProbeSettings:
     landing_only: bool = False
     # A fresh Chromium after this many pages (0: never): a long-lived browser keeps growing in
     # memory however carefully its contexts are closed.
-    browser_recycle_pages: int = 300
+    browser_recycle_pages: int = 500
     # axe-core rules run on each page: "all", or "rgaa" for only those tagged with an RGAA 4
     # criterion (faster; rules without a criterion then go unreported). "all" by default: the
     # accessibility check and its incident rule count every rule axe reports.

@@ -73,7 +73,7 @@ class BrowserPool:
     async def _generation(self) -> _Generation:
         async with self._launch_lock:
             current = self._current
-            if current is not None and current.retired and current.browser.is_connected():
+            if current is not None and current.retired and not current.closed.is_set():
                 try:  # bounded: a run that will not end must not stop the campaign
                     await asyncio.wait_for(current.closed.wait(), timeout=self.settings.service_budget_s + 30)
                 except asyncio.TimeoutError:
@@ -92,6 +92,7 @@ class BrowserPool:
     def _disconnected(self, generation: _Generation) -> None:
         if not generation.closing:
             self.crashes += 1
+            generation.closed.set()  # died: nothing left to wait for
 
     def _count_page(self, generation: _Generation) -> None:
         generation.pages += 1
@@ -103,9 +104,10 @@ class BrowserPool:
     async def _release(self, generation: _Generation) -> None:
         generation.active -= 1
         if generation.retired and generation.active == 0:
+            # Still the current one while it closes: the next request waits for `closed`.
+            await _close_browser(generation)
             if self._current is generation:
                 self._current = None
-            await _close_browser(generation)
 
     @property
     def browser_version(self) -> str | None:

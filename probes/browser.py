@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
+import os
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 from playwright.async_api import Browser, Playwright, async_playwright
 
@@ -18,6 +19,23 @@ from veilleur.config import ProbeSettings
 
 
 CONTEXT_CLOSE_TIMEOUT_S = 10.0
+# Playwright's driver (Node.js) relays every page's HTML, screenshot and axe results; with V8's
+# default young generation it holds 220 MB at concurrency 6, with 1 MB semi-spaces 150 MB
+# (measured in bench/). It takes its environment when it starts.
+DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
+
+
+@contextmanager
+def _driver_options() -> Iterator[None]:
+    saved = os.environ.get("NODE_OPTIONS")
+    os.environ["NODE_OPTIONS"] = f"{saved} {DRIVER_NODE_OPTIONS}" if saved else DRIVER_NODE_OPTIONS
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NODE_OPTIONS", None)
+        else:
+            os.environ["NODE_OPTIONS"] = saved
 
 
 @dataclass
@@ -59,7 +77,8 @@ class BrowserPool:
         self.hosts = HostGate(settings.host_delay_s)
 
     async def __aenter__(self) -> "BrowserPool":
-        self._playwright = await async_playwright().start()
+        with _driver_options():
+            self._playwright = await async_playwright().start()
         await self._generation()
         return self
 

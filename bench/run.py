@@ -52,6 +52,15 @@ def _tree_pss(pid: int) -> int:
     return total
 
 
+def _kind(proc: psutil.Process) -> str:
+    cmdline = proc.cmdline()
+    joined = " ".join(cmdline)
+    if "chrom" not in joined:
+        return "Playwright's driver" if "playwright" in joined else "the tool itself"
+    kind = next((a[len("--type="):] for a in cmdline if a.startswith("--type=")), "browser")
+    return {"renderer": "renderers", "gpu-process": "GPU process", "browser": "browser process"}.get(kind, "other helpers")
+
+
 @dataclass
 class Sampler:
     """Resident memory of a process tree over time, sampled in a thread."""
@@ -60,6 +69,11 @@ class Sampler:
     interval_s: float = 0.5
     samples: list[tuple[float, int]] = field(default_factory=list)
     pss_peak: int = 0
+    # Per process, its kind and CPU seconds as last read: how the tree's CPU splits between
+    # Chromium's renderers, its browser and GPU processes, the driver and the tool itself (a
+    # process that ends between two reads loses its last half second; the total comes from the
+    # kernel, see Timed).
+    cpu_by_pid: dict[int, tuple[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -70,12 +84,29 @@ class Sampler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._read_cpu()
                 self.samples.append((time.monotonic() - self._started, tree_rss(self.pid)))
                 if len(self.samples) % 4 == 1:  # reading smaps is slow: PSS every 2 s
                     self.pss_peak = max(self.pss_peak, _tree_pss(self.pid))
             except psutil.Error:
                 pass
             self._stop.wait(self.interval_s)
+
+    def _read_cpu(self) -> None:
+        root = psutil.Process(self.pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                kind = self.cpu_by_pid[proc.pid][0] if proc.pid in self.cpu_by_pid else _kind(proc)
+                self.cpu_by_pid[proc.pid] = (kind, times.user + times.system)
+            except psutil.Error:
+                pass
+
+    def cpu_split(self) -> dict[str, float]:
+        split: dict[str, float] = {}
+        for kind, seconds in self.cpu_by_pid.values():
+            split[kind] = split.get(kind, 0.0) + seconds
+        return split
 
     def stop(self) -> None:
         self._stop.set()
@@ -96,6 +127,7 @@ class ToolRun:
     memory: list[tuple[float, int]]
     peak_pss: int = 0
     cpu_seconds: float = 0.0
+    cpu_split: dict[str, float] = field(default_factory=dict)
 
     @property
     def pages_per_s(self) -> float:
@@ -177,7 +209,7 @@ def run_veilleur(urls: list[str], work: Path, concurrency: int | None, name: str
         raise SystemExit(f"bench: `veilleur run` exited with {code}; see {work / 'veilleur-run.log'}")
     stats = _veilleur_stats(work / "veilleur-data", len(urls))
     run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], timed.seconds, timed.sampler.peak,
-                  timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds)
+                  timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds, timed.sampler.cpu_split())
     return run, stats
 
 
@@ -260,7 +292,7 @@ def run_pa11y(page_urls: list[str], work: Path) -> ToolRun:
     failed = sum(1 for issues in results.values()
                  if any("code" not in i and "closeTarget" not in i.get("message", "") for i in issues))
     return ToolRun("pa11y-ci", len(results) - failed, failed, timed.seconds, timed.sampler.peak,
-                   timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds)
+                   timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds, timed.sampler.cpu_split())
 
 
 def _mb(n: float) -> str:
@@ -303,6 +335,13 @@ def report(veilleur: ToolRun, stats: dict, pa11y: ToolRun | None, services: int,
     total = profile["total_ms"] or 1.0
     steps = ", ".join(f"{step[:-3]} {profile[step]:.0f} ms ({profile[step] / total:.0%})" for step in STEPS)
     print(f"  profile: mean per page {total:.0f} ms = {steps}; the rest: page open/close, politeness")
+    # pa11y-ci's split is not shown: its renderers (a new tab per page) mostly live less than one
+    # sampling interval, so the sampler cannot see them.
+    if veilleur.cpu_split:
+        seen = sum(veilleur.cpu_split.values()) or 1.0
+        parts = ", ".join(f"{kind} {seconds / seen:.0%}" for kind, seconds in
+                          sorted(veilleur.cpu_split.items(), key=lambda item: -item[1]) if seconds / seen >= 0.005)
+        print(f"      CPU: {veilleur.cpu_seconds * 1000 / max(1, veilleur.pages):.0f} ms per page: {parts} (sampled)")
     if stats["tenths"]:
         tenths = stats["tenths"]
         print(f"   tenths: pages/s " + " ".join(f"{r:.2f}" for r in tenths)

@@ -53,8 +53,7 @@ class _Generation:
 class BrowserPool:
     """Hands out tabs in isolated browser contexts, at most `settings.concurrency` at a time.
 
-    If the
-    browser dies, the next request for a context starts a new one. After
+    If the browser dies, the next request for a context starts a new one. After
     `settings.browser_recycle_pages` pages visited the browser is retired, because a long-lived
     Chromium grows in memory whatever we close inside it: it closes when its last service run
     ends, and only then does a fresh one start. Starting the successor at once would keep two

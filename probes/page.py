@@ -227,15 +227,6 @@ class Tab:
             await _close_quietly(page)
 
 
-async def visit_page(context: BrowserContext, url: str, kind: PageKind, settings: ProbeSettings) -> PageCapture:
-    """One page in a tab of its own."""
-    tab = Tab(context, settings)
-    try:
-        return await tab.visit(url, kind)
-    finally:
-        await tab.close()
-
-
 def _ms_since(started: float) -> float:
     return round((time.monotonic() - started) * 1000, 1)
 

@@ -100,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(found)
-    chosen = os.environ.get("VEILLEUR_CHROMIUM") or found == _playwright_chromium()
-    if "--check" in argv and not chosen and found != HEADLESS_SHELL:
+    # Only a system full Chromium is worth completing: one chosen (VEILLEUR_CHROMIUM) or
+    # Playwright's own is not in SYSTEM_CHROMIUM.
+    chosen = bool(os.environ.get("VEILLEUR_CHROMIUM"))
+    if "--check" in argv and not chosen and found in SYSTEM_CHROMIUM and found != HEADLESS_SHELL:
         print(f"{found} is a full Chromium: {HEADLESS_SHELL} (Debian's chromium-headless-shell) "
               "probes with 40 % less CPU", file=sys.stderr)
         return 2

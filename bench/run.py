@@ -32,7 +32,6 @@ import psutil
 from bench.generate import expected, write_registry
 from bench.serve import serve_corpus
 from probes.chromium import find_chromium, launch_args
-from veilleur.memory import tree_rss
 
 BENCH = Path(__file__).resolve().parent
 PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
@@ -84,23 +83,26 @@ class Sampler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self._read_cpu()
-                self.samples.append((time.monotonic() - self._started, tree_rss(self.pid)))
+                self.samples.append((time.monotonic() - self._started, self._read_tree()))
                 if len(self.samples) % 4 == 1:  # reading smaps is slow: PSS every 2 s
                     self.pss_peak = max(self.pss_peak, _tree_pss(self.pid))
             except psutil.Error:
                 pass
             self._stop.wait(self.interval_s)
 
-    def _read_cpu(self) -> None:
+    def _read_tree(self) -> int:
+        """One walk of the tree: each process's CPU time noted, their resident memory summed."""
         root = psutil.Process(self.pid)
+        rss = 0
         for proc in [root, *root.children(recursive=True)]:
             try:
                 times = proc.cpu_times()
                 kind = self.cpu_by_pid[proc.pid][0] if proc.pid in self.cpu_by_pid else _kind(proc)
                 self.cpu_by_pid[proc.pid] = (kind, times.user + times.system)
+                rss += proc.memory_info().rss
             except psutil.Error:
                 pass
+        return rss
 
     def cpu_split(self) -> dict[str, float]:
         split: dict[str, float] = {}

@@ -25,13 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
-from storage.evidence import EvidenceStore
-from storage.models import Campaign
+from storage.evidence.store import EvidenceStore
+from storage.schema_models import Campaign
 from storage.registry import list_services
-from veilleur.campaign import run_campaign, start_campaign
-from veilleur.config import database_url, probe_settings_from_env
-from veilleur.schedule_config import ScheduleConfig
-from veilleur.stores import open_stores
+from campaign.executor import run_campaign, start_campaign
+from probes.settings import database_url, probe_settings_from_env
+from campaign.schedule import ScheduleConfig
+from storage.stores import open_stores
 
 log = logging.getLogger("veilleur.scheduler")
 

@@ -220,7 +220,7 @@ def _veilleur_stats(data: Path, services: int) -> dict:
     from sqlalchemy import select
 
     from storage.db import open_database
-    from storage.models import Campaign, FindingRecord, PageRecord, ServiceRun
+    from storage.schema_models import Campaign, FindingRecord, PageRecord, ServiceRun
 
     db = open_database(f"sqlite:///{data / 'veilleur.db'}", migrate=False)
     with db.sessions() as session:

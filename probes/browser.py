@@ -14,8 +14,8 @@ from playwright.async_api import Browser, Playwright, async_playwright
 from probes.chromium import find_chromium, launch_args
 from probes.page import Tab
 from probes.politeness import HostGate
-from veilleur import __version__
-from veilleur.config import ProbeSettings
+from foundation import __version__
+from probes.settings import ProbeSettings
 
 
 CONTEXT_CLOSE_TIMEOUT_S = 10.0

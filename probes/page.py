@@ -14,7 +14,7 @@ from playwright.async_api import BrowserContext, Error as PlaywrightError, Page,
 from probes.axe import run_axe
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.models import Element, Form, PageCapture, PageKind, Timings
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 COLLECT_LIMITS = {"maxElements": 3000, "maxText": 200_000}
 MAX_DOM_BYTES = 5_000_000

@@ -13,7 +13,7 @@ from probes.discovery import discover_key_pages
 from probes.errors import classify_exception, short_message
 from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
 from probes.page import Tab
-from veilleur import __version__
+from foundation import __version__
 
 
 BUDGET_EXCEEDED = "the service run exceeded its time budget"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.text_file import read_text_file
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 def header_key(text: str) -> str:

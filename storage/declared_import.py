@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from storage.csv_table import CsvRow, CsvTable, parse_number, plain_text, read_csv_table
 from storage.indicator_tables import DeclaredIndicator
-from storage.models import Service
+from storage.schema_models import Service
 from storage.quarters import Quarter
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 # CSV column → indicator key (as in exports).
 DECLARED_COLUMNS: dict[str, str] = {

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models import Base, Service, utcnow
+from storage.schema_models import Base, Service, utcnow
 
 
 class Incident(Base):

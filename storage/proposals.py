@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, Ministry, Service, utcnow
+from storage.schema_models import Base, Ministry, Service, utcnow
 from storage.registry import ImportSummary, upsert_registry
 from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, first_validation_error
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 # The four inclusion criteria of the "démarches essentielles" (storage/eligibility.py).
 CRITERIA: dict[str, str] = {

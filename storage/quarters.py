@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Campaign, ServiceRun
-from veilleur.errors import InputError
+from storage.schema_models import Campaign, ServiceRun
+from foundation.errors import InputError
 
 _QUARTER = re.compile(r"^(\d{4})[-\s]?[Qq]([1-4])$")
 

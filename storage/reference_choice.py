@@ -20,9 +20,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.indicator_tables import ReferenceRunChoice
-from storage.models import Campaign, FindingRecord, Service, ServiceRun
+from storage.schema_models import Campaign, FindingRecord, Service, ServiceRun
 from storage.quarters import Quarter
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.eligibility import Eligibility, eligibility
-from storage.models import Ministry, Service
+from storage.schema_models import Ministry, Service
 from storage.registry_file import RegistryFile, read_registry
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 @dataclass(frozen=True)

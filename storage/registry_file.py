@@ -18,7 +18,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from storage.text_file import read_text_file
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
 LIFE_EVENTS: dict[str, str] = {

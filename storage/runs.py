@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from checks.models import Finding
 from probes.models import PageCapture, ServiceCapture
-from storage.evidence import EvidenceStore
-from storage.manifests import seal_run
-from storage.models import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
+from storage.evidence.store import EvidenceStore
+from storage.evidence.manifests import seal_run
+from storage.schema_models import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, plain_text, read_csv_table
 from storage.indicator_tables import SatisfactionScore
-from storage.models import Service
+from storage.schema_models import Service
 from storage.quarters import Quarter
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 # JeDonneMonAvis's marks for the main question (its observatory statistics use the same).
 SMILEY_MARKS: dict[str, float] = {"tres bien": 10.0, "bien": 10.0, "moyen": 5.0, "pas bien": 0.0, "mauvais": 0.0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 def read_text_file(path: Path) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from probes.browser import BrowserPool
 from storage.db import open_database
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 PG_URL = os.environ.get("VEILLEUR_TEST_DATABASE_URL")
 

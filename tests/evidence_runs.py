@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from checks.models import Evidence, FranceConnectFinding, JeDonneMonAvisFinding, NonDigitalAlternativeFinding
 from probes.models import AxeOutcome, Box, PageCapture, ServiceCapture, ToolVersions
-from storage.evidence import EvidenceStore
-from storage.evidence_records import ManifestRecord
-from storage.models import Ministry, PageRecord, Service
+from storage.evidence.store import EvidenceStore
+from storage.evidence.records import ManifestRecord
+from storage.schema_models import Ministry, PageRecord, Service
 from storage.runs import create_campaign, finish_campaign, pending_units, record_unit
 
 BUTTON = Box(x=100, y=1200, width=240, height=60)

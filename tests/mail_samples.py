@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from PIL import Image
 
-from reports.digests import Digest, DigestItem
-from storage.evidence import EvidenceStore
+from reports.alerts.digests import Digest, DigestItem
+from storage.evidence.store import EvidenceStore
 
 NOW = datetime(2026, 3, 14, 9, 0, tzinfo=timezone.utc)
 SENDER = "Veilleur <veilleur@numerique.example>"

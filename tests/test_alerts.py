@@ -10,17 +10,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from reports.mail_transport import transport_from_env
+from reports.alerts.mail_transport import transport_from_env
 from storage.db import open_database
-from storage.evidence import EvidenceStore
+from storage.evidence.store import EvidenceStore
 from storage.incidents import Incident
 from storage.outbox import deliver_pending
 from storage.outgoing_mail import OutgoingMail
 from storage.registry import import_registry, list_services
 from tests.smtp_server import smtp_server  # noqa: F401  (fixture)
 from tests.webserver import LocalSite, html
-from veilleur.campaign import run_campaign, start_campaign
-from veilleur.config import ProbeSettings
+from campaign.executor import run_campaign, start_campaign
+from probes.settings import ProbeSettings
 
 WITH_FC = """<!doctype html><html lang="fr"><head><title>Démarche</title></head><body><main><h1>Démarche en ligne</h1>
 <button class="fr-connect"><span class="fr-connect__login">S’identifier avec</span> <span class="fr-connect__brand">FranceConnect</span></button>

@@ -11,8 +11,8 @@ from bench.serve import serve_corpus
 from checks import run_checks
 from probes.browser import BrowserPool
 from probes.service import probe_service
-from veilleur.config import ProbeSettings, probe_settings_from_env
-from veilleur.errors import InputError
+from probes.settings import ProbeSettings, probe_settings_from_env
+from foundation.errors import InputError
 
 SERVICES = 5  # every FranceConnect level, JDMA present and absent, each declared conformity
 # Each service is on its own host, so politeness has nothing to protect here.

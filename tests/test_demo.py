@@ -13,7 +13,7 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
     from sqlalchemy import create_engine, text
 
     from veilleur.demo.server import serve_sites
-    from veilleur.demo_run import run_demo
+    from veilleur.demo.run import run_demo
 
     monkeypatch.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
     index = run_demo(tmp_path / "report")

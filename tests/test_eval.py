@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from checks.models import FranceConnectFinding, NonDigitalAlternativeFinding
 from tests.conftest import FAST
 from veilleur.cli import cli
-from veilleur.corpus import Expectation, load_corpus, serve_corpus
-from veilleur.errors import InputError
-from veilleur.evaluation import Judgement, Thresholds, judge, run_evaluation, score_check
+from veilleur.evaluation.corpus import Expectation, load_corpus, serve_corpus
+from foundation.errors import InputError
+from veilleur.evaluation.measure import Judgement, Thresholds, judge, run_evaluation, score_check
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REALWORLD = Path("/work/shared/realworld")

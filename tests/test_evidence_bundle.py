@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from storage.evidence import EvidenceStore
-from reports.evidence_bundle import safe_href
+from storage.evidence.store import EvidenceStore
+from reports.evidence.bundle import safe_href
 from storage.quarters import Quarter
 from storage.reference_choice import choose_reference_run
 from tests.evidence_runs import findings, manifest_of, page_sha, record, seed

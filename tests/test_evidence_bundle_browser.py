@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from storage.evidence import EvidenceStore
+from storage.evidence.store import EvidenceStore
 from tests.evidence_runs import probe_and_record, seed_at
 from veilleur.cli import cli
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.db import open_database
-from storage.evidence import EvidenceStore
-from storage.store_figures import store_figures
+from storage.evidence.store import EvidenceStore
+from storage.evidence.figures import store_figures
 from tests.evidence_runs import page_sha, probe_and_record, seed_at
 
 

@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from probes.models import Box
-from reports import proof
+from reports.evidence import proof
 from tests.evidence_runs import BUTTON, BUTTON_COLOUR, screenshot
 
 

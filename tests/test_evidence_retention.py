@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from storage.evidence import EvidenceStore
-from storage.evidence_records import PrunedArtifact
-from storage.models import Service
+from storage.evidence.store import EvidenceStore
+from storage.evidence.records import PrunedArtifact
+from storage.schema_models import Service
 from storage.quarters import Quarter
 from storage.reference_choice import choose_reference_run
-from storage.retention import prune
+from storage.evidence.retention import prune
 from storage.runs import create_campaign
 from tests.evidence_runs import manifest_of, page_sha, record, screenshot, seed
 from veilleur.cli import cli
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 NOW = datetime.now(timezone.utc)
 THIS = Quarter.of(NOW)

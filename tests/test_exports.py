@@ -13,8 +13,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reports.exports import COLUMNS
-from reports.levels import ALL_LEVELS
+from reports.observatory.exports import COLUMNS
+from reports.observatory.levels import ALL_LEVELS
 from storage.db import open_database
 from storage.quarters import Quarter
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen

@@ -20,14 +20,14 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from storage.evidence_records import ManifestRecord
-from storage.models import FindingRecord, PageRecord, ServiceRun
+from storage.evidence.records import ManifestRecord
+from storage.schema_models import FindingRecord, PageRecord, ServiceRun
 from tests.conftest import PG_URL
 from tests.hostile.campaigns import Campaigns, write_registry
 from tests.hostile.chaos import comparable, marked_browsers
 from tests.hostile.processes import MARK, browser_processes, chromium_processes
 from tests.hostile.sound import sound_site
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 SETTINGS = ProbeSettings(page_timeout_s=10, settle_cap_s=0.5, axe_timeout_s=10, max_key_pages=1, concurrency=2,
                          host_delay_s=0, max_attempts=4, retry_backoff_s=0.1, service_budget_s=40)

@@ -18,7 +18,7 @@ from checks.models import CHECK_IDS
 from probes.errors import TRANSIENT
 from tests.hostile.campaigns import Campaigns
 from tests.hostile.server import BEHAVIOURS, start
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 SETTINGS = ProbeSettings(page_timeout_s=8, settle_cap_s=0.5, axe_timeout_s=5, max_key_pages=1, concurrency=4,
                          host_delay_s=0, max_attempts=1, retry_backoff_s=0, service_budget_s=30)

@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from reports import levels as L
-from reports.indicators import quarter_indicators
+from reports.observatory import levels as L
+from reports.observatory.indicators import quarter_indicators
 from storage.db import open_database
 from storage.quarters import Quarter
 from storage.reference_choice import choose_reference_run, clear_reference_choice, reference_runs
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 Q4 = Quarter.parse("2026Q4")
 

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from reports import levels as L
-from reports.indicators import quarter_indicators
+from reports.observatory import levels as L
+from reports.observatory.indicators import quarter_indicators
 from storage.declared_import import import_declared
 from storage.indicator_tables import DeclaredIndicator, SatisfactionScore
 from storage.quarters import Quarter
 from storage.satisfaction_import import import_satisfaction
 from tests.indicator_data import GOOD, Scenario, at, seen, Seen
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 QUESTION = "De façon générale, comment ça s'est passé ?"
 

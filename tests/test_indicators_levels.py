@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reports import levels as L
+from reports.observatory import levels as L
 
 
 @pytest.mark.parametrize("status, has_account, expected", [

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from reports import levels as L
-from reports.levels import PRESENT
-from reports.progress import BETTER, NEW, SAME, WORSE, direction, objective_history, observed_quarters, quarter_progress
-from reports.progress_chart import progress_svg
+from reports.observatory import levels as L
+from reports.observatory.levels import PRESENT
+from reports.observatory.progress import BETTER, NEW, SAME, WORSE, direction, objective_history, observed_quarters, quarter_progress
+from reports.observatory.progress_chart import progress_svg
 from storage.quarters import Quarter
 from tests.indicator_data import Scenario, Seen, at, seen
 

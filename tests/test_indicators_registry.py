@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.models import Service
+from storage.schema_models import Service
 from storage.registry import import_registry
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 YAML = """\
 ministries:

@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
-from reports.digests import render_digest
+from reports.alerts.digests import render_digest
 from storage.db import open_database
-from storage.evidence import EvidenceStore
+from storage.evidence.store import EvidenceStore
 from storage.outbox import enqueue
 from tests.mail_samples import SENDER, digest
 from tests.smtp_server import smtp_server  # noqa: F401  (fixture)

@@ -12,10 +12,10 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image
 
-from reports.digests import MAX_THUMBNAILS, digest_subject, render_digest, render_operator_summary
+from reports.alerts.digests import MAX_THUMBNAILS, digest_subject, render_digest, render_operator_summary
 from reports.french_dates import french_datetime
-from reports.mail_headers import header_text
-from storage.evidence import EvidenceStore
+from reports.alerts.mail_headers import header_text
+from storage.evidence.store import EvidenceStore
 from tests.mail_samples import NOW, SENDER, digest, item, screenshot
 
 

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from reports.digests import render_digest
-from reports.mail_transport import SmtpTransport
+from reports.alerts.digests import render_digest
+from reports.alerts.mail_transport import SmtpTransport
 from storage.db import open_database
-from storage.evidence import EvidenceStore
-from storage.models import Campaign
+from storage.evidence.store import EvidenceStore
+from storage.schema_models import Campaign
 from storage.outbox import (CLAIM_LEASE, OutgoingEnvelope, OutgoingMail, SendOutcome, TransportError, backoff,
                             deliver_pending, enqueue)
 from tests.mail_samples import SENDER, digest

@@ -9,14 +9,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from reports.digests import render_digest
-from reports.mail_transport import (OutboxTransport, SmtpTransport, mail_sender_from_env, parse_smtp_url,
+from reports.alerts.digests import render_digest
+from reports.alerts.mail_transport import (OutboxTransport, SmtpTransport, mail_sender_from_env, parse_smtp_url,
                                     transport_from_env)
-from storage.evidence import EvidenceStore
+from storage.evidence.store import EvidenceStore
 from storage.outbox import OutgoingEnvelope, TransportUnavailable
 from tests.mail_samples import NOW, SENDER, digest, item, screenshot
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpTestServer, smtp_tls_server  # noqa: F401  (fixture)
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 def envelope_of(message, mail_id=7) -> OutgoingEnvelope:

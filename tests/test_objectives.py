@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from reports.objectives import objectives_at
+from reports.observatory.objectives import objectives_at
 from storage.db import open_database
 from storage.declared_import import import_declared
 from storage.satisfaction_import import import_satisfaction

@@ -7,7 +7,7 @@ import trustme
 
 from tests.conftest import FAST, probe
 from tests.webserver import LocalSite, Route, SilentServer, html, unused_port
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 LANDING = """<!doctype html><html lang="fr"><head><title>Carte grise</title></head><body>
 <header><nav><a href="/compte/connexion">Se connecter</a> <a href="/aide">Aide et contact</a>

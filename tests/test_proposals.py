@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from storage.models import Ministry, Service
+from storage.schema_models import Ministry, Service
 from storage.proposals import ProposalForm, Proposal, accept, check_public_url, read_form, reject, submit
 from veilleur.cli import cli
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 PUBLIC = lambda host: ["193.51.24.10"]  # noqa: E731  (a resolver standing in for DNS: no internet here)
 

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from storage.models import Campaign, Ministry, Service, ServiceRun
+from storage.schema_models import Campaign, Ministry, Service, ServiceRun
 from storage.quarters import Quarter, reference_runs
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 
 def at(y, m, d) -> datetime:

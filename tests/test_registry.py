@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from storage.eligibility import eligibility
-from storage.models import Ministry, Service
+from storage.schema_models import Ministry, Service
 from storage.registry import import_registry, list_services, service_eligibility
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 REGISTRY = """\
 ministries:

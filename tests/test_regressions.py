@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from reports.regressions import AVAILABILITY, Observation, confirmed_regression, recovered, rules
+from reports.alerts.regressions import AVAILABILITY, Observation, confirmed_regression, recovered, rules
 
 RULES = {r.check: r for r in rules(axe_tolerance=5)}
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.webserver import LocalSite, html
-from veilleur.errors import InputError
-from veilleur.schedule_config import ScheduleConfig, load_schedule
+from foundation.errors import InputError
+from campaign.schedule import ScheduleConfig, load_schedule
 
 PAGE = "<!doctype html><html lang='fr'><title>S</title><body><main><h1>Service</h1><p>Appelez le 01 23 45 67 89.</p></main></body></html>"
 

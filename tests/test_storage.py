@@ -8,9 +8,9 @@ from sqlalchemy import func, inspect, select
 
 from checks.models import FranceConnectFinding, JeDonneMonAvisFinding, finding_from_stored, Evidence
 from probes.models import AxeOutcome, PageCapture, ServiceCapture, ToolVersions
-from storage.evidence import EvidenceStore, sha256_of
-from storage.evidence_records import ManifestRecord
-from storage.models import Artifact, FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from storage.evidence.store import EvidenceStore, sha256_of
+from storage.evidence.records import ManifestRecord
+from storage.schema_models import Artifact, FindingRecord, Ministry, PageRecord, Service, ServiceRun
 from storage.runs import campaign_counts, create_campaign, pending_units, record_unit, unfinished_campaign, finish_campaign
 
 

@@ -10,9 +10,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from reports.exports import write_json
-from reports.indicators import quarter_indicators
-from storage.evidence import EvidenceStore
+from reports.observatory.exports import write_json
+from reports.observatory.indicators import quarter_indicators
+from storage.evidence.store import EvidenceStore
 from storage.quarters import Quarter
 from tests.web_site import seed_dashboard
 

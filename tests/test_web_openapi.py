@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from storage.evidence import EvidenceStore
+from storage.evidence.store import EvidenceStore
 from tests.web_site import seed_dashboard
 
 TOKEN = "jeton-operateur"

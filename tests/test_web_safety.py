@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from reports.web.security import PAGE_CSP, RateLimit
-from storage.evidence import EvidenceStore
-from storage.models import PageRecord
+from storage.evidence.store import EvidenceStore
+from storage.schema_models import PageRecord
 from storage.proposals import Proposal
 from tests.web_site import HOSTILE_NAME, seed_dashboard
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from storage.evidence import EvidenceStore
-from storage.models import Service
+from storage.evidence.store import EvidenceStore
+from storage.schema_models import Service
 from tests.evidence_runs import record
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
 

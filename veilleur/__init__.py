@@ -1,8 +1,1 @@
-"""Veilleur: an automated quality probe for French public online services."""
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("veilleur")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.1.0"
+"""The shell: the `veilleur` command, the demo and the evaluation corpus; nothing imports it."""

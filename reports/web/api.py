@@ -15,13 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from reports.exports import indicator_json, write_csv, write_json
-from reports.indicators import ServiceIndicators, quarter_indicators
-from reports.objectives import objectives_at
+from reports.observatory.exports import indicator_json, write_csv, write_json
+from reports.observatory.indicators import ServiceIndicators, quarter_indicators
+from reports.observatory.objectives import objectives_at
 from reports.web import views
 from reports.web.rendering import db_session
 from reports.web.security import bearer, require_operator
-from storage.models import FindingRecord, Service, ServiceRun
+from storage.schema_models import FindingRecord, Service, ServiceRun
 from storage.proposals import STATUSES, Proposal
 from storage.quarters import Quarter
 from storage.reference_choice import aware

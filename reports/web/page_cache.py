@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.indicator_tables import DeclaredIndicator, ReferenceRunChoice, SatisfactionScore
-from storage.models import Campaign, Ministry, Service, ServiceRun
+from storage.schema_models import Campaign, Ministry, Service, ServiceRun
 
 
 def data_fingerprint(session: Session) -> tuple:

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from reports.html_report import CHECK_LABELS, TONE
-from reports.indicators import INDICATORS, SPECS
-from reports.objectives import objectives_at
-from reports.progress import objective_history, observed_quarters
-from reports.progress_chart import progress_svg
+from reports.site.html_report import CHECK_LABELS, TONE
+from reports.observatory.indicators import INDICATORS, SPECS
+from reports.observatory.objectives import objectives_at
+from reports.observatory.progress import objective_history, observed_quarters
+from reports.observatory.progress_chart import progress_svg
 from reports.web import views
 from reports.web.rendering import db_session, message, render
-from storage.models import Ministry, PageRecord, Service
+from storage.schema_models import Ministry, PageRecord, Service
 from storage.quarters import Quarter
 
 router = APIRouter(include_in_schema=False)

@@ -10,14 +10,14 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reports.indicator_pages import report_quarter
-from reports.indicators import INDICATORS, ServiceIndicators, quarter_indicators
-from reports.levels import Tone
-from reports.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
-from storage.models import FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from reports.site.indicator_pages import report_quarter
+from reports.observatory.indicators import INDICATORS, ServiceIndicators, quarter_indicators
+from reports.observatory.levels import Tone
+from reports.observatory.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
+from storage.schema_models import FindingRecord, Ministry, PageRecord, Service, ServiceRun
 from storage.quarters import Quarter
 from storage.reference_choice import aware
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 # Tone → DSFR badge modifier.
 BADGE = {Tone.GOOD: "success", Tone.MEDIUM: "warning", Tone.BAD: "error", Tone.NEUTRAL: "info", Tone.UNKNOWN: "new"}

@@ -3,7 +3,7 @@
 Each case is rebuilt the way the probe would see it: its landing page, then the key pages the
 probe's own discovery picks from the landing links, each read from the case folder (or failing
 with the status its server.json gives, or 404 when missing). The checks run on those captures and
-every labelled status and field is compared with `veilleur.evaluation.judge`, the same comparison
+every labelled status and field is compared with `veilleur.evaluation.measure.judge`, the same comparison
 `veilleur eval` makes through the real browser (tests/test_eval.py). Cases whose content a script
 renders, and the axe-core figures, need the browser and are only measured there.
 """
@@ -20,8 +20,8 @@ from probes.discovery import discover_key_pages
 from probes.errors import classify_status
 from probes.models import PageCapture, ServiceCapture
 from tests.checks.pages import failed_page, page_from_html
-from veilleur.corpus import Case, load_corpus
-from veilleur.evaluation import judge
+from veilleur.evaluation.corpus import Case, load_corpus
+from veilleur.evaluation.measure import judge
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ORIGIN = "http://127.0.0.1:8000"

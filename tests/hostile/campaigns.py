@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from storage.db import open_database
-from storage.evidence import EvidenceStore
-from storage.models import ServiceRun
+from storage.evidence.store import EvidenceStore
+from storage.schema_models import ServiceRun
 from storage.registry import import_registry, list_services
-from veilleur.campaign import CampaignSummary, run_campaign, start_campaign
-from veilleur.config import ProbeSettings
+from campaign.executor import CampaignSummary, run_campaign, start_campaign
+from probes.settings import ProbeSettings
 
 
 @dataclass

@@ -30,7 +30,7 @@ from tests.hostile.campaigns import Campaigns, Recorded
 from tests.hostile.processes import MARK, browser_processes, chromium_processes, renderer_processes
 from tests.hostile.server import start
 from tests.hostile.sound import TEMPLATES, sound_site
-from veilleur.config import ProbeSettings
+from probes.settings import ProbeSettings
 
 # Hostile behaviours of the chaos campaign: all but the slowest to parse (they have their tests).
 HOSTILE = ("silent", "drip", "redirect_loop", "meta_refresh_loop", "download", "pdf", "unauthorized", "forbidden",

@@ -32,7 +32,7 @@ import yaml
 
 from checks.models import FINDING_TYPES
 from storage.registry_file import LIFE_EVENTS
-from veilleur.errors import InputError
+from foundation.errors import InputError
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,119 @@
+"""The unit of work: probe one service, decide its findings, store both.
+
+Idempotent by (campaign, service): running a unit that is already recorded stores nothing.
+It holds no state between calls, so another executor (a Celery worker) can run it as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import time
+from typing import Callable, TypeVar
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from checks import run_checks
+from checks.models import Finding
+from probes.browser import BrowserPool
+from probes.errors import TRANSIENT, classify_exception
+from probes.models import ServiceCapture
+from probes.service import probe_service
+from storage.db import Database
+from storage.evidence.store import EvidenceStore
+from storage.runs import Unit, record_unit
+
+# A dropped database connection (server restarted, connection killed, failover) is tried again
+# this many times, with a doubling pause from STORAGE_BACKOFF_S; a unit is one transaction, so a
+# retry never leaves half of it.
+STORAGE_ATTEMPTS = 6
+STORAGE_BACKOFF_S = 0.5
+
+T = TypeVar("T")
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class UnitNotStored(Exception):
+    """The unit ran but could not be recorded; it stays pending, nothing of it was kept."""
+
+    def __init__(self, error_class: str, message: str):
+        super().__init__(message)
+        self.error_class = error_class
+
+
+def touched_by_crash(capture: ServiceCapture) -> bool:
+    """Whether our browser crashed under any page of the run (a key page or axe included): the
+    site is not to blame, and what that page would have shown is missing, so the run is redone."""
+    for page in capture.pages:
+        if page.error_class == "crashed":
+            return True
+        if page.axe is not None and page.axe.error and classify_exception(page.axe.error) == "crashed":
+            return True
+    return False
+
+
+async def probe_with_retries(pool: BrowserPool, url: str) -> ServiceCapture:
+    """Probe, trying again with growing pauses while the failure is transient (timeout, 5xx,
+    connection reset, crash). Permanent failures (unknown host, bad certificate, 4xx, blocked)
+    are final at once: retrying them only adds load on the site."""
+    settings = pool.settings
+    attempt = 1
+    while True:
+        capture = await probe_service(pool, url)
+        capture.attempts = attempt
+        retry = touched_by_crash(capture) if capture.ok else capture.error_class in TRANSIENT
+        if not retry or attempt >= settings.max_attempts:
+            return capture
+        await asyncio.sleep(settings.retry_backoff_s * 2 ** (attempt - 1))
+        attempt += 1
+
+
+def connection_lost(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def with_db_retries(work: Callable[[], T]) -> T:
+    """Run a short database step, again while the connection drops (blocking: outside the loop)."""
+    for attempt in range(1, STORAGE_ATTEMPTS + 1):
+        try:
+            return work()
+        except Exception as exc:
+            if not connection_lost(exc) or attempt == STORAGE_ATTEMPTS:
+                raise
+            time.sleep(STORAGE_BACKOFF_S * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+async def store_with_retries(db: Database, store: EvidenceStore, unit: Unit, capture: ServiceCapture,
+                             findings: dict[str, Finding]) -> bool:
+    def store_it() -> bool:
+        with db.sessions() as session:
+            return record_unit(session, store, unit, capture, findings)
+
+    for attempt in range(1, STORAGE_ATTEMPTS + 1):
+        try:
+            # File writes and the transaction happen off the event loop so other probes keep going.
+            return await asyncio.to_thread(store_it)
+        except OSError as exc:
+            if exc.errno in _FULL:
+                raise UnitNotStored("storage_full", f"evidence store full ({store.root}): {exc.strerror}") from exc
+            raise UnitNotStored("storage_error", f"evidence store ({store.root}): {exc}") from exc
+        except Exception as exc:
+            if not connection_lost(exc):
+                raise
+            if attempt == STORAGE_ATTEMPTS:
+                first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+                raise UnitNotStored("storage_error", f"database unavailable after {attempt} attempts: {first}") from exc
+            await asyncio.sleep(STORAGE_BACKOFF_S * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+async def run_unit(unit: Unit, pool: BrowserPool, db: Database, store: EvidenceStore) -> tuple[ServiceCapture, dict[str, Finding], bool]:
+    capture = await probe_with_retries(pool, unit.url)
+    # An availability check looks at the landing page only: no finding can be claimed from it.
+    findings = {} if pool.settings.landing_only else run_checks(capture)
+    stored = await store_with_retries(db, store, unit, capture, findings)
+    return capture, findings, stored

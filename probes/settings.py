@@ -1,0 +1,109 @@
+"""Configuration from the environment (names and defaults fixed by DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foundation.errors import InputError
+
+
+# Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
+# wall time (the network going quiet, the politeness pause between two pages of a host), so it
+# takes three service runs per core to keep the cores busy; each run in flight holds a renderer
+# of about 200 MB of resident memory and its share of the browser's (300 MB in all).
+SERVICES_PER_CORE = 3
+MEMORY_PER_SERVICE = 300 * 2**20
+
+
+def default_concurrency() -> int:
+    """Three service runs per core, fewer if half the machine's memory would not hold them; two
+    at least, so that one slow site does not hold the whole campaign."""
+    import psutil
+
+    by_memory = psutil.virtual_memory().total // 2 // MEMORY_PER_SERVICE
+    return max(2, min(SERVICES_PER_CORE * (os.cpu_count() or 1), by_memory))
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    """How a probe behaves; recorded with each run so that a result can be reproduced."""
+
+    page_timeout_s: float = 20.0
+    settle_cap_s: float = 3.0
+    axe_timeout_s: float = 30.0
+    max_key_pages: int = 3
+    concurrency: int = field(default_factory=default_concurrency)
+    contact_url: str = "https://github.com/veilleur/veilleur"
+    viewport_width: int = 1280
+    viewport_height: int = 800
+    screenshot_max_height: int = 8000
+    screenshot_quality: int = 70
+    # Politeness: pause between two pages of the same host (one page at a time per host).
+    host_delay_s: float = 0.5
+    # Transient failures (timeout, 5xx, connection reset, crash) are tried again in the campaign.
+    max_attempts: int = 3
+    retry_backoff_s: float = 5.0
+    # Only the landing page, no axe and no findings: the frequent availability check.
+    landing_only: bool = False
+    # A fresh Chromium after this many pages (0: never): a long-lived browser keeps growing in
+    # memory however carefully its contexts are closed.
+    browser_recycle_pages: int = 500
+    # axe-core rules run on each page: "all", or "rgaa" for only those tagged with an RGAA 4
+    # criterion (faster; rules without a criterion then go unreported). "all" by default: the
+    # accessibility check and its incident rule count every rule axe reports.
+    axe_rules: str = "all"
+    # The most one service run may take once it has a browser context (navigation, discovery,
+    # axe, screenshots): a hostile site then holds one slot for at most this long, never a
+    # campaign. Pages finished by then are kept; the rest are recorded as timed out.
+    service_budget_s: float = 150.0
+
+    def user_agent(self, version: str, browser_version: str | None = None) -> str:
+        base = f"Veilleur/{version} (+{self.contact_url})"
+        # The Chromium token keeps sites that sniff for a browser from serving a degraded page.
+        return f"{base} Chrome/{browser_version}" if browser_version else base
+
+
+def _env_float(name: str, default: float, allow_zero: bool = False) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise InputError(f"environment variable {name}: must be positive, got {raw!r}")
+    return value
+
+
+def probe_settings_from_env(**overrides) -> ProbeSettings:
+    values = {
+        "page_timeout_s": _env_float("VEILLEUR_PAGE_TIMEOUT", ProbeSettings.page_timeout_s),
+        "max_key_pages": int(_env_float("VEILLEUR_MAX_KEY_PAGES", ProbeSettings.max_key_pages, allow_zero=True)),
+        "concurrency": int(_env_float("VEILLEUR_CONCURRENCY", default_concurrency())),
+        "contact_url": os.environ.get("VEILLEUR_CONTACT_URL", ProbeSettings.contact_url),
+        "host_delay_s": _env_float("VEILLEUR_HOST_DELAY", ProbeSettings.host_delay_s, allow_zero=True),
+        "max_attempts": int(_env_float("VEILLEUR_MAX_ATTEMPTS", ProbeSettings.max_attempts)),
+        "retry_backoff_s": _env_float("VEILLEUR_RETRY_BACKOFF", ProbeSettings.retry_backoff_s, allow_zero=True),
+        "browser_recycle_pages": int(_env_float("VEILLEUR_BROWSER_RECYCLE_PAGES", ProbeSettings.browser_recycle_pages,
+                                                allow_zero=True)),
+        "service_budget_s": _env_float("VEILLEUR_SERVICE_BUDGET", ProbeSettings.service_budget_s),
+    }
+    values["axe_rules"] = os.environ.get("VEILLEUR_AXE_RULES") or ProbeSettings.axe_rules
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if values["axe_rules"] not in ("all", "rgaa"):
+        raise InputError(f"axe rules: must be 'all' or 'rgaa', got {values['axe_rules']!r} (VEILLEUR_AXE_RULES)")
+    return ProbeSettings(**values)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("VEILLEUR_DATA_DIR") or "./veilleur-data").resolve()
+
+
+def database_url() -> str:
+    url = os.environ.get("VEILLEUR_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'veilleur.db'}"

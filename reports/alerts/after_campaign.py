@@ -1,0 +1,139 @@
+"""The end of every campaign: update incidents, queue one digest per ministry, deliver.
+
+Incidents, the queued e-mails and the campaign's "alerts done" mark are written in one
+transaction, and every e-mail is queued under a key unique to (campaign, recipient group): a
+process that dies anywhere here is resumed without losing or doubling an alert.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from reports.alerts.digests import Digest, DigestItem, render_digest, render_operator_summary
+from reports.alerts.incidents import IncidentChanges, IncidentPolicy, update_incidents
+from reports.alerts.mail_transport import mail_sender_from_env, transport_from_env
+from storage.db import Database
+from storage.evidence.store import EvidenceStore
+from storage.incidents import Incident
+from storage.schema_models import Campaign, Ministry, Service
+from storage.outbox import deliver_pending, enqueue
+from foundation.errors import InputError
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    confirm_runs: int = 2
+    reminder_days: float = 7.0
+    # When this share of a campaign's services regresses at once, the cause is probably on our side
+    # (network, browser, a bug): ministries are not told, the operator gets one summary.
+    mass_share: float = 0.30
+    mass_min_services: int = 3
+    operator: tuple[str, ...] = ("operateur@localhost",)
+    sender: str = "veilleur@localhost"
+    report_url: str | None = None
+
+    @classmethod
+    def from_env(cls) -> "AlertSettings":
+        def number(name: str, default: float) -> float:
+            raw = os.environ.get(name)
+            try:
+                return float(raw) if raw else default
+            except ValueError:
+                raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
+
+        operator = tuple(a.strip() for a in os.environ.get("VEILLEUR_OPERATOR_EMAIL", "").split(",") if a.strip())
+        return cls(
+            confirm_runs=int(number("VEILLEUR_ALERT_CONFIRM_RUNS", 2)),
+            reminder_days=number("VEILLEUR_ALERT_REMINDER_DAYS", 7),
+            mass_share=number("VEILLEUR_ALERT_MASS_SHARE", 0.30),
+            operator=operator or cls.operator,
+            sender=mail_sender_from_env(),
+            report_url=os.environ.get("VEILLEUR_REPORT_URL") or None,
+        )
+
+
+def _item(incident: Incident, kind: str, settings: AlertSettings) -> DigestItem:
+    service = incident.service
+    evidence_url = f"{settings.report_url.rstrip('/')}/services/{service.id}.html" if settings.report_url else None
+    return DigestItem(
+        kind=kind, incident_id=incident.id, service_id=service.id, service_name=service.name,
+        service_url=service.url, check=incident.check_id,
+        change=incident.change,
+        since=incident.since if incident.since.tzinfo else incident.since.replace(tzinfo=timezone.utc),
+        page_url=incident.page_url, evidence_url=evidence_url, thumbnail_sha=incident.screenshot_sha,
+    )
+
+
+def _due_reminder(incident: Incident, now: datetime, settings: AlertSettings) -> bool:
+    last = incident.last_notified_at
+    if last is None:
+        return False  # never told (suppressed): a reminder would be its first notice
+    last = last if last.tzinfo else last.replace(tzinfo=timezone.utc)
+    return now - last >= timedelta(days=settings.reminder_days)
+
+
+def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, settings: AlertSettings | None = None) -> None:
+    settings = settings or AlertSettings.from_env()
+    with db.sessions() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is not None and campaign.alerts_done_at is None:
+            changes = update_incidents(session, campaign_id, IncidentPolicy(confirm_runs=settings.confirm_runs))
+            _queue_alerts(session, store, campaign, changes, settings)
+            campaign.alerts_done_at = datetime.now(timezone.utc)
+            session.commit()
+    # Delivery is separate: a message that cannot be sent now stays queued and is retried later.
+    deliver_pending(db.sessions, transport_from_env())
+
+
+def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: IncidentChanges, settings: AlertSettings) -> None:
+    now = datetime.now(timezone.utc)
+    regressed = {i.service_id for i in changes.opened}
+    mass = (
+        len(regressed) >= settings.mass_min_services
+        and changes.services > 0
+        and len(regressed) / changes.services >= settings.mass_share
+    )
+    if mass:
+        for incident in changes.opened:
+            incident.suppressed = True
+        items = [_item(i, "new", settings) for i in changes.opened]
+        message = render_operator_summary(campaign.id, len(regressed), changes.services, items, settings.operator, settings.sender)
+        enqueue(session, message, kind="operator_summary", campaign_id=campaign.id, dedupe_key=f"operator:{campaign.id}")
+        return
+
+    by_ministry: dict[str, list[tuple[Incident, str]]] = defaultdict(list)
+    for incident in changes.opened:
+        by_ministry[incident.service.ministry_id].append((incident, "new"))
+    for incident in changes.ongoing:
+        if _due_reminder(incident, now, settings):
+            by_ministry[incident.service.ministry_id].append((incident, "ongoing"))
+    for incident in changes.closed:
+        if incident.last_notified_at is not None:  # only recoveries of what the ministry was told
+            by_ministry[incident.service.ministry_id].append((incident, "recovered"))
+
+    for ministry_id, entries in sorted(by_ministry.items()):
+        ministry = session.get(Ministry, ministry_id)
+        recipients: list[str] = list(ministry.contacts or [])
+        for incident, _ in entries:
+            recipients += list(incident.service.contacts or [])
+        recipients = list(dict.fromkeys(recipients))
+        if not recipients:
+            continue  # nobody to tell; the incidents stay visible in reports and `veilleur status`
+        digest = Digest(
+            ministry_id=ministry.id, ministry_name=ministry.name, recipients=tuple(recipients), campaign_id=campaign.id,
+            items=tuple(_item(incident, kind, settings) for incident, kind in entries),
+        )
+        message = render_digest(digest, store, settings.sender)
+        enqueue(session, message, kind="digest", campaign_id=campaign.id, dedupe_key=f"digest:{campaign.id}:{ministry.id}")
+        for incident, kind in entries:
+            if kind != "recovered":
+                incident.last_notified_at = now
+
+
+def open_incidents(session) -> list[Incident]:
+    return list(session.scalars(select(Incident).where(Incident.status == "open").join(Service).order_by(Incident.since)))

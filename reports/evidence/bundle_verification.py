@@ -1,0 +1,142 @@
+"""`veilleur verify --bundle F.zip`: check an evidence bundle with nothing but the bundle.
+
+The manifest's files are re-hashed, the chain is walked from manifest.json back to the service's
+first manifest through chain/, and the derived files (proof images, index.html) are checked
+against bundle.json. Any file the bundle holds that none of these name is reported too. What
+anchors the whole is the sha256 of manifest.json: printed here, it must be the one the service's
+chain gives (`veilleur verify --service ID` prints the chain head).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, BundleInfo, chain_member
+from storage.evidence.manifests import Manifest
+from storage.evidence.verification import ArtifactChecker, FileDigest, Verification, digest_stream, read_manifest
+from foundation.errors import InputError
+
+
+class ZipSource:
+    """Artifacts under artifacts/<sha256>.<ext>, manifests under chain/<sha256>.json."""
+
+    def __init__(self, bundle: zipfile.ZipFile):
+        self.bundle = bundle
+        self.names = set(bundle.namelist())
+        self.artifacts: dict[str, str] = {}
+        for name in self.names:
+            if name.startswith(ARTIFACTS_DIR):
+                self.artifacts.setdefault(name[len(ARTIFACTS_DIR):].split(".", 1)[0], name)
+        self.used: set[str] = set()
+
+    def digest(self, sha: str) -> FileDigest | None:
+        name = self.artifacts.get(sha)
+        if name is None:
+            return None
+        self.used.add(name)
+        with self.bundle.open(name) as member:
+            return digest_stream(member)
+
+    def read(self, sha: str) -> bytes | None:
+        return self.member(chain_member(sha))
+
+    def member(self, name: str) -> bytes | None:
+        if name not in self.names:
+            return None
+        self.used.add(name)
+        return self.bundle.read(name)
+
+
+@dataclass
+class BundleVerification(Verification):
+    manifest: Manifest | None = None
+    manifest_sha256: str | None = None
+    chain_length: int = 0
+    derived: int = 0
+    unnamed: list[str] = field(default_factory=list)
+
+
+def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleVerification) -> None:
+    current, current_sha = manifest, sha
+    while current.previous_sha256 is not None:
+        previous_sha = current.previous_sha256
+        label = f"chain link {current.chain_index - 1} of service {current.service.id}"
+        if chain_member(previous_sha) not in source.names:
+            result.add("broken_link", f"chain broken: manifest {current_sha} (link {current.chain_index}) follows "
+                                      f"{previous_sha}, which the bundle does not hold ({chain_member(previous_sha)})")
+            return
+        previous = read_manifest(source, previous_sha, label, result)
+        if previous is None:
+            return
+        result.chain_length += 1
+        if previous.service.id != current.service.id or previous.chain_index != current.chain_index - 1:
+            result.add("broken_link", f"chain broken: manifest {current_sha} (link {current.chain_index} of service "
+                                      f"{current.service.id}) follows {previous_sha}, which is link "
+                                      f"{previous.chain_index} of service {previous.service.id}")
+            return
+        current, current_sha = previous, previous_sha
+    if current.chain_index != 0:
+        result.add("broken_link", f"chain broken: manifest {current_sha} is link {current.chain_index} "
+                                  "but names no previous manifest")
+
+
+def verify_bundle(path: Path) -> BundleVerification:
+    path = Path(path)
+    result = BundleVerification()
+    try:
+        bundle = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise InputError(f"bundle {path}: no such file") from None
+    except (zipfile.BadZipFile, IsADirectoryError, PermissionError) as exc:
+        raise InputError(f"bundle {path}: not a readable zip file ({exc})") from None
+    with bundle:
+        source = ZipSource(bundle)
+        data = source.member(MANIFEST)
+        if data is None:
+            result.add("manifest_missing", f"{MANIFEST} missing from bundle {path}")
+            return result
+        sha = hashlib.sha256(data).hexdigest()
+        result.manifest_sha256 = sha
+        try:
+            manifest = Manifest.from_bytes(data)
+        except ValidationError as exc:
+            result.add("manifest_altered", f"{MANIFEST} (sha256 {sha}) unreadable: {exc.errors()[0]['msg']}")
+            return result
+        result.manifest = manifest
+        result.manifests = 1
+        result.services = 1
+
+        info_bytes = source.member(INFO)
+        info: BundleInfo | None = None
+        if info_bytes is None:
+            result.add("unexpected_file", f"{INFO} missing: the proof images and index.html cannot be checked")
+        else:
+            try:
+                info = BundleInfo.model_validate_json(info_bytes)
+            except ValidationError as exc:
+                result.add("unexpected_file", f"{INFO} unreadable: {exc.errors()[0]['msg']}")
+        if info is not None and info.manifest_sha256 != sha:
+            result.add("manifest_altered", f"{MANIFEST} altered: its sha256 is {sha}, "
+                                           f"it was exported as {info.manifest_sha256}")
+
+        _walk_chain(source, manifest, sha, result)
+        ArtifactChecker(source, set(info.pruned) if info else set()).check(manifest, result)
+        for derived in info.derived if info else []:
+            content = source.member(derived.path)
+            if content is None:
+                result.add("artifact_missing", f"{derived.path} missing from the bundle")
+            elif hashlib.sha256(content).hexdigest() != derived.sha256:
+                result.add("artifact_altered", f"{derived.path} altered (its sha256 is now "
+                                               f"{hashlib.sha256(content).hexdigest()}, {INFO} says {derived.sha256})")
+            else:
+                result.derived += 1
+        for name in sorted(source.names - source.used):
+            if not name.endswith("/"):
+                result.unnamed.append(name)
+                result.add("unexpected_file", f"{name}: in the bundle but named by neither {MANIFEST} nor {INFO}")
+    return result

@@ -1,0 +1,1 @@
+"""The observatory's indicators per service and quarter, their levels, the objectives, progress and exports."""

@@ -1,0 +1,131 @@
+"""Exports of a quarter's indicators: one row per service, every indicator with its level, value,
+source and evidence reference (`veilleur export --quarter 2026Q4 --format csv|json`).
+
+`COLUMNS` is the data dictionary: the CSV has exactly these columns in this order, and
+docs/indicators.md documents each of them (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TextIO
+
+from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
+from reports.observatory.levels import ALL_LEVELS
+from foundation import __version__
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str
+
+
+SERVICE_COLUMNS: tuple[Column, ...] = (
+    Column("quarter", "the quarter exported, as 2026Q4"),
+    Column("service_id", "the service's id in the registry"),
+    Column("service_name", "the service's name"),
+    Column("ministry_id", "the ministry's id in the registry"),
+    Column("ministry_name", "the ministry's name"),
+    Column("administration", "the administration running the service"),
+    Column("reference_run_id", "the run (service run) standing for the service in the quarter; empty if none"),
+    Column("reference_campaign_id", "the campaign of that run"),
+    Column("reference_run_at", "when that run started (UTC, ISO 8601)"),
+    Column("reference_rule", "why that run: \"dernière campagne terminée du trimestre\" (the rule) or \"choix manuel\" (chosen by hand)"),
+)
+
+
+def _indicator_columns() -> tuple[Column, ...]:
+    columns: list[Column] = []
+    for spec in INDICATORS:
+        columns += [
+            Column(f"{spec.key}_level", f"{spec.label}: level code (see the table of levels)"),
+            Column(f"{spec.key}_value", f"{spec.label}: {spec.value_meaning}"),
+        ]
+        if spec.count_meaning:
+            columns.append(Column(f"{spec.key}_count", f"{spec.label}: {spec.count_meaning}"))
+        columns += [
+            Column(f"{spec.key}_note", f"{spec.label}: why this level, in one line"),
+            Column(f"{spec.key}_source", f"{spec.label}: where the value comes from ({spec.origin})"),
+            Column(f"{spec.key}_evidence", f"{spec.label}: evidence references (run=, finding=, page=, screenshot=, url=, import=)"),
+        ]
+    return tuple(columns)
+
+
+COLUMNS: tuple[Column, ...] = SERVICE_COLUMNS + _indicator_columns()
+LEVEL_CODES: dict[str, str] = {level.code: level.label for level in ALL_LEVELS}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # Plain decimal notation (never 1.2e+06), at most four decimals.
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def export_row(s: ServiceIndicators) -> dict[str, str]:
+    ref = s.reference
+    row = {
+        "quarter": str(s.quarter), "service_id": s.service_id, "service_name": s.service_name,
+        "ministry_id": s.ministry_id, "ministry_name": s.ministry_name, "administration": s.administration or "",
+        "reference_run_id": _cell(ref.run_id if ref else None),
+        "reference_campaign_id": _cell(ref.campaign_id if ref else None),
+        "reference_run_at": ref.started_at.isoformat() if ref and ref.started_at else "",
+        "reference_rule": ref.rule if ref else "",
+    }
+    for indicator in s.indicators:
+        key = indicator.key
+        row[f"{key}_level"] = indicator.level.code
+        row[f"{key}_value"] = _cell(indicator.value)
+        if indicator.spec.count_meaning:
+            row[f"{key}_count"] = _cell(indicator.count)
+        row[f"{key}_note"] = indicator.note or ""
+        row[f"{key}_source"] = indicator.source
+        row[f"{key}_evidence"] = indicator.evidence.text()
+    return row
+
+
+def write_csv(states: list[ServiceIndicators], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=[c.name for c in COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for s in states:
+        writer.writerow(export_row(s))
+
+
+def indicator_json(indicator: Indicator) -> dict:
+    e = indicator.evidence
+    return {
+        "label": indicator.spec.label, "level": indicator.level.code, "level_label": indicator.level.label,
+        "value": indicator.value, "count": indicator.count, "note": indicator.note, "source": indicator.source,
+        "evidence": {"runs": list(e.runs), "findings": list(e.findings), "pages": list(e.pages),
+                     "screenshots": list(e.screenshots), "urls": list(e.urls), "imports": list(e.imports)},
+    }
+
+
+def write_json(states: list[ServiceIndicators], out: TextIO, quarter: str) -> None:
+    document = {
+        "quarter": quarter,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generator": f"Veilleur {__version__}",
+        "levels": LEVEL_CODES,
+        "services": [
+            {
+                "service_id": s.service_id, "service_name": s.service_name, "ministry_id": s.ministry_id,
+                "ministry_name": s.ministry_name, "administration": s.administration,
+                "reference_run": None if s.reference is None else {
+                    "run_id": s.reference.run_id, "campaign_id": s.reference.campaign_id,
+                    "started_at": s.reference.started_at.isoformat() if s.reference.started_at else None,
+                    "rule": s.reference.rule, "reason": s.reference.reason,
+                },
+                "indicators": {i.key: indicator_json(i) for i in s.indicators},
+            }
+            for s in states
+        ],
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")

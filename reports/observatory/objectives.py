@@ -1,0 +1,188 @@
+"""The government's objectives for the essential online services, and where each one stands.
+
+For each objective: the share of services meeting it, overall and per ministry, and the services
+that miss it (with why), as of any date. Services for which an objective is not applicable (no
+user account, for FranceConnect) are left out of its share. A service the probes could not check
+does not meet the objective: meeting it is a claim that needs evidence.
+
+"As of a date" means the state known that day: each service's indicators for the quarter holding
+the date, from the runs made up to that day; a service not yet visited that quarter keeps the
+state of its previous quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from reports.observatory import levels
+from reports.observatory.indicators import ServiceIndicators, quarter_indicators
+from storage.quarters import Quarter
+
+MET, MISSED, NOT_APPLICABLE = "met", "missed", "not_applicable"
+# "No re-asking of data the administration already holds": the declared score must be full.
+DLNUF_FULL = 10.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # met | missed | not_applicable
+    reason: str = ""
+
+
+def _authentication(s: ServiceIndicators) -> Verdict:
+    indicator = s.get("authentication")
+    if indicator.level == levels.NOT_APPLICABLE:
+        return Verdict(NOT_APPLICABLE, "service sans compte usager")
+    if s.fc_level_required == "franceconnect_plus":
+        if indicator.level == levels.FRANCECONNECT_PLUS:
+            return Verdict(MET)
+        return Verdict(MISSED, f"FranceConnect+ requis, constat : {indicator.level.label}")
+    if indicator.level in (levels.FRANCECONNECT, levels.FRANCECONNECT_PLUS):
+        return Verdict(MET)
+    return Verdict(MISSED, f"constat : {indicator.level.label}")
+
+
+def _satisfaction(s: ServiceIndicators) -> Verdict:
+    indicator = s.get("satisfaction")
+    if indicator.level == levels.GREEN:
+        return Verdict(MET)
+    if indicator.level == levels.TOO_FEW_REVIEWS:
+        return Verdict(MISSED, f"{indicator.count} avis, moins de {levels.MIN_REVIEWS}")
+    if indicator.value is not None:
+        return Verdict(MISSED, f"note {indicator.shown()}")
+    return Verdict(MISSED, f"{indicator.level.label} ({indicator.note})" if indicator.note else indicator.level.label)
+
+
+def _level_is(key: str, wanted: levels.Level) -> Callable[[ServiceIndicators], Verdict]:
+    def judge(s: ServiceIndicators) -> Verdict:
+        indicator = s.get(key)
+        if indicator.level == wanted:
+            return Verdict(MET)
+        shown = f" ({indicator.shown()})" if indicator.value is not None and indicator.shown() != str(indicator.value) else ""
+        return Verdict(MISSED, f"{indicator.level.label}{shown}" + (f" — {indicator.note}" if indicator.note else ""))
+    return judge
+
+
+def _dlnuf(s: ServiceIndicators) -> Verdict:
+    indicator = s.get("dlnuf")
+    if isinstance(indicator.value, float) and indicator.value >= DLNUF_FULL:
+        return Verdict(MET)
+    if indicator.value is None:
+        return Verdict(MISSED, "non déclaré")
+    return Verdict(MISSED, f"score déclaré {indicator.shown()}")
+
+
+@dataclass(frozen=True)
+class Objective:
+    key: str
+    label: str
+    deadline: date
+    deadline_label: str
+    indicator: str
+    judge: Callable[[ServiceIndicators], Verdict]
+
+
+OBJECTIVES: tuple[Objective, ...] = (
+    Objective("franceconnect", "FranceConnect, ou FranceConnect+ selon le niveau de risque", date(2023, 12, 31),
+              "décembre 2023", "authentication", _authentication),
+    Objective("satisfaction", "Satisfaction usagers d'au moins 8/10", date(2024, 9, 22), "été 2024",
+              "satisfaction", _satisfaction),
+    Objective("non_digital_alternative", "Une alternative non numérique affichée", date(2024, 12, 31),
+              "décembre 2024", "non_digital_alternative", _level_is("non_digital_alternative", levels.PRESENT)),
+    Objective("rgaa", "Conformité RGAA à 100 %", date(2025, 12, 31), "décembre 2025", "handicap",
+              _level_is("handicap", levels.YES)),
+    Objective("plain_language", "Clarté du langage d'au moins 8/10", date(2025, 12, 31), "décembre 2025",
+              "readability", _level_is("readability", levels.GREEN)),
+    Objective("online", "Démarche entièrement réalisable en ligne", date(2026, 12, 31), "décembre 2026", "online",
+              _level_is("online", levels.YES)),
+    Objective("dlnuf", "Ne plus redemander les données déjà connues (Dites-le-nous une fois)", date(2026, 12, 31),
+              "décembre 2026", "dlnuf", _dlnuf),
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    met: int
+    counted: int  # services for which the objective applies
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.met / self.counted if self.counted else None
+
+
+@dataclass(frozen=True)
+class MinistryShare:
+    ministry_id: str
+    ministry_name: str
+    share: Share
+
+
+@dataclass(frozen=True)
+class Miss:
+    service_id: str
+    service_name: str
+    ministry_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ObjectiveStatus:
+    objective: Objective
+    due: bool  # the deadline has passed on the date looked at
+    overall: Share
+    by_ministry: tuple[MinistryShare, ...]
+    missing: tuple[Miss, ...]
+    not_applicable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectivesReport:
+    as_of: date
+    quarter: Quarter
+    services: int
+    statuses: tuple[ObjectiveStatus, ...]
+
+
+def evaluate(states: list[ServiceIndicators], as_of: date, quarter: Quarter) -> ObjectivesReport:
+    """Judge every objective on the given service states (pure: no database)."""
+    statuses = []
+    for objective in OBJECTIVES:
+        verdicts = [(s, objective.judge(s)) for s in states]
+        counted = [(s, v) for s, v in verdicts if v.status != NOT_APPLICABLE]
+        ministries: dict[str, tuple[str, list[Verdict]]] = {}
+        for s, v in counted:
+            ministries.setdefault(s.ministry_id, (s.ministry_name, []))[1].append(v)
+        statuses.append(ObjectiveStatus(
+            objective=objective,
+            due=as_of > objective.deadline,
+            overall=Share(sum(v.status == MET for _, v in counted), len(counted)),
+            by_ministry=tuple(
+                MinistryShare(mid, name, Share(sum(v.status == MET for v in vs), len(vs)))
+                for mid, (name, vs) in sorted(ministries.items())
+            ),
+            missing=tuple(Miss(s.service_id, s.service_name, s.ministry_id, v.reason) for s, v in counted if v.status == MISSED),
+            not_applicable=tuple(s.service_id for s, v in verdicts if v.status == NOT_APPLICABLE),
+        ))
+    return ObjectivesReport(as_of, quarter, len(states), tuple(statuses))
+
+
+def states_at(session: Session, day: date) -> tuple[Quarter, list[ServiceIndicators]]:
+    """Each service's indicators as known at the end of `day` (see the module's docstring)."""
+    moment = datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    quarter = Quarter.of(datetime.combine(day, time.min, tzinfo=timezone.utc))
+    current = quarter_indicators(session, quarter, as_of=moment)
+    previous = {s.service_id: s for s in quarter_indicators(session, quarter.previous())}
+    states = []
+    for state in current:
+        before = previous.get(state.service_id)
+        states.append(before if state.reference is None and before is not None and before.reference else state)
+    return quarter, states
+
+
+def objectives_at(session: Session, day: date) -> ObjectivesReport:
+    quarter, states = states_at(session, day)
+    return evaluate(states, day, quarter)

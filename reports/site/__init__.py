@@ -1,0 +1,1 @@
+"""The static HTML report (`veilleur report --out DIR`): services × checks, indicators, evidence."""

@@ -1,0 +1,101 @@
+"""Retention: `veilleur evidence prune --keep-quarters N`.
+
+The N most recent quarters (the current one included) keep every file. In older quarters only
+each service's reference run keeps its files — by the rule of storage/quarters.py and as the
+indicators see it (storage/reference_choice.py: full visits only, and runs chosen by hand), both
+kept, since deleting is the one step that cannot be undone; the other runs lose theirs,
+unless a kept run shares them (the store holds each file once). Manifests are never pruned, so
+every chain still verifies; each deleted file is recorded in `pruned_artifacts` *before* it is
+deleted, so `veilleur verify` reports it as pruned by retention, while a file deleted by hand is
+reported missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.evidence.store import EvidenceStore
+from storage.evidence.records import ManifestRecord, PrunedArtifact
+from storage.evidence.manifests import ARTIFACT_COLUMNS, utc
+from storage.schema_models import Artifact, Campaign, PageRecord, ServiceRun
+from storage import reference_choice
+from storage.quarters import Quarter, reference_runs
+from foundation.errors import InputError
+
+
+@dataclass
+class PruneSummary:
+    kept_since: Quarter
+    old_runs: int = 0
+    reference_runs: list[int] = field(default_factory=list)
+    pruned_runs: list[int] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+
+
+def _run_artifacts(session: Session) -> dict[int, set[str]]:
+    columns = [getattr(PageRecord, column) for column in ARTIFACT_COLUMNS.values()]
+    by_run: dict[int, set[str]] = {}
+    for run_id, *shas in session.execute(select(PageRecord.service_run_id, *columns)):
+        by_run.setdefault(run_id, set()).update(sha for sha in shas if sha)
+    return by_run
+
+
+def prune(session: Session, store: EvidenceStore, keep_quarters: int, now: datetime | None = None,
+          dry_run: bool = False) -> PruneSummary:
+    if keep_quarters < 1:
+        raise InputError(f"--keep-quarters {keep_quarters}: must be at least 1 (the current quarter)")
+    running = session.scalars(select(Campaign.id).where(Campaign.status == "running").order_by(Campaign.id)).all()
+    if running:
+        # A unit being recorded may reuse a file that pruning is about to delete.
+        raise InputError(f"campaign {', '.join(map(str, running))} is still running: let it finish "
+                         "(or `veilleur run --resume` it) before pruning")
+    kept_since = Quarter.of(now or datetime.now(timezone.utc))
+    for _ in range(keep_quarters - 1):
+        kept_since = kept_since.previous()
+    summary = PruneSummary(kept_since)
+
+    runs = session.execute(select(ServiceRun.id, ServiceRun.started_at)).all()
+    old = {run_id: Quarter.of(utc(started)) for run_id, started in runs
+           if started is not None and utc(started) < kept_since.start}
+    summary.old_runs = len(old)
+    references: set[int] = set()
+    for quarter in set(old.values()):
+        references |= {run.id for run in reference_runs(session, quarter).values()}
+        references |= {chosen.run.id for chosen in reference_choice.reference_runs(session, quarter).values()}
+    by_run = _run_artifacts(session)
+    keep: set[str] = set(session.scalars(select(ManifestRecord.sha256)))
+    for run_id, shas in by_run.items():
+        if run_id not in old or run_id in references:
+            keep |= shas
+    already = set(session.scalars(select(PrunedArtifact.sha256)))
+    doomed: set[str] = set()
+    for run_id in sorted(old):
+        if run_id in references:
+            summary.reference_runs.append(run_id)
+            continue
+        losing = by_run.get(run_id, set()) - keep
+        if losing - already:
+            summary.pruned_runs.append(run_id)
+        doomed |= losing - already
+    sizes = {sha: size for sha, size in session.execute(select(Artifact.sha256, Artifact.size)) if sha in doomed}
+    summary.files = len(doomed)
+    summary.bytes = sum(sizes.values())
+    if dry_run or not doomed:
+        return summary
+    pruned_at = datetime.now(timezone.utc)
+    try:
+        session.add_all(PrunedArtifact(sha256=sha, pruned_at=pruned_at, keep_quarters=keep_quarters) for sha in sorted(doomed))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    # Deleting after the commit: a crash in between leaves files that are recorded as pruned but
+    # still there, which verify accepts; never a deleted file that nothing explains.
+    for sha in doomed:
+        store.path(sha).unlink(missing_ok=True)
+    return summary

@@ -1,0 +1,225 @@
+"""`veilleur verify`: re-hash every artifact and walk every service's chain of manifests.
+
+Each problem is named: which artifact (sha256) of which run, page and kind is missing or altered,
+which manifest is missing or altered, where a chain is broken, which run has no manifest, and
+which run's rows no longer say what its manifest sealed. A file that retention deleted on purpose
+(`pruned_artifacts`) is counted as pruned, not reported: a file deleted by hand is missing.
+
+The checks on one manifest and its files take a `FileSource`, so that a bundle is verified by the
+same code as the evidence store (reports/bundle_verification.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.evidence.store import EvidenceStore
+from storage.evidence.records import ManifestRecord, PrunedArtifact
+from storage.evidence.manifests import Manifest, ManifestArtifact, run_content
+from storage.schema_models import Service, ServiceRun
+from foundation.errors import InputError
+
+
+@dataclass(frozen=True)
+class Problem:
+    # artifact_missing, artifact_altered, manifest_missing, manifest_altered, broken_link,
+    # unsealed, mismatch, unexpected_file
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    sha256: str
+    size: int
+
+
+class FileSource(Protocol):
+    def digest(self, sha: str) -> FileDigest | None:
+        """The digest of the file stored under `sha`, or None when there is none."""
+
+    def read(self, sha: str) -> bytes | None:
+        """The bytes of the file stored under `sha` (manifests: small), or None."""
+
+
+def digest_stream(stream) -> FileDigest:
+    hasher = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(1 << 20):
+        hasher.update(chunk)
+        size += len(chunk)
+    return FileDigest(hasher.hexdigest(), size)
+
+
+class StoreSource:
+    def __init__(self, store: EvidenceStore):
+        self.store = store
+
+    def digest(self, sha: str) -> FileDigest | None:
+        try:
+            with self.store.path(sha).open("rb") as handle:
+                return digest_stream(handle)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def read(self, sha: str) -> bytes | None:
+        try:
+            return self.store.get(sha)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+
+@dataclass
+class Verification:
+    problems: list[Problem] = field(default_factory=list)
+    services: int = 0
+    manifests: int = 0
+    artifacts: set[str] = field(default_factory=set)
+    pruned: set[str] = field(default_factory=set)
+    heads: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, kind: str, message: str) -> None:
+        self.problems.append(Problem(kind, message))
+
+
+def run_label(manifest_or_run_id, service_id: str) -> str:
+    run_id = manifest_or_run_id.run.id if isinstance(manifest_or_run_id, Manifest) else manifest_or_run_id
+    return f"run {run_id} of service {service_id}"
+
+
+def artifact_place(manifest: Manifest, artifact: ManifestArtifact) -> str:
+    page = next((p for p in manifest.pages if p.position == artifact.page), None)
+    where = f"page {artifact.page}" + (f" ({page.kind} {page.url})" if page else "")
+    return f"{run_label(manifest, manifest.service.id)}, {where}, {artifact.kind}"
+
+
+class ArtifactChecker:
+    """Checks a manifest's files; a file shared by many runs (deduplicated) is hashed once, and
+    a problem with it is named for each run that relies on it."""
+
+    def __init__(self, source: FileSource, pruned: set[str]):
+        self.source = source
+        self.pruned_by_retention = pruned
+        self._digests: dict[str, FileDigest | None] = {}
+
+    def _digest(self, sha: str) -> FileDigest | None:
+        if sha not in self._digests:
+            self._digests[sha] = self.source.digest(sha)
+        return self._digests[sha]
+
+    def check(self, manifest: Manifest, result: Verification) -> None:
+        for artifact in manifest.artifacts:
+            found = self._digest(artifact.sha256)
+            place = artifact_place(manifest, artifact)
+            if found is None:
+                if artifact.sha256 in self.pruned_by_retention:
+                    result.pruned.add(artifact.sha256)
+                else:
+                    result.add("artifact_missing", f"artifact {artifact.sha256} missing: {place}")
+                continue
+            result.artifacts.add(artifact.sha256)
+            if found.sha256 != artifact.sha256:
+                result.add("artifact_altered",
+                           f"artifact {artifact.sha256} altered (its sha256 is now {found.sha256}): {place}")
+            elif found.size != artifact.size:
+                result.add("artifact_altered",
+                           f"artifact {artifact.sha256} is {found.size} bytes, its manifest says {artifact.size}: {place}")
+
+
+def read_manifest(source: FileSource, sha: str, label: str, result: Verification) -> Manifest | None:
+    """The manifest stored under `sha`, if it is there, unaltered and readable; else names why."""
+    data = source.read(sha)
+    if data is None:
+        result.add("manifest_missing", f"manifest {sha} of {label} missing")
+        return None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha:
+        result.add("manifest_altered", f"manifest {sha} of {label} altered (its sha256 is now {actual})")
+        return None
+    try:
+        return Manifest.from_bytes(data)
+    except ValidationError as exc:
+        result.add("manifest_altered", f"manifest {sha} of {label} unreadable: {exc.errors()[0]['msg']}")
+        return None
+
+
+# The service's registry entry may change (renamed, moved): the manifest keeps it as it was then.
+_SEALED_PARTS = ("run", "tools", "settings", "pages", "artifacts", "findings")
+
+
+def _differences(session: Session, manifest: Manifest) -> list[str]:
+    """Which parts of the run the database no longer records as the manifest sealed them."""
+    sealed = manifest.model_dump(include=set(_SEALED_PARTS))
+    current = run_content(session, manifest.run.id).model_dump(include=set(_SEALED_PARTS))
+    return [part for part in _SEALED_PARTS if sealed[part] != current[part]]
+
+
+def _services(session: Session, service_ids: list[str]) -> list[str]:
+    if not service_ids:
+        with_runs = select(ServiceRun.service_id).distinct()
+        return sorted(set(session.scalars(with_runs)) | set(session.scalars(select(ManifestRecord.service_id).distinct())))
+    known = set(session.scalars(select(Service.id).where(Service.id.in_(service_ids))))
+    for service_id in service_ids:
+        if service_id not in known:
+            raise InputError(f"--service {service_id!r}: not in the registry")
+    return list(dict.fromkeys(service_ids))
+
+
+def verify_database(session: Session, store: EvidenceStore, service_ids: list[str] | None = None) -> Verification:
+    result = Verification()
+    source = StoreSource(store)
+    checker = ArtifactChecker(source, set(session.scalars(select(PrunedArtifact.sha256))))
+    for service_id in _services(session, service_ids or []):
+        result.services += 1
+        previous: ManifestRecord | None = None
+        for record in session.scalars(
+            select(ManifestRecord).where(ManifestRecord.service_id == service_id).order_by(ManifestRecord.chain_index)
+        ):
+            result.manifests += 1
+            label = f"{run_label(record.service_run_id, service_id)} (chain link {record.chain_index})"
+            expected_index = previous.chain_index + 1 if previous else 0
+            expected_previous = previous.sha256 if previous else None
+            if record.chain_index != expected_index:
+                result.add("broken_link", f"chain of service {service_id} broken before {label}: "
+                                          f"link {expected_index} is missing")
+            if record.previous_sha256 != expected_previous:
+                result.add("broken_link", f"chain of service {service_id} broken at {label}: it follows "
+                                          f"{record.previous_sha256}, but the manifest before it is {expected_previous}")
+            previous = record
+            manifest = read_manifest(source, record.sha256, label, result)
+            if manifest is None:
+                continue
+            if manifest.previous_sha256 != record.previous_sha256:
+                result.add("broken_link", f"chain of service {service_id} broken at {label}: manifest {record.sha256} "
+                                          f"follows {manifest.previous_sha256}, the database says {record.previous_sha256}")
+            if (manifest.run.id, manifest.service.id, manifest.chain_index) != (record.service_run_id, service_id, record.chain_index):
+                result.add("mismatch", f"manifest {record.sha256} recorded for {label} describes "
+                                       f"{run_label(manifest, manifest.service.id)} (chain link {manifest.chain_index})")
+                continue
+            checker.check(manifest, result)
+            differences = _differences(session, manifest)
+            if differences:
+                result.add("mismatch", f"{label}: the database's {', '.join(differences)} differ from "
+                                       f"manifest {record.sha256}")
+        if previous is not None:
+            result.heads[service_id] = previous.sha256
+        unsealed = session.scalars(
+            select(ServiceRun.id).where(ServiceRun.service_id == service_id, ServiceRun.status == "done")
+            .where(~ServiceRun.id.in_(select(ManifestRecord.service_run_id))).order_by(ServiceRun.id)
+        ).all()
+        for run_id in unsealed:
+            result.add("unsealed", f"{run_label(run_id, service_id)} is recorded as done but has no manifest")
+    return result

@@ -1,0 +1,5 @@
+"""`python -m veilleur`: the `veilleur` command."""
+
+from veilleur.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""`veilleur run`: a campaign with a progress bar and a closing summary table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from checks.models import CHECK_IDS
+from storage.db import Database
+from storage.evidence.store import EvidenceStore
+from storage.registry import list_services
+from storage.runs import unfinished_campaign
+from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
+from probes.settings import ProbeSettings
+from foundation.errors import InputError
+from storage.stores import open_stores
+
+console = Console(stderr=True)
+
+SHORT = {
+    "franceconnect": "FC", "jedonnemonavis": "JDMA", "non_digital_alternative": "alt. non num.",
+    "accessibility": "axe", "accessibility_statement": "déclaration", "readability": "lisibilité",
+}
+
+
+def run_from_cli(
+    service_ids: list[str], ministry_ids: list[str], resume: bool, settings: ProbeSettings, trigger: str,
+    db: Database | None = None, store: EvidenceStore | None = None,
+) -> CampaignSummary:
+    if db is None or store is None:
+        db, store = open_stores()
+    if resume:
+        if service_ids or ministry_ids:
+            raise InputError("--resume finishes the interrupted campaign as it was; it takes no --service or --ministry")
+        with db.sessions() as session:
+            campaign = unfinished_campaign(session)
+        if campaign is None:
+            raise InputError("--resume: there is no interrupted campaign to finish")
+        campaign_id = campaign.id
+        # A resumed campaign probes the rest as it probed the first part, or results would differ.
+        settings = ProbeSettings(**{k: v for k, v in campaign.settings.items() if k in ProbeSettings.__dataclass_fields__})
+        console.print(f"Reprise de la campagne {campaign_id}")
+    else:
+        with db.sessions() as session:
+            services = list_services(session, service_ids or None, ministry_ids or None)
+        if not services:
+            raise InputError("the registry has no active service to probe (import one with `veilleur registry import FILE`)")
+        campaign_id = start_campaign(db, services, trigger, settings)
+        console.print(f"Campagne {campaign_id} : {len(services)} services, {settings.concurrency} à la fois")
+
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"), console=console, transient=False,
+    ) as progress:
+        task = progress.add_task("services", total=None, last="")
+
+        def on_start(total: int) -> None:
+            progress.update(task, total=total)
+
+        def on_result(result: UnitResult) -> None:
+            progress.update(task, advance=1, last=f"{result.service_id}: {'ok' if result.ok else result.error_class}")
+
+        summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result)
+    print_summary(summary)
+    for result in summary.results:
+        if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
+            console.print(f"[red]{result.service_id} : résultat non enregistré ({result.error_class}) — {result.error}[/red]")
+    if summary.interrupted:
+        console.print(
+            f"[yellow]Campagne {campaign_id} interrompue : {len(summary.results)} résultats enregistrés. "
+            "Reprendre avec `veilleur run --resume`.[/yellow]"
+        )
+        raise SystemExit(130)
+    return summary
+
+
+def print_summary(summary: CampaignSummary) -> None:
+    table = Table(title=f"Campagne {summary.campaign_id}")
+    table.add_column("service")
+    table.add_column("accès")
+    for check in CHECK_IDS:
+        table.add_column(SHORT[check])
+    table.add_column("pages", justify="right")
+    table.add_column("durée", justify="right")
+    for r in sorted(summary.results, key=lambda r: r.service_id):
+        table.add_row(
+            r.service_id, "ok" if r.ok else f"[red]{r.error_class}[/red]",
+            *(r.statuses.get(check, "") for check in CHECK_IDS), str(r.pages), f"{r.seconds:.1f} s",
+        )
+    Console(width=200).print(table)
+    console.print(
+        f"{len(summary.results)} services, {summary.pages} pages en {summary.seconds:.1f} s — "
+        f"{summary.services_per_s:.2f} services/s, {summary.pages_per_s:.2f} pages/s, "
+        f"mémoire max {summary.peak_rss / 2**20:.0f} Mo (Chromium compris)"
+    )

@@ -1,0 +1,63 @@
+"""`veilleur demo`: the main job on the embedded default, end to end, on bundled sites.
+
+It audits the bundled sites once, then plays a regression: the carte-grise site loses its
+FranceConnect button, two more campaigns over it confirm the incident, and the ministry's digest
+lands in the outbox.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+
+from reports.site.html_report import write_report
+from storage.db import open_database
+from storage.evidence.store import EvidenceStore
+from storage.registry import import_registry
+from veilleur.campaign_console import run_from_cli
+from probes.settings import data_dir, probe_settings_from_env
+from veilleur.demo.server import registry_yaml, serve_sites
+
+console = Console(stderr=True)
+
+VARIANTS = Path(__file__).parent / "variants"
+REGRESSING = "carte-grise"
+
+
+def run_demo(out_dir: Path) -> Path:
+    # A fresh data dir of its own, so the demo never mixes with (or erases) real monitoring data.
+    demo_dir = data_dir() / "demo"
+    if demo_dir.exists():
+        shutil.rmtree(demo_dir)
+    demo_dir.mkdir(parents=True)
+    # The demo's e-mails go to its own outbox, never to a configured SMTP server.
+    os.environ["VEILLEUR_DATA_DIR"] = str(demo_dir)
+    os.environ.pop("VEILLEUR_SMTP_URL", None)
+    db = open_database(f"sqlite:///{demo_dir / 'veilleur.db'}")
+    store = EvidenceStore(demo_dir / "evidence")
+    with serve_sites() as server:
+        registry = demo_dir / "registry.yaml"
+        registry.write_text(registry_yaml(server), encoding="utf-8")
+        console.print(f"{len(server.sites)} sites de démonstration servis sur 127.0.0.1 ; registre : {registry}")
+        with db.sessions() as session:
+            import_registry(session, registry)
+        settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
+        run_from_cli([], [], False, settings, trigger="demo", db=db, store=store)
+
+        console.print(f"\n[bold]{REGRESSING}[/bold] perd son bouton FranceConnect : deux campagnes le confirment.")
+        server.serve_from(REGRESSING, VARIANTS / REGRESSING)
+        for _ in range(2):
+            run_from_cli([REGRESSING], [], False, settings, trigger="demo", db=db, store=store)
+    with db.sessions() as session:
+        index = write_report(session, store, out_dir)
+    outbox = sorted((demo_dir / "outbox").glob("*.eml"))
+    for mail in outbox:
+        console.print(f"E-mail d’alerte : {mail}")
+    console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
+    # Last line: the dashboard over the demo's own database (not started here: `make demo` must end).
+    console.print(f"Dashboard: VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
+                  "→ http://127.0.0.1:8000/", markup=False, highlight=False, soft_wrap=True)
+    return index

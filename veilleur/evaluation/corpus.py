@@ -1,0 +1,337 @@
+"""A labelled corpus of mini-sites, and serving it on loopback so that the real probe can visit it.
+
+Layout (the same as /work/shared/realworld):
+
+    CORPUS/labels.json            case name → what a correct probe reports for that case
+    CORPUS/<case>/index.html      its landing page, and any other page of that mini-site, linked
+                                  relatively so that discovery finds them
+    CORPUS/<case>/server.json     optional: how the server misbehaves for this case
+
+`labels.json` maps each case to the checks it is about, and only those are scored for it:
+
+    {"fc-dsfr-plus": {"franceconnect": "franceconnect_plus"},
+     "jdma-widget": {"jedonnemonavis": "present", "demarche_id": "8812"},
+     "statement": {"accessibility_statement": {"status": "partiellement", "rate": 74.5}}}
+
+A check id gives the expected status. Any other key is a field of one check's finding
+(`demarche_id`, `phones`, `rate`, `expired`, `rgaa_criteria`…; see checks/models.py), expected
+with that value; a check id may also map to an object with `status` and such fields. `about`
+describes the case in words. `server.json` gives, per URL path, an HTTP status to answer with
+(`{"status": {"/contact.html": 500}}`) and a delay in milliseconds (`{"delay_ms": {"/": 3000}}`).
+
+Each case is served by its own server on its own port of 127.0.0.1: its own origin, so that no
+case sees another as the same site.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from socketserver import TCPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from checks.models import FINDING_TYPES
+from foundation.errors import InputError
+
+LABELS_FILE = "labels.json"
+SERVER_FILE = "server.json"
+LANDING_FILE = "index.html"
+ABOUT = "about"
+
+# Finding field → the one check whose finding has it, for labels written flat next to the statuses.
+_BASE_FIELDS = {"status", "reason", "evidence"}
+FIELD_CHECKS: dict[str, list[str]] = {}
+for _check, _cls in FINDING_TYPES.items():
+    for _name in _cls.model_fields:
+        if _name not in _BASE_FIELDS:
+            FIELD_CHECKS.setdefault(_name, []).append(_check)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a correct probe reports for one check of one case."""
+
+    status: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServerBehaviour:
+    status: dict[str, int] = field(default_factory=dict)  # URL path → HTTP status
+    delay_ms: dict[str, int] = field(default_factory=dict)  # URL path → delay before answering
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    expected: dict[str, Expectation]  # check id → expectation; only these checks are scored
+    about: str = ""
+    behaviour: ServerBehaviour = ServerBehaviour()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    cases: list[Case]
+    unlabelled: list[str]  # case folders that labels.json does not mention (not scored)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text: {exc.reason}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+
+
+def _status(check: str, value: Any, where: str) -> str:
+    statuses = FINDING_TYPES[check].statuses
+    if not isinstance(value, str) or value not in statuses:
+        raise InputError(f"{where} field '{check}': unknown status {value!r} (one of: {', '.join(statuses)})")
+    return value
+
+
+def _field_value(check: str, name: str, value: Any, where: str) -> Any:
+    if name not in FINDING_TYPES[check].model_fields or name in _BASE_FIELDS:
+        raise InputError(f"{where} field '{name}': not a field of the {check} finding")
+    return value
+
+
+def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expectation], str]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: expected an object of check ids, got {type(raw).__name__}")
+    statuses: dict[str, str] = {}
+    fields: dict[str, dict[str, Any]] = {}
+    about = ""
+    for key, value in raw.items():
+        if key == ABOUT:
+            if not isinstance(value, str):
+                raise InputError(f"{where} field '{ABOUT}': expected a text")
+            about = value
+        elif key in FINDING_TYPES and isinstance(value, dict):
+            nested = dict(value)
+            if "status" not in nested:
+                raise InputError(f"{where} field '{key}': an object needs a 'status'")
+            statuses[key] = _status(key, nested.pop("status"), where)
+            for name, expected in nested.items():
+                fields.setdefault(key, {})[name] = _field_value(key, name, expected, f"{where} '{key}'")
+        elif key in FINDING_TYPES:
+            statuses[key] = _status(key, value, where)
+        elif key in FIELD_CHECKS:
+            owners = FIELD_CHECKS[key]
+            if len(owners) > 1:
+                raise InputError(f"{where} field '{key}': belongs to several checks ({', '.join(owners)}); "
+                                 f"write it inside one of them")
+            fields.setdefault(owners[0], {})[key] = value
+        else:
+            known = ", ".join(FINDING_TYPES)
+            raise InputError(f"{where} field '{key}': neither a check id ({known}) nor a finding field")
+    for check in fields:
+        if check not in statuses:
+            raise InputError(f"{where} field '{next(iter(fields[check]))}': the case gives no status for {check}")
+    if not statuses:
+        raise InputError(f"{where}: labels no check")
+    return {c: Expectation(s, fields.get(c, {})) for c, s in statuses.items()}, about
+
+
+def _behaviour(path: Path) -> ServerBehaviour:
+    if not path.is_file():
+        return ServerBehaviour()
+    raw = _read_json(path)
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected an object")
+    known = {"status", "delay_ms"}
+    for key in raw:
+        if key not in known:
+            raise InputError(f"{path}: field '{key}': unknown (one of: {', '.join(sorted(known))})")
+    parsed: dict[str, dict[str, int]] = {}
+    for key in known:
+        table = raw.get(key, {})
+        if not isinstance(table, dict):
+            raise InputError(f"{path}: field '{key}': expected an object of URL path → number")
+        for url_path, value in table.items():
+            if not isinstance(url_path, str) or not url_path.startswith("/"):
+                raise InputError(f"{path}: field '{key}': {url_path!r} is not a URL path (starts with '/')")
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"{path}: field '{key}.{url_path}': expected a whole number, got {value!r}")
+            if key == "status" and not 100 <= value <= 599:
+                raise InputError(f"{path}: field 'status.{url_path}': not an HTTP status: {value}")
+            if key == "delay_ms" and not 0 <= value <= 120_000:
+                raise InputError(f"{path}: field 'delay_ms.{url_path}': must be between 0 and 120000")
+        parsed[key] = dict(table)
+    return ServerBehaviour(status=parsed["status"], delay_ms=parsed["delay_ms"])
+
+
+def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
+    """The labelled cases of a corpus folder, checked; `only` keeps the named cases."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder")
+    labels_path = root / LABELS_FILE
+    labels = _read_json(labels_path)
+    if not isinstance(labels, dict) or not labels:
+        raise InputError(f"{labels_path}: expected an object mapping case names to their labels")
+    wanted = set(only or [])
+    missing = sorted(wanted - set(labels))
+    if missing:
+        raise InputError(f"{labels_path}: no case named {missing[0]!r}")
+    cases = []
+    for name, raw in labels.items():
+        where = f"{labels_path}: case {name!r}"
+        if wanted and name not in wanted:
+            continue
+        case_dir = root / name
+        if "/" in name or name.startswith(".") or not case_dir.is_dir():
+            raise InputError(f"{where}: no folder {case_dir}")
+        if not (case_dir / LANDING_FILE).is_file():
+            raise InputError(f"{where}: no landing page {case_dir / LANDING_FILE}")
+        expected, about = _case_expectations(name, raw, where)
+        cases.append(Case(name, case_dir, expected, about, _behaviour(case_dir / SERVER_FILE)))
+    unlabelled = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                        and p.name not in labels)
+    return Corpus(root, cases, unlabelled)
+
+
+# ---------------------------------------------------------------------------------------------
+# Serving
+
+
+def _file_for(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside the case folder, or None (missing, hidden, outside)."""
+    path = unquote(url_path)
+    if path.endswith("/"):
+        path += LANDING_FILE
+    parts = [p for p in PurePosixPath(path).parts if p != "/"]
+    if not parts or any(p in (".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+        return None
+    if parts == [SERVER_FILE]:
+        return None
+    candidate = root.joinpath(*parts).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _content_type(path: Path) -> str:
+    if path.suffix.lower() in (".html", ".htm"):
+        return "text/html; charset=utf-8"
+    guessed, _ = mimetypes.guess_type(path.name)
+    if guessed and (guessed.startswith("text/") or guessed in ("application/javascript", "application/json")):
+        return f"{guessed}; charset=utf-8"
+    return guessed or "application/octet-stream"
+
+
+def _status_page(status: int) -> bytes:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Erreur"
+    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{status} {phrase}</title></head>'
+            f"<body><main><h1>Erreur {status}</h1><p>{phrase}</p></main></body></html>").encode("utf-8")
+
+
+class _CaseHandler(BaseHTTPRequestHandler):
+    server: "_CaseServer"
+    server_version = "VeilleurCorpus/1.0"
+    sys_version = ""
+    timeout = 30  # a client that says nothing does not hold a thread forever
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        pass
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def do_POST(self) -> None:
+        self._answer(send_body=True)
+
+    def _answer(self, send_body: bool) -> None:
+        behaviour = self.server.behaviour
+        path = urlsplit(self.path).path or "/"
+        if delay := behaviour.delay_ms.get(path):
+            time.sleep(delay / 1000)
+        file = _file_for(self.server.root, path)
+        status = behaviour.status.get(path, 200 if file else 404)
+        if file is not None:
+            body, ctype = file.read_bytes(), _content_type(file)
+        else:
+            body, ctype = _status_page(status), "text/html; charset=utf-8"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the probe gave up (a timeout case): nothing to tell it
+
+
+class _CaseServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path, behaviour: ServerBehaviour):
+        self.root = root.resolve()
+        self.behaviour = behaviour
+        super().__init__(("127.0.0.1", 0), _CaseHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the host name up (getfqdn): a DNS query on a closed network.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+
+
+@dataclass
+class ServedCorpus:
+    """The running servers: one per case. Close it, or use it as a context manager."""
+
+    urls: dict[str, str] = field(default_factory=dict)  # case name → landing URL
+    _servers: list[_CaseServer] = field(default_factory=list, repr=False)
+
+    def close(self) -> None:
+        servers, self._servers = self._servers, []
+        stoppers = [threading.Thread(target=s.shutdown, daemon=True) for s in servers]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join(timeout=5)
+        for server in servers:
+            server.server_close()
+
+    def __enter__(self) -> "ServedCorpus":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve_corpus(corpus: Corpus) -> ServedCorpus:
+    """Serve every case on its own ephemeral port of 127.0.0.1, in daemon threads."""
+    served = ServedCorpus()
+    try:
+        for case in corpus.cases:
+            server = _CaseServer(case.path, case.behaviour)
+            served._servers.append(server)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                             name=f"corpus-{case.name}", daemon=True).start()
+            served.urls[case.name] = f"http://127.0.0.1:{server.server_address[1]}/"
+    except BaseException:
+        served.close()
+        raise
+    return served

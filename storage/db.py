@@ -7,8 +7,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from foundation.errors import InputError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,9 +43,33 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+# The first migrations, 0001 and five branches on top of it, were collapsed into one that builds the very
+# same schema. A database they brought all the way carries exactly their heads: it only needs the new
+# stamp, then upgrades like any other. One they left part-way has no path forward any more: it is
+# refused untouched rather than guessed at.
+OLD_HEADS = frozenset({"0002_outbox", "0003_evidence", "0004_indicators", "0005_monitoring", "0007_proposals"})
+OLD_REVISIONS = OLD_HEADS | {"0001"}
+COLLAPSED = "0008_collapsed_schema"
+
+
+def _restamp_old_heads(engine: Engine) -> None:
+    with engine.begin() as conn:
+        found = set(MigrationContext.configure(conn).get_current_heads())
+        if found == OLD_HEADS:
+            conn.execute(text("DELETE FROM alembic_version"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:rev)"), {"rev": COLLAPSED})
+        elif found & OLD_REVISIONS:
+            raise InputError(
+                f"{engine.url}: schema at old revisions {', '.join(sorted(found))}, part-way through the "
+                f"migrations collapsed into {COLLAPSED}; bring it to {', '.join(sorted(OLD_HEADS))} with "
+                "Veilleur at commit 07fd103 (the last with those migrations), then open it again"
+            )
+
+
 def upgrade(engine: Engine) -> None:
-    # "heads": areas may add migrations side by side on top of the same revision.
-    command.upgrade(alembic_config(engine), "heads")
+    _restamp_old_heads(engine)
+    # "head", singular: the migrations are one line of history.
+    command.upgrade(alembic_config(engine), "head")
 
 
 @dataclass

@@ -6,11 +6,14 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, inspect, select
 
-from checks.models import FranceConnectFinding, JeDonneMonAvisFinding, finding_from_stored, Evidence
+from checks import finding_from_stored
+from checks.models import Evidence
+from checks.franceconnect import FranceConnectFinding
+from checks.jedonnemonavis import JeDonneMonAvisFinding
 from probes.models import AxeOutcome, PageCapture, ServiceCapture, ToolVersions
 from storage.evidence.store import EvidenceStore, sha256_of
-from storage.evidence.records import ManifestRecord
-from storage.schema_models import Artifact, FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from storage.schema import ManifestRecord
+from storage.schema import Artifact, FindingRecord, Ministry, PageRecord, Service, ServiceRun
 from storage.runs import campaign_counts, create_campaign, pending_units, record_unit, unfinished_campaign, finish_campaign
 
 

@@ -8,7 +8,7 @@ config = context.config
 engine = config.attributes.get("engine")
 if engine is None:  # `alembic` CLI use: build the engine from the project's configuration
     from storage.db import make_engine
-    from probes.settings import database_url
+    from storage.stores import database_url
 
     engine = make_engine(database_url())
 

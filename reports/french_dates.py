@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from foundation.times import as_utc
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 
@@ -15,11 +17,6 @@ def _paris() -> tuple[tzinfo, str]:
     except ZoneInfoNotFoundError:
         # A minimal image without tzdata: say UTC rather than show a wrong local time.
         return timezone.utc, "UTC"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back; everything Veilleur stores is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def french_date(moment: datetime) -> str:

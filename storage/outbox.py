@@ -1,6 +1,7 @@
 """The outbox queue: every e-mail is stored before it is sent, and retried until it is.
 
-Delivery is at-least-once. Each message is first *claimed* in its own committed transaction
+The queue's steps live here; the delivery loop that drives them through a transport is
+reports/alerts/delivery.py. Delivery is at-least-once. Each message is first *claimed* in its own committed transaction
 (attempts + 1, and pushed `CLAIM_LEASE` into the future so that no other sender picks it up),
 then handed to the transport, then marked sent. A process that dies after the claim leaves the
 message queued: it is tried again once the lease has passed. A process that dies after the
@@ -13,22 +14,22 @@ from __future__ import annotations
 
 import copy
 import email.policy
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses
-from typing import Mapping, Protocol
+from typing import Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.outgoing_mail import OutgoingMail
+from foundation.times import as_utc, utc_now
+from storage.schema import OutgoingMail
 
 __all__ = [
-    "BACKOFF_CAP", "BACKOFF_FIRST", "CLAIM_LEASE", "DeliveryFailure", "DeliveryReport", "MailTransport",
-    "OutgoingEnvelope", "OutgoingMail", "SendOutcome", "TransportError", "TransportUnavailable", "backoff",
-    "deliver_pending", "enqueue", "list_mails",
+    "BACKOFF_CAP", "BACKOFF_FIRST", "CLAIM_LEASE", "DeliveryFailure", "OutgoingEnvelope", "OutgoingMail", "backoff",
+    "claim", "due_ids", "enqueue", "list_mails", "mark_failed", "mark_sent", "waiting",
 ]
 
 BACKOFF_FIRST = timedelta(minutes=1)
@@ -40,15 +41,6 @@ CLAIM_LEASE = timedelta(minutes=5)
 ERROR_LIMIT = 2000
 
 STATUSES = ("queued", "sent")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands naive datetimes back; everything stored here is UTC.
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def backoff(failed_attempts: int) -> timedelta:
@@ -72,46 +64,10 @@ class OutgoingEnvelope:
 
 
 @dataclass(frozen=True)
-class SendOutcome:
-    """Accepted. `refused` names the recipients the server turned down while accepting others."""
-
-    refused: Mapping[str, str] = field(default_factory=dict)
-
-
-class TransportError(Exception):
-    """This message could not be delivered now; it stays queued and is retried."""
-
-
-class TransportUnavailable(TransportError):
-    """The server cannot be reached or refuses us (connection, TLS, authentication): no other
-    message can go either, so the rest of the round is not attempted against it."""
-
-
-class MailTransport(Protocol):
-    def describe(self) -> str:
-        """Where messages go, for people (never a password)."""
-
-    def send(self, envelope: OutgoingEnvelope) -> SendOutcome:
-        """Deliver one message, or raise TransportError."""
-
-
-@dataclass(frozen=True)
 class DeliveryFailure:
     mail_id: int
     error: str
     next_attempt_at: datetime
-
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    sent: tuple[int, ...]
-    failed: tuple[DeliveryFailure, ...]
-    waiting: int                        # still queued after this round (failed ones included)
-    next_attempt_at: datetime | None    # the earliest time one of them is due
-
-    @property
-    def attempted(self) -> int:
-        return len(self.sent) + len(self.failed)
 
 
 def _addresses(message: EmailMessage, *names: str) -> list[str]:
@@ -140,7 +96,7 @@ def enqueue(session: Session, message: EmailMessage, kind: str, campaign_id: int
     if message.get("Bcc") is not None:
         message = copy.deepcopy(message)
         del message["Bcc"]
-    now = _aware(now or _utcnow())
+    now = as_utc(now or utc_now())
     values = dict(
         dedupe_key=dedupe_key, kind=kind, campaign_id=campaign_id, sender=senders[0], recipients=recipients,
         subject=str(message.get("Subject", "")), message_id=message.get("Message-ID"),
@@ -157,10 +113,10 @@ def enqueue(session: Session, message: EmailMessage, kind: str, campaign_id: int
     return session.execute(statement).scalar_one_or_none()
 
 
-def _claim(sessions: sessionmaker[Session], mail_id: int, at: datetime) -> OutgoingEnvelope | None:
+def claim(sessions: sessionmaker[Session], mail_id: int, at: datetime) -> OutgoingEnvelope | None:
     with sessions() as session, session.begin():
         mail = session.get(OutgoingMail, mail_id)
-        if mail is None or mail.status != "queued" or _aware(mail.next_attempt_at) > at:
+        if mail is None or mail.status != "queued" or as_utc(mail.next_attempt_at) > at:
             return None
         # Conditional on the attempts seen: of two senders racing for it, one wins.
         claimed = session.execute(
@@ -172,13 +128,14 @@ def _claim(sessions: sessionmaker[Session], mail_id: int, at: datetime) -> Outgo
         if claimed != 1:
             return None
         return OutgoingEnvelope(mail.id, mail.sender, tuple(mail.recipients), bytes(mail.raw_message),
-                                _aware(mail.queued_at))
+                                as_utc(mail.queued_at))
 
 
-def _mark_sent(sessions: sessionmaker[Session], mail_id: int, outcome: SendOutcome, at: datetime) -> None:
+def mark_sent(sessions: sessionmaker[Session], mail_id: int, refused: Mapping[str, str], at: datetime) -> None:
+    """Sent; `refused` names the recipients the server turned down while accepting the others."""
     note = None
-    if outcome.refused:
-        note = "accepted, but refused for: " + "; ".join(f"{a} ({r})" for a, r in sorted(outcome.refused.items()))
+    if refused:
+        note = "accepted, but refused for: " + "; ".join(f"{a} ({r})" for a, r in sorted(refused.items()))
     with sessions() as session, session.begin():
         session.execute(
             update(OutgoingMail).where(OutgoingMail.id == mail_id)
@@ -186,59 +143,13 @@ def _mark_sent(sessions: sessionmaker[Session], mail_id: int, outcome: SendOutco
         )
 
 
-def _mark_failed(sessions: sessionmaker[Session], mail_id: int, error: str, at: datetime) -> DeliveryFailure:
+def mark_failed(sessions: sessionmaker[Session], mail_id: int, error: str, at: datetime) -> DeliveryFailure:
     with sessions() as session, session.begin():
         mail = session.get(OutgoingMail, mail_id)
         next_at = at + backoff(mail.attempts)
         mail.last_error = error[:ERROR_LIMIT]
         mail.next_attempt_at = next_at
     return DeliveryFailure(mail_id, error, next_at)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return " ".join(text.split())
-
-
-def deliver_pending(sessions: sessionmaker[Session], transport: MailTransport,
-                    now: datetime | None = None) -> DeliveryReport:
-    """Try every message that is due (`now` defaults to the clock), oldest first, each recorded
-    as it goes: sent, or attempts + 1 with its error and the next try after the backoff."""
-    clock = (lambda: _aware(now)) if now is not None else _utcnow
-    with sessions() as session:
-        due = session.scalars(
-            select(OutgoingMail.id)
-            .where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= clock())
-            .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
-        ).all()
-
-    sent: list[int] = []
-    failed: list[DeliveryFailure] = []
-    unavailable: str | None = None
-    for mail_id in due:
-        envelope = _claim(sessions, mail_id, clock())
-        if envelope is None:  # sent or claimed by another sender meanwhile
-            continue
-        if unavailable is not None:
-            failed.append(_mark_failed(sessions, mail_id, f"not tried, server unavailable: {unavailable}", clock()))
-            continue
-        try:
-            outcome = transport.send(envelope)
-        except TransportUnavailable as exc:
-            unavailable = _describe(exc)
-            failed.append(_mark_failed(sessions, mail_id, unavailable, clock()))
-        except Exception as exc:  # noqa: BLE001 — any failure (disk full, bug) keeps the message queued
-            error = _describe(exc) if isinstance(exc, TransportError) else f"{type(exc).__name__}: {_describe(exc)}"
-            failed.append(_mark_failed(sessions, mail_id, error, clock()))
-        else:
-            _mark_sent(sessions, mail_id, outcome, clock())
-            sent.append(mail_id)
-
-    with sessions() as session:
-        waiting, next_at = session.execute(
-            select(func.count(), func.min(OutgoingMail.next_attempt_at)).where(OutgoingMail.status == "queued")
-        ).one()
-    return DeliveryReport(tuple(sent), tuple(failed), waiting, _aware(next_at) if next_at else None)
 
 
 def list_mails(session: Session, status: str | None = None, limit: int | None = None) -> list[OutgoingMail]:
@@ -249,3 +160,22 @@ def list_mails(session: Session, status: str | None = None, limit: int | None = 
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def due_ids(sessions: sessionmaker[Session], at: datetime) -> list[int]:
+    """The queued messages due at `at`, oldest due first."""
+    with sessions() as session:
+        return list(session.scalars(
+            select(OutgoingMail.id)
+            .where(OutgoingMail.status == "queued", OutgoingMail.next_attempt_at <= at)
+            .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+        ))
+
+
+def waiting(sessions: sessionmaker[Session]) -> tuple[int, datetime | None]:
+    """How many messages are still queued, and when the earliest of them is due."""
+    with sessions() as session:
+        count, next_at = session.execute(
+            select(func.count(), func.min(OutgoingMail.next_attempt_at)).where(OutgoingMail.status == "queued")
+        ).one()
+    return count, as_utc(next_at) if next_at else None

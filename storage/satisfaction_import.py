@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, plain_text, read_csv_table
-from storage.indicator_tables import SatisfactionScore
-from storage.schema_models import Service
-from storage.quarters import Quarter
 from foundation.errors import InputError
+from foundation.quarters import Quarter
+from foundation.times import as_utc
+from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, plain_text, read_csv_table
+from storage.schema import SatisfactionScore, Service
 
 # JeDonneMonAvis's marks for the main question (its observatory statistics use the same).
 SMILEY_MARKS: dict[str, float] = {"tres bien": 10.0, "bien": 10.0, "moyen": 5.0, "pas bien": 0.0, "mauvais": 0.0}
@@ -77,7 +77,7 @@ def _review_date(table: CsvTable, row: CsvRow, column: str) -> datetime:
             moment = datetime.strptime(raw.removesuffix("Z").split(".")[0], fmt)
         except ValueError:
             continue
-        return moment.replace(tzinfo=timezone.utc)  # JeDonneMonAvis writes UTC
+        return as_utc(moment)  # JeDonneMonAvis writes UTC
     raise table.error(row.number, column, f"expected a date such as 2026-11-03 14:05:00, got {raw!r}")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from storage.schema_models import Campaign, FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from storage.schema import Campaign, FindingRecord, Ministry, PageRecord, Service, ServiceRun
 
 
 def at(y: int, m: int, d: int, hour: int = 12) -> datetime:

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from storage.evidence.store import EvidenceStore
-from storage.evidence.records import PrunedArtifact
-from storage.schema_models import Service
-from storage.quarters import Quarter
-from storage.reference_choice import choose_reference_run
+from storage.schema import PrunedArtifact
+from storage.schema import Service
+from foundation.quarters import Quarter
+from storage.reference_runs import choose_reference_run
 from storage.evidence.retention import prune
 from storage.runs import create_campaign
 from tests.evidence_runs import manifest_of, page_sha, record, screenshot, seed

@@ -16,7 +16,7 @@ from pathlib import Path
 from reports.observatory.exports import COLUMNS
 from reports.observatory.levels import ALL_LEVELS
 from storage.db import open_database
-from storage.quarters import Quarter
+from foundation.quarters import Quarter
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "indicators.md"

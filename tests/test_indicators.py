@@ -12,8 +12,8 @@ import pytest
 from reports.observatory import levels as L
 from reports.observatory.indicators import quarter_indicators
 from storage.db import open_database
-from storage.quarters import Quarter
-from storage.reference_choice import choose_reference_run, clear_reference_choice, reference_runs
+from foundation.quarters import Quarter
+from storage.reference_runs import choose_reference_run, clear_reference_choice, reference_runs
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
 from foundation.errors import InputError
 

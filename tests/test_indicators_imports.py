@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from reports.observatory import levels as L
 from reports.observatory.indicators import quarter_indicators
 from storage.declared_import import import_declared
-from storage.indicator_tables import DeclaredIndicator, SatisfactionScore
-from storage.quarters import Quarter
+from storage.schema import DeclaredIndicator, SatisfactionScore
+from foundation.quarters import Quarter
 from storage.satisfaction_import import import_satisfaction
 from tests.indicator_data import GOOD, Scenario, at, seen, Seen
 from foundation.errors import InputError

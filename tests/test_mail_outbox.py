@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,19 +17,12 @@ from reports.alerts.digests import render_digest
 from reports.alerts.mail_transport import SmtpTransport
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import Campaign
-from storage.outbox import (CLAIM_LEASE, OutgoingEnvelope, OutgoingMail, SendOutcome, TransportError, backoff,
-                            deliver_pending, enqueue)
+from storage.schema import Campaign
+from reports.alerts.delivery import SendOutcome, TransportError, deliver_pending
+from storage.outbox import CLAIM_LEASE, OutgoingEnvelope, OutgoingMail, backoff, enqueue
 from tests.mail_samples import SENDER, digest
 from tests.smtp_server import SmtpTestServer, smtp_server  # noqa: F401  (fixture)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+from foundation.times import as_utc as aware, utc_now as utcnow
 
 
 def queue_digest(db, tmp_path, key="digest:12:interieur", **digest_args) -> int:

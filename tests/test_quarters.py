@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from storage.schema_models import Campaign, Ministry, Service, ServiceRun
-from storage.quarters import Quarter, reference_runs
+from storage.schema import Campaign, Ministry, Service, ServiceRun
+from storage.reference_runs import runs_by_rule as reference_runs
+from foundation.quarters import Quarter
 from foundation.errors import InputError
 
 

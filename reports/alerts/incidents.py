@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation.times import as_utc
 from reports.alerts.regressions import Observation, Rule, confirmed_regression, recovered, rules
-from storage.incidents import Incident
-from storage.schema_models import Campaign, ServiceRun
+from storage.schema import Campaign, Incident, ServiceRun
 
 HISTORY = 30
 
@@ -35,16 +35,11 @@ class IncidentChanges:
     ongoing: list[Incident] = field(default_factory=list)
 
 
-def _aware(moment: datetime | None) -> datetime:
-    moment = moment or datetime.now(timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _observation(run: ServiceRun) -> Observation:
     landing = run.pages[0] if run.pages else None
     return Observation(
-        run_id=run.id, campaign_id=run.campaign_id, started_at=_aware(run.started_at), ok=bool(run.ok),
-        error_class=run.error_class, full=run.campaign.kind == "full",
+        run_id=run.id, campaign_id=run.campaign_id, started_at=as_utc(run.started_at or datetime.now(timezone.utc)),
+        ok=bool(run.ok), error_class=run.error_class, full=run.campaign.kind == "full",
         statuses={f.check: f.status for f in run.findings}, details={f.check: f.details or {} for f in run.findings},
         page_url=(landing.final_url or landing.url) if landing else run.url,
         screenshot_sha=landing.screenshot_sha if landing else None,

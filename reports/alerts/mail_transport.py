@@ -13,16 +13,17 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from reports.alerts.mail_headers import sender_mailbox
-from storage.outbox import MailTransport, OutgoingEnvelope, SendOutcome, TransportError, TransportUnavailable
-from probes.settings import data_dir
 from foundation.errors import InputError
+from foundation.files import write_atomically
+from reports.alerts.delivery import MailTransport, SendOutcome, TransportError, TransportUnavailable
+from reports.alerts.mail_headers import sender_mailbox
+from storage.outbox import OutgoingEnvelope
+from storage.stores import data_dir
 
 SMTP_URL_VARIABLE = "VEILLEUR_SMTP_URL"
 MAIL_FROM_VARIABLE = "VEILLEUR_MAIL_FROM"
@@ -113,21 +114,7 @@ class OutboxTransport:
         return self.directory / f"{envelope.queued_at:%Y%m%d-%H%M%S}-{envelope.mail_id:06d}.eml"
 
     def send(self, envelope: OutgoingEnvelope) -> SendOutcome:
-        target = self.path_for(envelope)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".eml")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(envelope.data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        write_atomically(self.path_for(envelope), envelope.data)
         return SendOutcome()
 
 

@@ -22,9 +22,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from checks.models import Evidence
+from foundation.times import as_utc
 from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord, PrunedArtifact
-from storage.schema_models import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
+from storage.schema import (
+    Artifact,
+    Campaign,
+    FindingRecord,
+    ManifestRecord,
+    PageRecord,
+    PrunedArtifact,
+    Service,
+    ServiceRun,
+)
 
 FORMAT = "veilleur-manifest/1"
 MEDIA_TYPE = "application/json"
@@ -135,13 +144,6 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
 class RunContent(BaseModel):
     """Everything a manifest says about its run, as the database holds it now: sealing writes it,
     verification compares it with what was sealed."""
@@ -180,7 +182,7 @@ def run_content(session: Session, run_id: int) -> RunContent:
         run=ManifestRun(
             id=run.id, campaign_id=run.campaign_id, url=run.url, final_url=run.final_url, ok=run.ok,
             http_status=run.http_status, error=run.error, error_class=run.error_class,
-            started_at=utc(run.started_at), finished_at=utc(run.finished_at),
+            started_at=as_utc(run.started_at), finished_at=as_utc(run.finished_at),
         ),
         tools=ManifestTools(veilleur=run.veilleur_version, chromium=run.chromium_version,
                             playwright=run.playwright_version, axe_core=run.axe_version),
@@ -190,7 +192,7 @@ def run_content(session: Session, run_id: int) -> RunContent:
                 position=p.position, kind=p.kind, url=p.url, final_url=p.final_url, http_status=p.http_status,
                 ok=p.ok, error=p.error, error_class=p.error_class, content_type=p.content_type, title=p.title,
                 redirect_chain=list(p.redirect_chain or []), response_headers=dict(p.response_headers or {}),
-                captured_at=utc(p.captured_at), axe_version=p.axe_version, axe_error=p.axe_error,
+                captured_at=as_utc(p.captured_at), axe_version=p.axe_version, axe_error=p.axe_error,
             )
             for p in pages
         ],

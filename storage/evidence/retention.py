@@ -1,9 +1,9 @@
 """Retention: `veilleur evidence prune --keep-quarters N`.
 
 The N most recent quarters (the current one included) keep every file. In older quarters only
-each service's reference run keeps its files — by the rule of storage/quarters.py and as the
-indicators see it (storage/reference_choice.py: full visits only, and runs chosen by hand), both
-kept, since deleting is the one step that cannot be undone; the other runs lose theirs,
+each service's reference run keeps its files (storage/reference_runs.py): the one the indicators
+stand on (a full visit, or the run chosen by hand) and the one the rule picks among all its runs,
+both kept, since deleting is the one step that cannot be undone; the other runs lose theirs,
 unless a kept run shares them (the store holds each file once). Manifests are never pruned, so
 every chain still verifies; each deleted file is recorded in `pruned_artifacts` *before* it is
 deleted, so `veilleur verify` reports it as pruned by retention, while a file deleted by hand is
@@ -18,13 +18,13 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord, PrunedArtifact
-from storage.evidence.manifests import ARTIFACT_COLUMNS, utc
-from storage.schema_models import Artifact, Campaign, PageRecord, ServiceRun
-from storage import reference_choice
-from storage.quarters import Quarter, reference_runs
 from foundation.errors import InputError
+from foundation.quarters import Quarter
+from foundation.times import as_utc
+from storage.evidence.manifests import ARTIFACT_COLUMNS
+from storage.evidence.store import EvidenceStore
+from storage.reference_runs import reference_runs, runs_by_rule
+from storage.schema import Artifact, Campaign, ManifestRecord, PageRecord, PrunedArtifact, ServiceRun
 
 
 @dataclass
@@ -60,13 +60,13 @@ def prune(session: Session, store: EvidenceStore, keep_quarters: int, now: datet
     summary = PruneSummary(kept_since)
 
     runs = session.execute(select(ServiceRun.id, ServiceRun.started_at)).all()
-    old = {run_id: Quarter.of(utc(started)) for run_id, started in runs
-           if started is not None and utc(started) < kept_since.start}
+    old = {run_id: Quarter.of(started) for run_id, started in runs
+           if started is not None and as_utc(started) < kept_since.start}
     summary.old_runs = len(old)
     references: set[int] = set()
     for quarter in set(old.values()):
-        references |= {run.id for run in reference_runs(session, quarter).values()}
-        references |= {chosen.run.id for chosen in reference_choice.reference_runs(session, quarter).values()}
+        references |= {reference.run.id for reference in reference_runs(session, quarter).values()}
+        references |= {run.id for run in runs_by_rule(session, quarter).values()}
     by_run = _run_artifacts(session)
     keep: set[str] = set(session.scalars(select(ManifestRecord.sha256)))
     for run_id, shas in by_run.items():

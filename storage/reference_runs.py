@@ -1,10 +1,12 @@
-"""Which run stands for each service in a quarter, with the choices made by hand.
+"""Which run stands for each service in a quarter (its reference run): by the rule, or chosen by hand.
 
-The rule is the one of storage/quarters.py: the service's run in the last campaign of the quarter
-that finished, else its last completed run in the quarter. Two precisions:
+Rule: a service's reference run for a quarter is its run in the last full campaign of the quarter
+that finished (all units done); if no finished campaign of the quarter probed it, its last
+completed run in a full campaign of the quarter (availability checks never stand for a quarter).
+Two precisions:
 
-- only a full visit can stand for a quarter: a run without findings (an availability-only probe
-  of the landing page) says nothing about the indicators;
+- what the indicators stand on is a full visit: a run without findings (only the landing page
+  was seen) says nothing about them (`full_visits_only`);
 - `as_of` looks at the quarter as it was known at that moment (runs started after it are ignored).
 
 A run chosen by hand (`veilleur reference set`) wins over the rule, whatever `as_of`: the
@@ -19,17 +21,13 @@ from datetime import datetime, timezone
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.indicator_tables import ReferenceRunChoice
-from storage.schema_models import Campaign, FindingRecord, Service, ServiceRun
-from storage.quarters import Quarter
 from foundation.errors import InputError
+from foundation.quarters import Quarter
+from foundation.times import as_utc
+from storage.schema import Campaign, FindingRecord, ReferenceRunChoice, Service, ServiceRun
 
-
-def aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
+# What the indicators read from a reference run, loaded with it.
+_LOADED = (selectinload(ServiceRun.campaign), selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
 
 
 @dataclass(frozen=True)
@@ -45,34 +43,39 @@ class Reference:
         return "choix manuel" if self.chosen else "dernière campagne terminée du trimestre"
 
 
-def _runs_query(quarter: Quarter, as_of: datetime | None):
+def runs_by_rule(session: Session, quarter: Quarter, as_of: datetime | None = None, *,
+                 full_visits_only: bool = False) -> dict[str, ServiceRun]:
+    """The rule alone, choices by hand aside: each service's run for the quarter (services with no
+    run in it are absent). `full_visits_only` leaves out the runs without findings."""
     end = quarter.end if as_of is None else min(quarter.end, as_of)
-    has_findings = exists().where(FindingRecord.service_run_id == ServiceRun.id)
-    return (
+    query = (
         select(ServiceRun).join(Campaign)
-        .where(ServiceRun.status == "done", ServiceRun.started_at >= quarter.start, ServiceRun.started_at < end)
-        .where(has_findings)
-        .options(selectinload(ServiceRun.campaign), selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
+        .where(ServiceRun.status == "done", Campaign.kind == "full",
+               ServiceRun.started_at >= quarter.start, ServiceRun.started_at < end)
+        .options(*_LOADED)
         .order_by(ServiceRun.id)
     )
-
-
-def reference_runs(session: Session, quarter: Quarter, as_of: datetime | None = None) -> dict[str, Reference]:
-    """Each service's reference run for the quarter (services with no full visit in it are absent)."""
-    chosen: dict[str, Reference] = {}
-    runs = session.scalars(_runs_query(quarter, as_of)).all()
+    if full_visits_only:
+        query = query.where(exists().where(FindingRecord.service_run_id == ServiceRun.id))
+    runs = session.scalars(query).all()
+    chosen: dict[str, ServiceRun] = {}
     # Later runs overwrite earlier ones; runs of finished campaigns overwrite any unfinished one.
     for prefer_finished in (False, True):
         for run in runs:
             if prefer_finished == (run.campaign.status == "finished"):
-                chosen[run.service_id] = Reference(run, chosen=False)
-    for choice in session.scalars(select(ReferenceRunChoice).where(ReferenceRunChoice.quarter == str(quarter))):
-        run = session.scalars(
-            select(ServiceRun).where(ServiceRun.id == choice.service_run_id)
-            .options(selectinload(ServiceRun.campaign), selectinload(ServiceRun.findings), selectinload(ServiceRun.pages))
-        ).one()
-        chosen[choice.service_id] = Reference(run, chosen=True, reason=choice.reason)
+                chosen[run.service_id] = run
     return chosen
+
+
+def reference_runs(session: Session, quarter: Quarter, as_of: datetime | None = None) -> dict[str, Reference]:
+    """Each service's reference run for the quarter: the rule over full visits, or the run chosen
+    by hand (services with neither are absent)."""
+    references = {service_id: Reference(run, chosen=False)
+                  for service_id, run in runs_by_rule(session, quarter, as_of, full_visits_only=True).items()}
+    for choice in session.scalars(select(ReferenceRunChoice).where(ReferenceRunChoice.quarter == str(quarter))):
+        run = session.scalars(select(ServiceRun).where(ServiceRun.id == choice.service_run_id).options(*_LOADED)).one()
+        references[choice.service_id] = Reference(run, chosen=True, reason=choice.reason)
+    return references
 
 
 def choose_reference_run(session: Session, quarter: Quarter, service_id: str, run_id: int, reason: str | None) -> None:
@@ -87,7 +90,7 @@ def choose_reference_run(session: Session, quarter: Quarter, service_id: str, ru
         raise InputError(f"run {run_id}: is a run of service {run.service_id!r}, not {service_id!r}")
     if run.status != "done":
         raise InputError(f"run {run_id}: is not complete (status {run.status!r})")
-    started = aware(run.started_at)
+    started = as_utc(run.started_at)
     if started is None or not quarter.contains(started):
         when = started.strftime("%Y-%m-%d") if started else "never"
         raise InputError(f"run {run_id}: started {when}, outside {quarter}")

@@ -15,19 +15,19 @@ sockets, not a thousand idle threads.
 from __future__ import annotations
 
 import argparse
-import sys
 import mimetypes
 import selectors
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 from bench.generate import PAGES, page_html
+from veilleur.loopback import HTML, LoopbackHandler, LoopbackServer, Reply
 
 DSFR_DIST = Path(__file__).resolve().parent / "node_modules" / "@gouvfr" / "dsfr" / "dist"
 ILLUSTRATION = (
@@ -53,46 +53,36 @@ def _page(index: int, page: str) -> bytes:
     return page_html(index, page).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+_CACHED = {"Cache-Control": "public, max-age=3600"}
+_NOT_CACHED = {"Cache-Control": "no-cache"}
+_NOT_FOUND = b"<!DOCTYPE html><title>Introuvable</title><p>Page introuvable.</p>"
+
+
+class _Handler(LoopbackHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
     server: "_ServiceServer"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def reply(self) -> Reply:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == "/":
             path = "/index.html"
         name = path.lstrip("/")
         if name in PAGES:
-            self._send(200, _page(self.server.index, name), "text/html; charset=utf-8", cache=False)
-        elif name.startswith("dsfr/") and (body := _asset(name[len("dsfr/"):])) is not None:
-            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            self._send(200, body, kind, cache=True)
-        elif name.startswith("illustration-"):
-            self._send(200, ILLUSTRATION, "image/svg+xml", cache=True)
-        else:
-            self._send(404, b"<!DOCTYPE html><title>Introuvable</title><p>Page introuvable.</p>", "text/html; charset=utf-8", cache=False)
-
-    def _send(self, status: int, body: bytes, content_type: str, cache: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "public, max-age=3600" if cache else "no-cache")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:  # a benchmark's server is silent
-        pass
+            return Reply(_page(self.server.index, name), 200, HTML, _NOT_CACHED)
+        if name.startswith("dsfr/") and (body := _asset(name[len("dsfr/"):])) is not None:
+            return Reply(body, 200, mimetypes.guess_type(name)[0] or "application/octet-stream", _CACHED)
+        if name.startswith("illustration-"):
+            return Reply(ILLUSTRATION, 200, "image/svg+xml", _CACHED)
+        return Reply(_NOT_FOUND, 404, HTML, _NOT_CACHED)
 
 
-class _ServiceServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _ServiceServer(LoopbackServer):
     request_queue_size = 64
 
     def __init__(self, index: int):
         self.index = index
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.timeout = 0
+        super().__init__(_Handler)
+        self.timeout = 0  # handle_request() takes the connection that is waiting, and never waits
 
     def handle_error(self, request, client_address) -> None:
         # A browser that closes a page drops its connections mid-response: that is normal.
@@ -106,7 +96,7 @@ class Corpus:
 
     @property
     def urls(self) -> list[str]:
-        return [f"http://127.0.0.1:{s.server_address[1]}/" for s in self.servers]
+        return [s.url() for s in self.servers]
 
     @property
     def page_urls(self) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import Service
+from storage.schema import Service
 from tests.evidence_runs import record
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
 

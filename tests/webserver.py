@@ -5,59 +5,32 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+from veilleur.loopback import LoopbackHandler, LoopbackServer, Reply
 
-@dataclass
-class Route:
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay_s: float = 0.0
+# What a route answers: body, status, content type, headers, and a delay before answering.
+Route = Reply
 
 
 def html(body: str, status: int = 200, **kw) -> Route:
     return Route(body=body.encode("utf-8"), status=status, **kw)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server: "_Server"
 
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
-
-    def do_GET(self) -> None:
-        site: LocalSite = self.server.site
+    def reply(self) -> Route | None:
+        site = self.server.site
         path = self.path.split("?", 1)[0]
         site.requests.append((self.path, dict(self.headers)))
         route = site.routes.get(path)
         if callable(route):
-            route = route(self)
-            if route is None:
-                return
-        if route is None:
-            route = html("<html lang=fr><title>Introuvable</title><body>Page introuvable</body></html>", 404)
-        if route.delay_s:
-            time.sleep(route.delay_s)
-        try:
-            self.send_response(route.status)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
-            for name, value in route.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(route.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            return route(self)  # None: the route answered by itself, or chose not to
+        return route or html("<html lang=fr><title>Introuvable</title><body>Page introuvable</body></html>", 404)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(LoopbackServer):
     site: "LocalSite"
 
 
@@ -68,22 +41,18 @@ class LocalSite:
                  host: str = "127.0.0.1"):
         self.routes: dict[str, Route | Callable] = dict(routes or {})
         self.requests: list[tuple[str, dict]] = []
-        self._server = _Server((host, 0), _Handler)
+        self._server = _Server(_Handler, host, tls)
         self._server.site = self
-        if tls is not None:
-            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
-        self.scheme = "https" if tls else "http"
+        self.scheme = self._server.scheme
         self.host = host
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self.port = self._server.port
+        self._server.start()
 
     def url(self, path: str = "/") -> str:
-        return f"{self.scheme}://{self.host}:{self.port}{path}"
+        return self._server.url(path)
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def __enter__(self) -> "LocalSite":
         return self

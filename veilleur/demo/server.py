@@ -5,7 +5,7 @@
             print(site.id, site.url, site.config.expected)
         Path("registry.yaml").write_text(registry_yaml(demo))
 
-Each folder of `sites/` is one fictional service: `site.yaml` (the registry fields of DESIGN.md,
+Each folder of `sites/` is one fictional service: `site.yaml` (the registry fields of the README,
 a `behaviour` map for this server, and the `expected` status of each check) next to its pages.
 `ministries.yaml` defines the ministries the sites refer to.
 
@@ -16,23 +16,26 @@ from __future__ import annotations
 
 import argparse
 import logging
-import mimetypes
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
-from socketserver import TCPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from checks.models import FINDING_TYPES
-from storage.registry_file import LIFE_EVENTS
+from checks import finding_types
 from foundation.errors import InputError
+from storage.registry_file import LIFE_EVENTS
+from veilleur.loopback import (
+    FolderHandler,
+    FolderServer,
+    Reply,
+    ServerGroup,
+    file_under,
+    guess_content_type,
+    status_phrase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,6 @@ SITE_FILE = "site.yaml"
 MINISTRIES_FILE = "ministries.yaml"
 
 # Check id → its status values (checks/models.py, the table of DESIGN.md).
-CHECK_STATUSES: dict[str, tuple[str, ...]] = {check: cls.statuses for check, cls in FINDING_TYPES.items()}
 
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -86,7 +88,7 @@ class Behaviour:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """A site's `site.yaml`: the registry fields (DESIGN.md) plus behaviour and expected statuses."""
+    """A site's `site.yaml`: the registry fields (see the README) plus behaviour and expected statuses."""
 
     id: str
     name: str
@@ -192,16 +194,20 @@ def _load_behaviour(data: Any, where: str, site_dir: Path) -> Behaviour:
 
 
 def _load_expected(data: Any, where: str) -> dict[str, str]:
-    f = _Fields(data, f"{where}: expected")
+    """The statuses a site asserts, check by check; a check it does not name is not asserted."""
+    if not isinstance(data, dict):
+        raise DemoConfigError(f"{where}: expected: expected a mapping, got {type(data).__name__}")
+    known = finding_types()
     expected = {}
-    for check, statuses in CHECK_STATUSES.items():
-        status = f.get(check, str)
+    for check, status in data.items():
+        if check not in known:
+            raise DemoConfigError(f"{where}: field 'expected.{check}': unknown check (one of: {', '.join(known)})")
+        statuses = known[check].statuses
         if status not in statuses:
             raise DemoConfigError(
                 f"{where}: field 'expected.{check}': unknown status {status!r} (one of: {', '.join(statuses)})"
             )
         expected[check] = status
-    f.no_extra()
     return expected
 
 
@@ -255,116 +261,53 @@ def load_sites(sites_dir: Path | None = None) -> list[tuple[Path, SiteConfig]]:
 
 
 def _is_site_file(site_dir: Path, relative: str) -> bool:
-    return _resolve(site_dir, "/" + relative) is not None
-
-
-def _resolve(site_dir: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside the site folder, or None (missing, hidden, outside, site.yaml)."""
-    path = unquote(url_path)
-    if path.endswith("/"):
-        path += "index.html"
-    parts = [p for p in PurePosixPath(path).parts if p != "/"]
-    if not parts or any(p in (".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
-        return None
-    if parts == [SITE_FILE]:
-        return None
-    root = site_dir.resolve()
-    candidate = root.joinpath(*parts).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
-        return None
-    return candidate
+    return file_under(site_dir, "/" + relative, hidden=(SITE_FILE,)) is not None
 
 
 def content_type(path: Path) -> str:
-    known = _CONTENT_TYPES.get(path.suffix.lower())
-    if known:
-        return known
-    guessed, _ = mimetypes.guess_type(path.name)
-    if guessed and guessed.startswith("text/"):
-        return f"{guessed}; charset=utf-8"
-    return guessed or "application/octet-stream"
+    return guess_content_type(path, _CONTENT_TYPES)
 
 
-def _status_page(status: int) -> bytes:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Erreur"
-    titles = {404: "Page introuvable", 500: "Erreur interne du serveur"}
-    title = titles.get(status, phrase)
-    return (
-        f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{status} {title}</title></head>\n'
-        f"<body><main><h1>{title}</h1><p>Erreur {status}.</p></main></body></html>\n"
-    ).encode("utf-8")
-
-
-class _SiteHandler(BaseHTTPRequestHandler):
+class _SiteHandler(FolderHandler):
     server: "_SiteServer"
     server_version = "VeilleurDemo/1.0"
-    sys_version = ""
-    timeout = 30  # a client that opens a connection and says nothing does not hold a thread forever
+    hidden = (SITE_FILE,)
+    content_types = _CONTENT_TYPES
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
         log.debug("%s %s", self.server.site_id, format % args)
 
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
+    def status_page(self, status: int) -> bytes:
+        titles = {404: "Page introuvable", 500: "Erreur interne du serveur"}
+        title = titles.get(status, status_phrase(status))
+        return (
+            f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{status} {title}</title></head>\n'
+            f"<body><main><h1>{title}</h1><p>Erreur {status}.</p></main></body></html>\n"
+        ).encode("utf-8")
 
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def do_POST(self) -> None:
-        self._answer(send_body=True, post=True)
-
-    def _answer(self, send_body: bool, post: bool = False) -> None:
+    def reply(self) -> Reply:
         behaviour = self.server.behaviour
-        path = urlsplit(self.path).path or "/"
-        if behaviour.delay_ms and (not behaviour.delay_paths or path in behaviour.delay_paths):
-            time.sleep(behaviour.delay_ms / 1000)
-        headers: dict[str, str] = {}
+        path = self.url_path
         if behaviour.status is not None:
-            status = behaviour.status
-            error_file = _resolve(self.server.root, "/" + behaviour.body) if behaviour.body else None
-            body = error_file.read_bytes() if error_file else _status_page(status)
-            ctype = content_type(error_file) if error_file else "text/html; charset=utf-8"
-        elif post:
-            status, body, ctype = 405, _status_page(405), "text/html; charset=utf-8"
-            headers["Allow"] = "GET, HEAD"
-        else:
-            file = _resolve(self.server.root, path)
-            if file is None:
-                status, body, ctype = 404, _status_page(404), "text/html; charset=utf-8"
+            error_file = self.file("/" + behaviour.body) if behaviour.body else None
+            if error_file is not None:
+                reply = Reply(error_file.read_bytes(), behaviour.status, self.content_type(error_file))
             else:
-                status, body, ctype = 200, file.read_bytes(), content_type(file)
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client went away (a probe that timed out): nothing to tell it
+                reply = Reply(self.status_page(behaviour.status), behaviour.status)
+        elif self.command == "POST":
+            reply = Reply(self.status_page(405), 405, headers={"Allow": "GET, HEAD"})
+        else:
+            reply = self.file_reply(path)
+        if behaviour.delay_ms and (not behaviour.delay_paths or path in behaviour.delay_paths):
+            reply.delay_s = behaviour.delay_ms / 1000
+        return reply
 
 
-class _SiteServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _SiteServer(FolderServer):
     def __init__(self, host: str, site_id: str, root: Path, behaviour: Behaviour):
         self.site_id = site_id
-        self.root = root
         self.behaviour = behaviour
-        super().__init__((host, 0), _SiteHandler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks the host name up (getfqdn), a DNS query on a closed network.
-        TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name = str(host)
-        self.server_port = port
+        super().__init__(root, _SiteHandler, host)
 
 
 @dataclass(frozen=True)
@@ -376,13 +319,12 @@ class DemoSite:
 
 
 @dataclass
-class DemoServer:
+class DemoServer(ServerGroup):
     """The running demo: one server (and thread) per site. Close it, or use it as a context manager."""
 
     sites: list[DemoSite]
     ministries: list[Ministry]
     _servers: list[_SiteServer] = field(default_factory=list, repr=False)
-    _threads: list[threading.Thread] = field(default_factory=list, repr=False)
 
     def site(self, site_id: str) -> DemoSite:
         for site in self.sites:
@@ -394,33 +336,9 @@ class DemoServer:
         """Serve a site's pages from another folder from now on (a new version of the site)."""
         for server in self._servers:
             if server.site_id == site_id:
-                server.root = folder.resolve()
+                server.serve_from(folder)
                 return
         raise KeyError(site_id)
-
-    def close(self) -> None:
-        servers, self._servers = self._servers, []
-        # shutdown() waits for the serve loop to notice (one poll interval): stop them all at once.
-        stoppers = [threading.Thread(target=server.shutdown, daemon=True) for server in servers]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join(timeout=5)
-        for server in servers:
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._threads = []
-
-    def __enter__(self) -> "DemoServer":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def _url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def serve_sites(sites_dir: Path | None = None, host: str = "127.0.0.1") -> DemoServer:
@@ -430,14 +348,10 @@ def serve_sites(sites_dir: Path | None = None, host: str = "127.0.0.1") -> DemoS
     demo = DemoServer(sites=[], ministries=ministries)
     try:
         for site_dir, config in loaded:
-            server = _SiteServer(host, config.id, site_dir.resolve(), config.behaviour)
+            server = _SiteServer(host, config.id, site_dir, config.behaviour)
             demo._servers.append(server)
-            thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.2}, name=f"demo-site-{config.id}", daemon=True
-            )
-            thread.start()
-            demo._threads.append(thread)
-            demo.sites.append(DemoSite(config.id, _url(host, server.server_address[1]), site_dir, config))
+            server.start(name=f"demo-site-{config.id}")
+            demo.sites.append(DemoSite(config.id, server.url(), site_dir, config))
     except BaseException:
         demo.close()
         raise
@@ -449,7 +363,7 @@ def serve_sites(sites_dir: Path | None = None, host: str = "127.0.0.1") -> DemoS
 
 
 def registry_data(server: DemoServer) -> dict[str, list[dict[str, Any]]]:
-    """The registry (DESIGN.md format) of the running demo: each service's url is where it is served."""
+    """The registry (the README's format) of the running demo: each service's url is where it is served."""
     return {
         "ministries": [{"id": m.id, "name": m.name, "contacts": list(m.contacts)} for m in server.ministries],
         "services": [

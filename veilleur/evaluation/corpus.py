@@ -26,19 +26,13 @@ case sees another as the same site.
 from __future__ import annotations
 
 import json
-import mimetypes
-import threading
-import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
-from socketserver import TCPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from checks.models import FINDING_TYPES
+from checks import finding_types
 from foundation.errors import InputError
+from veilleur.loopback import HTML, FolderHandler, FolderServer, LoopbackServer, Reply, ServerGroup
 
 LABELS_FILE = "labels.json"
 SERVER_FILE = "server.json"
@@ -48,7 +42,7 @@ ABOUT = "about"
 # Finding field → the one check whose finding has it, for labels written flat next to the statuses.
 _BASE_FIELDS = {"status", "reason", "evidence"}
 FIELD_CHECKS: dict[str, list[str]] = {}
-for _check, _cls in FINDING_TYPES.items():
+for _check, _cls in finding_types().items():
     for _name in _cls.model_fields:
         if _name not in _BASE_FIELDS:
             FIELD_CHECKS.setdefault(_name, []).append(_check)
@@ -98,14 +92,14 @@ def _read_json(path: Path) -> Any:
 
 
 def _status(check: str, value: Any, where: str) -> str:
-    statuses = FINDING_TYPES[check].statuses
+    statuses = finding_types()[check].statuses
     if not isinstance(value, str) or value not in statuses:
         raise InputError(f"{where} field '{check}': unknown status {value!r} (one of: {', '.join(statuses)})")
     return value
 
 
 def _field_value(check: str, name: str, value: Any, where: str) -> Any:
-    if name not in FINDING_TYPES[check].model_fields or name in _BASE_FIELDS:
+    if name not in finding_types()[check].model_fields or name in _BASE_FIELDS:
         raise InputError(f"{where} field '{name}': not a field of the {check} finding")
     return value
 
@@ -121,14 +115,14 @@ def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expec
             if not isinstance(value, str):
                 raise InputError(f"{where} field '{ABOUT}': expected a text")
             about = value
-        elif key in FINDING_TYPES and isinstance(value, dict):
+        elif key in finding_types() and isinstance(value, dict):
             nested = dict(value)
             if "status" not in nested:
                 raise InputError(f"{where} field '{key}': an object needs a 'status'")
             statuses[key] = _status(key, nested.pop("status"), where)
             for name, expected in nested.items():
                 fields.setdefault(key, {})[name] = _field_value(key, name, expected, f"{where} '{key}'")
-        elif key in FINDING_TYPES:
+        elif key in finding_types():
             statuses[key] = _status(key, value, where)
         elif key in FIELD_CHECKS:
             owners = FIELD_CHECKS[key]
@@ -137,7 +131,7 @@ def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expec
                                  f"write it inside one of them")
             fields.setdefault(owners[0], {})[key] = value
         else:
-            known = ", ".join(FINDING_TYPES)
+            known = ", ".join(finding_types())
             raise InputError(f"{where} field '{key}': neither a check id ({known}) nor a finding field")
     for check in fields:
         if check not in statuses:
@@ -208,117 +202,36 @@ def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
 # Serving
 
 
-def _file_for(root: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside the case folder, or None (missing, hidden, outside)."""
-    path = unquote(url_path)
-    if path.endswith("/"):
-        path += LANDING_FILE
-    parts = [p for p in PurePosixPath(path).parts if p != "/"]
-    if not parts or any(p in (".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
-        return None
-    if parts == [SERVER_FILE]:
-        return None
-    candidate = root.joinpath(*parts).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
-        return None
-    return candidate
-
-
-def _content_type(path: Path) -> str:
-    if path.suffix.lower() in (".html", ".htm"):
-        return "text/html; charset=utf-8"
-    guessed, _ = mimetypes.guess_type(path.name)
-    if guessed and (guessed.startswith("text/") or guessed in ("application/javascript", "application/json")):
-        return f"{guessed}; charset=utf-8"
-    return guessed or "application/octet-stream"
-
-
-def _status_page(status: int) -> bytes:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Erreur"
-    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{status} {phrase}</title></head>'
-            f"<body><main><h1>Erreur {status}</h1><p>{phrase}</p></main></body></html>").encode("utf-8")
-
-
-class _CaseHandler(BaseHTTPRequestHandler):
+class _CaseHandler(FolderHandler):
     server: "_CaseServer"
     server_version = "VeilleurCorpus/1.0"
-    sys_version = ""
-    timeout = 30  # a client that says nothing does not hold a thread forever
+    hidden = (SERVER_FILE,)
+    content_types = {".html": HTML, ".htm": HTML}
+    charset_types = ("application/javascript", "application/json")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
-        pass
-
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def do_POST(self) -> None:
-        self._answer(send_body=True)
-
-    def _answer(self, send_body: bool) -> None:
+    def reply(self) -> Reply:
         behaviour = self.server.behaviour
-        path = urlsplit(self.path).path or "/"
-        if delay := behaviour.delay_ms.get(path):
-            time.sleep(delay / 1000)
-        file = _file_for(self.server.root, path)
+        path = self.url_path
+        delay_s = behaviour.delay_ms.get(path, 0) / 1000
+        file = self.file(path)
         status = behaviour.status.get(path, 200 if file else 404)
-        if file is not None:
-            body, ctype = file.read_bytes(), _content_type(file)
-        else:
-            body, ctype = _status_page(status), "text/html; charset=utf-8"
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the probe gave up (a timeout case): nothing to tell it
+        if file is None:
+            return Reply(self.status_page(status), status, delay_s=delay_s)
+        return Reply(file.read_bytes(), status, self.content_type(file), delay_s=delay_s)
 
 
-class _CaseServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _CaseServer(FolderServer):
     def __init__(self, root: Path, behaviour: ServerBehaviour):
-        self.root = root.resolve()
         self.behaviour = behaviour
-        super().__init__(("127.0.0.1", 0), _CaseHandler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks the host name up (getfqdn): a DNS query on a closed network.
-        TCPServer.server_bind(self)
-        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+        super().__init__(root, _CaseHandler)
 
 
 @dataclass
-class ServedCorpus:
+class ServedCorpus(ServerGroup):
     """The running servers: one per case. Close it, or use it as a context manager."""
 
     urls: dict[str, str] = field(default_factory=dict)  # case name → landing URL
-    _servers: list[_CaseServer] = field(default_factory=list, repr=False)
-
-    def close(self) -> None:
-        servers, self._servers = self._servers, []
-        stoppers = [threading.Thread(target=s.shutdown, daemon=True) for s in servers]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join(timeout=5)
-        for server in servers:
-            server.server_close()
-
-    def __enter__(self) -> "ServedCorpus":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    _servers: list[LoopbackServer] = field(default_factory=list, repr=False)
 
 
 def serve_corpus(corpus: Corpus) -> ServedCorpus:
@@ -328,9 +241,8 @@ def serve_corpus(corpus: Corpus) -> ServedCorpus:
         for case in corpus.cases:
             server = _CaseServer(case.path, case.behaviour)
             served._servers.append(server)
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                             name=f"corpus-{case.name}", daemon=True).start()
-            served.urls[case.name] = f"http://127.0.0.1:{server.server_address[1]}/"
+            server.start(name=f"corpus-{case.name}")
+            served.urls[case.name] = server.url()
     except BaseException:
         served.close()
         raise

@@ -1,54 +1,98 @@
 """Checks: pure functions from a ServiceCapture to typed findings, each with its evidence.
 
-Never imports Playwright: every detector runs on saved captures. One module per check, each
-exposing `check(capture) -> Finding`; `run_checks` runs them all, keyed by check id in the order
-of `checks.models.CHECK_IDS`.
+Never imports Playwright: every detector runs on saved captures. A check is one module of this
+package defining `FINDING` (its Finding subclass: statuses, fields, and how it is shown) and
+`check(capture) -> Finding`; the registry below finds every such module, so adding a check is
+adding its file (and its tests). Every screen and command reads the checks from here.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from checks import (
-    accessibility,
-    accessibility_statement,
-    franceconnect,
-    jedonnemonavis,
-    non_digital_alternative,
-    readability,
-)
-from checks.models import CHECK_IDS, FINDING_TYPES, Finding
+from checks.models import Finding
 from probes.models import ServiceCapture
-
-CHECKS: dict[str, Callable[[ServiceCapture], Finding]] = {
-    "franceconnect": franceconnect.check,
-    "jedonnemonavis": jedonnemonavis.check,
-    "non_digital_alternative": non_digital_alternative.check,
-    "accessibility": accessibility.check,
-    "accessibility_statement": accessibility_statement.check,
-    "readability": readability.check,
-}
-assert set(CHECKS) == set(CHECK_IDS), "every check id needs its module"
-
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Check:
+    finding: type[Finding]
+    decide: Callable[[ServiceCapture], Finding]
+
+    @property
+    def id(self) -> str:
+        return self.finding.check
+
+    def __call__(self, capture: ServiceCapture) -> Finding:
+        return self.decide(capture)
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def register(finding: type[Finding], decide: Callable[[ServiceCapture], Finding]) -> Check:
+    """Add a check to the registry, in its place (`Finding.position`)."""
+    check = Check(finding, decide)
+    entries = [c for c in CHECKS.values() if c.id != check.id] + [check]
+    CHECKS.clear()
+    CHECKS.update((c.id, c) for c in sorted(entries, key=lambda c: (c.finding.position, c.id)))
+    return check
+
+
+def unregister(check_id: str) -> None:
+    CHECKS.pop(check_id, None)
+
+
+def _discover() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        finding, decide = getattr(module, "FINDING", None), getattr(module, "check", None)
+        if isinstance(finding, type) and issubclass(finding, Finding) and callable(decide):
+            register(finding, decide)
+
+
+def check_ids() -> tuple[str, ...]:
+    return tuple(CHECKS)
+
+
+def finding_types() -> dict[str, type[Finding]]:
+    return {check_id: check.finding for check_id, check in CHECKS.items()}
+
+
+def finding_type(check_id: str) -> type[Finding]:
+    """The Finding type of a check; a check no longer registered reads as a plain Finding, so
+    that stored findings of a retired check still show."""
+    check = CHECKS.get(check_id)
+    return check.finding if check else Finding
+
+
+def finding_from_stored(check: str, status: str, reason: str | None, details: dict, evidence: list) -> Finding:
+    """Rebuild a typed finding from its stored columns."""
+    return finding_type(check)(status=status, reason=reason, evidence=evidence, **details)
+
+
 def run_checks(capture: ServiceCapture) -> dict[str, Finding]:
-    """All findings for one capture, keyed by check id in the order of CHECK_IDS.
+    """All findings for one capture, keyed by check id in the registry's order.
 
     A check that crashes on an unexpected page gives `unknown` (it could not decide) instead of
     losing the other findings of the run; the crash is logged with its traceback."""
     findings: dict[str, Finding] = {}
-    for check_id in CHECK_IDS:
+    for check_id, check in CHECKS.items():
         try:
-            findings[check_id] = CHECKS[check_id](capture)
+            findings[check_id] = check.decide(capture)
         except Exception as exc:  # noqa: BLE001 - one detector's bug must not sink the run
             log.exception("check %s failed on %s", check_id, capture.url)
-            findings[check_id] = FINDING_TYPES[check_id](
-                status="unknown", reason=f"the check failed: {type(exc).__name__}: {exc}")
+            findings[check_id] = check.finding(status="unknown", reason=f"the check failed: {type(exc).__name__}: {exc}")
     return findings
 
 
-__all__ = ["CHECKS", "run_checks"]
+_discover()
+
+__all__ = ["CHECKS", "Check", "check_ids", "finding_from_stored", "finding_type", "finding_types", "register",
+           "run_checks", "unregister"]

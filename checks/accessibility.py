@@ -19,9 +19,12 @@ reason; they do not count as zero violations.
 from __future__ import annotations
 
 from collections import Counter
+from typing import ClassVar
+
+from pydantic import Field
 
 from checks.coverage import landing_unknown, page_address
-from checks.models import AccessibilityFinding, Evidence
+from checks.models import Evidence, Finding
 from checks.rgaa_map import criteria_of, criterion_key
 from checks.text import collapse
 from probes.models import AxeViolation, PageCapture, ServiceCapture
@@ -50,6 +53,31 @@ def _evidence(page: PageCapture, result: AxeViolation, criteria: list[str], what
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in version.split(".") if n.isdigit())
 
+
+class AccessibilityFinding(Finding):
+    check: ClassVar[str] = "accessibility"
+    statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
+    label: ClassVar[str] = "Accessibilité (axe-core)"
+    short_label: ClassVar[str] = "axe"
+    position: ClassVar[int] = 40
+
+    # Violations: what axe-core found failing.
+    violations: int | None = None
+    rules: list[str] = Field(default_factory=list)
+    by_impact: dict[str, int] = Field(default_factory=dict)
+    rgaa_criteria: list[str] = Field(default_factory=list)
+    # "Incomplete": what axe-core could not decide and a person must review; never counted above.
+    incomplete: int | None = None
+    incomplete_rules: list[str] = Field(default_factory=list)
+    incomplete_rgaa_criteria: list[str] = Field(default_factory=list)
+    pages_measured: int = 0
+    axe_version: str | None = None
+
+    def headline(self) -> str:
+        return f"{self.violations} violations" if self.violations is not None else ""
+
+
+FINDING = AccessibilityFinding
 
 def check(capture: ServiceCapture) -> AccessibilityFinding:
     if unknown := landing_unknown(capture, AccessibilityFinding):

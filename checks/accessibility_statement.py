@@ -32,15 +32,18 @@ gives `unknown`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
 from checks.coverage import ALL_PAGES, landing_unknown, not_found, page_address, pages_read
 from checks.evidence import element_containing, from_element, from_text
-from checks.models import AccessibilityStatementFinding, Evidence
+from checks.models import Evidence, Finding
 from checks.text import fold
+from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
 LOOKED_FOR = ("the “Accessibilité : totalement / partiellement / non conforme” mention and an accessibility "
@@ -222,6 +225,29 @@ def _link_target(page: PageCapture, link: Element | None) -> str | None:
     target = urldefrag(link.href)[0]
     return None if target in (urldefrag(page.url)[0], urldefrag(page_address(page))[0]) else link.href
 
+
+class AccessibilityStatementFinding(Finding):
+    check: ClassVar[str] = "accessibility_statement"
+    statuses: ClassVar[tuple[str, ...]] = ("totalement", "partiellement", "non", "absent", "unknown")
+    label: ClassVar[str] = "Déclaration d’accessibilité"
+    short_label: ClassVar[str] = "déclaration"
+    tones: ClassVar[Mapping[str, Tone]] = {
+        "totalement": Tone.GOOD, "partiellement": Tone.MEDIUM, "non": Tone.BAD, "absent": Tone.BAD}
+    position: ClassVar[int] = 50
+
+    rate: float | None = None
+    statement_url: str | None = None
+    rgaa_version: str | None = None
+    date: str | None = None
+    # More than three years since the statement's date (None: the statement gives no date).
+    expired: bool | None = None
+    schema_pluriannuel_url: str | None = None
+
+    def headline(self) -> str:
+        return f"{self.rate:g} %".replace(".", ",") if self.rate is not None else ""
+
+
+FINDING = AccessibilityStatementFinding
 
 def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     if unknown := landing_unknown(capture, AccessibilityStatementFinding):

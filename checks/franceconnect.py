@@ -40,14 +40,17 @@ Read on the landing, login and contact pages (not the accessibility statement): 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from checks import urls
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
 from checks.dom import Image, images
 from checks.evidence import MAX_EVIDENCE, from_element
-from checks.models import Evidence, FranceConnectFinding
+from checks.models import Evidence, Finding
 from checks.text import collapse, fold
+from foundation.tones import Tone
 from probes.models import Element, Form, ImageRef, PageCapture, ServiceCapture
 
 PLAIN, PLUS = 1, 2
@@ -297,6 +300,17 @@ def _page_hits(page: PageCapture) -> list[Hit]:
         upgraded.append(hit)
     return upgraded
 
+
+class FranceConnectFinding(Finding):
+    check: ClassVar[str] = "franceconnect"
+    statuses: ClassVar[tuple[str, ...]] = ("franceconnect", "franceconnect_plus", "absent", "unknown")
+    label: ClassVar[str] = "FranceConnect"
+    short_label: ClassVar[str] = "FC"
+    tones: ClassVar[Mapping[str, Tone]] = {"franceconnect": Tone.GOOD, "franceconnect_plus": Tone.GOOD, "absent": Tone.BAD}
+    position: ClassVar[int] = 10
+
+
+FINDING = FranceConnectFinding
 
 def check(capture: ServiceCapture) -> FranceConnectFinding:
     if unknown := landing_unknown(capture, FranceConnectFinding):

@@ -26,13 +26,16 @@ Read on the landing, login and contact pages (not the accessibility statement): 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from checks import urls
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
 from checks.dom import images
 from checks.evidence import MAX_EVIDENCE, from_element
-from checks.models import JeDonneMonAvisFinding
+from checks.models import Finding
+from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
 HOSTS = ("jedonnemonavis.numerique.gouv.fr", "voxusagers.numerique.gouv.fr")
@@ -111,6 +114,22 @@ def _page_hits(page: PageCapture) -> list[Hit]:
                             None))
     return hits
 
+
+class JeDonneMonAvisFinding(Finding):
+    check: ClassVar[str] = "jedonnemonavis"
+    statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
+    label: ClassVar[str] = "JeDonneMonAvis"
+    short_label: ClassVar[str] = "JDMA"
+    tones: ClassVar[Mapping[str, Tone]] = {"present": Tone.GOOD, "absent": Tone.BAD}
+    position: ClassVar[int] = 20
+
+    demarche_id: str | None = None
+
+    def headline(self) -> str:
+        return f"démarche {self.demarche_id}" if self.demarche_id else ""
+
+
+FINDING = JeDonneMonAvisFinding
 
 def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     if unknown := landing_unknown(capture, JeDonneMonAvisFinding):

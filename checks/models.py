@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from foundation.tones import Tone
 from probes.models import Box
 
 
@@ -22,8 +24,18 @@ class Evidence(BaseModel):
 
 
 class Finding(BaseModel):
+    """A check's decision. Each check subclasses it with its fields, its statuses and how it is
+    shown: every screen (report, dashboard, e-mails, bundles, `veilleur run`) reads the label,
+    the short label and the tones from here, so a new check needs no other file."""
+
     check: ClassVar[str] = ""
     statuses: ClassVar[tuple[str, ...]] = ()
+    label: ClassVar[str] = ""
+    short_label: ClassVar[str] = ""
+    # Status → tone; a status missing here is not a judgement (neutral), except `unknown`.
+    tones: ClassVar[Mapping[str, Tone]] = {}
+    # Place among the checks in tables and summaries, lowest first.
+    position: ClassVar[int] = 1000
 
     status: str
     reason: str | None = None
@@ -33,81 +45,13 @@ class Finding(BaseModel):
         """The check-specific fields (everything except status, reason and evidence)."""
         return self.model_dump(exclude={"status", "reason", "evidence"}, mode="json")
 
+    @classmethod
+    def tone_of(cls, status: str) -> Tone:
+        return cls.tones.get(status, Tone.UNKNOWN if status == "unknown" else Tone.NEUTRAL)
 
-class FranceConnectFinding(Finding):
-    check: ClassVar[str] = "franceconnect"
-    statuses: ClassVar[tuple[str, ...]] = ("franceconnect", "franceconnect_plus", "absent", "unknown")
+    def tone(self) -> Tone:
+        return self.tone_of(self.status)
 
-
-class JeDonneMonAvisFinding(Finding):
-    check: ClassVar[str] = "jedonnemonavis"
-    statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
-
-    demarche_id: str | None = None
-
-
-class NonDigitalAlternativeFinding(Finding):
-    check: ClassVar[str] = "non_digital_alternative"
-    statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
-
-    phones: list[str] = Field(default_factory=list)
-    addresses: list[str] = Field(default_factory=list)
-    appointment: bool = False
-
-
-class AccessibilityFinding(Finding):
-    check: ClassVar[str] = "accessibility"
-    statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
-
-    # Violations: what axe-core found failing.
-    violations: int | None = None
-    rules: list[str] = Field(default_factory=list)
-    by_impact: dict[str, int] = Field(default_factory=dict)
-    rgaa_criteria: list[str] = Field(default_factory=list)
-    # "Incomplete": what axe-core could not decide and a person must review; never counted above.
-    incomplete: int | None = None
-    incomplete_rules: list[str] = Field(default_factory=list)
-    incomplete_rgaa_criteria: list[str] = Field(default_factory=list)
-    pages_measured: int = 0
-    axe_version: str | None = None
-
-
-class AccessibilityStatementFinding(Finding):
-    check: ClassVar[str] = "accessibility_statement"
-    statuses: ClassVar[tuple[str, ...]] = ("totalement", "partiellement", "non", "absent", "unknown")
-
-    rate: float | None = None
-    statement_url: str | None = None
-    rgaa_version: str | None = None
-    date: str | None = None
-    # More than three years since the statement's date (None: the statement gives no date).
-    expired: bool | None = None
-    schema_pluriannuel_url: str | None = None
-
-
-class ReadabilityFinding(Finding):
-    check: ClassVar[str] = "readability"
-    statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
-
-    score: float | None = None
-    kandel_moles: float | None = None
-    words: int | None = None
-
-
-FINDING_TYPES: dict[str, type[Finding]] = {
-    cls.check: cls
-    for cls in (
-        FranceConnectFinding,
-        JeDonneMonAvisFinding,
-        NonDigitalAlternativeFinding,
-        AccessibilityFinding,
-        AccessibilityStatementFinding,
-        ReadabilityFinding,
-    )
-}
-CHECK_IDS: tuple[str, ...] = tuple(FINDING_TYPES)
-
-
-def finding_from_stored(check: str, status: str, reason: str | None, details: dict, evidence: list) -> Finding:
-    """Rebuild a typed finding from its stored columns."""
-    return FINDING_TYPES[check](status=status, reason=reason, evidence=evidence, **details)
+    def headline(self) -> str:
+        """A short figure shown beside the status in tables (empty when the status says it all)."""
+        return ""

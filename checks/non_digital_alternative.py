@@ -33,16 +33,20 @@ Present if any phone, address or appointment wording is found; each hit has an e
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import ClassVar
 from urllib.parse import unquote
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
+from pydantic import Field
 
 from checks import urls
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, pages_read
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
-from checks.models import Evidence, NonDigitalAlternativeFinding
+from checks.models import Evidence, Finding
 from checks.text import collapse, fold
+from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
 LOOKED_FOR = ("a phone number (text or tel: link), a short service number (3xxx), a French postal "
@@ -206,6 +210,21 @@ def _appointments(page: PageCapture, text: str, folded: str, found: _Collector) 
             found.add(found.appointments, label, from_text(page, text, match.start(), match.end(),
                                                            note=f"desk or appointment wording “{label}”"))
 
+
+class NonDigitalAlternativeFinding(Finding):
+    check: ClassVar[str] = "non_digital_alternative"
+    statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
+    label: ClassVar[str] = "Alternative non numérique"
+    short_label: ClassVar[str] = "alt. non num."
+    tones: ClassVar[Mapping[str, Tone]] = {"present": Tone.GOOD, "absent": Tone.BAD}
+    position: ClassVar[int] = 30
+
+    phones: list[str] = Field(default_factory=list)
+    addresses: list[str] = Field(default_factory=list)
+    appointment: bool = False
+
+
+FINDING = NonDigitalAlternativeFinding
 
 def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
     if unknown := landing_unknown(capture, NonDigitalAlternativeFinding):

@@ -37,10 +37,11 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import ClassVar
 
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
 from checks.dom import main_text
-from checks.models import Evidence, ReadabilityFinding
+from checks.models import Evidence, Finding
 from probes.models import ServiceCapture
 
 MIN_WORDS = 30
@@ -85,6 +86,23 @@ def prose_lines(texts: list[str]) -> list[str]:
             lines.append(line if _SENTENCE_END.search(line) else line + ".")
     return lines
 
+
+class ReadabilityFinding(Finding):
+    check: ClassVar[str] = "readability"
+    statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
+    label: ClassVar[str] = "Clarté du langage"
+    short_label: ClassVar[str] = "lisibilité"
+    position: ClassVar[int] = 60
+
+    score: float | None = None
+    kandel_moles: float | None = None
+    words: int | None = None
+
+    def headline(self) -> str:
+        return f"{self.score:g}/10".replace(".", ",") if self.score is not None else ""
+
+
+FINDING = ReadabilityFinding
 
 def check(capture: ServiceCapture) -> ReadabilityFinding:
     if unknown := landing_unknown(capture, ReadabilityFinding):

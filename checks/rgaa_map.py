@@ -49,7 +49,6 @@ import re
 
 from probes.models import AxeViolation
 
-RGAA_VERSION = "4.1"
 # The first axe-core release whose rules carry RGAA tags.
 TAGGED_SINCE = (4, 11)
 _RGAA_TAG = re.compile(r"^RGAA-(\d{1,2})\.(\d{1,2})(?:\.\d{1,2})?$")

@@ -6,7 +6,6 @@ is at the same offsets in the original text (and the evidence can quote the orig
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # Characters that pages use where a plain one is meant.
@@ -52,9 +51,3 @@ def excerpt(text: str, start: int, end: int, width: int = 60) -> str:
         hi = space if space != -1 else hi
     body = collapse(text[lo:hi])
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
-
-
-def near(folded: str, start: int, end: int, pattern: re.Pattern[str], before: int = 60, after: int = 40) -> bool:
-    """Whether `pattern` matches in the window around [start, end) of the folded text."""
-    window = folded[max(0, start - before):start] + " " + folded[end:end + after]
-    return pattern.search(window) is not None

@@ -9,11 +9,14 @@ from datetime import datetime, timedelta, timezone
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from checks.models import Evidence, FranceConnectFinding, JeDonneMonAvisFinding, NonDigitalAlternativeFinding
+from checks.models import Evidence
+from checks.franceconnect import FranceConnectFinding
+from checks.jedonnemonavis import JeDonneMonAvisFinding
+from checks.non_digital_alternative import NonDigitalAlternativeFinding
 from probes.models import AxeOutcome, Box, PageCapture, ServiceCapture, ToolVersions
 from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord
-from storage.schema_models import Ministry, PageRecord, Service
+from storage.schema import ManifestRecord
+from storage.schema import Ministry, PageRecord, Service
 from storage.runs import create_campaign, finish_campaign, pending_units, record_unit
 
 BUTTON = Box(x=100, y=1200, width=240, height=60)

@@ -6,7 +6,7 @@ import email
 import email.policy
 import re
 
-from checks.models import FINDING_TYPES
+from checks import finding_types
 
 
 def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env_data_dir, monkeypatch, capsys):
@@ -32,7 +32,7 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
     mismatches = {key: (found.get(key), status) for key, status in expected.items() if found.get(key) != status}
     assert mismatches == {}
     report = index.read_text(encoding="utf-8")
-    for check, cls in FINDING_TYPES.items():
+    for check, cls in finding_types().items():
         for status in cls.statuses:
             assert (check, status) in {(c, s) for (_, c), s in found.items()}
             assert re.search(rf'class="badge [a-z]+">{status}</span>', report)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checks.models import FranceConnectFinding, NonDigitalAlternativeFinding
+from checks.franceconnect import FranceConnectFinding
+from checks.non_digital_alternative import NonDigitalAlternativeFinding
 from tests.conftest import FAST
 from veilleur.cli import cli
 from veilleur.evaluation.corpus import Expectation, load_corpus, serve_corpus
@@ -205,7 +206,7 @@ def test_field_comparison_rules():
     # A wrong status is counted once, in the status figures: its fields are not compared.
     wrong = judge("c", "non_digital_alternative", Expectation("absent", {"phones": []}), finding)
     assert (wrong.fields_checked, wrong.mismatches) == (0, ())
-    from checks.models import AccessibilityStatementFinding
+    from checks.accessibility_statement import AccessibilityStatementFinding
     statement = AccessibilityStatementFinding(status="non", rate=74.5, statement_url="http://127.0.0.1:5000/a11y?x=1")
     assert judge("c", "accessibility_statement", Expectation("non", {"rate": 74.54, "statement_url": "/a11y?x=1"}),
                  statement).right

@@ -1,4 +1,4 @@
-"""`veilleur probe URL --json` follows the DESIGN.md contract, for a sound site and a down one."""
+"""`veilleur probe URL --json` follows the contract of the README, for a sound site and a down one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from checks.models import CHECK_IDS, FINDING_TYPES
+from checks import check_ids, finding_types
 from tests.webserver import LocalSite, html, unused_port
 
 SITE = """<!doctype html><html lang="fr"><head><title>Aide</title></head><body>
@@ -43,9 +43,9 @@ def assert_contract_shape(document: dict) -> None:
     for page in document["pages"]:
         assert {"url", "kind", "http_status"} <= set(page)
         assert page["kind"] in ("landing", "login", "contact", "accessibility", "other")
-    assert list(document["checks"]) == list(CHECK_IDS)
+    assert list(document["checks"]) == list(check_ids())
     for check, finding in document["checks"].items():
-        assert finding["status"] in FINDING_TYPES[check].statuses
+        assert finding["status"] in finding_types()[check].statuses
 
 
 def test_probe_json_of_a_sound_site_follows_the_contract():

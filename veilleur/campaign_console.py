@@ -1,4 +1,4 @@
-"""`veilleur run`: a campaign with a progress bar and a closing summary table."""
+"""A campaign run in a terminal (`veilleur run`, `veilleur demo`): a progress bar, then a summary table."""
 
 from __future__ import annotations
 
@@ -6,22 +6,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from checks.models import CHECK_IDS
+from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
+from checks import check_ids, finding_type
+from foundation.errors import InputError
+from probes.settings import ProbeSettings
+from reports.alerts.after_campaign import after_campaign
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.registry import list_services
 from storage.runs import unfinished_campaign
-from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
-from probes.settings import ProbeSettings
-from foundation.errors import InputError
 from storage.stores import open_stores
 
 console = Console(stderr=True)
-
-SHORT = {
-    "franceconnect": "FC", "jedonnemonavis": "JDMA", "non_digital_alternative": "alt. non num.",
-    "accessibility": "axe", "accessibility_statement": "déclaration", "readability": "lisibilité",
-}
 
 
 def run_from_cli(
@@ -61,7 +57,8 @@ def run_from_cli(
         def on_result(result: UnitResult) -> None:
             progress.update(task, advance=1, last=f"{result.service_id}: {'ok' if result.ok else result.error_class}")
 
-        summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result)
+        summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result,
+                               on_complete=lambda done: after_campaign(db, store, done))
     print_summary(summary)
     for result in summary.results:
         if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
@@ -79,14 +76,14 @@ def print_summary(summary: CampaignSummary) -> None:
     table = Table(title=f"Campagne {summary.campaign_id}")
     table.add_column("service")
     table.add_column("accès")
-    for check in CHECK_IDS:
-        table.add_column(SHORT[check])
+    for check in check_ids():
+        table.add_column(finding_type(check).short_label or check)
     table.add_column("pages", justify="right")
     table.add_column("durée", justify="right")
     for r in sorted(summary.results, key=lambda r: r.service_id):
         table.add_row(
             r.service_id, "ok" if r.ok else f"[red]{r.error_class}[/red]",
-            *(r.statuses.get(check, "") for check in CHECK_IDS), str(r.pages), f"{r.seconds:.1f} s",
+            *(r.statuses.get(check, "") for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
         )
     Console(width=200).print(table)
     console.print(

@@ -20,14 +20,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Literal, Sequence
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from reports.french_dates import as_utc, french_date, french_datetime, french_duration
-from reports.site.html_report import CHECK_LABELS
+from checks import finding_type
 from reports.alerts.mail_headers import header_text, mailbox, sender_mailbox
 from reports.alerts.mail_thumbnails import thumbnail_jpeg
+from reports.french_dates import as_utc, french_date, french_datetime, french_duration
+from reports.links import safe_href
 from storage.evidence.store import EvidenceStore
 
 ItemKind = Literal["new", "ongoing", "recovered"]
@@ -51,7 +51,7 @@ class DigestItem:
     service_id: str
     service_name: str
     service_url: str
-    check: str                 # a check id of checks.models.CHECK_IDS, or "availability"
+    check: str                 # a check id of checks.models.check_ids(), or "availability"
     change: str                # French, what changed
     since: datetime            # when the regression was first seen (UTC)
     page_url: str | None       # the page the evidence is on
@@ -93,21 +93,7 @@ class _Section:
 def check_label(check: str) -> str:
     if check == "availability":
         return "Disponibilité"
-    return CHECK_LABELS.get(check, check)
-
-
-def safe_href(url: str | None) -> str | None:
-    """Only http(s) URLs become links: a `javascript:` or `data:` URL found on a site is shown
-    as text, never made clickable."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
+    return finding_type(check).label or check
 
 
 def _one_line(value: object) -> str:

@@ -27,24 +27,24 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checks.models import FINDING_TYPES, Evidence, finding_from_stored
-from reports.evidence import proof
-from reports.site.html_report import CHECK_LABELS, TONE, headline
-from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord, PrunedArtifact
-from storage.evidence.manifests import Manifest, ManifestArtifact, ManifestFinding, ManifestPage, manifest_of_run
-from storage.schema_models import Service, ServiceRun
-from storage.quarters import Quarter
-from storage.reference_choice import reference_runs
+from checks import finding_from_stored
+from checks.models import Evidence
 from foundation import __version__
 from foundation.errors import InputError
+from foundation.quarters import Quarter
+from reports.evidence import proof
+from reports.links import safe_href
+from reports.tones import STATIC_BADGE
+from storage.evidence.manifests import Manifest, ManifestArtifact, ManifestFinding, ManifestPage, manifest_of_run
+from storage.evidence.store import EvidenceStore
+from storage.reference_runs import reference_runs
+from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
 
 FORMAT = "veilleur-bundle/1"
 MANIFEST = "manifest.json"
@@ -135,13 +135,6 @@ def choose_run(session: Session, service_id: str, quarter: Quarter | None = None
 # --- views for index.html ------------------------------------------------------------------------
 
 
-def safe_href(url: str | None) -> str | None:
-    """Only http(s) addresses become links: a `javascript:` URL from a site must stay text."""
-    if url and urlsplit(url).scheme in ("http", "https"):
-        return url
-    return None
-
-
 @dataclass
 class EvidenceView:
     number: int
@@ -157,6 +150,7 @@ class FindingView:
     finding: ManifestFinding
     label: str
     headline: str
+    badge: str
     items: list[EvidenceView]
 
     @property
@@ -233,18 +227,16 @@ class _ProofMaker:
 
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("reports.evidence", "templates/bundle"), autoescape=select_autoescape(["html"]))
-    env.globals.update(TONE=TONE, safe_href=safe_href)
+    env.globals.update(safe_href=safe_href)
     return env
 
 
 def _finding_views(manifest: Manifest, maker: _ProofMaker) -> list[FindingView]:
     views = []
     for finding in manifest.findings:
-        figure = ""
-        if finding.check in FINDING_TYPES:
-            typed = finding_from_stored(finding.check, finding.status, finding.reason, finding.details, finding.evidence)
-            figure = headline(finding.check, typed)
-        views.append(FindingView(finding, CHECK_LABELS.get(finding.check, finding.check), figure, maker.finding(finding)))
+        typed = finding_from_stored(finding.check, finding.status, finding.reason, finding.details, finding.evidence)
+        views.append(FindingView(finding, typed.label or finding.check, typed.headline(), STATIC_BADGE[typed.tone()],
+                                 maker.finding(finding)))
     return views
 
 

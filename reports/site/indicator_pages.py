@@ -15,19 +15,17 @@ from jinja2 import Environment
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from checks.models import FINDING_TYPES, Finding, finding_from_stored
+from checks import finding_from_stored, finding_types
+from checks.models import Finding
+from foundation.quarters import Quarter
 from reports.observatory.indicators import INDICATORS, Indicator, quarter_indicators
-from reports.observatory.levels import Tone
 from reports.observatory.objectives import objectives_at
 from reports.observatory.progress import compare, objective_history, observed_quarters
 from reports.observatory.progress_chart import progress_svg
+from reports.site.assets import copy_artifact
+from reports.tones import STATIC_BADGE as BADGE
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import FindingRecord, PageRecord, ServiceRun
-from storage.quarters import Quarter
-from storage.reference_choice import aware
-
-# Tone → CSS class of base.html's badges.
-BADGE = {Tone.GOOD: "good", Tone.MEDIUM: "warn", Tone.BAD: "bad", Tone.NEUTRAL: "info", Tone.UNKNOWN: "unknown"}
+from storage.schema import FindingRecord, PageRecord, ServiceRun
 
 
 @dataclass(frozen=True)
@@ -50,27 +48,25 @@ def report_quarter(session: Session, campaign_id: int | None) -> Quarter | None:
     if campaign_id is not None:
         query = query.where(ServiceRun.campaign_id == campaign_id)
     latest = session.scalar(query)
-    return Quarter.of(aware(latest)) if latest else None
+    return Quarter.of(latest) if latest else None
 
 
 def _evidence(session: Session, store: EvidenceStore, assets: Path, indicator: Indicator) -> IndicatorEvidence:
-    from reports.site.html_report import _copy_artifact
-
     ids = indicator.evidence
     runs = [session.get(ServiceRun, run_id) for run_id in ids.runs]
     findings = []
     for finding_id in ids.findings:
         record = session.get(FindingRecord, finding_id)
         typed = (finding_from_stored(record.check, record.status, record.reason, record.details, record.evidence)
-                 if record.check in FINDING_TYPES else None)
+                 if record.check in finding_types() else None)
         findings.append((record, typed))
     pages = []
     for page_id in ids.pages:
         page = session.get(PageRecord, page_id)
         pages.append(PageEvidence(
             page,
-            _copy_artifact(store, page.screenshot_sha, "image/jpeg", assets),
-            _copy_artifact(store, page.dom_sha, "text/html; charset=utf-8", assets),
+            copy_artifact(store, page.screenshot_sha, "image/jpeg", assets),
+            copy_artifact(store, page.dom_sha, "text/html; charset=utf-8", assets),
         ))
     return IndicatorEvidence(indicator, [r for r in runs if r is not None], findings, pages)
 

@@ -8,20 +8,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from reports.site.html_report import CHECK_LABELS, TONE
+from checks import finding_type
+from foundation.quarters import Quarter
 from reports.observatory.indicators import INDICATORS, SPECS
 from reports.observatory.objectives import objectives_at
 from reports.observatory.progress import objective_history, observed_quarters
 from reports.observatory.progress_chart import progress_svg
+from reports.tones import DSFR_BADGE
 from reports.web import views
 from reports.web.rendering import db_session, message, render
-from storage.schema_models import Ministry, PageRecord, Service
-from storage.quarters import Quarter
+from storage.schema import Ministry, PageRecord, Service
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(db_session)]
-# The static report's tones, as DSFR badge modifiers.
-CHECK_BADGE = {"good": "success", "bad": "error", "warn": "warning", "info": "info", "unknown": "new"}
 
 
 def _quarter(session: Session, text: str | None) -> Quarter:
@@ -68,8 +67,9 @@ def _finding_view(run, record) -> dict:
         if item.get("box") and page is not None and page.screenshot_sha:
             item["crop"] = f"/preuves/{record.id}/{n}.png"
         evidence.append(item)
-    return {"record": record, "label": CHECK_LABELS.get(record.check, record.check),
-            "badge": CHECK_BADGE.get(TONE.get(record.status, "unknown"), "new"), "evidence": evidence}
+    finding = finding_type(record.check)
+    return {"record": record, "label": finding.label or record.check,
+            "badge": DSFR_BADGE[finding.tone_of(record.status)], "evidence": evidence}
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from reports.evidence.bundle import safe_href
-from reports.observatory.indicators import INDICATORS, SPECS
-from reports.web.views import BADGE
 from foundation import __version__
+from reports.links import safe_href
+from reports.observatory.indicators import INDICATORS, SPECS
+from reports.tones import DSFR_BADGE as BADGE
 
 _env = Environment(loader=PackageLoader("reports.web", "templates"), autoescape=select_autoescape(["html"]))
 _env.globals.update(BADGE=BADGE, INDICATORS=INDICATORS, SPECS=SPECS, safe_href=safe_href, version=__version__)

@@ -10,17 +10,16 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reports.site.indicator_pages import report_quarter
+from foundation.errors import InputError
+from foundation.quarters import Quarter
+from foundation.times import as_utc
 from reports.observatory.indicators import INDICATORS, ServiceIndicators, quarter_indicators
 from reports.observatory.levels import Tone
 from reports.observatory.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
-from storage.schema_models import FindingRecord, Ministry, PageRecord, Service, ServiceRun
-from storage.quarters import Quarter
-from storage.reference_choice import aware
-from foundation.errors import InputError
+from reports.site.indicator_pages import report_quarter
+from storage.schema import FindingRecord, Ministry, PageRecord, ServiceRun
 
 # Tone → DSFR badge modifier.
-BADGE = {Tone.GOOD: "success", Tone.MEDIUM: "warning", Tone.BAD: "error", Tone.NEUTRAL: "info", Tone.UNKNOWN: "new"}
 
 
 def parse_quarter(text: str | None) -> Quarter | None:
@@ -120,7 +119,7 @@ def run_history(runs: list[ServiceRun]) -> History:
         score = _number(readability.details.get("score")) if readability else None
         plain.append(score * 10 if score is not None else None)
         up.append(100.0 if run.ok else 0.0 if run.ok is not None else None)
-    labels = tuple(f"{aware(r.started_at):%d/%m/%Y}" if r.started_at else f"visite {r.id}" for r in runs)
+    labels = tuple(f"{as_utc(r.started_at):%d/%m/%Y}" if r.started_at else f"visite {r.id}" for r in runs)
     series = (
         Series("handicap", "Taux RGAA déclaré (%)", tuple(rate)),
         Series("readability", "Clarté du langage (note × 10)", tuple(plain)),
@@ -147,10 +146,6 @@ def page_for(run: ServiceRun, url: str | None) -> PageRecord | None:
 
 def ministries(session: Session) -> list[Ministry]:
     return list(session.scalars(select(Ministry).order_by(Ministry.name)))
-
-
-def services_of(session: Session, ministry_id: str) -> list[Service]:
-    return list(session.scalars(select(Service).where(Service.ministry_id == ministry_id).order_by(Service.name)))
 
 
 def objectives_day(quarter: Quarter) -> date:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks import CHECKS, run_checks
-from checks.models import CHECK_IDS, FINDING_TYPES
+from checks import check_ids, finding_types
 from probes.models import ServiceCapture
 from tests.checks.pages import capture, failed_page, landing
 
@@ -23,7 +23,7 @@ def test_every_check_is_unknown_when_the_landing_page_failed(check_id, check):
     finding = check(capture(failed_page(error_class="dns", error="net::ERR_NAME_NOT_RESOLVED")))
     assert finding.status == "unknown"
     assert "landing page" in finding.reason and "dns" in finding.reason
-    assert isinstance(finding, FINDING_TYPES[check_id])
+    assert isinstance(finding, finding_types()[check_id])
 
 
 @pytest.mark.parametrize("check_id, check", ALL_CHECKS)
@@ -57,7 +57,7 @@ def test_absence_names_every_searched_page_and_what_was_looked_for(check_id):
 
 def test_run_checks_returns_every_check_in_contract_order():
     findings = run_checks(capture(landing("<p>Bienvenue.</p>")))
-    assert tuple(findings) == CHECK_IDS
+    assert tuple(findings) == check_ids()
     for check_id, finding in findings.items():
         assert finding.check == check_id
         assert finding.status in finding.statuses
@@ -77,7 +77,7 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     def boom(capture):
         raise ValueError("unexpected markup")
 
-    monkeypatch.setitem(checks.CHECKS, "jedonnemonavis", boom)
+    monkeypatch.setitem(checks.CHECKS, "jedonnemonavis", checks.Check(checks.finding_type("jedonnemonavis"), boom))
     findings = run_checks(capture(landing("<p>Bienvenue.</p>")))
     assert findings["jedonnemonavis"].status == "unknown"
     assert "unexpected markup" in findings["jedonnemonavis"].reason

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from checks import run_checks
-from checks.models import FINDING_TYPES, Finding
+from checks import finding_types, run_checks
+from checks.models import Finding
 from probes.models import ServiceCapture
 from probes.settings import ProbeSettings
 from veilleur.evaluation.corpus import Case, Corpus, Expectation, serve_corpus
@@ -43,7 +43,7 @@ NUMBER_TOLERANCE = 0.05
 
 
 def positive_statuses(check: str) -> tuple[str, ...]:
-    return tuple(s for s in FINDING_TYPES[check].statuses if s != NEGATIVE)
+    return tuple(s for s in finding_types()[check].statuses if s != NEGATIVE)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 def score_check(check: str, judgements: list[Judgement]) -> CheckScore:
     """Confusion table, precision and recall of one check (see the module docstring)."""
     mine = [j for j in judgements if j.check == check]
-    statuses = FINDING_TYPES[check].statuses
+    statuses = finding_types()[check].statuses
     confusion = {e: {f: 0 for f in statuses} for e in statuses}
     for j in mine:
         confusion[j.expected][j.found] += 1
@@ -209,7 +209,7 @@ def evaluate(corpus_name: str, cases: list[Case], findings: dict[str, dict[str, 
     """Judge every labelled check of every case against its findings, and score each check."""
     judgements = [judge(case.name, check, expectation, findings[case.name][check])
                   for case in cases for check, expectation in case.expected.items()]
-    checks = [c for c in FINDING_TYPES if any(j.check == c for j in judgements)]
+    checks = [c for c in finding_types() if any(j.check == c for j in judgements)]
     return Evaluation(corpus_name, judgements, {c: score_check(c, judgements) for c in checks}, thresholds)
 
 

@@ -1,0 +1,11 @@
+"""How a tone is drawn: the badge class of our own static pages (report, bundles) and the DSFR
+badge of the dashboard, for check statuses and indicator levels alike."""
+
+from __future__ import annotations
+
+from foundation.tones import Tone
+
+# Classes of the badges in reports/site/templates/base.html and the bundle's page.
+STATIC_BADGE = {Tone.GOOD: "good", Tone.MEDIUM: "warn", Tone.BAD: "bad", Tone.NEUTRAL: "info", Tone.UNKNOWN: "unknown"}
+# DSFR `fr-badge--…` modifiers.
+DSFR_BADGE = {Tone.GOOD: "success", Tone.MEDIUM: "warning", Tone.BAD: "error", Tone.NEUTRAL: "info", Tone.UNKNOWN: "new"}

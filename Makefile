@@ -1,6 +1,6 @@
 # The two commands of the README: each sets everything up on a fresh machine, then runs.
 #   make demo   — audit the bundled demo sites and write the HTML report
-#   make test   — the test suite (real Chromium on loopback, SQLite and PostgreSQL)
+#   make test   — the import rules of the floors, then the test suite (real Chromium on loopback, SQLite and PostgreSQL)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -26,8 +26,10 @@ demo: setup
 
 # Most tests wait on a browser, a timeout or a subprocess rather than compute: three workers fill
 # two cores. A test file stays on one worker (its module fixtures run once).
+# The floors' import rules (docs/architecture.md) first: a lower floor importing a higher one fails.
 TEST_WORKERS ?= 3
 test: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 setup: $(STAMP) chromium

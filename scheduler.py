@@ -24,14 +24,15 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from campaign.executor import run_campaign, start_campaign
+from campaign.schedule import ScheduleConfig
+from probes.settings import probe_settings_from_env
+from reports.alerts.after_campaign import after_campaign
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import Campaign
 from storage.registry import list_services
-from campaign.executor import run_campaign, start_campaign
-from probes.settings import database_url, probe_settings_from_env
-from campaign.schedule import ScheduleConfig
-from storage.stores import open_stores
+from storage.schema import Campaign
+from storage.stores import database_url, open_stores
 
 log = logging.getLogger("veilleur.scheduler")
 
@@ -99,7 +100,8 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                 log.info("%s: campaign %s already done, not doubled", key, campaign_id)
                 return
             log.info("%s: resuming campaign %s", key, campaign_id)
-        summary = run_campaign(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s)
+        summary = run_campaign(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s,
+                               on_complete=lambda done: after_campaign(db, store, done))
         log.info("%s: campaign %s, %d services, interrupted=%s", key, campaign_id, len(summary.results), summary.interrupted)
     finally:
         db.close()
@@ -117,7 +119,8 @@ def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig
             break
         log.info("resuming campaign %s left unfinished", campaign_id)
         run_campaign(db, store, campaign_id, probe_settings_from_env(landing_only=(kind == "availability")),
-                     stop=STOP, stop_grace_s=config.stop_grace_s)
+                     stop=STOP, stop_grace_s=config.stop_grace_s,
+                     on_complete=lambda done: after_campaign(db, store, done))
     return [c for c, _ in todo]
 
 

@@ -18,15 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from storage.db import open_database
-from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord
-from storage.evidence.manifests import ARTIFACT_COLUMNS
-from storage.schema_models import Artifact, PageRecord, ServiceRun
-from storage.registry import import_registry
-from storage.evidence.figures import StoreFigures, store_figures
-from veilleur.campaign_console import run_from_cli
 from probes.settings import probe_settings_from_env
+from storage.db import open_database
+from storage.evidence.figures import StoreFigures, store_figures
+from storage.evidence.manifests import ARTIFACT_COLUMNS
+from storage.evidence.store import EvidenceStore
+from storage.registry import import_registry
+from storage.schema import Artifact, ManifestRecord, PageRecord, ServiceRun
+from veilleur.campaign_console import run_from_cli
 from veilleur.demo.server import registry_yaml, serve_sites
 
 

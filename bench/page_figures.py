@@ -17,7 +17,7 @@ from pathlib import Path
 
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import Campaign, FindingRecord, Ministry, PageRecord, Service, ServiceRun
+from storage.schema import Campaign, FindingRecord, Ministry, PageRecord, Service, ServiceRun
 
 FINDINGS = {
     "franceconnect": ("franceconnect", {}),

@@ -208,7 +208,7 @@ def run_veilleur(urls: list[str], work: Path, concurrency: int | None, name: str
     with (work / "veilleur-run.log").open("wb") as log:
         timed = _timed(cmd, env, log, subprocess.STDOUT)
     if timed.code != 0:
-        raise SystemExit(f"bench: `veilleur run` exited with {code}; see {work / 'veilleur-run.log'}")
+        raise SystemExit(f"bench: `veilleur run` exited with {timed.code}; see {work / 'veilleur-run.log'}")
     stats = _veilleur_stats(work / "veilleur-data", len(urls))
     run = ToolRun(name, stats["pages_ok"], stats["pages_failed"], timed.seconds, timed.sampler.peak,
                   timed.sampler.samples, timed.sampler.pss_peak, timed.cpu_seconds, timed.sampler.cpu_split())
@@ -220,7 +220,7 @@ def _veilleur_stats(data: Path, services: int) -> dict:
     from sqlalchemy import select
 
     from storage.db import open_database
-    from storage.schema_models import Campaign, FindingRecord, PageRecord, ServiceRun
+    from storage.schema import Campaign, FindingRecord, PageRecord, ServiceRun
 
     db = open_database(f"sqlite:///{data / 'veilleur.db'}", migrate=False)
     with db.sessions() as session:

@@ -14,15 +14,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from probes.browser import BrowserPool
-from storage.db import Database
-from storage.evidence.store import EvidenceStore
-from storage.schema_models import Service
-from storage.runs import Unit, create_campaign, finish_campaign, pending_units
-from probes.settings import ProbeSettings
 from campaign.memory import PeakMemory
 from campaign.service_run import UnitNotStored, run_unit, with_db_retries
-from reports.alerts.after_campaign import after_campaign
+from probes.browser import BrowserPool
+from probes.settings import ProbeSettings
+from storage.db import Database
+from storage.evidence.store import EvidenceStore
+from storage.runs import Unit, create_campaign, finish_campaign, pending_units
+from storage.schema import Service
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +142,12 @@ def run_campaign(
     on_start: Callable[[int], None] = lambda total: None,
     on_result: Callable[[UnitResult], None] = lambda result: None,
     stop: threading.Event | None = None, stop_grace_s: float = 30.0,
+    on_complete: Callable[[int], None] | None = None,
 ) -> CampaignSummary:
-    """Run the pending units of a campaign, then its incidents and alerts once it is complete.
+    """Run the pending units of a campaign, then `on_complete(campaign_id)` once it is complete.
+
+    What follows a complete campaign (incidents and alert e-mails) is the caller's to give: the
+    campaign stores observations, the floors above decide what they mean.
 
     A first SIGINT/SIGTERM (or `stop` set by the caller) starts nothing new and gives the probes in
     flight `stop_grace_s` to finish; a second one stops at once. What was stored stays, and the
@@ -179,7 +182,7 @@ def run_campaign(
 
     summary = asyncio.run(main())
     summary.interrupted = not with_db_retries(lambda: finish_campaign_if_complete(db, campaign_id))
-    if not summary.interrupted:
-        # Incidents and alerts are idempotent per campaign (alerts_done_at): safe to run again.
-        with_db_retries(lambda: after_campaign(db, store, campaign_id))
+    if not summary.interrupted and on_complete is not None:
+        # It may run again on a resumed campaign: what it does must be idempotent per campaign.
+        with_db_retries(lambda: on_complete(campaign_id))
     return summary

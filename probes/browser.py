@@ -11,12 +11,11 @@ from typing import AsyncIterator, Iterator
 
 from playwright.async_api import Browser, Playwright, async_playwright
 
+from foundation import __version__
 from probes.chromium import find_chromium, launch_args
 from probes.page import Tab
 from probes.politeness import HostGate
-from foundation import __version__
 from probes.settings import ProbeSettings
-
 
 CONTEXT_CLOSE_TIMEOUT_S = 10.0
 # Playwright's driver (Node.js) relays every page's HTML, screenshot and axe results; with V8's

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from playwright.async_api import BrowserContext, Error as PlaywrightError, Page, Response
+from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import Error as PlaywrightError
 
 from probes.axe import run_axe
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message

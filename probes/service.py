@@ -8,13 +8,12 @@ from datetime import datetime, timezone
 
 from playwright.async_api import Error as PlaywrightError
 
+from foundation import __version__
 from probes.browser import BrowserPool
 from probes.discovery import discover_key_pages
 from probes.errors import classify_exception, short_message
 from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
 from probes.page import Tab
-from foundation import __version__
-
 
 BUDGET_EXCEEDED = "the service run exceeded its time budget"
 

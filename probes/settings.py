@@ -1,13 +1,11 @@
-"""Configuration from the environment (names and defaults fixed by DESIGN.md)."""
+"""How a probe behaves: its settings, read from the environment (VEILLEUR_PAGE_TIMEOUT, VEILLEUR_CONCURRENCY…)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from foundation.errors import InputError
-
 
 # Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
 # wall time (the network going quiet, the politeness pause between two pages of a host), so it
@@ -96,14 +94,3 @@ def probe_settings_from_env(**overrides) -> ProbeSettings:
     if values["axe_rules"] not in ("all", "rgaa"):
         raise InputError(f"axe rules: must be 'all' or 'rgaa', got {values['axe_rules']!r} (VEILLEUR_AXE_RULES)")
     return ProbeSettings(**values)
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("VEILLEUR_DATA_DIR") or "./veilleur-data").resolve()
-
-
-def database_url() -> str:
-    url = os.environ.get("VEILLEUR_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{data_dir() / 'veilleur.db'}"

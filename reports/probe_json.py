@@ -1,4 +1,4 @@
-"""The `veilleur probe URL --json` document (contract in DESIGN.md; extra keys are allowed)."""
+"""The `veilleur probe URL --json` document (contract in the README; extra keys are allowed)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.text_file import read_text_file
 from foundation.errors import InputError
+from storage.text_file import read_text_file
 
 
 def header_key(text: str) -> str:

@@ -20,11 +20,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.csv_table import CsvRow, CsvTable, parse_number, plain_text, read_csv_table
-from storage.indicator_tables import DeclaredIndicator
-from storage.schema_models import Service
-from storage.quarters import Quarter
 from foundation.errors import InputError
+from foundation.quarters import Quarter
+from storage.csv_table import CsvRow, CsvTable, parse_number, plain_text, read_csv_table
+from storage.schema import DeclaredIndicator, Service
 
 # CSV column → indicator key (as in exports).
 DECLARED_COLUMNS: dict[str, str] = {

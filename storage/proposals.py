@@ -1,5 +1,5 @@
 """Services citizens propose for monitoring: stored as pending, then accepted into the registry or
-rejected by an operator. Migration: 0007_proposals.
+rejected by an operator..
 
 A proposed URL is never fetched when it is submitted (the form must not make Veilleur visit
 whatever someone types). On acceptance it must be http(s) and its host must resolve to public
@@ -8,24 +8,21 @@ addresses only, so that the probe is never pointed at our own network.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import DateTime, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from storage.schema_models import Base, Ministry, Service, utcnow
+from foundation.errors import InputError
+from probes.public_address import Resolver, check_public_url, system_resolver
 from storage.registry import ImportSummary, upsert_registry
 from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, first_validation_error
-from foundation.errors import InputError
+from storage.schema import Ministry, Proposal, Service, utcnow
 
 # The four inclusion criteria of the "démarches essentielles" (storage/eligibility.py).
 CRITERIA: dict[str, str] = {
@@ -36,25 +33,6 @@ CRITERIA: dict[str, str] = {
 }
 STATUSES = ("pending", "accepted", "rejected")
 
-Resolver = Callable[[str], list[str]]
-
-
-class Proposal(Base):
-    __tablename__ = "proposals"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str] = mapped_column(String(2000))
-    ministry_id: Mapped[str | None] = mapped_column(String(64))
-    criterion: Mapped[str] = mapped_column(String(20))
-    life_event: Mapped[str | None] = mapped_column(String(40))
-    annual_volume: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decision_note: Mapped[str | None] = mapped_column(Text)
-    service_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class ProposalForm(BaseModel):
@@ -117,10 +95,6 @@ class ProposalForm(BaseModel):
 LIFE_EVENT_MISSING = "life_event: choisissez le moment de vie concerné"
 
 
-FIELD_LABELS = {
-    "name": "Nom de la démarche", "url": "Adresse web", "ministry_id": "Ministère", "criterion": "Critère",
-    "life_event": "Moment de vie", "annual_volume": "Nombre de demandes par an", "reason": "Pourquoi",
-}
 _PYDANTIC_FR = {
     "string_too_short": "le texte est trop court (au moins {min_length} caractères)",
     "string_too_long": "le texte est trop long (au plus {max_length} caractères)",
@@ -187,33 +161,6 @@ def _pending(session: Session, proposal_id: int) -> Proposal:
     if proposal.status != "pending":
         raise InputError(f"proposal {proposal_id}: already {proposal.status}")
     return proposal
-
-
-def system_resolver(host: str) -> list[str]:
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
-
-
-def check_public_url(url: str, resolver: Resolver = system_resolver) -> list[str]:
-    """The addresses `url`'s host resolves to; InputError unless all of them are public."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"url {url!r}: must be an http(s) URL with a host")
-    try:
-        addresses = resolver(parts.hostname)
-    except (OSError, UnicodeError) as exc:
-        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve ({exc})") from None
-    if not addresses:
-        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve to any address")
-    for text in addresses:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-        if address.version == 6 and address.ipv4_mapped:  # ::ffff:127.0.0.1 is loopback too
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            raise InputError(
-                f"url {url!r}: host {parts.hostname!r} resolves to {text}, which is not a public address "
-                "(private, loopback, link-local or reserved): refused"
-            )
-    return addresses
 
 
 def slugify(text: str) -> str:

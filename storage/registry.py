@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.eligibility import Eligibility, eligibility
-from storage.schema_models import Ministry, Service
-from storage.registry_file import RegistryFile, read_registry
 from foundation.errors import InputError
+from storage.eligibility import Eligibility, eligibility
+from storage.registry_file import RegistryFile, read_registry
+from storage.schema import Ministry, Service
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Reading a registry file (YAML or CSV, format in DESIGN.md) into validated entries.
+"""Reading a registry file (YAML or CSV, format in the README) into validated entries.
 
 Everything is validated before anything is written, and every error names the file, the line
 (YAML) or row (CSV) and the field.
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from storage.text_file import read_text_file
 from foundation.errors import InputError
+from storage.text_file import read_text_file
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
 LIFE_EVENTS: dict[str, str] = {

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from checks.models import Finding
 from probes.models import PageCapture, ServiceCapture
-from storage.evidence.store import EvidenceStore
 from storage.evidence.manifests import seal_run
-from storage.schema_models import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
+from storage.evidence.store import EvidenceStore
+from storage.schema import Artifact, Campaign, FindingRecord, PageRecord, Service, ServiceRun
 
 
 @dataclass(frozen=True)
@@ -183,13 +183,6 @@ def record_unit(
         session.rollback()
         raise
     return True
-
-
-def load_run(session: Session, run_id: int) -> ServiceRun | None:
-    return session.scalars(
-        select(ServiceRun).where(ServiceRun.id == run_id)
-        .options(selectinload(ServiceRun.pages), selectinload(ServiceRun.findings), selectinload(ServiceRun.service))
-    ).first()
 
 
 def latest_runs(session: Session, campaign_id: int | None = None) -> list[ServiceRun]:

@@ -1,11 +1,24 @@
-"""Opening the database and the evidence store named by the configuration."""
+"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL), and opening the database and evidence store there."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from foundation.errors import InputError
 from storage.db import Database, open_database
 from storage.evidence.store import EvidenceStore
-from probes.settings import data_dir, database_url
-from foundation.errors import InputError
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("VEILLEUR_DATA_DIR") or "./veilleur-data").resolve()
+
+
+def database_url() -> str:
+    url = os.environ.get("VEILLEUR_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'veilleur.db'}"
 
 
 def open_stores() -> tuple[Database, EvidenceStore]:

@@ -13,13 +13,14 @@ from sqlalchemy import select
 from reports.alerts.mail_transport import transport_from_env
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
-from storage.incidents import Incident
-from storage.outbox import deliver_pending
-from storage.outgoing_mail import OutgoingMail
+from storage.schema import Incident
+from reports.alerts.delivery import deliver_pending
+from storage.schema import OutgoingMail
 from storage.registry import import_registry, list_services
 from tests.smtp_server import smtp_server  # noqa: F401  (fixture)
 from tests.webserver import LocalSite, html
 from campaign.executor import run_campaign, start_campaign
+from reports.alerts.after_campaign import after_campaign
 from probes.settings import ProbeSettings
 
 WITH_FC = """<!doctype html><html lang="fr"><head><title>Démarche</title></head><body><main><h1>Démarche en ligne</h1>
@@ -55,7 +56,8 @@ class Fleet:
         with self.db.sessions() as session:
             services = list_services(session)
         campaign_id = start_campaign(self.db, services, "manual", SETTINGS)
-        run_campaign(self.db, self.store, campaign_id, SETTINGS)
+        run_campaign(self.db, self.store, campaign_id, SETTINGS,
+                     on_complete=lambda done: after_campaign(self.db, self.store, done))
         return campaign_id
 
     def incidents(self) -> list[Incident]:
@@ -164,7 +166,8 @@ def test_an_unreachable_service_is_confirmed_by_availability_checks(fleet, smtp_
         with fleet.db.sessions() as session:
             services = list_services(session)
         campaign_id = start_campaign(fleet.db, services, "scheduler", quick)
-        run_campaign(fleet.db, fleet.store, campaign_id, quick)
+        run_campaign(fleet.db, fleet.store, campaign_id, quick,
+                     on_complete=lambda done: after_campaign(fleet.db, fleet.store, done))
     [incident] = fleet.incidents()
     assert (incident.check_id, incident.current_status) == ("availability", "connection_refused")
     [mail] = smtp_server.wait_for(1)

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from storage.evidence.store import EvidenceStore
-from reports.evidence.bundle import safe_href
-from storage.quarters import Quarter
-from storage.reference_choice import choose_reference_run
+from reports.links import safe_href
+from foundation.quarters import Quarter
+from storage.reference_runs import choose_reference_run
 from tests.evidence_runs import findings, manifest_of, page_sha, record, seed
 from veilleur.cli import cli
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord
+from storage.schema import ManifestRecord
 from storage.evidence.manifests import Manifest, canonical_json, service_chain
-from storage.schema_models import PageRecord, Service, ServiceRun
+from storage.schema import PageRecord, Service, ServiceRun
 from storage.runs import create_campaign, pending_units, record_unit
 from tests.evidence_runs import capture, findings, manifest_of, record, seed
 

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import delete, update
 
 from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord
-from storage.schema_models import FindingRecord, Service, ServiceRun
+from storage.schema import ManifestRecord
+from storage.schema import FindingRecord, Service, ServiceRun
 from storage.runs import create_campaign
 from tests.evidence_runs import manifest_of, page_sha, record, seed
 from veilleur.cli import cli

@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from storage.evidence.records import ManifestRecord
-from storage.schema_models import FindingRecord, PageRecord, ServiceRun
+from storage.schema import ManifestRecord
+from storage.schema import FindingRecord, PageRecord, ServiceRun
 from tests.conftest import PG_URL
 from tests.hostile.campaigns import Campaigns, write_registry
 from tests.hostile.chaos import comparable, marked_browsers

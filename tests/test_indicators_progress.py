@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 
 from reports.observatory import levels as L
 from reports.observatory.levels import PRESENT
-from reports.observatory.progress import BETTER, NEW, SAME, WORSE, direction, objective_history, observed_quarters, quarter_progress
+from reports.observatory.progress import BETTER, NEW, SAME, WORSE, compare, direction, objective_history, observed_quarters
+from reports.observatory.indicators import quarter_indicators
 from reports.observatory.progress_chart import progress_svg
-from storage.quarters import Quarter
+from foundation.quarters import Quarter
 from tests.indicator_data import Scenario, Seen, at, seen
 
 Q4 = Quarter.parse("2026Q4")
@@ -43,7 +44,7 @@ def test_direction_follows_the_order_of_merit_and_never_counts_unknown_as_progre
 def test_each_indicator_changes_since_the_previous_quarter_per_service_and_ministry(db):
     build(db)
     with db.sessions() as session:
-        progress = quarter_progress(session, Q4)
+        progress = compare(quarter_indicators(session, Q4), quarter_indicators(session, Q4.previous()), Q4)
     changes = {(s.service_id, c.key): c for s in progress.services for c in s.changes}
     readability = changes[("s1", "readability")]
     assert (readability.before.level, readability.after.level, readability.direction, readability.delta) == (

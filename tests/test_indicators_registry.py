@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.schema_models import Service
+from storage.schema import Service
 from storage.registry import import_registry
 from foundation.errors import InputError
 

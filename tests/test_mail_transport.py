@@ -13,7 +13,8 @@ from reports.alerts.digests import render_digest
 from reports.alerts.mail_transport import (OutboxTransport, SmtpTransport, mail_sender_from_env, parse_smtp_url,
                                     transport_from_env)
 from storage.evidence.store import EvidenceStore
-from storage.outbox import OutgoingEnvelope, TransportUnavailable
+from reports.alerts.delivery import TransportUnavailable
+from storage.outbox import OutgoingEnvelope
 from tests.mail_samples import NOW, SENDER, digest, item, screenshot
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpTestServer, smtp_tls_server  # noqa: F401  (fixture)
 from foundation.errors import InputError

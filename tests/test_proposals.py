@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from storage.schema_models import Ministry, Service
-from storage.proposals import ProposalForm, Proposal, accept, check_public_url, read_form, reject, submit
+from storage.schema import Ministry, Service
+from storage.schema import Proposal
+from probes.public_address import check_public_url
+from storage.proposals import ProposalForm, accept, read_form, reject, submit
 from veilleur.cli import cli
 from foundation.errors import InputError
 

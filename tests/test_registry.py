@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.eligibility import eligibility
-from storage.schema_models import Ministry, Service
+from storage.schema import Ministry, Service
 from storage.registry import import_registry, list_services, service_eligibility
 from foundation.errors import InputError
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from reports.observatory.exports import write_json
 from reports.observatory.indicators import quarter_indicators
 from storage.evidence.store import EvidenceStore
-from storage.quarters import Quarter
+from foundation.quarters import Quarter
 from tests.web_site import seed_dashboard
 
 TOKEN = "jeton-operateur"

@@ -19,7 +19,7 @@ def dashboard(tmp_path_factory):
 def _pages(dashboard) -> list[str]:
     from sqlalchemy import select
 
-    from storage.schema_models import PageRecord
+    from storage.schema import PageRecord
 
     with dashboard.db.sessions() as session:
         page_id = session.scalars(select(PageRecord.id).where(PageRecord.service_run_id == dashboard.seeded.evidence_run,

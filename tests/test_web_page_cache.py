@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import Ministry, Service
+from storage.schema import Ministry, Service
 from tests.indicator_data import Scenario, Seen, at, seen
 from tests.web_site import seed_dashboard
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from reports.web.security import PAGE_CSP, RateLimit
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import PageRecord
-from storage.proposals import Proposal
+from storage.schema import PageRecord
+from storage.schema import Proposal
 from tests.web_site import HOSTILE_NAME, seed_dashboard
 
 TOKEN = "jeton-operateur"

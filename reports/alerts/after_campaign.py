@@ -14,15 +14,16 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from foundation.errors import InputError
+from foundation.times import as_utc
+from reports.alerts.delivery import deliver_pending
 from reports.alerts.digests import Digest, DigestItem, render_digest, render_operator_summary
 from reports.alerts.incidents import IncidentChanges, IncidentPolicy, update_incidents
 from reports.alerts.mail_transport import mail_sender_from_env, transport_from_env
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
-from storage.incidents import Incident
-from storage.schema_models import Campaign, Ministry, Service
-from storage.outbox import deliver_pending, enqueue
-from foundation.errors import InputError
+from storage.outbox import enqueue
+from storage.schema import Campaign, Incident, Ministry, Service
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,7 @@ def _item(incident: Incident, kind: str, settings: AlertSettings) -> DigestItem:
     return DigestItem(
         kind=kind, incident_id=incident.id, service_id=service.id, service_name=service.name,
         service_url=service.url, check=incident.check_id,
-        change=incident.change,
-        since=incident.since if incident.since.tzinfo else incident.since.replace(tzinfo=timezone.utc),
+        change=incident.change, since=as_utc(incident.since),
         page_url=incident.page_url, evidence_url=evidence_url, thumbnail_sha=incident.screenshot_sha,
     )
 
@@ -73,8 +73,7 @@ def _due_reminder(incident: Incident, now: datetime, settings: AlertSettings) ->
     last = incident.last_notified_at
     if last is None:
         return False  # never told (suppressed): a reminder would be its first notice
-    last = last if last.tzinfo else last.replace(tzinfo=timezone.utc)
-    return now - last >= timedelta(days=settings.reminder_days)
+    return now - as_utc(last) >= timedelta(days=settings.reminder_days)
 
 
 def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, settings: AlertSettings | None = None) -> None:

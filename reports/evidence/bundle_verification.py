@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from foundation.errors import InputError
 from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, BundleInfo, chain_member
 from storage.evidence.manifests import Manifest
 from storage.evidence.verification import ArtifactChecker, FileDigest, Verification, digest_stream, read_manifest
-from foundation.errors import InputError
 
 
 class ZipSource:

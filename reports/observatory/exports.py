@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TextIO
 
+from foundation import __version__
 from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
 from reports.observatory.levels import ALL_LEVELS
-from foundation import __version__
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Each service's indicators for a quarter, each with its level and the evidence it rests on.
 
 Probe-based indicators come from the service's reference run for the quarter
-(storage/reference_choice.py); availability and load time from every probe of the quarter;
+(storage/reference_runs.py); availability and load time from every probe of the quarter;
 satisfaction from the JeDonneMonAvis import; the declared indicators from the declarations in
 force. Every indicator carries references to what it rests on (runs, findings, pages and their
 screenshots, imported file rows), so that a level can always be traced back to its evidence.
@@ -18,12 +18,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation.quarters import Quarter
+from foundation.times import as_utc
 from reports.observatory import levels
 from reports.observatory.levels import Level
-from storage.indicator_tables import DeclaredIndicator, SatisfactionScore
-from storage.schema_models import FindingRecord, PageRecord, Service, ServiceRun
-from storage.quarters import Quarter
-from storage.reference_choice import Reference, aware, reference_runs
+from storage.reference_runs import Reference, reference_runs
+from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, SatisfactionScore, Service, ServiceRun
 
 
 @dataclass(frozen=True)
@@ -372,7 +372,7 @@ def service_indicators(
 ) -> ServiceIndicators:
     run = reference.run if reference else None
     findings = {f.check: f for f in run.findings} if run else {}
-    started = aware(run.started_at) if run else None
+    started = as_utc(run.started_at) if run else None
     # A statement's age is judged on the day of the visit that read it.
     as_of = started.date() if started else (quarter.end - timedelta(days=1)).date()
     indicators = (

@@ -18,9 +18,9 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from foundation.quarters import Quarter
 from reports.observatory import levels
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
-from storage.quarters import Quarter
 
 MET, MISSED, NOT_APPLICABLE = "met", "missed", "not_applicable"
 # "No re-asking of data the administration already holds": the declared score must be full.

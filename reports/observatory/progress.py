@@ -14,12 +14,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators, quarter_indicators
+from foundation.quarters import Quarter
+from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
 from reports.observatory.levels import Level
 from reports.observatory.objectives import OBJECTIVES, evaluate, states_at
-from storage.schema_models import ServiceRun
-from storage.quarters import Quarter
-from storage.reference_choice import aware
+from storage.schema import ServiceRun
 
 BETTER, WORSE, SAME, NEW, LOST, NOT_COMPARABLE = "mieux", "moins bien", "stable", "nouveau", "perdu", "—"
 
@@ -110,10 +109,6 @@ def compare(current: list[ServiceIndicators], previous: list[ServiceIndicators],
     return QuarterProgress(quarter, quarter.previous(), tuple(services), tuple(ministries))
 
 
-def quarter_progress(session: Session, quarter: Quarter) -> QuarterProgress:
-    return compare(quarter_indicators(session, quarter), quarter_indicators(session, quarter.previous()), quarter)
-
-
 # ------------------------------------------------------------------------------------------------
 # Objectives across quarters
 
@@ -137,9 +132,9 @@ def observed_quarters(session: Session, last: Quarter | None = None, at_most: in
                                     .where(ServiceRun.status == "done")).one()
     if first is None:
         return ()
-    quarter = last or Quarter.of(aware(latest))
+    quarter = last or Quarter.of(latest)
     quarters = [quarter]
-    while len(quarters) < at_most and quarters[-1] > Quarter.of(aware(first)):
+    while len(quarters) < at_most and quarters[-1] > Quarter.of(first):
         quarters.append(quarters[-1].previous())
     return tuple(reversed(quarters))
 

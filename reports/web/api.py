@@ -15,17 +15,17 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation.quarters import Quarter
+from foundation.times import as_utc
 from reports.observatory.exports import indicator_json, write_csv, write_json
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 from reports.observatory.objectives import objectives_at
 from reports.web import views
 from reports.web.rendering import db_session
 from reports.web.security import bearer, require_operator
-from storage.schema_models import FindingRecord, Service, ServiceRun
-from storage.proposals import STATUSES, Proposal
-from storage.quarters import Quarter
-from storage.reference_choice import aware
+from storage.proposals import STATUSES
 from storage.registry import service_eligibility
+from storage.schema import FindingRecord, Proposal, Service, ServiceRun
 
 
 class Problem(BaseModel):
@@ -163,7 +163,7 @@ def _service(s: Service) -> ServiceOut:
 def _run(r: ServiceRun) -> RunOut:
     return RunOut(id=r.id, campaign_id=r.campaign_id, service_id=r.service_id, status=r.status, url=r.url,
                   final_url=r.final_url, ok=r.ok, http_status=r.http_status, error=r.error, error_class=r.error_class,
-                  started_at=aware(r.started_at), finished_at=aware(r.finished_at), duration_ms=r.duration_ms)
+                  started_at=as_utc(r.started_at), finished_at=as_utc(r.finished_at), duration_ms=r.duration_ms)
 
 
 def _finding(f: FindingRecord) -> FindingOut:
@@ -303,6 +303,6 @@ def list_proposals(session: SessionDep, limit: Limit = 50, offset: Offset = 0,
     def convert(p: Proposal) -> ProposalOut:
         # SQLite hands datetimes back without their zone; they were written in UTC.
         out = ProposalOut.model_validate(p, from_attributes=True)
-        return out.model_copy(update={"submitted_at": aware(p.submitted_at), "decided_at": aware(p.decided_at)})
+        return out.model_copy(update={"submitted_at": as_utc(p.submitted_at), "decided_at": as_utc(p.decided_at)})
 
     return _page(session, query, limit, offset, convert)

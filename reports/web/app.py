@@ -17,13 +17,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from foundation import __version__
 from reports.web import api, evidence, pages, proposals
 from reports.web.page_cache import PageCache
 from reports.web.rendering import message
 from reports.web.security import Csrf, RateLimit, SecurityHeaders
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
-from foundation import __version__
 
 STATIC = Path(__file__).parent / "static"
 # Proposals per client address: at most 5 in any 10 minutes (README, "Dashboard and API").

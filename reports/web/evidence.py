@@ -12,13 +12,13 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from foundation.errors import InputError
 from probes.models import Box
 from reports.evidence import proof
 from reports.evidence.bundle import choose_run, export_bundle
 from reports.web.rendering import db_session, message
 from reports.web.security import SANDBOX_CSP
-from storage.schema_models import FindingRecord, PageRecord
-from foundation.errors import InputError
+from storage.schema import FindingRecord, PageRecord
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(db_session)]

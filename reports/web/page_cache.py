@@ -18,8 +18,15 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.indicator_tables import DeclaredIndicator, ReferenceRunChoice, SatisfactionScore
-from storage.schema_models import Campaign, Ministry, Service, ServiceRun
+from storage.schema import (
+    Campaign,
+    DeclaredIndicator,
+    Ministry,
+    ReferenceRunChoice,
+    SatisfactionScore,
+    Service,
+    ServiceRun,
+)
 
 
 def data_fingerprint(session: Session) -> tuple:

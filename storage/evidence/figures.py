@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.evidence.records import ManifestRecord, PrunedArtifact
 from storage.evidence.manifests import ARTIFACT_COLUMNS
-from storage.schema_models import Artifact, PageRecord
+from storage.schema import Artifact, ManifestRecord, PageRecord, PrunedArtifact
 
 
 @dataclass(frozen=True)

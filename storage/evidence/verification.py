@@ -19,11 +19,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.evidence.store import EvidenceStore
-from storage.evidence.records import ManifestRecord, PrunedArtifact
-from storage.evidence.manifests import Manifest, ManifestArtifact, run_content
-from storage.schema_models import Service, ServiceRun
 from foundation.errors import InputError
+from storage.evidence.manifests import Manifest, ManifestArtifact, run_content, service_chain
+from storage.evidence.store import EvidenceStore
+from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
 
 
 @dataclass(frozen=True)
@@ -185,9 +184,7 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
     for service_id in _services(session, service_ids or []):
         result.services += 1
         previous: ManifestRecord | None = None
-        for record in session.scalars(
-            select(ManifestRecord).where(ManifestRecord.service_id == service_id).order_by(ManifestRecord.chain_index)
-        ):
+        for record in service_chain(session, service_id):
             result.manifests += 1
             label = f"{run_label(record.service_run_id, service_id)} (chain link {record.chain_index})"
             expected_index = previous.chain_index + 1 if previous else 0

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
-from storage.schema_models import ServiceRun
+from storage.schema import ServiceRun
 from storage.registry import import_registry, list_services
 from campaign.executor import CampaignSummary, run_campaign, start_campaign
+from reports.alerts.after_campaign import after_campaign
 from probes.settings import ProbeSettings
 
 
@@ -62,7 +63,8 @@ class Campaigns:
     def run(self, settings: ProbeSettings, campaign_id: int | None = None,
             stop: threading.Event | None = None) -> CampaignSummary:
         campaign_id = campaign_id or self.start(settings)
-        return run_campaign(self.db, self.store, campaign_id, settings, stop=stop)
+        return run_campaign(self.db, self.store, campaign_id, settings, stop=stop,
+                            on_complete=lambda done: after_campaign(self.db, self.store, done))
 
     def recorded(self, campaign_id: int) -> dict[str, Recorded]:
         with self.db.sessions() as session:

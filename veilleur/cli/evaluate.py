@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from veilleur.cli import _probe_options, _settings, cli
+from veilleur.cli.group import probe_options, settings_from_options
 
 
-@cli.command("eval")
+@click.command("eval")
 @click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--min-precision", type=click.FloatRange(0, 1), default=0.97, show_default=True,
               help="Exit 1 when any check's precision is below this.")
@@ -21,7 +21,7 @@ from veilleur.cli import _probe_options, _settings, cli
               help="Exit 1 when any check's labelled fields (démarche id, phones, rate…) match less often.")
 @click.option("--case", "cases", multiple=True, metavar="NAME", help="Only this case (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@_probe_options
+@probe_options
 def eval_command(corpus_dir: Path, min_precision: float, min_recall: float, min_field_accuracy: float,
                  cases: tuple[str, ...], as_json: bool, page_timeout, concurrency, max_pages) -> None:
     """Serve a labelled corpus on 127.0.0.1, probe every case with the real browser and print, per
@@ -34,9 +34,12 @@ def eval_command(corpus_dir: Path, min_precision: float, min_recall: float, min_
         click.echo(f"note: {len(corpus.unlabelled)} folder(s) without labels, not scored: "
                    f"{', '.join(corpus.unlabelled)}", err=True)
     thresholds = Thresholds(precision=min_precision, recall=min_recall, field_accuracy=min_field_accuracy)
-    evaluation = run_evaluation(corpus, _settings(page_timeout, concurrency, max_pages), thresholds)
+    evaluation = run_evaluation(corpus, settings_from_options(page_timeout, concurrency, max_pages), thresholds)
     if as_json:
         click.echo(json.dumps(render_json(evaluation), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(evaluation))
     sys.exit(0 if evaluation.passed else 1)
+
+
+COMMANDS = [eval_command]

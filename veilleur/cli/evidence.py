@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from veilleur.cli import cli
 from foundation.errors import InputError
 
 
@@ -19,7 +18,7 @@ def _size(n: float) -> str:
     raise AssertionError("unreachable")
 
 
-@cli.command()
+@click.command()
 @click.option("--service", "service_ids", multiple=True, metavar="ID", help="Only this service's chain (repeatable).")
 @click.option("--bundle", type=click.Path(path_type=Path), help="Check an exported bundle instead (no database needed).")
 def verify(service_ids: tuple[str, ...], bundle: Path | None) -> None:
@@ -69,7 +68,7 @@ def _conclude(problems: int) -> None:
     click.echo("all verified")
 
 
-@cli.group()
+@click.group()
 def evidence() -> None:
     """Evidence bundles for auditors, and retention of evidence files."""
 
@@ -83,8 +82,8 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
     """Write a self-contained bundle: manifest, artifacts, proof images and an offline index.html."""
     if quarter and run_id is not None:
         raise InputError("--quarter and --run: give one or the other")
+    from foundation.quarters import Quarter
     from reports.evidence.bundle import choose_run, export_bundle
-    from storage.quarters import Quarter
     from storage.stores import open_stores
 
     wanted_quarter = Quarter.parse(quarter) if quarter else None
@@ -114,3 +113,6 @@ def evidence_prune(keep_quarters: int, dry_run: bool) -> None:
     click.echo(f"runs before {summary.kept_since}: {summary.old_runs}, of which {len(summary.reference_runs)} "
                f"reference runs kept whole; {verb} {summary.files} files ({_size(summary.bytes)}) "
                f"of {len(summary.pruned_runs)} runs")
+
+
+COMMANDS = [verify, evidence]

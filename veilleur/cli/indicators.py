@@ -10,13 +10,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from veilleur.cli import cli
 from foundation.errors import InputError
 from storage.stores import open_stores
 
 
 def _quarter(text: str):
-    from storage.quarters import Quarter
+    from foundation.quarters import Quarter
 
     try:
         return Quarter.parse(text)
@@ -24,7 +23,7 @@ def _quarter(text: str):
         raise InputError(f"--quarter: {exc}") from None
 
 
-@cli.group("import")
+@click.group("import")
 def import_data() -> None:
     """Data the probes cannot see: satisfaction (JeDonneMonAvis) and declared indicators."""
 
@@ -60,7 +59,7 @@ def import_declared_command(file: Path) -> None:
     click.echo(f"{file}: {len(declarations)} valeurs déclarées pour {len(services)} services")
 
 
-@cli.command("export")
+@click.command("export")
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="The quarter to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="File to write (default: standard output).")
@@ -91,7 +90,7 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None) -> None:
         click.echo(f"{out_file}: {len(states)} services, {quarter}", err=True)
 
 
-@cli.command("objectives")
+@click.command("objectives")
 @click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Where things stood that day (default: today).")
 @click.option("--ministry", "ministry_id", metavar="ID", help="Only list this ministry's services that miss.")
 def objectives_command(day_text: str | None, ministry_id: str | None) -> None:
@@ -129,7 +128,7 @@ def objectives_command(day_text: str | None, ministry_id: str | None) -> None:
                 console.print(f"  {miss.service_id} ({miss.ministry_id}) : {miss.reason}", highlight=False)
 
 
-@cli.group("reference")
+@click.group("reference")
 def reference() -> None:
     """Which run stands for a service in a quarter (the rule, or a run chosen by hand)."""
 
@@ -138,7 +137,8 @@ def reference() -> None:
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4")
 def reference_show(quarter_text: str) -> None:
     """Each service's reference run for the quarter, and why."""
-    from storage.reference_choice import aware, reference_runs
+    from foundation.times import as_utc
+    from storage.reference_runs import reference_runs
 
     quarter = _quarter(quarter_text)
     db, _ = open_stores()
@@ -148,7 +148,7 @@ def reference_show(quarter_text: str) -> None:
         for column in ("service", "run", "campagne", "date", "pourquoi"):
             table.add_column(column)
         for service_id, ref in sorted(references.items()):
-            started = aware(ref.run.started_at)
+            started = as_utc(ref.run.started_at)
             table.add_row(service_id, str(ref.run.id), str(ref.run.campaign_id),
                           started.strftime("%Y-%m-%d %H:%M") if started else "—",
                           ref.rule + (f" : {ref.reason}" if ref.reason else ""))
@@ -162,7 +162,7 @@ def reference_show(quarter_text: str) -> None:
 @click.option("--reason", help="Why this run rather than the rule's (kept with the choice).")
 def reference_set(quarter_text: str, service_id: str, run_id: int, reason: str | None) -> None:
     """Make a run stand for a service in a quarter, instead of the rule's choice."""
-    from storage.reference_choice import choose_reference_run
+    from storage.reference_runs import choose_reference_run
 
     quarter = _quarter(quarter_text)
     db, _ = open_stores()
@@ -176,7 +176,7 @@ def reference_set(quarter_text: str, service_id: str, run_id: int, reason: str |
 @click.option("--service", "service_id", required=True, metavar="ID")
 def reference_unset(quarter_text: str, service_id: str) -> None:
     """Go back to the rule for a service and quarter."""
-    from storage.reference_choice import clear_reference_choice
+    from storage.reference_runs import clear_reference_choice
 
     quarter = _quarter(quarter_text)
     db, _ = open_stores()
@@ -184,3 +184,6 @@ def reference_unset(quarter_text: str, service_id: str) -> None:
         if not clear_reference_choice(session, quarter, service_id):
             raise InputError(f"--service {service_id}: no run was chosen by hand for {quarter}")
     click.echo(f"{quarter} {service_id}: back to the rule")
+
+
+COMMANDS = [import_data, export_command, objectives_command, reference]

@@ -9,7 +9,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from veilleur.cli import cli
 from storage.stores import open_stores
 
 
@@ -21,7 +20,7 @@ def _when(moment: datetime | None) -> str:
     return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
 
 
-@cli.group()
+@click.group()
 def mail() -> None:
     """Alert e-mails: the queue in the database and its delivery."""
 
@@ -31,8 +30,8 @@ def mail_send() -> None:
     """Deliver the queued e-mails that are due now (failed ones wait for their backoff).
 
     Exits with 1 when a delivery failed: the message stays queued and is retried."""
+    from reports.alerts.delivery import deliver_pending
     from reports.alerts.mail_transport import transport_from_env
-    from storage.outbox import deliver_pending
 
     transport = transport_from_env()
     db, _ = open_stores()
@@ -80,3 +79,6 @@ def mail_list(status: str | None, limit: int) -> None:
             ", ".join(m.recipients), m.subject, m.last_error or "",
         )
     Console(width=220).print(table)
+
+
+COMMANDS = [mail]

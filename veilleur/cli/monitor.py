@@ -10,11 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from veilleur.cli import cli
 from storage.stores import open_stores
 
 
-@cli.command()
+@click.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Schedule file (YAML): cadences, jitter, overrides.")
 @click.option("--once", is_flag=True, help="Run what is due now, then exit (for cron or a Kubernetes CronJob).")
 def schedule(config_path: Path | None, once: bool) -> None:
@@ -32,13 +31,13 @@ def schedule(config_path: Path | None, once: bool) -> None:
         scheduler.run_forever(config)
 
 
-@cli.command()
+@click.command()
 def status() -> None:
     """Next scheduled runs, and the last outcome of each service with its open incidents."""
     import scheduler
     from reports.alerts.after_campaign import open_incidents
-    from storage.schema_models import ServiceRun
     from storage.registry import list_services
+    from storage.schema import ServiceRun
 
     db, _ = open_stores()
     console = Console(width=200)
@@ -69,3 +68,6 @@ def status() -> None:
                 ", ".join(by_service.get(service.id, [])) or "—",
             )
     console.print(table)
+
+
+COMMANDS = [schedule, status]

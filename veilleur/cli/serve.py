@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from veilleur.cli import cli
 from storage.stores import open_stores
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 def serve(host: str, port: int) -> None:
@@ -28,7 +27,7 @@ def serve(host: str, port: int) -> None:
         db.close()
 
 
-@cli.group()
+@click.group()
 def proposals() -> None:
     """Services citizens proposed on the dashboard's form."""
 
@@ -87,3 +86,6 @@ def proposals_reject(proposal_id: int, note: str | None) -> None:
     with db.sessions() as session:
         reject(session, proposal_id, note)
     click.echo(f"proposal {proposal_id} rejected")
+
+
+COMMANDS = [serve, proposals]

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from probes.settings import probe_settings_from_env
 from reports.site.html_report import write_report
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry
+from storage.stores import data_dir
 from veilleur.campaign_console import run_from_cli
-from probes.settings import data_dir, probe_settings_from_env
 from veilleur.demo.server import registry_yaml, serve_sites
 
 console = Console(stderr=True)

@@ -1,0 +1,43 @@
+"""Whether a URL's host resolves to public addresses only, so that a probe is never pointed at our own network.
+
+Asked when a citizen's proposal is accepted into the registry (never when it is submitted: the
+form must not make Veilleur resolve or visit whatever someone types).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from foundation.errors import InputError
+
+Resolver = Callable[[str], list[str]]
+
+
+def system_resolver(host: str) -> list[str]:
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
+
+
+def check_public_url(url: str, resolver: Resolver = system_resolver) -> list[str]:
+    """The addresses `url`'s host resolves to; InputError unless all of them are public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"url {url!r}: must be an http(s) URL with a host")
+    try:
+        addresses = resolver(parts.hostname)
+    except (OSError, UnicodeError) as exc:
+        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve ({exc})") from None
+    if not addresses:
+        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve to any address")
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+        if address.version == 6 and address.ipv4_mapped:  # ::ffff:127.0.0.1 is loopback too
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise InputError(
+                f"url {url!r}: host {parts.hostname!r} resolves to {text}, which is not a public address "
+                "(private, loopback, link-local or reserved): refused"
+            )
+    return addresses

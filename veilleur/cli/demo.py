@@ -1,0 +1,19 @@
+"""`veilleur demo`: the bundled demo sites audited end to end (what `make demo` runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("veilleur-report"), show_default=True)
+def demo(out_dir: Path) -> None:
+    """Serve the bundled demo sites on 127.0.0.1, audit them, and write the report."""
+    from veilleur.demo.run import run_demo
+
+    run_demo(out_dir)
+
+
+COMMANDS = [demo]

@@ -1,0 +1,44 @@
+"""The `veilleur` command group: bad input and usage errors end as one line on stderr, exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from foundation.errors import InputError
+from probes.settings import probe_settings_from_env
+
+
+class VeilleurGroup(click.Group):
+    """Every usage error and bad input ends as one line on stderr and exit code 2."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        try:
+            code = super().main(args=args, prog_name=prog_name or "veilleur", standalone_mode=False, **extra)
+            # In non-standalone mode click returns ctx.exit(n)'s code instead of exiting with it.
+            if isinstance(code, int) and code != 0:
+                sys.exit(code)
+            return code
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("veilleur: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as exc:
+            click.echo(f"veilleur: error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except InputError as exc:
+            click.echo(f"veilleur: error: {exc}", err=True)
+            sys.exit(2)
+
+
+def probe_options(fn):
+    fn = click.option("--page-timeout", type=click.FloatRange(min=0.5), help="Seconds allowed per page.")(fn)
+    fn = click.option("--concurrency", type=click.IntRange(min=1, max=64), help="Services probed at once.")(fn)
+    fn = click.option("--max-pages", type=click.IntRange(min=0, max=10), help="Key pages to visit after the landing page.")(fn)
+    return fn
+
+
+def settings_from_options(page_timeout, concurrency, max_pages):
+    return probe_settings_from_env(page_timeout_s=page_timeout, concurrency=concurrency, max_key_pages=max_pages)

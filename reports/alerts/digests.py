@@ -6,7 +6,7 @@ when, the page and a link to or a thumbnail of the evidence. Messages have a pla
 HTML part; thumbnails travel as inline images next to the HTML (multipart/related, Content-ID).
 
 Everything that comes from sites or from the registry is escaped in HTML and flattened to one
-line before it reaches a header (see reports/mail_headers.py).
+line before it reaches a header (see reports/alerts/mail_headers.py).
 """
 
 from __future__ import annotations

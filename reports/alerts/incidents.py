@@ -2,7 +2,7 @@
 
 An incident opens when a check regresses on K consecutive runs (default 2) against the run before
 them, so a service that flaps raises nothing; it closes on the first run that is back to the
-level before the regression. The decision rules are in reports/regressions.py.
+level before the regression. The decision rules are in reports/alerts/regressions.py.
 """
 
 from __future__ import annotations

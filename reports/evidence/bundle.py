@@ -21,8 +21,6 @@ auditor can redraw from the screenshot and the box the manifest gives.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +35,7 @@ from checks import finding_from_stored
 from checks.models import Evidence
 from foundation import __version__
 from foundation.errors import InputError
+from foundation.files import atomic_file
 from foundation.quarters import Quarter
 from reports.evidence import proof
 from reports.links import safe_href
@@ -321,30 +320,22 @@ def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord
     )
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=".zip")
-    os.close(fd)
-    try:
-        stamp = exported_at.timetuple()[:6]
-        with zipfile.ZipFile(tmp, "w") as bundle:
-            def add(name: str, content: bytes) -> None:
-                member = zipfile.ZipInfo(name, date_time=stamp)
-                # Readable by whoever unpacks it: the store's own files are private to Veilleur.
-                member.external_attr = 0o644 << 16
-                member.compress_type = zipfile.ZIP_STORED if name.endswith(_STORED) else zipfile.ZIP_DEFLATED
-                bundle.writestr(member, content)
+    stamp = exported_at.timetuple()[:6]
+    # A bundle is made to be handed over: readable by others, unlike the store's own files.
+    with atomic_file(out, permissions=0o644) as handle, zipfile.ZipFile(handle, "w") as bundle:
+        def add(name: str, content: bytes) -> None:
+            member = zipfile.ZipInfo(name, date_time=stamp)
+            # Readable by whoever unpacks it: the store's own files are private to Veilleur.
+            member.external_attr = 0o644 << 16
+            member.compress_type = zipfile.ZIP_STORED if name.endswith(_STORED) else zipfile.ZIP_DEFLATED
+            bundle.writestr(member, content)
 
-            add(MANIFEST, data)
-            add(INFO, info.model_dump_json(indent=2).encode("utf-8"))
-            for sha, sealed in chain.items():
-                add(chain_member(sha), sealed)
-            for member, path in sorted(files.items()):
-                add(member, path.read_bytes())
-            for name, content in sorted(derived.items()):
-                add(name, content)
-        os.chmod(tmp, 0o644)  # a bundle is made to be handed over (mkstemp makes it private)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        add(MANIFEST, data)
+        add(INFO, info.model_dump_json(indent=2).encode("utf-8"))
+        for sha, sealed in chain.items():
+            add(chain_member(sha), sealed)
+        for member, path in sorted(files.items()):
+            add(member, path.read_bytes())
+        for name, content in sorted(derived.items()):
+            add(name, content)
     return ExportSummary(out, record.sha256, record.service_run_id, len(files), len(maker.files), warnings)

@@ -13,9 +13,9 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from foundation.quarters import Quarter
@@ -416,3 +416,13 @@ def quarter_indicators(session: Session, quarter: Quarter, as_of: datetime | Non
                            demarches.get(s.id))
         for s in services
     ]
+
+
+def latest_quarter(session: Session, campaign_id: int | None = None) -> Quarter:
+    """The quarter of the latest completed run (of one campaign, if given), or the current one:
+    what a report or the dashboard shows when no quarter is asked for."""
+    query = select(func.max(ServiceRun.started_at)).where(ServiceRun.status == "done")
+    if campaign_id is not None:
+        query = query.where(ServiceRun.campaign_id == campaign_id)
+    latest = session.scalar(query)
+    return Quarter.of(latest if latest else datetime.now(timezone.utc))

@@ -12,13 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from jinja2 import Environment
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks import finding_from_stored, finding_types
 from checks.models import Finding
-from foundation.quarters import Quarter
-from reports.observatory.indicators import INDICATORS, Indicator, quarter_indicators
+from reports.observatory.indicators import INDICATORS, Indicator, latest_quarter, quarter_indicators
 from reports.observatory.objectives import objectives_at
 from reports.observatory.progress import compare, objective_history, observed_quarters
 from reports.observatory.progress_chart import progress_svg
@@ -41,14 +39,6 @@ class IndicatorEvidence:
     runs: list[ServiceRun]
     findings: list[tuple[FindingRecord, Finding | None]]  # stored record, and the typed finding rebuilt from it
     pages: list[PageEvidence]
-
-
-def report_quarter(session: Session, campaign_id: int | None) -> Quarter | None:
-    query = select(func.max(ServiceRun.started_at)).where(ServiceRun.status == "done")
-    if campaign_id is not None:
-        query = query.where(ServiceRun.campaign_id == campaign_id)
-    latest = session.scalar(query)
-    return Quarter.of(latest) if latest else None
 
 
 def _evidence(session: Session, store: EvidenceStore, assets: Path, indicator: Indicator) -> IndicatorEvidence:
@@ -75,7 +65,7 @@ def write_indicator_pages(
     session: Session, store: EvidenceStore, out_dir: Path, env: Environment, generated: str, version: str,
     campaign_id: int | None = None,
 ) -> Path:
-    quarter = report_quarter(session, campaign_id) or Quarter.of(datetime.now(timezone.utc))
+    quarter = latest_quarter(session, campaign_id)
     env.globals.update(BADGE=BADGE, INDICATORS=INDICATORS)
     common = {"generated": generated, "version": version, "quarter": quarter}
     states = quarter_indicators(session, quarter)

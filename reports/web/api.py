@@ -172,7 +172,7 @@ def _finding(f: FindingRecord) -> FindingOut:
 
 
 def _indicators(s: ServiceIndicators) -> ServiceIndicatorsOut:
-    # The same figures as `veilleur export --format json` (reports/exports.py).
+    # The same figures as `veilleur export --format json` (reports/observatory/exports.py).
     return ServiceIndicatorsOut(quarter=str(s.quarter), service_id=s.service_id, service_name=s.service_name,
                                 ministry_id=s.ministry_id, ministry_name=s.ministry_name,
                                 reference_run_id=s.reference.run_id if s.reference else None,

@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
-from reports.observatory.indicators import INDICATORS, ServiceIndicators, quarter_indicators
+from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, quarter_indicators
 from reports.observatory.levels import Tone
 from reports.observatory.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
-from reports.site.indicator_pages import report_quarter
 from storage.schema import FindingRecord, Ministry, PageRecord, ServiceRun
 
 # Tone → DSFR badge modifier.
@@ -30,10 +29,6 @@ def parse_quarter(text: str | None) -> Quarter | None:
     except InputError:
         return None
     return quarter if 2000 <= quarter.year <= 2199 else None
-
-
-def latest_quarter(session: Session) -> Quarter:
-    return report_quarter(session, None) or Quarter.of(datetime.now(timezone.utc))
 
 
 def quarter_choices(session: Session) -> tuple[Quarter, ...]:

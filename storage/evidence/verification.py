@@ -6,7 +6,7 @@ which run's rows no longer say what its manifest sealed. A file that retention d
 (`pruned_artifacts`) is counted as pruned, not reported: a file deleted by hand is missing.
 
 The checks on one manifest and its files take a `FileSource`, so that a bundle is verified by the
-same code as the evidence store (reports/bundle_verification.py).
+same code as the evidence store (reports/evidence/bundle_verification.py).
 """
 
 from __future__ import annotations

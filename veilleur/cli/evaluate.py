@@ -1,4 +1,4 @@
-"""`veilleur eval DIR`: measure the detectors on a labelled corpus (see veilleur/evaluation.py)."""
+"""`veilleur eval DIR`: measure the detectors on a labelled corpus (see veilleur/evaluation/)."""
 
 from __future__ import annotations
 

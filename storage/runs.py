@@ -64,14 +64,6 @@ def finish_campaign(session: Session, campaign_id: int) -> None:
     session.commit()
 
 
-def campaign_counts(session: Session, campaign_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(ServiceRun.status, func.count()).where(ServiceRun.campaign_id == campaign_id)
-        .group_by(ServiceRun.status)
-    )
-    return {status: count for status, count in rows}
-
-
 _MEDIA = {"jpeg": "image/jpeg", "png": "image/png"}
 
 

@@ -4,6 +4,7 @@ browser, and a wrong import is caught by the same contract `make test` runs (doc
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,21 @@ def test_the_scheduler_imports_only_the_floors_below_it():
     imported = {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert imported & ours <= BELOW_SCHEDULER, imported & ours - BELOW_SCHEDULER
+
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+
+def test_the_architecture_document_names_every_room_and_only_what_exists():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_][a-z0-9_./]*)`", text))
+    product = [ROOT / p for p in PACKAGES if p not in ("bench",)]
+    rooms = {d for p in product for d in [p, *p.rglob("*")] if d.is_dir() and (d / "__init__.py").exists()}
+    for room in rooms:
+        assert f"{room.name}/" in named, f"{room.relative_to(ROOT)} is not named in docs/architecture.md"
+    files = {f.name for p in product for f in p.rglob("*.py")} | {"scheduler.py"}
+    for name in named:
+        if "/" in name.rstrip("/"):
+            assert (ROOT / name).exists(), f"docs/architecture.md names {name}, which does not exist"
+        elif name.endswith(".py"):
+            assert name in files, f"docs/architecture.md names {name}, which no package holds"

@@ -306,6 +306,13 @@ class ManifestRecord(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"), unique=True)
     previous_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The instance's Ed25519 signature of the manifest's bytes (base64) and its key's fingerprint
+    # (storage/evidence/signing.py). Beside the manifest, not in it: a signature inside would change
+    # the bytes it signs. Here rather than as a file in the store, because this row is what
+    # `veilleur verify` walks, and it is written in the run's own transaction: no run is recorded
+    # without its signature. None: sealed before Veilleur signed manifests.
+    signature: Mapped[str | None] = mapped_column(String(100))
+    key_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class PrunedArtifact(Base):

@@ -1,4 +1,5 @@
-"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL), and opening the database and evidence store there."""
+"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL), and opening the database, evidence
+store and signing keys there."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from foundation.errors import InputError
 from storage.db import Database, open_database
+from storage.evidence.signing import InstanceKeys
 from storage.evidence.store import EvidenceStore
 
 
@@ -21,7 +23,14 @@ def database_url() -> str:
     return f"sqlite:///{data_dir() / 'veilleur.db'}"
 
 
+def instance_keys() -> InstanceKeys:
+    """The signing key and keyring of this instance, in its data dir (VEILLEUR_SIGNING_KEY may give the key)."""
+    return InstanceKeys(data_dir())
+
+
 def open_stores() -> tuple[Database, EvidenceStore]:
+    # A bad VEILLEUR_SIGNING_KEY or key file stops the command here, as one line, not at the first seal.
+    instance_keys().check()
     url = database_url()
     try:
         db = open_database(url)

@@ -66,8 +66,10 @@ def test_an_exported_bundle_verifies_on_a_machine_without_the_database(db, data,
     run_id = record(db, data, "a")
     bundle = export(tmp_path, "--service", "a")
     sealed = manifest_of(db, run_id).sha256
+    published = tmp_path / "published.pem"  # the instance's public key, as its dashboard publishes it
+    published.write_text(veilleur("keys", "show", "--pem").output)
     auditor = without_database(monkeypatch, tmp_path)
-    result = veilleur("verify", "--bundle", str(bundle))
+    result = veilleur("verify", "--bundle", str(bundle), "--public-key", str(published))
     assert result.exit_code == 0, result.output
     assert f"manifest {sealed} (run {run_id} of service a, chain link 1)" in result.output
     assert "1 earlier manifests" in result.output and "all verified" in result.output

@@ -26,7 +26,7 @@ def _pages(dashboard) -> list[str]:
                                                               PageRecord.dom_sha.is_not(None))).first()
     return ["/", "/?ministere=sante&indicateur=handicap&trimestre=2026Q3", "/ministeres/interieur",
             "/services/carte-grise", "/services/piege", f"/services/carte-grise/pages/{page_id}", "/objectifs",
-            "/accessibilite", "/proposer", "/services/inconnu"]
+            "/accessibilite", "/proposer", "/services/inconnu", "/cle-publique"]
 
 
 def test_every_dashboard_page_has_zero_axe_core_violations(dashboard):

@@ -5,6 +5,13 @@ first manifest through chain/, and the derived files (proof images, index.html) 
 against bundle.json. Any file the bundle holds that none of these name is reported too. What
 anchors the whole is the sha256 of manifest.json: printed here, it must be the one the service's
 chain gives (`veilleur verify --service ID` prints the chain head).
+
+Hashes prove that the files agree with each other, not who made them: anyone can edit index.html
+and write its new sha256 into bundle.json. signature.json signs bundle.json's bytes (which name the
+sha256 of every file, see reports/evidence/bundle.py), and it is checked against keys the auditor
+trusts: a public key file or keyring given with --public-key, else the keyring of this machine's
+data dir. The public key inside the bundle is never trusted (whoever forges a bundle can re-sign
+it with a key of their own); with no trusted key at hand, the signature is reported as not checked.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from foundation.errors import InputError
-from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, BundleInfo, chain_member
+from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, SIGNATURE, BundleInfo, BundleSignature, chain_member
 from storage.evidence.manifests import Manifest
+from storage.evidence.signing import KEYRING_FILE, Keyring, KeyringEntry, read_keyring, read_trusted_keys
 from storage.evidence.verification import ArtifactChecker, FileDigest, Verification, digest_stream, read_manifest
+from storage.stores import data_dir
 
 
 class ZipSource:
@@ -59,6 +68,53 @@ class BundleVerification(Verification):
     chain_length: int = 0
     derived: int = 0
     unnamed: list[str] = field(default_factory=list)
+    # The trusted key whose signature of bundle.json was verified (None: no valid signature checked).
+    signed_by: KeyringEntry | None = None
+
+
+def trusted_keys(public_key: Path | None) -> Keyring | None:
+    """The keys a bundle's signature is checked against: the file given (a PEM public key or a
+    keyring), else this machine's instance keyring if its data dir has one, else None. Read only:
+    verifying a bundle creates nothing."""
+    if public_key is not None:
+        return read_trusted_keys(public_key, "--public-key")
+    keyring = data_dir() / KEYRING_FILE
+    return read_keyring(keyring) if keyring.is_file() else None
+
+
+def _check_signature(source: ZipSource, info_bytes: bytes | None, trusted: Keyring | None,
+                     result: BundleVerification) -> None:
+    data = source.member(SIGNATURE)
+    if data is None:
+        result.add("signature_missing", f"no signature: {SIGNATURE} missing, nothing shows who made this bundle")
+        return
+    try:
+        signature = BundleSignature.model_validate_json(data)
+    except ValidationError as exc:
+        result.add("signature_invalid", f"{SIGNATURE} unreadable: {exc.errors()[0]['msg']}")
+        return
+    if signature.signed_file != INFO:
+        result.add("signature_invalid", f"signature invalid: {SIGNATURE} signs {signature.signed_file!r}, not {INFO}")
+        return
+    if info_bytes is None:
+        result.add("signature_invalid", f"signature invalid: it signs {INFO}, which the bundle does not hold")
+        return
+    if trusted is None:
+        result.add("signature_unchecked", f"signature not checked against a trusted key: the bundle says key "
+                                          f"{signature.fingerprint} signed it, but a key inside the bundle proves "
+                                          "nothing (anyone can re-sign); give --public-key with the instance's "
+                                          "published public key")
+        return
+    result.keyring = trusted.source
+    outcome, key = trusted.check(signature.signature, signature.fingerprint, info_bytes)
+    if outcome == "valid":
+        result.signed_by = key
+    elif outcome == "unknown":
+        result.add("signature_unknown_key", f"signed by an unknown key {signature.fingerprint} "
+                                            f"(not in {trusted.source})")
+    else:
+        result.add("signature_invalid", f"signature invalid: {INFO} or its files were changed after signing "
+                                        f"(key {signature.fingerprint})")
 
 
 def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleVerification) -> None:
@@ -85,7 +141,9 @@ def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleV
                                   "but names no previous manifest")
 
 
-def verify_bundle(path: Path) -> BundleVerification:
+def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerification:
+    """`trusted`: the keys to check the signature with (`trusted_keys`); None: it is reported as
+    not checked."""
     path = Path(path)
     result = BundleVerification()
     try:
@@ -124,6 +182,7 @@ def verify_bundle(path: Path) -> BundleVerification:
             result.add("manifest_altered", f"{MANIFEST} altered: its sha256 is {sha}, "
                                            f"it was exported as {info.manifest_sha256}")
 
+        _check_signature(source, info_bytes, trusted, result)
         _walk_chain(source, manifest, sha, result)
         ArtifactChecker(source, set(info.pruned) if info else set()).check(manifest, result)
         for derived in info.derived if info else []:

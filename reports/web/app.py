@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from foundation import __version__
-from reports.web import api, evidence, pages, proposals
+from reports.web import api, evidence, keys, pages, proposals
 from reports.web.page_cache import PageCache
 from reports.web.rendering import message
 from reports.web.security import Csrf, RateLimit, SecurityHeaders
@@ -47,7 +47,7 @@ def create_app(db: Database, store: EvidenceStore, operator_token: str | None = 
     app.state.pages = PageCache()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, evidence, proposals, api):
+    for module in (pages, evidence, proposals, api, keys):
         app.include_router(module.router)
 
     @app.exception_handler(StarletteHTTPException)

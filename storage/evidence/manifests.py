@@ -8,7 +8,9 @@ sha256 is its name; each manifest carries the sha256 of the previous manifest of
 so altering, removing or inserting one breaks the chain from there on.
 
 The manifest is built from the database rows of the run inside the transaction that records the
-unit (see `seal_run`), so the sealed manifest and the rows can never disagree at commit time.
+unit (see `seal_run`), so the sealed manifest and the rows can never disagree at commit time. It is
+signed there too, with the instance's key (storage/evidence/signing.py): a chain proves that nothing
+changed since, the signature proves who sealed it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from checks.models import Evidence
 from foundation.times import as_utc
+from storage.evidence.signing import keys_of
 from storage.evidence.store import EvidenceStore
 from storage.schema import (
     Artifact,
@@ -226,6 +229,7 @@ def seal_run(session: Session, store: EvidenceStore, run_id: int) -> ManifestRec
         created_at=datetime.now(timezone.utc),
     )
     data = manifest.canonical_bytes()
+    signature = keys_of(store).signer().sign(data)
     sha = store.put(data)
     if session.get(Artifact, sha) is None:
         session.add(Artifact(sha256=sha, size=len(data), media_type=MEDIA_TYPE))
@@ -233,6 +237,7 @@ def seal_run(session: Session, store: EvidenceStore, run_id: int) -> ManifestRec
     record = ManifestRecord(
         service_run_id=run_id, service_id=service_id, chain_index=manifest.chain_index, sha256=sha,
         previous_sha256=manifest.previous_sha256, created_at=manifest.created_at,
+        signature=signature.signature, key_fingerprint=signature.fingerprint,
     )
     session.add(record)
     # A file retention had pruned and this run captured again is back on disk: it counts again.

@@ -5,6 +5,11 @@ which manifest is missing or altered, where a chain is broken, which run has no 
 which run's rows no longer say what its manifest sealed. A file that retention deleted on purpose
 (`pruned_artifacts`) is counted as pruned, not reported: a file deleted by hand is missing.
 
+Each manifest's signature is checked against the instance's keyring: a signature that does not
+match its manifest, or a key the keyring does not hold, is named. A manifest without a signature is
+named too, unless it was sealed before the instance had its first key (sealed by a Veilleur that did
+not sign yet): those are counted.
+
 The checks on one manifest and its files take a `FileSource`, so that a bundle is verified by the
 same code as the evidence store (reports/evidence/bundle_verification.py).
 """
@@ -20,7 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
+from foundation.times import as_utc
 from storage.evidence.manifests import Manifest, ManifestArtifact, run_content, service_chain
+from storage.evidence.signing import Keyring, keys_of
 from storage.evidence.store import EvidenceStore
 from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
 
@@ -28,7 +35,8 @@ from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
 @dataclass(frozen=True)
 class Problem:
     # artifact_missing, artifact_altered, manifest_missing, manifest_altered, broken_link,
-    # unsealed, mismatch, unexpected_file
+    # unsealed, mismatch, unexpected_file, signature_missing, signature_invalid, signature_unknown_key,
+    # signature_unchecked
     kind: str
     message: str
 
@@ -85,6 +93,10 @@ class Verification:
     artifacts: set[str] = field(default_factory=set)
     pruned: set[str] = field(default_factory=set)
     heads: dict[str, str] = field(default_factory=dict)
+    # Manifests whose signature matched a key of the keyring, and those sealed before signing began.
+    signed: int = 0
+    unsigned_before_keys: int = 0
+    keyring: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -177,13 +189,44 @@ def _services(session: Session, service_ids: list[str]) -> list[str]:
     return list(dict.fromkeys(service_ids))
 
 
-def verify_database(session: Session, store: EvidenceStore, service_ids: list[str] | None = None) -> Verification:
-    result = Verification()
+def check_manifest_signature(record: ManifestRecord, manifest: Manifest, data: bytes, label: str, keyring: Keyring,
+                             result: Verification, after_signed: bool = False) -> None:
+    """`after_signed`: an earlier link of the chain is signed. Once an instance signs, it signs every
+    manifest: an unsigned one after a signed one, or sealed after the first key, had its signature removed."""
+    if record.signature is None:
+        first_key = keyring.first_created()
+        if after_signed:
+            result.add("signature_missing", f"manifest {record.sha256} of {label} is not signed, yet an earlier "
+                                             "manifest of its chain is")
+        elif first_key is None or as_utc(manifest.created_at) < first_key:
+            result.unsigned_before_keys += 1
+        else:
+            result.add("signature_missing", f"manifest {record.sha256} of {label} is not signed, yet it was sealed "
+                                             "after the instance's first signing key "
+                                             f"(created {first_key:%Y-%m-%d %H:%M} UTC)")
+        return
+    outcome, _ = keyring.check(record.signature, record.key_fingerprint, data)
+    if outcome == "valid":
+        result.signed += 1
+    elif outcome == "unknown":
+        result.add("signature_unknown_key", f"manifest {record.sha256} of {label} is signed by an unknown key "
+                                            f"{record.key_fingerprint} (not in {keyring.source})")
+    else:
+        result.add("signature_invalid", f"manifest {record.sha256} of {label}: signature invalid (the manifest or "
+                                        f"its signature was changed after sealing; key {record.key_fingerprint})")
+
+
+def verify_database(session: Session, store: EvidenceStore, service_ids: list[str] | None = None,
+                    keyring: Keyring | None = None) -> Verification:
+    """`keyring`: the public keys to check signatures with; default, the instance's own."""
+    keyring = keyring if keyring is not None else keys_of(store).keyring()
+    result = Verification(keyring=keyring.source)
     source = StoreSource(store)
     checker = ArtifactChecker(source, set(session.scalars(select(PrunedArtifact.sha256))))
     for service_id in _services(session, service_ids or []):
         result.services += 1
         previous: ManifestRecord | None = None
+        signed_before = False
         for record in service_chain(session, service_id):
             result.manifests += 1
             label = f"{run_label(record.service_run_id, service_id)} (chain link {record.chain_index})"
@@ -196,6 +239,7 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
                 result.add("broken_link", f"chain of service {service_id} broken at {label}: it follows "
                                           f"{record.previous_sha256}, but the manifest before it is {expected_previous}")
             previous = record
+            after_signed, signed_before = signed_before, signed_before or record.signature is not None
             manifest = read_manifest(source, record.sha256, label, result)
             if manifest is None:
                 continue
@@ -206,6 +250,8 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
                 result.add("mismatch", f"manifest {record.sha256} recorded for {label} describes "
                                        f"{run_label(manifest, manifest.service.id)} (chain link {manifest.chain_index})")
                 continue
+            check_manifest_signature(record, manifest, source.read(record.sha256) or b"", label, keyring, result,
+                                     after_signed)
             checker.check(manifest, result)
             differences = _differences(session, manifest)
             if differences:

@@ -1,24 +1,32 @@
-"""The `veilleur` command: one group, each command group from its own module, assembled here."""
+"""The `veilleur` command: `main` runs the group of veilleur/cli/commands.py, quietly stopped by a
+Ctrl-C that comes while it is still starting."""
 
 from __future__ import annotations
 
-import click
-
-from foundation import __version__
-from veilleur.cli import demo, evaluate, evidence, indicators, mail, monitor, probe, registry, report, run, serve
-from veilleur.cli.group import VeilleurGroup
+import signal
+import sys
 
 
-@click.group(cls=VeilleurGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="veilleur")
-def cli() -> None:
-    """Veilleur: automated quality probe for French public online services."""
-
-
-for module in (registry, probe, run, report, demo, monitor, mail, evidence, indicators, evaluate, serve):
-    for command in module.COMMANDS:
-        cli.add_command(command)
+def _interrupted_while_starting(signum, frame) -> None:
+    # Loading the commands and their libraries takes a second or two: a Ctrl-C then must end
+    # Veilleur as quietly as one during a campaign, with no traceback of an import.
+    print("veilleur : interruption demandée avant le début, rien n'a été fait.", file=sys.stderr)
+    raise SystemExit(130)
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    from veilleur.cli.commands import cli
+
+    # From here on, the commands handle Ctrl-C themselves (a campaign stops in order).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cli.main()
+
+
+def __getattr__(name: str):
+    # `from veilleur.cli import cli` (tests, tools) without loading every command at import.
+    if name == "cli":
+        from veilleur.cli.commands import cli
+
+        return cli
+    raise AttributeError(name)

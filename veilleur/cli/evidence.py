@@ -21,14 +21,20 @@ def _size(n: float) -> str:
 @click.command()
 @click.option("--service", "service_ids", multiple=True, metavar="ID", help="Only this service's chain (repeatable).")
 @click.option("--bundle", type=click.Path(path_type=Path), help="Check an exported bundle instead (no database needed).")
-def verify(service_ids: tuple[str, ...], bundle: Path | None) -> None:
-    """Re-hash the evidence and walk each service's chain of manifests; exit 1 on any problem."""
+@click.option("--public-key", type=click.Path(path_type=Path), metavar="FILE",
+              help="With --bundle: check its signature against this PEM public key or keyring "
+                   "(default: this machine's instance keyring).")
+def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path | None) -> None:
+    """Re-hash the evidence, walk each service's chain of manifests, check the signatures; exit 1 on any problem."""
+    if public_key is not None and bundle is None:
+        raise InputError("--public-key: only with --bundle "
+                         "(`veilleur verify` checks manifests against the instance keyring)")
     if bundle is not None:
         if service_ids:
             raise InputError("--bundle and --service: give one or the other")
-        from reports.evidence.bundle_verification import verify_bundle
+        from reports.evidence.bundle_verification import trusted_keys, verify_bundle
 
-        result = verify_bundle(bundle)
+        result = verify_bundle(bundle, trusted_keys(public_key))
         for problem in result.problems:
             click.echo(f"FAIL {problem}")
         m = result.manifest
@@ -36,6 +42,8 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None) -> None:
         click.echo(f"bundle {bundle}: manifest {result.manifest_sha256 or '—'} ({what}); "
                    f"{len(result.artifacts)} artifacts, {result.chain_length} earlier manifests, "
                    f"{result.derived} derived files checked; {len(result.pruned)} pruned by retention")
+        if result.signed_by is not None:
+            click.echo(f"signature valid: key {result.signed_by.fingerprint}, trusted from {result.keyring}")
         _conclude(len(result.problems))
         return
 
@@ -51,6 +59,8 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None) -> None:
         click.echo(f"FAIL {problem}")
     click.echo(f"verified {result.services} services, {result.manifests} manifests, {len(result.artifacts)} "
                f"artifact files; {len(result.pruned)} pruned by retention (recorded)")
+    before = f"; {result.unsigned_before_keys} sealed before signing began" if result.unsigned_before_keys else ""
+    click.echo(f"signatures: {result.signed} manifests signed by keys of {result.keyring}{before}")
     if figures and figures.runs:
         click.echo(f"store: {_size(figures.stored_bytes)} for the {_size(figures.named_bytes)} its {figures.runs} runs "
                    f"name ({_size(figures.stored_per_run)} per run instead of {_size(figures.named_per_run)})")
@@ -94,7 +104,8 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
     for warning in summary.warnings:
         click.echo(f"veilleur: warning: {warning}", err=True)
     click.echo(f"{summary.path}: run {summary.run_id} of service {service_id}, manifest {summary.manifest_sha256}, "
-               f"{summary.artifacts} artifacts, {summary.proof_images} proof images")
+               f"{summary.artifacts} artifacts, {summary.proof_images} proof images; signed with key "
+               f"{summary.key_fingerprint}")
 
 
 @evidence.command("prune")

@@ -27,6 +27,7 @@ from checks.coverage import landing_unknown, page_address
 from checks.models import Evidence, Finding
 from checks.rgaa_map import criteria_of, criterion_key
 from checks.text import collapse
+from foundation import formatting
 from probes.models import AxeViolation, PageCapture, ServiceCapture
 
 MAX_EVIDENCE = 50
@@ -74,7 +75,7 @@ class AccessibilityFinding(Finding):
     axe_version: str | None = None
 
     def headline(self) -> str:
-        return f"{self.violations} violations" if self.violations is not None else ""
+        return formatting.violations(self.violations)
 
 
 FINDING = AccessibilityFinding

@@ -43,6 +43,7 @@ from checks.coverage import ALL_PAGES, landing_unknown, not_found, page_address,
 from checks.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Finding
 from checks.text import fold
+from foundation import formatting
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
@@ -244,7 +245,7 @@ class AccessibilityStatementFinding(Finding):
     schema_pluriannuel_url: str | None = None
 
     def headline(self) -> str:
-        return f"{self.rate:g} %".replace(".", ",") if self.rate is not None else ""
+        return formatting.percent(self.rate)
 
 
 FINDING = AccessibilityStatementFinding

@@ -42,6 +42,7 @@ from typing import ClassVar
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
 from checks.dom import main_text
 from checks.models import Evidence, Finding
+from foundation import formatting
 from probes.models import ServiceCapture
 
 MIN_WORDS = 30
@@ -99,7 +100,7 @@ class ReadabilityFinding(Finding):
     words: int | None = None
 
     def headline(self) -> str:
-        return f"{self.score:g}/10".replace(".", ",") if self.score is not None else ""
+        return formatting.score(self.score)
 
 
 FINDING = ReadabilityFinding

@@ -65,7 +65,9 @@ def test_a_review_export_gives_each_quarter_the_jdma_score_and_review_count(db, 
     assert result.skipped_reviews == 1
     with db.sessions() as session:
         satisfaction = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}["carte-grise"].get("satisfaction")
-        assert (satisfaction.level, round(satisfaction.value, 2), satisfaction.count) == (L.GREEN, 8.96, 120)
+        # The 8.9583 of the reviews is published truncated to two decimals, as the dashboard shows it
+        # ("8,95/10"); the export used to carry 8.9583 beside it.
+        assert (satisfaction.level, satisfaction.value, satisfaction.count) == (L.GREEN, 8.95, 120)
         assert satisfaction.source == "JeDonneMonAvis" and satisfaction.evidence.imports[0].startswith("export-4567.csv: 120 avis")
         q3_state = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q3"))}["carte-grise"]
         assert q3_state.get("satisfaction").level == L.TOO_FEW_REVIEWS
@@ -187,7 +189,8 @@ def test_import_commands_report_what_they_stored_and_refuse_bad_files_with_one_l
     export.write_text(review_export([(datetime(2026, 11, 1), "Très bien"), (datetime(2026, 11, 2), "Moyen")]), encoding="utf-8")
     done = veilleur("import", "satisfaction", str(export), "--demarche", "4567", env=env)
     assert done.returncode == 0, done.stderr
-    assert "2026Q4 démarche 4567: 7.50/10 sur 2 avis" in done.stdout
+    # Written by the one score function (foundation/formatting.py), as on every screen; was "7.50/10".
+    assert "2026Q4 démarche 4567: 7,5/10 sur 2 avis" in done.stdout
     declared = tmp_path / "declared.csv"
     declared.write_text("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,oui\n", encoding="utf-8")
     done = veilleur("import", "declared", str(declared), env=env)

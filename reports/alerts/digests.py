@@ -24,9 +24,10 @@ from typing import Literal, Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from checks import finding_type
+from foundation import formatting
+from foundation.times import as_utc
 from reports.alerts.mail_headers import header_text, mailbox, sender_mailbox
 from reports.alerts.mail_thumbnails import thumbnail_jpeg
-from reports.french_dates import as_utc, french_date, french_datetime, french_duration
 from reports.links import safe_href
 from storage.evidence.store import EvidenceStore
 
@@ -108,6 +109,7 @@ _environment = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+formatting.register(_environment)
 _environment.filters["one_line"] = _one_line
 
 
@@ -170,8 +172,8 @@ def _view(item: DigestItem, now: datetime, thumbnail_cid: str | None) -> _ItemVi
     return _ItemView(
         item=item,
         check_label=check_label(item.check),
-        since_text=french_datetime(item.since),
-        duration_text=french_duration(item.since, now),
+        since_text=formatting.date_time(item.since),
+        duration_text=formatting.elapsed(item.since, now),
         page_text=item.page_url or item.service_url,
         page_href=safe_href(item.page_url or item.service_url),
         service_href=safe_href(item.service_url),
@@ -216,7 +218,7 @@ def render_digest(digest: Digest, store: EvidenceStore, sender: str, *, now: dat
         digest=digest,
         ministry_name=_one_line(digest.ministry_name) or digest.ministry_id,
         sections=_sections(digest.items, now, cids),
-        campaign_date=french_date(now),
+        campaign_date=formatting.date(now),
     )
     message.set_content(_environment.get_template("mail/digest.txt").render(context))
     message.add_alternative(_environment.get_template("mail/digest.html").render(context), subtype="html")
@@ -236,13 +238,13 @@ def render_operator_summary(
     at once (most likely a problem on our side): what was held back, for the operator to judge."""
     _check_kinds(items)
     now = as_utc(now or datetime.now(timezone.utc))
-    share = round(100 * regressed / total) if total else 0
+    share = formatting.share(100 * regressed / total if total else 0)
     subject = (f"[Veilleur] Campagne {int(campaign_id)} : {_plural(regressed, 'service', 'services')} sur {total} "
-               f"en régression ({share} %), alertes suspendues")
+               f"en régression ({share}), alertes suspendues")
     message = _new_message(subject, sender, recipients, campaign_id, f"summary.{campaign_id}", now)
     context = dict(
         campaign_id=int(campaign_id), regressed=regressed, total=total, share=share,
-        sections=_sections(items, now), campaign_date=french_date(now),
+        sections=_sections(items, now), campaign_date=formatting.date(now),
     )
     message.set_content(_environment.get_template("mail/operator_summary.txt").render(context))
     message.add_alternative(_environment.get_template("mail/operator_summary.html").render(context), subtype="html")

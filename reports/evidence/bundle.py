@@ -13,9 +13,16 @@
     index.html               every finding with its proof; works offline from file://
     bundle.json              what the bundle holds besides the manifest: the sha256 of each derived
                              file (proof/, index.html), artifacts pruned by retention, the chain
+    signature.json           the instance's Ed25519 signature of bundle.json's bytes, the key's
+                             fingerprint and public key (storage/evidence/signing.py)
 
 manifest.json and artifacts/ are the evidence; proof/ and index.html are views of it, which an
 auditor can redraw from the screenshot and the box the manifest gives.
+
+What the signature covers: bundle.json gives the sha256 of manifest.json, of each earlier manifest
+(chain/, named by it) and of each derived file; the manifest gives the sha256 of each artifact
+(artifacts/, named by it). So signing bundle.json's exact bytes signs every file of the bundle: one
+changed file breaks its sha256, one changed sha256 breaks the signature.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from checks import finding_from_stored
 from checks.models import Evidence
-from foundation import __version__
+from foundation import __version__, formatting
 from foundation.errors import InputError
 from foundation.files import atomic_file
 from foundation.quarters import Quarter
@@ -41,6 +48,7 @@ from reports.evidence import proof
 from reports.links import safe_href
 from reports.tones import STATIC_BADGE
 from storage.evidence.manifests import Manifest, ManifestArtifact, ManifestFinding, ManifestPage, manifest_of_run
+from storage.evidence.signing import Signature, keys_of
 from storage.evidence.store import EvidenceStore
 from storage.reference_runs import reference_runs
 from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
@@ -49,6 +57,8 @@ FORMAT = "veilleur-bundle/1"
 MANIFEST = "manifest.json"
 INFO = "bundle.json"
 INDEX = "index.html"
+SIGNATURE = "signature.json"
+SIGNATURE_FORMAT = "veilleur-signature/1"
 CHAIN_DIR = "chain/"
 ARTIFACTS_DIR = "artifacts/"
 PROOF_DIR = "proof/"
@@ -89,6 +99,23 @@ class BundleInfo(BaseModel):
     derived: list[DerivedFile] = Field(default_factory=list)
 
 
+class BundleSignature(BaseModel):
+    """signature.json: what signed bundle.json. The public key is there for convenience only: a
+    verifier trusts the key it was given (--public-key, the keyring), never the one in the bundle."""
+
+    format: str = SIGNATURE_FORMAT
+    algorithm: str
+    signed_file: str = INFO
+    fingerprint: str
+    public_key: str
+    signature: str  # base64, over the exact bytes of signed_file
+
+    @classmethod
+    def of(cls, signature: Signature) -> "BundleSignature":
+        return cls(algorithm=signature.algorithm, fingerprint=signature.fingerprint, public_key=signature.public_key,
+                   signature=signature.signature)
+
+
 class ExportRefused(InputError):
     """The run cannot be exported as it is (its manifest is missing or altered in the store)."""
 
@@ -101,6 +128,7 @@ class ExportSummary:
     artifacts: int
     proof_images: int
     warnings: list[str] = field(default_factory=list)
+    key_fingerprint: str | None = None
 
 
 def choose_run(session: Session, service_id: str, quarter: Quarter | None = None, run_id: int | None = None) -> ManifestRecord:
@@ -227,6 +255,7 @@ class _ProofMaker:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("reports.evidence", "templates/bundle"), autoescape=select_autoescape(["html"]))
     env.globals.update(safe_href=safe_href)
+    formatting.register(env)
     return env
 
 
@@ -308,9 +337,11 @@ def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord
         for page in manifest.pages
     ]
     exported_at = datetime.now(timezone.utc)
+    # One key for the whole export: the index names the key that signs the bundle.
+    signer = keys_of(store).signer()
     index = _environment().get_template("index.html").render(
         manifest=manifest, manifest_sha=record.sha256, findings=findings, pages=pages, chain=list(chain),
-        exported_at=exported_at, version=__version__, pruned=pruned,
+        exported_at=exported_at, version=__version__, pruned=pruned, key_fingerprint=signer.fingerprint,
     ).encode("utf-8")
     derived = {**maker.files, INDEX: index}
     info = BundleInfo(
@@ -330,12 +361,15 @@ def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord
             member.compress_type = zipfile.ZIP_STORED if name.endswith(_STORED) else zipfile.ZIP_DEFLATED
             bundle.writestr(member, content)
 
+        info_bytes = info.model_dump_json(indent=2).encode("utf-8")
         add(MANIFEST, data)
-        add(INFO, info.model_dump_json(indent=2).encode("utf-8"))
+        add(INFO, info_bytes)
+        add(SIGNATURE, BundleSignature.of(signer.sign(info_bytes)).model_dump_json(indent=2).encode("utf-8"))
         for sha, sealed in chain.items():
             add(chain_member(sha), sealed)
         for member, path in sorted(files.items()):
             add(member, path.read_bytes())
         for name, content in sorted(derived.items()):
             add(name, content)
-    return ExportSummary(out, record.sha256, record.service_run_id, len(files), len(maker.files), warnings)
+    return ExportSummary(out, record.sha256, record.service_run_id, len(files), len(maker.files), warnings,
+                         signer.fingerprint)

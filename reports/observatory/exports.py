@@ -2,7 +2,9 @@
 source and evidence reference (`veilleur export --quarter 2026Q4 --format csv|json`).
 
 `COLUMNS` is the data dictionary: the CSV has exactly these columns in this order, and
-docs/indicators.md documents each of them (a test holds the two together).
+docs/indicators.md documents each of them (a test holds the two together). Values are the figures
+as published (reports/observatory/indicators.py: truncated to the decimals of their kind), written
+with a decimal point: the number a reader sees on the dashboard as "8,7/10" is 8.7 here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import TextIO
 
 from foundation import __version__
@@ -63,8 +66,9 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        # Plain decimal notation (never 1.2e+06), at most four decimals.
-        return f"{value:.4f}".rstrip("0").rstrip(".")
+        # Plain decimal notation (never 1.2e+06) of the published figure, trailing zeros dropped.
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
 
 

@@ -5,19 +5,25 @@ Probe-based indicators come from the service's reference run for the quarter
 satisfaction from the JeDonneMonAvis import; the declared indicators from the declarations in
 force. Every indicator carries references to what it rests on (runs, findings, pages and their
 screenshots, imported file rows), so that a level can always be traced back to its evidence.
+
+Each figure is published here once, truncated to the decimals of its kind by the one rounding rule
+(foundation/formatting.py), and its level is judged on that published figure: the dashboard, the
+static report, the exports, the API and the objectives all read this value, so a figure and its
+level read the same everywhere.
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation import formatting
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from reports.observatory import levels
@@ -32,7 +38,9 @@ class IndicatorSpec:
     label: str
     origin: str  # where the figure comes from, for the data dictionary
     value_meaning: str
-    unit: str = ""  # how the value is shown: "%", "/10", " ms", " violations"
+    # What kind of figure the value is (foundation/formatting.py): score, percent, duration,
+    # violations; "status" for a text value, which the level's label says.
+    kind: str = "status"
     count_meaning: str | None = None
 
 
@@ -40,28 +48,33 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("authentication", "Authentification", "probe (franceconnect check); registry (has_account)",
                   "status of the franceconnect check: franceconnect_plus, franceconnect, absent, unknown"),
     IndicatorSpec("handicap", "Prise en compte du handicap", "probe (accessibility_statement check)",
-                  "declared RGAA conformity rate, percent", unit=" %"),
+                  "declared RGAA conformity rate, percent", kind="percent"),
     IndicatorSpec("accessibility_axe", "Contrôle automatique axe-core", "probe (accessibility check)",
                   "axe-core violations on the visited pages (evidence shown beside the declared rate, never in it)",
-                  unit=" violations", count_meaning="pages measured"),
+                  kind="violations", count_meaning="pages measured"),
     IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
-                  "satisfaction score out of 10", unit="/10", count_meaning="reviews the score rests on"),
+                  "satisfaction score out of 10", kind="score", count_meaning="reviews the score rests on"),
     IndicatorSpec("readability", "Clarté du langage", "probe (readability check)", "readability score out of 10",
-                  unit="/10"),
+                  kind="score"),
     IndicatorSpec("non_digital_alternative", "Alternative non numérique", "probe (non_digital_alternative check)",
                   "status of the check: present, absent, unknown"),
     IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
-                  "share of the quarter's visits where the service answered, percent", unit=" %",
+                  "share of the quarter's visits where the service answered, percent", kind="percent",
                   count_meaning="visits in the quarter"),
     IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
-                  "median load time of the landing page, milliseconds", unit=" ms",
+                  "median load time of the landing page, milliseconds", kind="duration",
                   count_meaning="loads measured"),
     IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non"),
-    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", unit="/10"),
+    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score"),
     IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
-                  "share of users going through the digital channel, percent", unit=" %"),
+                  "share of users going through the digital channel, percent", kind="percent"),
 )
 SPECS: dict[str, IndicatorSpec] = {spec.key: spec for spec in INDICATORS}
+
+
+def published(key: str, value):
+    """The figure as the observatory publishes it: truncated to the decimals of its kind."""
+    return formatting.rounded_as(value, SPECS[key].kind)
 
 
 @dataclass(frozen=True)
@@ -98,17 +111,6 @@ class Indicator:
     def spec(self) -> IndicatorSpec:
         return SPECS[self.key]
 
-    def shown(self) -> str:
-        """The value as the observatory would print it (French decimal comma)."""
-        if self.value is None:
-            return ""
-        if isinstance(self.value, (int, float)):
-            # Rounded down, as JeDonneMonAvis shows its scores: 7.99 must not read as 8 next to an
-            # orange level; two decimals keep 99.95 % and 99.9 % of uptime apart.
-            text = f"{math.floor(self.value * 100) / 100:.2f}".rstrip("0").rstrip(".")
-            return (text + self.spec.unit).replace(".", ",")
-        return str(self.value)
-
 
 @dataclass(frozen=True)
 class ReferenceInfo:
@@ -131,6 +133,7 @@ class ServiceIndicators:
     fc_level_required: str
     reference: ReferenceInfo | None
     indicators: tuple[Indicator, ...]
+    active: bool = True  # False: retired (then listed only in a quarter it was visited in)
 
     def get(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
@@ -198,13 +201,14 @@ def _handicap(run: ServiceRun | None, findings: dict[str, FindingRecord], as_of:
         expired = statement_date is not None and levels.statement_expired(statement_date, as_of)
     notes = [f"déclaration : {record.status}"]
     if statement_date:
-        notes.append(f"datée du {statement_date.isoformat()}" + (", de plus de trois ans" if expired else ""))
+        notes.append(f"datée du {formatting.date(statement_date)}" + (", de plus de trois ans" if expired else ""))
     elif record.status != "absent":
         notes.append("date non trouvée")
     if rate is None and record.status not in ("absent", "totalement"):
         notes.append("taux non publié")
+    rate = published("handicap", float(rate)) if rate is not None else None
     return Indicator(
-        "handicap", levels.handicap_level(record.status, rate, bool(expired)), float(rate) if rate is not None else None,
+        "handicap", levels.handicap_level(record.status, rate, bool(expired)), rate,
         "sonde", _finding_evidence(run, record, (details.get("statement_url") or "",)), note=" ; ".join(notes),
     )
 
@@ -249,7 +253,8 @@ def _satisfaction(
                          note=(note + " ; " if note else "") + "pas de note importée pour le trimestre")
     evidence = EvidenceRef(evidence.runs, evidence.findings, evidence.pages, evidence.screenshots, evidence.urls,
                            (chosen.source,))
-    return Indicator("satisfaction", levels.satisfaction_level(chosen.score, chosen.reviews, button), chosen.score,
+    score = published("satisfaction", chosen.score)
+    return Indicator("satisfaction", levels.satisfaction_level(score, chosen.reviews, button), score,
                      "JeDonneMonAvis", evidence, count=chosen.reviews, note=note)
 
 
@@ -258,9 +263,10 @@ def _readability(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> 
     if run is None or record is None:
         return Indicator("readability", levels.NO_DATA, None, "sonde")
     score = (record.details or {}).get("score")
+    score = published("readability", float(score)) if score is not None else None
     words = (record.details or {}).get("words")
     return Indicator("readability", levels.readability_level(record.status, score),
-                     float(score) if score is not None else None, "sonde", _finding_evidence(run, record),
+                     score, "sonde", _finding_evidence(run, record),
                      note=f"{words} mots analysés" if words else record.reason)
 
 
@@ -282,11 +288,13 @@ def _uptime(probes: list[ServiceRun]) -> Indicator:
     if not visits:
         return Indicator("uptime", levels.NO_DATA, None, "sondes du trimestre")
     failed = [r for r in visits if not r.ok]
-    percent = 100.0 * (len(visits) - len(failed)) / len(visits)
+    # Computed exactly, then published; the level is judged on the published figure, so that
+    # "99,9 %" is never green on one service and orange on another.
+    percent = published("uptime", Fraction(100 * (len(visits) - len(failed)), len(visits)))
     classes = sorted({r.error_class or "?" for r in failed})
     note = f"{len(visits)} visites, {len(failed)} échecs" + (f" ({', '.join(classes)})" if classes else "")
     # The failed visits are the evidence of downtime; the others are counted.
-    return Indicator("uptime", levels.uptime_level(percent), round(percent, 3), "sondes du trimestre",
+    return Indicator("uptime", levels.uptime_level(percent), percent, "sondes du trimestre",
                      EvidenceRef(runs=tuple(r.id for r in failed)), count=len(visits), note=note)
 
 
@@ -303,7 +311,9 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
             measured.append((float(load), run, page))
     if not measured:
         return Indicator("load_time", levels.NO_DATA, None, "sondes du trimestre")
-    median = statistics.median(m[0] for m in measured)
+    # The median of the exact figures (two middle loads are averaged), then published in whole
+    # milliseconds; the level is judged on the published figure.
+    median = published("load_time", statistics.median(Fraction(repr(m[0])) for m in measured))
     # The page(s) the median is made of stand as its evidence.
     ordered = sorted(measured, key=lambda m: m[0])
     middle = ordered[(len(ordered) - 1) // 2: len(ordered) // 2 + 1]
@@ -312,7 +322,7 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
         screenshots=tuple(dict.fromkeys(m[2].screenshot_sha for m in middle if m[2].screenshot_sha)),
         urls=tuple(dict.fromkeys(m[2].url for m in middle)),
     )
-    return Indicator("load_time", levels.load_time_level(median), round(median, 1), "sondes du trimestre", evidence,
+    return Indicator("load_time", levels.load_time_level(median), median, "sondes du trimestre", evidence,
                      count=len(measured), note="médiane de l'événement load de la page d'accueil")
 
 
@@ -324,7 +334,7 @@ def _declared(key: str, declared: DeclaredIndicator | None) -> Indicator:
     note = f"déclaré pour {declared.quarter}"
     if key == "online":
         return Indicator(key, levels.online_level(declared.value), declared.value, source, evidence, note=note)
-    value = float(declared.value)
+    value = published(key, float(declared.value))
     level = levels.score_level(value) if key == "dlnuf" else levels.DECLARED
     return Indicator(key, level, value, source, evidence, note=note)
 
@@ -392,7 +402,7 @@ def service_indicators(
     return ServiceIndicators(
         quarter=quarter, service_id=service.id, service_name=service.name, ministry_id=service.ministry_id,
         ministry_name=service.ministry.name, administration=service.administration, has_account=service.has_account,
-        fc_level_required=service.fc_level_required, reference=info, indicators=indicators,
+        fc_level_required=service.fc_level_required, reference=info, indicators=indicators, active=service.active,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from foundation import formatting
 from foundation.quarters import Quarter
 from reports.observatory import levels
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
@@ -53,8 +54,12 @@ def _satisfaction(s: ServiceIndicators) -> Verdict:
     if indicator.level == levels.TOO_FEW_REVIEWS:
         return Verdict(MISSED, f"{indicator.count} avis, moins de {levels.MIN_REVIEWS}")
     if indicator.value is not None:
-        return Verdict(MISSED, f"note {indicator.shown()}")
+        return Verdict(MISSED, f"note {_figure(indicator)}")
     return Verdict(MISSED, f"{indicator.level.label} ({indicator.note})" if indicator.note else indicator.level.label)
+
+
+def _figure(indicator) -> str:
+    return formatting.figure(indicator.value, indicator.spec.kind)
 
 
 def _level_is(key: str, wanted: levels.Level) -> Callable[[ServiceIndicators], Verdict]:
@@ -62,7 +67,7 @@ def _level_is(key: str, wanted: levels.Level) -> Callable[[ServiceIndicators], V
         indicator = s.get(key)
         if indicator.level == wanted:
             return Verdict(MET)
-        shown = f" ({indicator.shown()})" if indicator.value is not None and indicator.shown() != str(indicator.value) else ""
+        shown = f" ({_figure(indicator)})" if _figure(indicator) else ""
         return Verdict(MISSED, f"{indicator.level.label}{shown}" + (f" — {indicator.note}" if indicator.note else ""))
     return judge
 
@@ -73,7 +78,7 @@ def _dlnuf(s: ServiceIndicators) -> Verdict:
         return Verdict(MET)
     if indicator.value is None:
         return Verdict(MISSED, "non déclaré")
-    return Verdict(MISSED, f"score déclaré {indicator.shown()}")
+    return Verdict(MISSED, f"score déclaré {_figure(indicator)}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,13 @@ class Share:
 
     @property
     def percent(self) -> float | None:
+        """The exact share (the chart draws it); pages, commands and the API publish `published`."""
         return 100.0 * self.met / self.counted if self.counted else None
+
+    @property
+    def published(self) -> float | None:
+        """The share as published: a whole percent, truncated (foundation/formatting.py)."""
+        return formatting.rounded(self.percent, formatting.SHARE_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -153,9 +164,12 @@ def evaluate(states: list[ServiceIndicators], as_of: date, quarter: Quarter) -> 
     for objective in OBJECTIVES:
         verdicts = [(s, objective.judge(s)) for s in states]
         counted = [(s, v) for s, v in verdicts if v.status != NOT_APPLICABLE]
+        # A ministry without an active service (all retired) is not listed, as in every list of ministries.
+        listed = {s.ministry_id for s in states if s.active}
         ministries: dict[str, tuple[str, list[Verdict]]] = {}
         for s, v in counted:
-            ministries.setdefault(s.ministry_id, (s.ministry_name, []))[1].append(v)
+            if s.ministry_id in listed:
+                ministries.setdefault(s.ministry_id, (s.ministry_name, []))[1].append(v)
         statuses.append(ObjectiveStatus(
             objective=objective,
             due=as_of > objective.deadline,

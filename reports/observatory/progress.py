@@ -3,7 +3,9 @@ share of services meeting each objective across quarters (the progress chart's d
 
 A change is told by the levels' order of merit (good > medium > bad). Levels that are not a
 judgement (not applicable, unknown, no data) cannot be compared: going from "unknown" to "Oui" is
-shown as "nouveau", never as progress.
+shown as "nouveau", never as progress. A service (or a ministry's indicator) with no judgement at
+all in the previous quarter is "nouveau" as a whole, never "stable" nor "0 en mieux"; the counts
+of a `Tally` are those the pages print, so they add up with what they show.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from foundation import formatting
 from foundation.quarters import Quarter
+from foundation.tones import Tone
 from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
 from reports.observatory.levels import Level
 from reports.observatory.objectives import OBJECTIVES, evaluate, states_at
@@ -32,7 +36,9 @@ def direction(before: Level | None, after: Level | None) -> str:
         return NEW
     if rank_before is not None:
         return LOST
-    return SAME if before == after else NOT_COMPARABLE
+    # Two levels that are not judgements: the same statement (not applicable, a declared or
+    # measured figure) is stable; "no data" or "unknown" twice is nothing to compare.
+    return SAME if before == after and before is not None and before.tone == Tone.NEUTRAL else NOT_COMPARABLE
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,69 @@ class Change:
         return direction(self.before.level if self.before else None, self.after.level)
 
     @property
+    def judged_before(self) -> bool:
+        return self.before is not None and self.before.level.tone.rank is not None
+
+    @property
     def delta(self) -> float | None:
-        """The change of the figure itself, when both quarters have one."""
+        """The change of the published figure, when both quarters have one."""
         if self.before is None:
             return None
         a, b = self.after.value, self.before.value
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-            return round(a - b, 3)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+            return formatting.difference(a, b)
         return None
+
+    def text(self) -> str:
+        """`mieux (+2,5)`, `nouveau`, `stable`, `—`: the change as every page prints it."""
+        shown = self.direction
+        if self.delta and self.direction != NOT_COMPARABLE:
+            shown += f" ({formatting.signed(self.delta, self.after.spec.kind)})"
+        return shown
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How a set of changes went (a service's indicators, or one indicator over a ministry's services)."""
+
+    better: int = 0
+    worse: int = 0
+    same: int = 0  # judged in both quarters, at the same rank
+    new: int = 0
+    lost: int = 0
+    judged_before: int = 0  # changes with a judgement in the previous quarter
+
+    @classmethod
+    def of(cls, changes) -> "Tally":
+        changes = list(changes)
+        directions = [c.direction for c in changes]
+        return cls(
+            better=directions.count(BETTER), worse=directions.count(WORSE),
+            same=sum(1 for c in changes if c.direction == SAME and c.judged_before),
+            new=directions.count(NEW), lost=directions.count(LOST),
+            judged_before=sum(1 for c in changes if c.judged_before),
+        )
+
+    @property
+    def summary(self) -> str:
+        """`nouveau` when nothing was judged in the previous quarter; else what changed
+        (`1 en mieux, 2 nouveaux`), `stable` when nothing did; `—` with nothing to compare."""
+        if self.judged_before == 0:
+            return NEW if self.new else NOT_COMPARABLE
+        parts = []
+        if self.better:
+            parts.append(f"{self.better} en mieux")
+        if self.worse:
+            parts.append(f"{self.worse} en moins bien")
+        if self.new:
+            parts.append(_plural(self.new, "nouveau", "nouveaux"))
+        if self.lost:
+            parts.append(_plural(self.lost, "perdu", "perdus"))
+        return ", ".join(parts) or SAME
 
 
 @dataclass(frozen=True)
@@ -62,6 +123,13 @@ class ServiceProgress:
     service_name: str
     ministry_id: str
     changes: tuple[Change, ...]
+
+    def change(self, key: str) -> Change:
+        return next(c for c in self.changes if c.key == key)
+
+    def tally(self, keys: tuple[str, ...] | None = None) -> Tally:
+        """How the service's indicators (or those of `keys`) went since the previous quarter."""
+        return Tally.of(c for c in self.changes if keys is None or c.key in keys)
 
 
 @dataclass(frozen=True)
@@ -74,6 +142,13 @@ class MinistryProgress:
     services: int
     better: int
     worse: int
+    tally: Tally = Tally()
+
+    @property
+    def judged_before(self) -> int:
+        """Services with a judgement of this indicator in the previous quarter: none, and the
+        pages say "aucune donnée" rather than "0 sur 4"."""
+        return self.tally.judged_before
 
 
 @dataclass(frozen=True)
@@ -93,18 +168,18 @@ def compare(current: list[ServiceIndicators], previous: list[ServiceIndicators],
             Change(i.key, before.get(i.key) if before else None, i) for i in now.indicators
         )))
     ministries = []
-    names = {s.ministry_id: s.ministry_name for s in current}
+    # A ministry without an active service (empty, or all its services retired) is not listed.
+    names = {s.ministry_id: s.ministry_name for s in current if s.active}
     for ministry_id in sorted(names):
         mine = [p for p in services if p.ministry_id == ministry_id]
         for spec in INDICATORS:
-            changes = [next(c for c in p.changes if c.key == spec.key) for p in mine]
+            changes = [p.change(spec.key) for p in mine]
+            tally = Tally.of(changes)
             ministries.append(MinistryProgress(
                 ministry_id, names[ministry_id], spec.key,
                 good_before=sum(1 for c in changes if c.before and c.before.level.tone.rank == 2),
                 good_after=sum(1 for c in changes if c.after.level.tone.rank == 2),
-                services=len(changes),
-                better=sum(1 for c in changes if c.direction == BETTER),
-                worse=sum(1 for c in changes if c.direction == WORSE),
+                services=len(changes), better=tally.better, worse=tally.worse, tally=tally,
             ))
     return QuarterProgress(quarter, quarter.previous(), tuple(services), tuple(ministries))
 
@@ -118,6 +193,10 @@ class Series:
     key: str
     label: str
     points: tuple[float | None, ...]  # percent of services meeting the objective, per quarter
+    # How the points are written (foundation/formatting.py), and what brings them to the chart's
+    # 0–100 scale (a score out of 10 is drawn ×10, and still written "8,7/10").
+    kind: str = "share"
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)

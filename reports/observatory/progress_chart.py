@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape as _escape
 
+from foundation import formatting
 from reports.observatory.progress import History
 
 WIDTH, HEIGHT = 900, 440
@@ -42,7 +43,8 @@ def progress_svg(history: History, title: str = "Part des services qui atteignen
     for percent in range(0, 101, 20):
         y = _y(percent)
         out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#dddddd"/>')
-        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#3a3a3a">{percent} %</text>')
+        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#3a3a3a">'
+                   f'{formatting.share(percent)}</text>')
     for i, quarter in enumerate(quarters):
         x = _x(i, len(quarters))
         out.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle" fill="#3a3a3a">{quarter}</text>')
@@ -50,9 +52,10 @@ def progress_svg(history: History, title: str = "Part des services qui atteignen
         out.append(f'<text x="{LEFT + 20}" y="{HEIGHT / 2}" fill="#3a3a3a">Aucune visite enregistrée.</text>')
     for n, series in enumerate(history.series):
         colour = COLOURS[n % len(COLOURS)]
-        figures = ", ".join(f"{q} : {'—' if p is None else f'{p:.0f} %'}" for q, p in zip(quarters, series.points))
+        figures = ", ".join(f"{q} : {'—' if p is None else formatting.figure(p, series.kind)}"
+                            for q, p in zip(quarters, series.points))
         out.append(f'<g><title>{escape(series.label)} — {escape(figures)}</title>')
-        points = [(_x(i, len(quarters)), _y(p)) for i, p in enumerate(series.points) if p is not None]
+        points = [(_x(i, len(quarters)), _y(p * series.scale)) for i, p in enumerate(series.points) if p is not None]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
@@ -63,7 +66,7 @@ def progress_svg(history: History, title: str = "Part des services qui atteignen
         out.append(f'<rect x="{WIDTH - RIGHT + 20}" y="{legend_y - 9}" width="14" height="4" fill="{colour}"/>')
         last = next((p for p in reversed(series.points) if p is not None), None)
         label = series.label if len(series.label) <= 36 else series.label[:35] + "…"
-        suffix = "" if last is None else f" ({last:.0f} %)"
+        suffix = "" if last is None else f" ({formatting.figure(last, series.kind)})"
         out.append(f'<text x="{WIDTH - RIGHT + 40}" y="{legend_y}" fill="#161616">{escape(label + suffix)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

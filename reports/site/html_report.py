@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from checks import check_ids, finding_from_stored, finding_types
 from checks.models import Finding
-from foundation import __version__
+from foundation import __version__, formatting
 from reports.site.assets import copy_artifact
 from reports.site.indicator_pages import write_indicator_pages
 from reports.tones import STATIC_BADGE
@@ -36,6 +36,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("reports.site", "templates"), autoescape=select_autoescape(["html"]))
     # The checks as registered now (each carries its label and tones), read at each report.
     env.globals.update(FINDINGS=finding_types(), BADGE=STATIC_BADGE)
+    formatting.register(env)
     return env
 
 
@@ -52,7 +53,7 @@ def write_report(session: Session, store: EvidenceStore, out_dir: Path, campaign
             for f in run.findings if f.check in finding_types()
         }
         views.append(ServiceView(run, findings, service_eligibility(run.service).summary()))
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = formatting.date_time(datetime.now(timezone.utc))
     for view in views:
         pages = [
             {

@@ -1,6 +1,8 @@
 """The JSON API under /api (schema at /openapi.json): services, runs, findings, indicators,
 objectives, and for operators (Authorization: Bearer VEILLEUR_OPERATOR_TOKEN) exports and
-proposals. Lists are paginated with `limit` and `offset` and say their `total`."""
+proposals. Lists are paginated with `limit` and `offset` and say their `total`. Figures are numbers
+as the pages publish them (foundation/formatting.py: truncated to the decimals of their kind), so
+that 8.7 here is the "8,7/10" of the dashboard."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation import formatting
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from reports.observatory.exports import indicator_json, write_csv, write_json
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 from reports.observatory.objectives import objectives_at
+from reports.observatory.progress import ServiceProgress, compare
 from reports.web import views
 from reports.web.rendering import db_session
 from reports.web.security import bearer, require_operator
@@ -89,6 +93,17 @@ class FindingOut(BaseModel):
     evidence: list[Any]
 
 
+class ChangeOut(BaseModel):
+    direction: str  # mieux, moins bien, stable, nouveau, perdu, or — (nothing to compare)
+    delta: float | None  # change of the figure, when both quarters have one
+
+
+class ProgressOut(BaseModel):
+    previous_quarter: str
+    summary: str  # as the dashboard says it: "nouveau", "1 en mieux, 2 nouveaux", "stable", "—"
+    indicators: dict[str, ChangeOut]
+
+
 class ServiceIndicatorsOut(BaseModel):
     quarter: str
     service_id: str
@@ -97,6 +112,7 @@ class ServiceIndicatorsOut(BaseModel):
     ministry_name: str
     reference_run_id: int | None
     indicators: dict[str, dict[str, Any]]
+    progress: ProgressOut  # since the previous quarter
 
 
 class MinistryShareOut(BaseModel):
@@ -163,7 +179,8 @@ def _service(s: Service) -> ServiceOut:
 def _run(r: ServiceRun) -> RunOut:
     return RunOut(id=r.id, campaign_id=r.campaign_id, service_id=r.service_id, status=r.status, url=r.url,
                   final_url=r.final_url, ok=r.ok, http_status=r.http_status, error=r.error, error_class=r.error_class,
-                  started_at=as_utc(r.started_at), finished_at=as_utc(r.finished_at), duration_ms=r.duration_ms)
+                  started_at=as_utc(r.started_at), finished_at=as_utc(r.finished_at),
+                  duration_ms=formatting.rounded(r.duration_ms, formatting.DURATION_DECIMALS))
 
 
 def _finding(f: FindingRecord) -> FindingOut:
@@ -171,12 +188,19 @@ def _finding(f: FindingRecord) -> FindingOut:
                       reason=f.reason, details=f.details or {}, evidence=f.evidence or [])
 
 
-def _indicators(s: ServiceIndicators) -> ServiceIndicatorsOut:
-    # The same figures as `veilleur export --format json` (reports/observatory/exports.py).
-    return ServiceIndicatorsOut(quarter=str(s.quarter), service_id=s.service_id, service_name=s.service_name,
-                                ministry_id=s.ministry_id, ministry_name=s.ministry_name,
-                                reference_run_id=s.reference.run_id if s.reference else None,
-                                indicators={i.key: indicator_json(i) for i in s.indicators})
+def _indicators(s: ServiceIndicators, progress: ServiceProgress) -> ServiceIndicatorsOut:
+    # The same figures as `veilleur export --format json` (reports/observatory/exports.py), and the
+    # same progress as the dashboard's.
+    return ServiceIndicatorsOut(
+        quarter=str(s.quarter), service_id=s.service_id, service_name=s.service_name,
+        ministry_id=s.ministry_id, ministry_name=s.ministry_name,
+        reference_run_id=s.reference.run_id if s.reference else None,
+        indicators={i.key: indicator_json(i) for i in s.indicators},
+        progress=ProgressOut(
+            previous_quarter=str(s.quarter.previous()), summary=progress.tally().summary,
+            indicators={c.key: ChangeOut(direction=c.direction, delta=c.delta) for c in progress.changes},
+        ),
+    )
 
 
 def _quarter(session: Session, text: str | None) -> Quarter:
@@ -250,8 +274,11 @@ def list_findings(session: SessionDep, limit: Limit = 50, offset: Offset = 0,
 @router.get("/indicators", response_model=Page[ServiceIndicatorsOut])
 def list_indicators(session: SessionDep, quarter: QuarterText = None, limit: Limit = 50, offset: Offset = 0,
                     ministry: Annotated[str | None, Query(max_length=64)] = None):
-    states = [s for s in quarter_indicators(session, _quarter(session, quarter)) if not ministry or s.ministry_id == ministry]
-    return {"items": [_indicators(s) for s in states[offset:offset + limit]], "total": len(states),
+    q = _quarter(session, quarter)
+    states = [s for s in quarter_indicators(session, q) if not ministry or s.ministry_id == ministry]
+    shown = states[offset:offset + limit]
+    progress = {p.service_id: p for p in compare(shown, quarter_indicators(session, q.previous()), q).services}
+    return {"items": [_indicators(s, progress[s.service_id]) for s in shown], "total": len(states),
             "limit": limit, "offset": offset}
 
 
@@ -266,9 +293,9 @@ def get_objectives(session: SessionDep,
         ObjectiveOut(
             key=s.objective.key, label=s.objective.label, indicator=s.objective.indicator,
             deadline=s.objective.deadline, due=s.due, met=s.overall.met, counted=s.overall.counted,
-            percent=s.overall.percent,
+            percent=s.overall.published,
             by_ministry=[MinistryShareOut(ministry_id=m.ministry_id, ministry_name=m.ministry_name, met=m.share.met,
-                                          counted=m.share.counted, percent=m.share.percent) for m in s.by_ministry],
+                                          counted=m.share.counted, percent=m.share.published) for m in s.by_ministry],
             missing=[m.service_id for m in s.missing],
         )
         for s in report.statuses

@@ -37,8 +37,9 @@ def overview(request: Request, session: SessionDep, ministere: str | None = None
 def _overview(session: Session, ministere: str | None, indicateur: str | None, trimestre: str | None) -> HTMLResponse:
     quarter = _quarter(session, trimestre)
     specs = [SPECS[indicateur]] if indicateur in SPECS else list(INDICATORS)
-    return render("overview.html", nav="/", view=views.overview(session, quarter, ministere or None, tuple(s.key for s in specs)),
-                  ministries=views.ministries(session), ministry=ministere, indicator=indicateur, specs=specs,
+    view = views.overview(session, quarter, ministere or None, tuple(s.key for s in specs))
+    return render("overview.html", nav="/", view=view,
+                  ministries=views.listed_ministries(session), ministry=ministere, indicator=indicateur, specs=specs,
                   quarters=sorted(set(views.quarter_choices(session)) | {quarter}, reverse=True))
 
 
@@ -84,10 +85,12 @@ def _service(session: Session, service_id: str, trimestre: str | None) -> HTMLRe
     quarter = _quarter(session, trimestre)
     history = views.service_quarters(session, service_id, observed_quarters(session, last=quarter))
     state = next((s for s in history if s.quarter == quarter), None)
+    progress = views.service_progress(session, state) if state else None
     runs = views.service_runs(session, service_id)
     latest = views.latest_findings_run(session, service_id)
     findings = [_finding_view(latest, f) for f in latest.findings] if latest else []
-    return render("service.html", service=found, quarter=quarter, state=state, history=history, runs=runs,
+    return render("service.html", service=found, quarter=quarter, state=state, progress=progress, history=history,
+                  runs=runs,
                   chart=progress_svg(views.run_history(runs), title="Visite après visite (sur 100)") if runs else "",
                   latest=latest, findings=findings)
 

@@ -13,10 +13,18 @@ from sqlalchemy.orm import Session, selectinload
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
-from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, quarter_indicators
+from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, published, quarter_indicators
 from reports.observatory.levels import Tone
-from reports.observatory.progress import BETTER, WORSE, History, QuarterProgress, Series, compare, observed_quarters
-from storage.schema import FindingRecord, Ministry, PageRecord, ServiceRun
+from reports.observatory.progress import (
+    History,
+    QuarterProgress,
+    Series,
+    ServiceProgress,
+    Tally,
+    compare,
+    observed_quarters,
+)
+from storage.schema import FindingRecord, Ministry, PageRecord, Service, ServiceRun
 
 # Tone → DSFR badge modifier.
 
@@ -38,8 +46,7 @@ def quarter_choices(session: Session) -> tuple[Quarter, ...]:
 @dataclass(frozen=True)
 class OverviewRow:
     state: ServiceIndicators
-    better: int
-    worse: int
+    tally: Tally  # how the shown indicators went since the previous quarter
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,8 @@ class Overview:
 
 def overview(session: Session, quarter: Quarter, ministry_id: str | None = None,
              keys: tuple[str, ...] | None = None) -> Overview:
-    """The quarter's states and, per service, how many of the `keys` indicators (default: all) got
-    better or worse since the previous quarter."""
+    """The quarter's states and, per service, how its `keys` indicators (default: all) went since
+    the previous quarter."""
     states = quarter_indicators(session, quarter)
     progress = compare(states, quarter_indicators(session, quarter.previous()), quarter)
     by_service = {p.service_id: p for p in progress.services}
@@ -60,9 +67,7 @@ def overview(session: Session, quarter: Quarter, ministry_id: str | None = None,
     for state in states:
         if ministry_id and state.ministry_id != ministry_id:
             continue
-        changes = [c for c in by_service[state.service_id].changes if keys is None or c.key in keys]
-        rows.append(OverviewRow(state, sum(c.direction == BETTER for c in changes),
-                                sum(c.direction == WORSE for c in changes)))
+        rows.append(OverviewRow(state, by_service[state.service_id].tally(keys)))
     return Overview(quarter, rows, progress)
 
 
@@ -77,6 +82,12 @@ def ministry_history(session: Session, ministry_id: str, quarters: tuple[Quarter
     series = tuple(Series(spec.key, spec.label, tuple(points[spec.key])) for spec in INDICATORS
                    if any(p is not None for p in points[spec.key]))
     return History(quarters, series)
+
+
+def service_progress(session: Session, state: ServiceIndicators) -> ServiceProgress:
+    """How the service's indicators went since the previous quarter (compare, as everywhere)."""
+    previous = [s for s in quarter_indicators(session, state.quarter.previous()) if s.service_id == state.service_id]
+    return compare([state], previous, state.quarter).services[0]
 
 
 def service_quarters(session: Session, service_id: str, quarters: tuple[Quarter, ...]) -> list[ServiceIndicators]:
@@ -103,22 +114,21 @@ def _number(value) -> float | None:
 
 
 def run_history(runs: list[ServiceRun]) -> History:
-    """Figures run after run, on one 0–100 scale: declared RGAA rate, plain-language score × 10,
-    and whether the landing page answered."""
+    """Figures run after run, drawn on one 0–100 scale: declared RGAA rate, plain-language score
+    (drawn × 10, written out of 10), and whether the landing page answered."""
     rate, plain, up = [], [], []
     for run in runs:
         findings = {f.check: f for f in run.findings}
         statement = findings.get("accessibility_statement")
         readability = findings.get("readability")
-        rate.append(_number(statement.details.get("rate")) if statement else None)
-        score = _number(readability.details.get("score")) if readability else None
-        plain.append(score * 10 if score is not None else None)
+        rate.append(published("handicap", _number(statement.details.get("rate"))) if statement else None)
+        plain.append(published("readability", _number(readability.details.get("score"))) if readability else None)
         up.append(100.0 if run.ok else 0.0 if run.ok is not None else None)
     labels = tuple(f"{as_utc(r.started_at):%d/%m/%Y}" if r.started_at else f"visite {r.id}" for r in runs)
     series = (
-        Series("handicap", "Taux RGAA déclaré (%)", tuple(rate)),
-        Series("readability", "Clarté du langage (note × 10)", tuple(plain)),
-        Series("uptime", "Page d’accueil disponible (100 = oui)", tuple(up)),
+        Series("handicap", "Taux RGAA déclaré", tuple(rate), kind="percent"),
+        Series("readability", "Clarté du langage (sur 10)", tuple(plain), kind="score", scale=10.0),
+        Series("uptime", "Page d’accueil disponible (100 % = oui)", tuple(up), kind="percent"),
     )
     return History(labels, series)  # type: ignore[arg-type]  # labels print like quarters
 
@@ -140,7 +150,15 @@ def page_for(run: ServiceRun, url: str | None) -> PageRecord | None:
 
 
 def ministries(session: Session) -> list[Ministry]:
+    """Every ministry of the registry (a proposal may name one whose services are not followed yet)."""
     return list(session.scalars(select(Ministry).order_by(Ministry.name)))
+
+
+def listed_ministries(session: Session) -> list[Ministry]:
+    """The ministries the filters offer: those with an active service (an empty or retired
+    ministry has nothing to show), as every list of ministries of the observatory."""
+    active = select(Service.ministry_id).where(Service.active.is_(True))
+    return list(session.scalars(select(Ministry).where(Ministry.id.in_(active)).order_by(Ministry.name)))
 
 
 def objectives_day(quarter: Quarter) -> date:

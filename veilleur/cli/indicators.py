@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from foundation import formatting
 from foundation.errors import InputError
 from storage.stores import open_stores
 
@@ -41,7 +42,7 @@ def import_satisfaction_command(file: Path, demarche_id: str | None, service_id:
         result = import_satisfaction(session, file, demarche_id, service_id)
     for score in result.scores:
         who = f"démarche {score.demarche_id}" if score.demarche_id else f"service {score.service_id}"
-        click.echo(f"{score.quarter} {who}: {score.score:.2f}/10 sur {score.reviews} avis")
+        click.echo(f"{score.quarter} {who}: {formatting.score(score.score)} sur {score.reviews} avis")
     skipped = f", {result.skipped_reviews} avis sans réponse à la question de satisfaction" if result.skipped_reviews else ""
     click.echo(f"{file}: {len(result.scores)} notes trimestrielles importées ({result.kind}{skipped})")
 
@@ -108,12 +109,14 @@ def objectives_command(day_text: str | None, ministry_id: str | None) -> None:
     with db.sessions() as session:
         report = objectives_at(session, day)
     console = Console(width=160)
-    table = Table(title=f"Objectifs au {day.isoformat()} ({report.services} services, données {report.quarter})")
+    table = Table(title=f"Objectifs au {formatting.date(day)} ({report.services} services, données {report.quarter})")
     for column in ("objectif", "échéance", "atteint", "par ministère"):
         table.add_column(column)
     for status in report.statuses:
         share = status.overall
-        overall = f"{share.met}/{share.counted}" + (f" ({share.percent:.0f} %)" if share.percent is not None else "")
+        overall = f"{share.met}/{share.counted}"
+        if share.percent is not None:
+            overall += f" ({formatting.share(share.percent)})"
         ministries = ", ".join(
             f"{m.ministry_id} {m.share.met}/{m.share.counted}" for m in status.by_ministry
         )
@@ -150,7 +153,7 @@ def reference_show(quarter_text: str) -> None:
         for service_id, ref in sorted(references.items()):
             started = as_utc(ref.run.started_at)
             table.add_row(service_id, str(ref.run.id), str(ref.run.campaign_id),
-                          started.strftime("%Y-%m-%d %H:%M") if started else "—",
+                          formatting.date_time(started) or "—",
                           ref.rule + (f" : {ref.reason}" if ref.reason else ""))
     Console(width=160).print(table)
 

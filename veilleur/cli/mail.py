@@ -15,7 +15,7 @@ from storage.stores import open_stores
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    from reports.french_dates import as_utc
+    from foundation.times import as_utc
 
     return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
 

@@ -202,7 +202,9 @@ def run_forever(config: ScheduleConfig) -> None:
     db, store = open_stores()
 
     def on_term(signum, frame) -> None:
-        log.info("signal %s: stopping after the probes in flight (up to %s s)", signum, config.stop_grace_s)
+        log.warning("Interruption demandée (%s) : les démarches en cours se terminent (%s s au plus), "
+                    "les autres restent à faire au prochain démarrage", signal.Signals(signum).name,
+                    f"{config.stop_grace_s:g}")
         STOP.set()
 
     signal.signal(signal.SIGTERM, on_term)

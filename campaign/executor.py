@@ -143,6 +143,7 @@ def run_campaign(
     on_result: Callable[[UnitResult], None] = lambda result: None,
     stop: threading.Event | None = None, stop_grace_s: float = 30.0,
     on_complete: Callable[[int], None] | None = None,
+    on_stopping: Callable[[], None] = lambda: None,
 ) -> CampaignSummary:
     """Run the pending units of a campaign, then `on_complete(campaign_id)` once it is complete.
 
@@ -168,7 +169,9 @@ def run_campaign(
         def on_signal() -> None:
             if stop.is_set():
                 task.cancel()
+                return
             stop.set()
+            on_stopping()  # at once: the person who pressed Ctrl-C must see that it was heard
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:

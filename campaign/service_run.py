@@ -29,6 +29,10 @@ from storage.runs import Unit, record_unit
 STORAGE_ATTEMPTS = 6
 STORAGE_BACKOFF_S = 0.5
 
+# A run spoiled by our browser (killed, failed to start) is tried again on a fresh one this many
+# times in all; past that, the unit stays pending for the next resume rather than hammer the site.
+OUR_FAILURE_ATTEMPTS = 3
+
 T = TypeVar("T")
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -56,12 +60,20 @@ def touched_by_crash(capture: ServiceCapture) -> bool:
 async def probe_with_retries(pool: BrowserPool, url: str) -> ServiceCapture:
     """Probe, trying again with growing pauses while the failure is transient (timeout, 5xx,
     connection reset, crash). Permanent failures (unknown host, bad certificate, 4xx, blocked)
-    are final at once: retrying them only adds load on the site."""
+    are final at once: retrying them only adds load on the site. A try that our browser spoiled
+    (`our_failure`) is tried again at once and does not count among the site's tries: it saw
+    nothing of the site."""
     settings = pool.settings
     attempt = 1
+    spoiled = 0
     while True:
         capture = await probe_service(pool, url)
         capture.attempts = attempt
+        if capture.our_failure is not None:
+            spoiled += 1
+            if spoiled >= OUR_FAILURE_ATTEMPTS:
+                return capture
+            continue
         retry = touched_by_crash(capture) if capture.ok else capture.error_class in TRANSIENT
         if not retry or attempt >= settings.max_attempts:
             return capture
@@ -113,6 +125,10 @@ async def store_with_retries(db: Database, store: EvidenceStore, unit: Unit, cap
 
 async def run_unit(unit: Unit, pool: BrowserPool, db: Database, store: EvidenceStore) -> tuple[ServiceCapture, dict[str, Finding], bool]:
     capture = await probe_with_retries(pool, unit.url)
+    if capture.our_failure is not None:
+        # Our browser failed, not the site: nothing is recorded, the unit stays pending and the
+        # next `--resume` (or scheduled slot) runs it again.
+        raise UnitNotStored(capture.our_failure, f"our browser failed under the run, nothing recorded: {capture.error}")
     # An availability check looks at the landing page only: no finding can be claimed from it.
     findings = {} if pool.settings.landing_only else run_checks(capture)
     stored = await store_with_retries(db, store, unit, capture, findings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -26,11 +27,21 @@ DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
 
 @contextmanager
 def _driver_options() -> Iterator[None]:
+    """Start Playwright's driver, and so Chromium under it, in a session of its own, with small
+    semi-spaces. A terminal's Ctrl-C (SIGINT to the whole foreground process group) then reaches
+    Veilleur only, which stops its campaign in order; the driver and Chromium never die under a
+    run, which would be recorded as the site's crash. Node.js resets signal dispositions when it
+    starts, so ignoring SIGINT for it would not last: only another process group keeps the
+    signal away. Playwright gives no option for it, hence the start-up call wrapped here; if
+    Veilleur dies, the driver still sees its pipe close and takes Chromium with it."""
     saved = os.environ.get("NODE_OPTIONS")
     os.environ["NODE_OPTIONS"] = f"{saved} {DRIVER_NODE_OPTIONS}" if saved else DRIVER_NODE_OPTIONS
+    spawn = asyncio.create_subprocess_exec
+    asyncio.create_subprocess_exec = functools.partial(spawn, start_new_session=True)
     try:
         yield
     finally:
+        asyncio.create_subprocess_exec = spawn
         if saved is None:
             os.environ.pop("NODE_OPTIONS", None)
         else:
@@ -160,6 +171,9 @@ class BrowserPool:
             try:
                 yield tab
             finally:
+                # Read before anything is closed: a browser that died under the run (not one we
+                # closed) makes whatever failed in it our failure, not the site's.
+                tab.browser_lost = not generation.closing and not generation.browser.is_connected()
                 await tab.close()
                 try:
                     # Bounded like a page's close: a context stuck on a page that will not close

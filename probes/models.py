@@ -124,7 +124,8 @@ class PageCapture(BaseModel):
     ok: bool = False
     error: str | None = None
     # Stable machine-readable cause of a failure: dns, connection_refused, connection_reset,
-    # tls, timeout, redirect_loop, http_4xx, http_5xx, blocked, not_html, crashed, browser.
+    # empty_response (204/205), tls, timeout, redirect_loop, http_4xx, http_5xx, blocked,
+    # not_html, crashed, browser.
     error_class: str | None = None
     content_type: str | None = None
     redirect_chain: list[str] = Field(default_factory=list)
@@ -169,6 +170,9 @@ class ServiceCapture(BaseModel):
     tools: ToolVersions | None = None
     # How many times the service was probed in this campaign (transient failures are retried).
     attempts: int = 1
+    # Set when our side failed under the run (our browser lost or not started): the capture then
+    # says nothing about the site, and a campaign records nothing of it.
+    our_failure: str | None = None
 
     @property
     def landing(self) -> PageCapture | None:

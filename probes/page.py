@@ -158,6 +158,9 @@ class Tab:
         self._context = context
         self._settings = settings
         self._on_visit = on_visit
+        # Set by the pool when the run ends: the browser under this tab died (killed, crashed),
+        # so whatever failed in it failed on our side, not the site's.
+        self.browser_lost = False
         self._page: Page | None = None
         # The visit under way: where its dialogs go, and its navigations after loading (None
         # until its own navigation has landed).
@@ -232,9 +235,32 @@ def _ms_since(started: float) -> float:
     return round((time.monotonic() - started) * 1000, 1)
 
 
+EMPTY_ANSWERS = (204, 205)
+
+
 async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab) -> None:
     step = time.monotonic()
-    response = await page.goto(capture.url, wait_until="domcontentloaded", timeout=timeout_ms)
+    answers: list[int] = []
+
+    def on_response(answer: Response) -> None:
+        if answer.request.is_navigation_request() and answer.frame == page.main_frame:
+            answers.append(answer.status)
+
+    page.on("response", on_response)
+    try:
+        response = await page.goto(capture.url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except PlaywrightError:
+        # Chromium aborts the navigation to an answer with no content (204, 205): the server did
+        # answer, with nothing to show, which is no dropped connection.
+        if answers and answers[-1] in EMPTY_ANSWERS:
+            capture.timings.goto_ms = _ms_since(step)
+            capture.http_status = answers[-1]
+            capture.error_class = "empty_response"
+            capture.error = f"HTTP {answers[-1]}: the server answered with no content"
+            return
+        raise
+    finally:
+        page.remove_listener("response", on_response)
     capture.timings.goto_ms = _ms_since(step)
     capture.final_url = page.url
     capture.redirect_chain = _redirect_chain(response)

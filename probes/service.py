@@ -69,8 +69,10 @@ def _browser_failure(exc: Exception) -> tuple[str, str]:
 
 async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
     """Probe a service; whatever the site (or our browser) does, the answer is a capture, never an
-    exception."""
+    exception. When our browser dies under the run or cannot start, the capture carries
+    `our_failure`: nothing in it is the site's doing."""
     started = datetime.now(timezone.utc)
+    tab: Tab | None = None
     try:
         async with pool.tab() as tab:
             # Timed from here, after waiting for a slot: the budget and duration are the run's own.
@@ -87,7 +89,14 @@ async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
         raise
     except Exception as exc:  # a site must never crash a campaign; keep the cause for the operator
         error_class, detail = _browser_failure(exc)
-        return failed_capture(url, error_class, detail, started)
+        failed = failed_capture(url, error_class, detail, started)
+        if tab is None:
+            failed.our_failure = "browser_start"  # no tab: our browser could not start or give one
+        elif tab.browser_lost:
+            failed.our_failure = "browser_lost"
+        return failed
+    if tab.browser_lost:
+        capture.our_failure = "browser_lost"
     landing = capture.pages[0]
     capture.final_url = landing.final_url
     capture.http_status = landing.http_status

@@ -111,6 +111,14 @@ def test_error_statuses_give_a_failed_capture_with_an_error_class(status, error_
     assert capture.landing.screenshot  # the error page itself is kept as evidence
 
 
+@pytest.mark.parametrize("status", [204, 205])
+def test_an_answer_with_no_content_is_an_empty_response_not_a_dropped_connection(status):
+    with LocalSite({"/": html("", status)}) as site:
+        capture = probe(site.url("/"))
+    assert not capture.ok and capture.http_status == status and capture.error_class == "empty_response"
+    assert "no content" in capture.error
+
+
 def test_a_pdf_instead_of_html_is_not_html():
     pdf = Route(body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
     with LocalSite({"/": pdf}) as site:

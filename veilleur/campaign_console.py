@@ -19,6 +19,10 @@ from storage.stores import open_stores
 
 console = Console(stderr=True)
 
+# After Ctrl-C, the runs in flight get this long to finish and be recorded; the others stay
+# pending for `--resume`. Short: the person is waiting for the prompt back.
+STOP_GRACE_S = 10.0
+
 
 def run_from_cli(
     service_ids: list[str], ministry_ids: list[str], resume: bool, settings: ProbeSettings, trigger: str,
@@ -57,15 +61,22 @@ def run_from_cli(
         def on_result(result: UnitResult) -> None:
             progress.update(task, advance=1, last=f"{result.service_id}: {'ok' if result.ok else result.error_class}")
 
+        def on_stopping() -> None:
+            progress.console.print(
+                "[yellow]Interruption demandée : les démarches en cours se terminent "
+                f"({STOP_GRACE_S:.0f} s au plus), les autres restent à faire "
+                "(`veilleur run --resume`). Ctrl-C de nouveau pour arrêter tout de suite.[/yellow]")
+
         summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result,
-                               on_complete=lambda done: after_campaign(db, store, done))
+                               on_complete=lambda done: after_campaign(db, store, done),
+                               on_stopping=on_stopping, stop_grace_s=STOP_GRACE_S)
     print_summary(summary)
     for result in summary.results:
         if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
             console.print(f"[red]{result.service_id} : résultat non enregistré ({result.error_class}) — {result.error}[/red]")
     if summary.interrupted:
         console.print(
-            f"[yellow]Campagne {campaign_id} interrompue : {len(summary.results)} résultats enregistrés. "
+            f"[yellow]Campagne {campaign_id} interrompue : {sum(1 for r in summary.results if r.stored)} résultats enregistrés. "
             "Reprendre avec `veilleur run --resume`.[/yellow]"
         )
         raise SystemExit(130)

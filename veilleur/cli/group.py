@@ -23,7 +23,7 @@ class VeilleurGroup(click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo("veilleur: interrupted", err=True)
+            click.echo("veilleur : interruption demandée, arrêt.", err=True)
             sys.exit(130)
         except click.ClickException as exc:
             click.echo(f"veilleur: error: {exc.format_message()}", err=True)

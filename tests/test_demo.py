@@ -45,3 +45,27 @@ def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env
     service_pages = list((tmp_path / "report" / "services").glob("*.html"))
     assert len(service_pages) == len({sid for sid, _ in expected})
     assert list((tmp_path / "report" / "evidence").glob("*.jpg"))  # screenshots copied next to the report
+
+    # One truth over the demo's data: every indicator of every service reads the same in the
+    # report, on the dashboard, in the API and in the exports.
+    from click.testing import CliRunner
+    from fastapi.testclient import TestClient
+
+    from reports.observatory.indicators import latest_quarter
+    from reports.web.app import create_app
+    from storage.db import open_database
+    from storage.evidence.store import EvidenceStore
+    from tests.test_one_truth import assert_one_truth
+
+    db = open_database(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
+    try:
+        with db.sessions() as session:
+            quarter = latest_quarter(session)
+        services = sorted({sid for sid, _ in expected})
+        with serve_sites() as demo:
+            ministries = sorted({site.config.ministry for site in demo.sites})
+        client = TestClient(create_app(db, EvidenceStore(env_data_dir / "demo" / "evidence")))
+        shown = assert_one_truth(db, client, tmp_path / "report", CliRunner(), services, ministries, quarter)
+        assert shown["carte-grise"]["readability"][1].endswith("/10")
+    finally:
+        db.close()

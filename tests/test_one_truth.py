@@ -209,50 +209,80 @@ def machine_number(value) -> Decimal | None:
 # Every screen
 
 
-def shown_everywhere(client: TestClient, site) -> dict[str, dict[str, dict[str, tuple[str, str]]]]:
+def shown_everywhere(client: TestClient, site, services=SERVICES, ministries=("int", "eco"),
+                     quarter: Quarter = Q4) -> dict[str, dict[str, dict[str, tuple[str, str]]]]:
     """Per screen, per service, per indicator: (level label, figure) as displayed."""
+    link = rf"/services/([a-z0-9-]+)\?trimestre={quarter}"
     screens: dict[str, dict[str, dict[str, tuple[str, str]]]] = {}
     table = tree((site / "indicateurs.html").read_text(encoding="utf-8"))
     screens["static table"] = {sid: indicator_cells(row, "badge", "fig")
-                               for sid, row in rows_by_service(table, r"indicateurs/([a-z]+)\.html").items()}
+                               for sid, row in rows_by_service(table, r"indicateurs/([a-z0-9-]+)\.html").items()}
     screens["static service pages"] = {}
-    for sid in SERVICES:
+    for sid in services:
         page = tree((site / "indicateurs" / f"{sid}.html").read_text(encoding="utf-8"))
         screens["static service pages"][sid] = {
             section.attrs["id"]: cell(section.first(lambda n: n.tag == "h2"), "badge", "fig")
             for section in page.all(lambda n: n.tag == "section" and n.attrs.get("id") in SPECS)
         }
-    overview = tree(client.get("/?trimestre=2026Q4").text)
+    overview = tree(client.get(f"/?trimestre={quarter}").text)
     screens["dashboard overview"] = {sid: indicator_cells(row, "fr-badge", "fr-figure")
-                                     for sid, row in rows_by_service(overview, DASHBOARD_LINK).items()}
+                                     for sid, row in rows_by_service(overview, link).items()}
     screens["dashboard ministries"] = {}
-    for ministry in ("int", "eco"):
-        page = tree(client.get(f"/ministeres/{ministry}?trimestre=2026Q4").text)
-        for sid, row in rows_by_service(page, DASHBOARD_LINK).items():
+    for ministry in ministries:
+        page = tree(client.get(f"/ministeres/{ministry}?trimestre={quarter}").text)
+        for sid, row in rows_by_service(page, link).items():
             screens["dashboard ministries"][sid] = indicator_cells(row, "fr-badge", "fr-figure")
     screens["dashboard service pages"] = {}
-    for sid in SERVICES:
-        page = tree(client.get(f"/services/{sid}?trimestre=2026Q4").text)
+    for sid in services:
+        page = tree(client.get(f"/services/{sid}?trimestre={quarter}").text)
         levels = page.first(lambda n: n.tag == "table"
                             and "Chaque niveau" in n.first(lambda m: m.tag == "caption").text())
         screens["dashboard service pages"][sid] = indicator_cells(levels, "fr-badge", "fr-figure")
     return screens
 
 
-def test_every_figure_and_level_reads_the_same_on_every_screen_and_in_every_file(world):
-    db, client, site, runner = world
+def assert_one_truth(db, client: TestClient, site, runner: CliRunner, services=SERVICES, ministries=("int", "eco"),
+                     quarter: Quarter = Q4) -> dict[str, dict[str, tuple[str, str]]]:
+    """Every indicator of every service reads the same on every screen, and the API and the exports
+    carry the displayed numbers. Returns what is displayed, per service and indicator."""
     with db.sessions() as session:
-        truth = {s.service_id: s for s in quarter_indicators(session, Q4) if s.service_id in SERVICES}
+        truth = {s.service_id: s for s in quarter_indicators(session, quarter) if s.service_id in services}
     expected = {
         sid: {i.key: (formatting.level_label(i.level), formatting.figure(i.value, i.spec.kind))
               for i in state.indicators}
         for sid, state in truth.items()
     }
-    screens = shown_everywhere(client, site)
-    for screen, services in screens.items():
-        assert set(services) >= set(SERVICES), screen
-        for sid in SERVICES:
-            assert services[sid] == expected[sid], f"{screen}, {sid}"
+    assert set(expected) == set(services)
+    screens = shown_everywhere(client, site, services, ministries, quarter)
+    for screen, shown in screens.items():
+        assert set(shown) >= set(services), screen
+        for sid in services:
+            assert shown[sid] == expected[sid], f"{screen}, {sid}"
+
+    served = client.get(f"/api/indicators?quarter={quarter}&limit=500").json()["items"]
+    api = {s["service_id"]: s["indicators"] for s in served}
+    exported_csv = {row["service_id"]: row for row in csv.DictReader(io.StringIO(
+        runner.invoke(cli, ["export", "--quarter", str(quarter), "--format", "csv"]).stdout))}
+    exported_json = {s["service_id"]: s["indicators"] for s in json.loads(
+        runner.invoke(cli, ["export", "--quarter", str(quarter), "--format", "json"]).stdout)["services"]}
+    for sid in services:
+        for spec in INDICATORS:
+            label, shown = expected[sid][spec.key]
+            number = figure_number(shown)
+            row = exported_csv[sid]
+            assert LEVEL_CODES[row[f"{spec.key}_level"]] == api[sid][spec.key]["level_label"] == label
+            assert exported_json[sid][spec.key]["level_label"] == label
+            if number is None:
+                continue
+            assert machine_number(api[sid][spec.key]["value"]) == number, (sid, spec.key)
+            assert machine_number(exported_json[sid][spec.key]["value"]) == number, (sid, spec.key)
+            assert Decimal(row[f"{spec.key}_value"]) == number, (sid, spec.key)
+    return expected
+
+
+def test_every_figure_and_level_reads_the_same_on_every_screen_and_in_every_file(world):
+    db, client, site, runner = world
+    expected = assert_one_truth(db, client, site, runner)
 
     # The traps, as a reader sees them on every screen.
     a, b, c = expected["a"], expected["b"], expected["c"]
@@ -267,25 +297,8 @@ def test_every_figure_and_level_reads_the_same_on_every_screen_and_in_every_file
     assert a["digital_usage"] == ("Déclaré", "92,5 %") and c["digital_usage"] == ("Déclaré", "33,33 %")
     assert a["authentication"] == ("FranceConnect+", "") and a["online"] == ("Oui", "")
 
-    # The machine-readable numbers are the displayed ones, read back.
-    served = client.get("/api/indicators?quarter=2026Q4&limit=500").json()["items"]
-    api = {s["service_id"]: s["indicators"] for s in served}
     exported_csv = {row["service_id"]: row for row in csv.DictReader(io.StringIO(
         runner.invoke(cli, ["export", "--quarter", "2026Q4", "--format", "csv"]).stdout))}
-    exported_json = {s["service_id"]: s["indicators"] for s in json.loads(
-        runner.invoke(cli, ["export", "--quarter", "2026Q4", "--format", "json"]).stdout)["services"]}
-    for sid in SERVICES:
-        for spec in INDICATORS:
-            label, shown = expected[sid][spec.key]
-            number = figure_number(shown)
-            row = exported_csv[sid]
-            assert LEVEL_CODES[row[f"{spec.key}_level"]] == api[sid][spec.key]["level_label"] == label
-            assert exported_json[sid][spec.key]["level_label"] == label
-            if number is None:
-                continue
-            assert machine_number(api[sid][spec.key]["value"]) == number, (sid, spec.key)
-            assert machine_number(exported_json[sid][spec.key]["value"]) == number, (sid, spec.key)
-            assert Decimal(row[f"{spec.key}_value"]) == number, (sid, spec.key)
     assert exported_csv["a"]["readability_value"] == "8.7" and exported_csv["a"]["uptime_value"] == "66.66"
     assert exported_csv["a"]["satisfaction_value"] == "8.95" and exported_csv["a"]["load_time_value"] == "412"
 

@@ -9,28 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from foundation.errors import InputError
+from foundation.errors import ErrorList, InputError
 from storage.text_file import read_text_file
-
-
-def header_key(text: str) -> str:
-    """A column name reduced to lowercase letters and digits, so that `Review ID`, `review_id`
-    and `Review Id ` are the same column, and accents or apostrophes do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
-
-
-def plain_text(text: str) -> str:
-    """A cell value compared without case, accents, apostrophe style or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().split())
+from storage.values import decimal_number, header_key, whole_number
 
 
 @dataclass(frozen=True)
@@ -44,12 +28,23 @@ class CsvTable:
     path: Path
     columns: dict[str, str]  # column key → the header as written in the file
     rows: list[CsvRow]
+    # Rows that could not be split into the header's columns: (row number, message). They are
+    # left out of `rows`; the reader reports them with its own mistakes (`error_list`).
+    problems: tuple[tuple[int, str], ...] = ()
+    delimiter: str = ","  # the separator found in the header: ",", ";" or a tab
 
     def error(self, row: int | None, column: str | None, message: str) -> InputError:
         where = f"{self.path}: row {row}" if row else str(self.path)
         if column is not None:
             where += f", column '{self.columns.get(column, column)}'"
         return InputError(f"{where}: {message}")
+
+    def error_list(self) -> ErrorList:
+        """Where to gather this file's mistakes, holding already the rows that could not be read."""
+        errors = ErrorList(self.path)
+        for row, message in self.problems:
+            errors.add(message, at=row)
+        return errors
 
 
 def _delimiter(text: str) -> str:
@@ -69,8 +64,13 @@ def read_csv_table(path: Path) -> CsvTable:
     text = read_text_file(path)
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
+    while header and not header[-1].strip():  # spreadsheets leave empty columns at the end
+        header.pop()
+    if not header:
+        raise InputError(f"{path}: row 1: no column names")
     columns: dict[str, str] = {}
     for name in header:
         key = header_key(name)
@@ -81,24 +81,23 @@ def read_csv_table(path: Path) -> CsvTable:
         columns[key] = name.strip()
     keys = list(columns)
     rows: list[CsvRow] = []
+    problems: list[tuple[int, str]] = []
     for number, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(keys):
-            raise InputError(f"{path}: row {number}: {len(record)} cells, but the header has {len(keys)} columns")
+        if len(record) > len(keys) and any(cell.strip() for cell in record[len(keys):]):
+            problems.append((number, f"{path}: row {number}: {len(record)} cells, but the header has {len(keys)} columns"))
+            continue
         cells = {key: (record[i] if i < len(record) else "") for i, key in enumerate(keys)}
         rows.append(CsvRow(number, cells))
-    return CsvTable(path, columns, rows)
+    return CsvTable(path, columns, rows, tuple(problems), delimiter)
 
 
 def parse_number(table: CsvTable, row: CsvRow, column: str, low: float, high: float, unit: str = "") -> float:
     """A decimal number written the French way or not (`8,4`, `8.4`, `74,5 %`), within bounds."""
     raw = row.cells[column]
-    text = raw.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if unit:
-        text = text.removesuffix(unit)
     try:
-        value = float(text)
+        value = decimal_number(raw, unit)
     except ValueError:
         raise table.error(row.number, column, f"expected a number, got {raw!r}") from None
     if not low <= value <= high:
@@ -107,8 +106,12 @@ def parse_number(table: CsvTable, row: CsvRow, column: str, low: float, high: fl
 
 
 def parse_count(table: CsvTable, row: CsvRow, column: str) -> int:
+    """A count written with or without spaces between thousands (`1 250`)."""
     raw = row.cells[column]
-    text = raw.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
-    if not text.isdigit():
+    try:
+        value = whole_number(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
         raise table.error(row.number, column, f"expected a whole number, got {raw!r}")
-    return int(text)
+    return value

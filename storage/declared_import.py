@@ -9,7 +9,7 @@ take the digital channel. Those are declared, one row per service and quarter:
 
 A blank cell declares nothing (an earlier declaration stays in force). A declaration holds from
 its quarter on, until a later quarter declares the indicator again. The whole file is validated
-before anything is written.
+before anything is written, and every mistake in it is reported at once.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
 from foundation.quarters import Quarter
-from storage.csv_table import CsvRow, CsvTable, parse_number, plain_text, read_csv_table
+from storage.csv_table import CsvRow, CsvTable, parse_number, read_csv_table
 from storage.schema import DeclaredIndicator, Service
+from storage.values import plain_text
 
 # CSV column → indicator key (as in exports).
 DECLARED_COLUMNS: dict[str, str] = {
@@ -57,35 +58,49 @@ def _value(table: CsvTable, row: CsvRow, indicator: str, column: str) -> str:
 
 
 def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]:
+    """The file's declarations, or `InputErrors` listing every mistake of the file."""
     table = read_csv_table(path)
+    errors = table.error_list()
     for key, name in table.columns.items():
         if name.strip().lower() not in KNOWN_COLUMNS:
-            raise table.error(1, key, f"unknown column (expected service_id, quarter, {', '.join(DECLARED_COLUMNS)}, source)")
+            errors.add(table.error(1, key, f"unknown column (expected service_id, quarter, {', '.join(DECLARED_COLUMNS)}, source)"), at=1)
     by_name = {name.strip().lower(): key for key, name in table.columns.items()}
     for required in ("service_id", "quarter"):
         if required not in by_name:
-            raise table.error(1, None, f"no '{required}' column")
+            errors.add(table.error(1, None, f"no '{required}' column"), at=1)
     if not any(column in by_name for column in DECLARED_COLUMNS):
-        raise table.error(1, None, f"no indicator column (expected one of {', '.join(DECLARED_COLUMNS)})")
+        errors.add(table.error(1, None, f"no indicator column (expected one of {', '.join(DECLARED_COLUMNS)})"), at=1)
+    if errors:  # the rows cannot be read without their columns
+        errors.raise_if_any()
     declarations: list[Declaration] = []
     seen: dict[tuple[str, Quarter, str], int] = {}
     for row in table.rows:
         service_id = row.cells[by_name["service_id"]].strip()
         if service_id not in known_services:
-            raise table.error(row.number, by_name["service_id"], f"service {service_id!r} is not in the registry")
+            errors.add(table.error(row.number, by_name["service_id"], f"service {service_id!r} is not in the registry"), at=row.number)
         try:
             quarter = Quarter.parse(row.cells[by_name["quarter"]])
         except InputError as exc:
-            raise table.error(row.number, by_name["quarter"], str(exc)) from None
+            errors.add(table.error(row.number, by_name["quarter"], str(exc)), at=row.number)
+            quarter = None
         declared_by = row.cells[by_name["source"]].strip() or None if "source" in by_name else None
         for column, indicator in DECLARED_COLUMNS.items():
             if column not in by_name or not row.cells[by_name[column]].strip():
                 continue
+            try:
+                value = _value(table, row, indicator, by_name[column])
+            except InputError as exc:
+                errors.add(exc, at=row.number)
+                continue
+            if quarter is None:
+                continue
             key = (service_id, quarter, indicator)
             if key in seen:
-                raise table.error(row.number, by_name[column], f"already declared for {service_id} in {quarter} at row {seen[key]}")
+                errors.add(table.error(row.number, by_name[column], f"already declared for {service_id} in {quarter} at row {seen[key]}"), at=row.number)
+                continue
             seen[key] = row.number
-            declarations.append(Declaration(service_id, quarter, indicator, _value(table, row, indicator, by_name[column]), declared_by, row.number))
+            declarations.append(Declaration(service_id, quarter, indicator, value, declared_by, row.number))
+    errors.raise_if_any()
     return declarations
 
 

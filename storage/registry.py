@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foundation.errors import InputError
+from foundation.errors import InputError, InputErrors
 from storage.eligibility import Eligibility, eligibility
-from storage.registry_file import RegistryFile, read_registry
+from storage.registry_file import RegistryFile, read_registry, unknown_ministries
 from storage.schema import Ministry, Service
 
 
@@ -21,14 +21,27 @@ class ImportSummary:
     services_added: int
     services_updated: int
     services_retired: int
+    # What the counts are made of: the ids added and retired, and for each service of the file
+    # already registered, the fields the import changes (none: it is unchanged).
+    added: tuple[str, ...] = ()
+    changed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    retired: tuple[str, ...] = ()
+    new_ministries: tuple[str, ...] = ()
+    dry_run: bool = False
 
 
-def import_registry(session: Session, path: Path, prune: bool = False) -> ImportSummary:
-    """Validate the whole file, then upsert it in one transaction: an error changes nothing."""
-    registry = read_registry(path)
+def import_registry(session: Session, path: Path, prune: bool = False, dry_run: bool = False) -> ImportSummary:
+    """Validate the whole file, then upsert it in one transaction: an error changes nothing.
+    A dry run goes through the same steps and rolls them back: it says what an import would do
+    and stores nothing."""
+    registry = read_registry(path, known_ministries=set(session.scalars(select(Ministry.id))))
     try:
         summary = upsert_registry(session, registry, prune)
-        session.commit()
+        if dry_run:
+            session.rollback()
+            summary = replace(summary, dry_run=True)
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
@@ -38,24 +51,30 @@ def import_registry(session: Session, path: Path, prune: bool = False) -> Import
 def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> ImportSummary:
     known_ministries = set(session.scalars(select(Ministry.id)))
     declared = {m.entry.id for m in registry.ministries} | set(registry.ministry_names)
-    for item in registry.services:
-        if item.entry.ministry not in known_ministries | declared:
-            raise InputError(
-                f"{registry.path}:{item.line}: service '{item.entry.id}' field 'ministry': "
-                f"unknown ministry {item.entry.ministry!r} (declare it under 'ministries:' or import it first)"
-            )
+    unknown = unknown_ministries(
+        registry.path, registry.kind,
+        [(item.line, item.entry.id, item.entry.ministry) for item in registry.services], known_ministries | declared,
+    )
+    if unknown:
+        raise InputErrors(str(registry.path), [message for _, message in unknown])
 
     counts = dict(ministries_added=0, ministries_updated=0, services_added=0, services_updated=0, services_retired=0)
+    added: list[str] = []
+    changed: dict[str, tuple[str, ...]] = {}
+    retired: list[str] = []
+    new_ministries: list[str] = []
     for ministry_id, name in registry.ministry_names.items():
         if ministry_id not in known_ministries:
             session.add(Ministry(id=ministry_id, name=name, contacts=[]))
             counts["ministries_added"] += 1
+            new_ministries.append(ministry_id)
     for item in registry.ministries:
         entry = item.entry
         existing = session.get(Ministry, entry.id)
         if existing is None:
             session.add(Ministry(id=entry.id, name=entry.name, contacts=entry.contacts))
             counts["ministries_added"] += 1
+            new_ministries.append(entry.id)
         else:
             existing.name, existing.contacts = entry.name, entry.contacts
             counts["ministries_updated"] += 1
@@ -69,7 +88,14 @@ def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> Im
         if existing is None:
             session.add(Service(id=entry.id, ministry_id=entry.ministry, active=True, **fields))
             counts["services_added"] += 1
+            added.append(entry.id)
         else:
+            differ = [name for name, value in fields.items() if getattr(existing, name) != value]
+            if existing.ministry_id != entry.ministry:
+                differ.append("ministry")
+            if not existing.active:
+                differ.append("active")
+            changed[entry.id] = tuple(differ)
             for name, value in fields.items():
                 setattr(existing, name, value)
             existing.ministry_id = entry.ministry
@@ -81,7 +107,10 @@ def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> Im
             if service.id not in in_file:
                 service.active = False
                 counts["services_retired"] += 1
-    return ImportSummary(**counts)
+                retired.append(service.id)
+    return ImportSummary(
+        **counts, added=tuple(added), changed=changed, retired=tuple(retired), new_ministries=tuple(new_ministries),
+    )
 
 
 def list_services(

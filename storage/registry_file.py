@@ -1,24 +1,31 @@
 """Reading a registry file (YAML or CSV, format in the README) into validated entries.
 
-Everything is validated before anything is written, and every error names the file, the line
-(YAML) or row (CSV) and the field.
+Everything is validated before anything is written, and every mistake of the file is reported
+in one go (`InputErrors`: each names the file, the line (YAML) or row (CSV) and the field). Values
+are read the same way in both formats (storage/values.py): `450 000` uses a year, `oui`/`non` as
+well as `true`/`false`, life events as slugs or as people write them (`Décès`, `Déménagement`).
+A CSV file is read by the one CSV reader of the imports (storage/csv_table.py): `,`, `;` or tab
+between columns, UTF-8 with or without BOM, any other encoding refused with the advice to save it
+again as UTF-8.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from foundation.errors import InputError
+from foundation.errors import ErrorList, InputError
+from storage.csv_table import read_csv_table
 from storage.text_file import read_text_file
+from storage.values import header_key, is_blank, text_list, whole_number, yes_no
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
 LIFE_EVENTS: dict[str, str] = {
@@ -33,6 +40,18 @@ LIFE_EVENTS: dict[str, str] = {
     "separation": "Je me sépare",
     "perte-autonomie": "J’aide un proche en perte d’autonomie",
 }
+# A life event may be written as its slug, its label or these, in any case, with or without
+# accents, spaces or hyphens ("Décès", "Déménagement", "Création d'entreprise").
+LIFE_EVENT_ALIASES: dict[str, str] = {
+    "Création d’entreprise": "creation-entreprise",
+    "Recherche d’emploi": "recherche-emploi",
+    "Perte d’autonomie": "perte-autonomie",
+}
+_LIFE_EVENT_KEYS: dict[str, str] = {
+    **{header_key(slug): slug for slug in LIFE_EVENTS},
+    **{header_key(label): slug for slug, label in LIFE_EVENTS.items()},
+    **{header_key(alias): slug for alias, slug in LIFE_EVENT_ALIASES.items()},
+}
 
 # FranceConnect levels a service's risk may call for (registry field `fc_level_required`).
 FC_LEVELS = ("franceconnect", "franceconnect_plus")
@@ -40,6 +59,11 @@ FC_LEVEL_ALIASES = {"franceconnect+": "franceconnect_plus", "fc+": "franceconnec
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def life_event_slug(text: str) -> str | None:
+    """The slug of a life event however it is written (`Décès` → `deces`), None if unknown."""
+    return _LIFE_EVENT_KEYS.get(header_key(text))
 
 
 def _check_emails(values: list[str]) -> list[str]:
@@ -66,13 +90,18 @@ class MinistryEntry(BaseModel):
     name: str = Field(min_length=1)
     contacts: EmailList = Field(default_factory=list)
 
+    @field_validator("contacts", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> list:
+        return text_list(value)
+
 
 class ServiceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Slug
     name: str = Field(min_length=1)
-    ministry: str
+    ministry: str = Field(min_length=1)
     administration: str | None = None
     url: str
     annual_volume: int | None = Field(default=None, ge=0)
@@ -85,6 +114,27 @@ class ServiceEntry(BaseModel):
     has_account: bool = True
     fc_level_required: str = "franceconnect"
     jdma_demarche_id: str | None = None
+
+    @field_validator("administration", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if is_blank(value) else value
+
+    @field_validator("annual_volume", mode="before")
+    @classmethod
+    def _volume(cls, value: Any) -> int | None:
+        return None if is_blank(value) else whole_number(value)
+
+    @field_validator("financial_aid", "pnu", "has_account", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any, info: ValidationInfo) -> bool:
+        # Left blank: the field's default (most services do have user accounts).
+        return cls.model_fields[info.field_name].default if is_blank(value) else yes_no(value)
+
+    @field_validator("life_events", "contacts", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> list:
+        return text_list(value)
 
     @field_validator("fc_level_required", mode="before")
     @classmethod
@@ -120,10 +170,14 @@ class ServiceEntry(BaseModel):
     @field_validator("life_events")
     @classmethod
     def _known_events(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if v not in LIFE_EVENTS]
+        slugs = {value: life_event_slug(value) for value in values}
+        unknown = [value for value, slug in slugs.items() if slug is None]
         if unknown:
-            raise ValueError(f"unknown life event {unknown[0]!r} (known: {', '.join(LIFE_EVENTS)})")
-        return values
+            listed = ", ".join(repr(v) for v in unknown)
+            raise ValueError(
+                f"unknown life event{'s' if len(unknown) > 1 else ''} {listed} (known: {', '.join(LIFE_EVENTS)})"
+            )
+        return list(dict.fromkeys(slugs[value] for value in values))
 
 
 @dataclass(frozen=True)
@@ -141,6 +195,19 @@ class RegistryFile:
     services: list[Located]
     # CSV only: ministry names given in a `ministry_name` column, to create unknown ministries.
     ministry_names: dict[str, str]
+    # "yaml" or "csv" (how a hint is worded), "" for entries that come from elsewhere.
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """An entry's id (and a service's ministry) as written, valid entry or not: the checks across
+    entries (duplicate ids, unknown ministries) report on every entry of the file."""
+
+    kind: str  # "ministry" or "service"
+    id: str | None
+    ministry: str | None
+    line: int
 
 
 def _error(path: Path, line: int | None, unit: str, field: str, message: str) -> InputError:
@@ -148,39 +215,68 @@ def _error(path: Path, line: int | None, unit: str, field: str, message: str) ->
     return InputError(f"{where}: {unit} field '{field}': {message}")
 
 
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def validation_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str, str]]:
+    """Every (field, message, error type) of a failed validation, in words a person reads."""
+    found = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "?"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field" + (_did_you_mean(field, model.model_fields) if model else "")
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        found.append((field, message, err["type"]))
+    return found
+
+
 def first_validation_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "?"
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif err["type"] == "missing":
-        message = "required field is missing"
+    field, message, _ = validation_errors(exc)[0]
     return field, message
 
 
-def _validate(model: type[BaseModel], data: Any, path: Path, line: int, unit: str, field_lines: dict[str, int]):
+def _validate(
+    model: type[BaseModel], data: Any, path: Path, line: int, unit: str, field_lines: dict[str, int],
+    errors: ErrorList, absent_columns: Iterable[str] = (),
+) -> Any:
+    """The validated entry, or None after adding each of its mistakes to `errors`."""
     if not isinstance(data, dict):
-        raise InputError(f"{path}:{line}: {unit}: expected a mapping of fields, got {type(data).__name__}")
+        errors.add(f"{path}:{line}: {unit}: expected a mapping of fields, got {type(data).__name__}", at=line)
+        return None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        field, message = first_validation_error(exc)
-        top = field.split(".")[0]
-        raise _error(path, field_lines.get(top, line), unit, field, message) from None
+        for field, message, kind in validation_errors(exc, model):
+            if kind == "missing" and field in absent_columns:
+                continue  # said once, for the header
+            at = field_lines.get(field.split(".")[0], line)
+            errors.add(_error(path, at, unit, field, message), at=at)
+        return None
 
 
-def _yaml_items(path: Path, root: yaml.Node, key: str) -> list[tuple[dict, int, dict[str, int]]]:
+def _mention(kind: str, data: Any, line: int) -> _Mention:
+    def text(key: str) -> str | None:
+        value = data.get(key) if isinstance(data, dict) else None
+        return str(value).strip() or None if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+    return _Mention(kind, text("id"), text("ministry") if kind == "service" else None, line)
+
+
+def _yaml_items(path: Path, root: yaml.MappingNode, key: str, errors: ErrorList) -> list[tuple[Any, int, dict[str, int]]]:
     """The entries under `key` with their line, and the line of each of their fields."""
-    if not isinstance(root, yaml.MappingNode):
-        raise InputError(f"{path}:{root.start_mark.line + 1}: expected a mapping with 'ministries' and 'services'")
     for key_node, value_node in root.value:
         if key_node.value != key:
             continue
         if isinstance(value_node, yaml.ScalarNode) and value_node.value in ("", "~", "null"):
             return []
         if not isinstance(value_node, yaml.SequenceNode):
-            raise InputError(f"{path}:{value_node.start_mark.line + 1}: '{key}' must be a list")
+            line = value_node.start_mark.line + 1
+            errors.add(f"{path}:{line}: '{key}' must be a list", at=line)
+            return []
         items = []
         for node in value_node.value:
             data = yaml.safe_load(yaml.serialize(node))
@@ -192,7 +288,7 @@ def _yaml_items(path: Path, root: yaml.Node, key: str) -> list[tuple[dict, int, 
     return []
 
 
-def _read_yaml(path: Path, text: str) -> RegistryFile:
+def _read_yaml(path: Path, text: str, errors: ErrorList) -> tuple[RegistryFile, list[_Mention]]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -201,107 +297,127 @@ def _read_yaml(path: Path, text: str) -> RegistryFile:
         raise InputError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if root is None:
         raise InputError(f"{path}: the file is empty")
-    allowed = {"ministries", "services"}
-    if isinstance(root, yaml.MappingNode):
-        for key_node, _ in root.value:
-            if key_node.value not in allowed:
-                raise InputError(f"{path}:{key_node.start_mark.line + 1}: unknown top-level key '{key_node.value}'")
-    ministries = [
-        Located(_validate(MinistryEntry, data, path, line, f"ministry #{i + 1}", fl), line)
-        for i, (data, line, fl) in enumerate(_yaml_items(path, root, "ministries"))
-    ]
-    services = [
-        Located(_validate(ServiceEntry, data, path, line, f"service #{i + 1}", fl), line)
-        for i, (data, line, fl) in enumerate(_yaml_items(path, root, "services"))
-    ]
-    return RegistryFile(path, ministries, services, {})
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(f"{path}:{root.start_mark.line + 1}: expected a mapping with 'ministries' and 'services'")
+    allowed = ("ministries", "services")
+    for key_node, _ in root.value:
+        if key_node.value not in allowed:
+            line = key_node.start_mark.line + 1
+            errors.add(
+                f"{path}:{line}: unknown top-level key '{key_node.value}'{_did_you_mean(key_node.value, allowed)}",
+                at=line,
+            )
+    ministries, services, mentions = [], [], []
+    for key, model, label, found in (
+        ("ministries", MinistryEntry, "ministry", ministries), ("services", ServiceEntry, "service", services),
+    ):
+        for i, (data, line, field_lines) in enumerate(_yaml_items(path, root, key, errors)):
+            mentions.append(_mention(label, data, line))
+            entry = _validate(model, data, path, line, f"{label} #{i + 1}", field_lines, errors)
+            if entry is not None:
+                found.append(Located(entry, line))
+    return RegistryFile(path, ministries, services, {}, "yaml"), mentions
 
 
-LIST_COLUMNS = ("life_events", "contacts")
-BOOL_COLUMNS = ("financial_aid", "pnu", "has_account")
-# A blank cell leaves these at their default (most services do have user accounts).
-BOOL_DEFAULT_TRUE = ("has_account",)
-OPTIONAL_TEXT_COLUMNS = ("administration", "jdma_demarche_id", "fc_level_required")
-TRUE = {"true", "yes", "oui", "1", "vrai", "x"}
-FALSE = {"false", "no", "non", "0", "faux", ""}
+# CSV columns: the service fields, and `ministry_name` to create a ministry not yet known. A
+# header is matched without case, accents, spaces or underscores (`Annual volume` is `annual_volume`).
+CSV_COLUMNS: tuple[str, ...] = (*ServiceEntry.model_fields, "ministry_name")
+_CSV_KEYS: dict[str, str] = {header_key(name): name for name in CSV_COLUMNS}
+REQUIRED_FIELDS: tuple[str, ...] = tuple(name for name, f in ServiceEntry.model_fields.items() if f.is_required())
 
 
-def _csv_value(path: Path, row: int, column: str, raw: str) -> Any:
-    value = raw.strip()
-    if column in LIST_COLUMNS:
-        return [v.strip() for v in value.split(";") if v.strip()]
-    if column in BOOL_COLUMNS:
-        if value == "" and column in BOOL_DEFAULT_TRUE:
-            return True
-        if value.lower() in TRUE:
-            return True
-        if value.lower() in FALSE:
-            return False
-        raise _error(path, row, f"row {row}", column, f"expected true or false, got {raw!r}")
-    if column == "annual_volume":
-        if value == "":
-            return None
-        try:
-            return int(value.replace(" ", "").replace("\u202f", "").replace("\u00a0", ""))
-        except ValueError:
-            raise _error(path, row, f"row {row}", column, f"expected a whole number, got {raw!r}") from None
-    return value or None if column in OPTIONAL_TEXT_COLUMNS else value
-
-
-def _read_csv(path: Path, text: str) -> RegistryFile:
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise InputError(f"{path}: the file is empty")
-    known = set(ServiceEntry.model_fields) | {"ministry_name"}
-    for column in reader.fieldnames:
-        if column.strip() not in known:
-            raise InputError(f"{path}:1: unknown column '{column}'")
+def _read_csv(path: Path, errors: ErrorList) -> tuple[RegistryFile, list[_Mention]]:
+    table = read_csv_table(path)
+    for row, _ in table.problems:
+        hint = (" (a list cell holding ';' must be quoted, or separate its items with ',')"
+                if table.delimiter == ";" else "")
+        errors.add(f"{path}:{row}: row {row} has more cells than the header{hint}", at=row)
+    fields: dict[str, str] = {}  # column key → field
+    for key, header in table.columns.items():
+        if key in _CSV_KEYS:
+            fields[key] = _CSV_KEYS[key]
+        else:
+            known = _did_you_mean(header, CSV_COLUMNS) or f" (known columns: {', '.join(CSV_COLUMNS)})"
+            errors.add(f"{path}:1: unknown column '{header}'{known}", at=1)
+    absent = [name for name in REQUIRED_FIELDS if name not in fields.values()]
+    for name in absent:
+        errors.add(f"{path}:1: no '{name}' column (required)", at=1)
     services: list[Located] = []
     names: dict[str, str] = {}
-    for record in reader:
-        row = reader.line_num
-        if None in record:
-            raise InputError(f"{path}:{row}: row {row} has more cells than the header")
-        data = {}
-        for column, raw in record.items():
-            column = column.strip()
-            if raw is None:
-                continue
-            if column == "ministry_name":
-                if raw.strip():
-                    names[record.get("ministry", "").strip()] = raw.strip()
-                continue
-            data[column] = _csv_value(path, row, column, raw)
-        services.append(Located(_validate(ServiceEntry, data, path, row, f"row {row}", {}), row))
-    return RegistryFile(path, [], services, names)
+    mentions: list[_Mention] = []
+    for row in table.rows:
+        data = {field: row.cells[key] for key, field in fields.items() if field != "ministry_name"}
+        mention = _mention("service", data, row.number)
+        mentions.append(mention)
+        ministry_name = next((row.cells[key].strip() for key, f in fields.items() if f == "ministry_name"), "")
+        if ministry_name and mention.ministry:
+            names[mention.ministry] = ministry_name
+        entry = _validate(ServiceEntry, data, path, row.number, f"row {row.number}", {}, errors, absent)
+        if entry is not None:
+            services.append(Located(entry, row.number))
+    return RegistryFile(path, [], services, names, "csv"), mentions
 
 
-def read_registry(path: Path) -> RegistryFile:
-    path = Path(path)
-    text = read_text_file(path)
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        registry = _read_yaml(path, text)
-    elif suffix in (".csv", ".tsv"):
-        registry = _read_csv(path, text)
-    else:
-        raise InputError(f"{path}: unknown registry format '{suffix}' (use .yaml, .yml or .csv)")
-    _check_unique(registry)
-    return registry
+def unknown_ministry_hint(kind: str) -> str:
+    """What to do about a service whose ministry is not known, in the words of its file."""
+    if kind == "yaml":
+        return "declare it under 'ministries:' or import it first"
+    if kind == "csv":
+        return "give its name in a 'ministry_name' column, or import it first"
+    return "import it first"
 
 
-def _check_unique(registry: RegistryFile) -> None:
-    for label, items in (("ministry", registry.ministries), ("service", registry.services)):
+def unknown_ministries(
+    path: Path | str, kind: str, services: Iterable[tuple[int, str | None, str | None]], known: set[str],
+) -> list[tuple[int, str]]:
+    """(line, message) for each service (line, id, ministry) whose ministry is not in `known`."""
+    return [
+        (line, f"{path}:{line}: service '{service_id}' field 'ministry': "
+               f"unknown ministry {ministry!r} ({unknown_ministry_hint(kind)})")
+        for line, service_id, ministry in services
+        if ministry and ministry not in known
+    ]
+
+
+def _check_across(
+    registry: RegistryFile, mentions: list[_Mention], known_ministries: set[str] | None, errors: ErrorList,
+) -> None:
+    """Duplicate ids, and (when the known ministries are given) services of unknown ministries."""
+    where = "row" if registry.kind == "csv" else "line"
+    for kind in ("ministry", "service"):
         seen: dict[str, int] = {}
-        for item in items:
-            if item.entry.id in seen:
-                raise _error(
-                    registry.path, item.line, label, "id",
-                    f"duplicate id {item.entry.id!r} (first at line {seen[item.entry.id]})",
-                )
-            seen[item.entry.id] = item.line
+        for m in mentions:
+            if m.kind != kind or m.id is None:
+                continue
+            if m.id in seen:
+                errors.add(_error(registry.path, m.line, kind, "id",
+                                  f"duplicate id {m.id!r} (first at {where} {seen[m.id]})"), at=m.line)
+            else:
+                seen[m.id] = m.line
+    if known_ministries is not None:
+        declared = {m.id for m in mentions if m.kind == "ministry" and m.id} | set(registry.ministry_names)
+        services = [(m.line, m.id, m.ministry) for m in mentions if m.kind == "service"]
+        for line, message in unknown_ministries(registry.path, registry.kind, services, known_ministries | declared):
+            errors.add(message, at=line)
+
+
+REGISTRY_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv")
+
+
+def read_registry(path: Path, known_ministries: set[str] | None = None) -> RegistryFile:
+    """The file's entries, all valid, or `InputErrors` listing every mistake of the file. Given
+    the ministries already known, a service of an unknown ministry is one of those mistakes."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in REGISTRY_SUFFIXES:
+        advice = " (use .yaml, .yml or .csv"
+        advice += ": save it as « CSV UTF-8 » from Excel)" if suffix in (".xlsx", ".xls", ".ods") else ")"
+        raise InputError(f"{path}: unknown registry format '{suffix}'{advice}")
+    errors = ErrorList(path)
+    if suffix in (".yaml", ".yml"):
+        registry, mentions = _read_yaml(path, read_text_file(path), errors)
+    else:
+        registry, mentions = _read_csv(path, errors)
+    _check_across(registry, mentions, known_ministries, errors)
+    errors.raise_if_any()
+    return registry

@@ -12,8 +12,9 @@ Two kinds of file are accepted (docs/indicators.md):
 - a summary, one row per démarche (or service) and quarter: `demarche_id` or `service_id`,
   `quarter`, `score` (out of 10) and `reviews` (how many reviews the score rests on).
 
-The whole file is validated before anything is written; a quarter imported again replaces the
-figures of the same démarche (or service) for that quarter.
+The whole file is validated before anything is written, and every mistake in it is reported at
+once; a quarter imported again replaces the figures of the same démarche (or service) for that
+quarter.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from foundation.errors import InputError
+from foundation.errors import InputError, InputErrors
 from foundation.quarters import Quarter
 from foundation.times import as_utc
-from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, plain_text, read_csv_table
+from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, read_csv_table
 from storage.schema import SatisfactionScore, Service
+from storage.values import plain_text
 
 # JeDonneMonAvis's marks for the main question (its observatory statistics use the same).
 SMILEY_MARKS: dict[str, float] = {"tres bien": 10.0, "bien": 10.0, "moyen": 5.0, "pas bien": 0.0, "mauvais": 0.0}
@@ -98,16 +100,23 @@ def _read_review_export(table: CsvTable, demarche_id: str | None, service_id: st
     marks: dict[Quarter, list[float]] = defaultdict(list)
     rows: dict[Quarter, list[int]] = defaultdict(list)
     skipped = 0
+    errors = table.error_list()
     for row in table.rows:
         answer = plain_text(row.cells[question])
         if not answer:
             skipped += 1
             continue
         if answer not in SMILEY_MARKS:
-            raise table.error(row.number, question, f"unknown answer {row.cells[question]!r} (expected Très bien, Moyen or Pas bien)")
-        quarter = Quarter.of(_review_date(table, row, date_column))
-        marks[quarter].append(SMILEY_MARKS[answer])
-        rows[quarter].append(row.number)
+            errors.add(table.error(row.number, question, f"unknown answer {row.cells[question]!r} (expected Très bien, Moyen or Pas bien)"), at=row.number)
+        try:
+            quarter = Quarter.of(_review_date(table, row, date_column))
+        except InputError as exc:
+            errors.add(exc, at=row.number)
+            continue
+        if answer in SMILEY_MARKS:
+            marks[quarter].append(SMILEY_MARKS[answer])
+            rows[quarter].append(row.number)
+    errors.raise_if_any()
     scores = [
         QuarterScore(
             quarter=quarter, demarche_id=demarche_id, service_id=service_id,
@@ -133,24 +142,42 @@ def _read_summary(table: CsvTable) -> SatisfactionImport:
         )
     scores: list[QuarterScore] = []
     seen: dict[tuple[str | None, str | None, Quarter], int] = {}
+    errors = table.error_list()
     for row in table.rows:
         demarche_id = row.cells[demarche].strip() if demarche else ""
         service_id = row.cells[service].strip() if service else ""
+        found: list[InputError] = []
         if not (demarche_id or service_id):
-            raise table.error(row.number, demarche or service, "empty: which démarche (or service) is this row about?")
+            found.append(table.error(row.number, demarche or service, "empty: which démarche (or service) is this row about?"))
+        quarter = None
         try:
             quarter = Quarter.parse(row.cells[quarter_column])
         except InputError as exc:
-            raise table.error(row.number, quarter_column, str(exc)) from None
+            found.append(table.error(row.number, quarter_column, str(exc)))
         key = (demarche_id or None, None if demarche_id else service_id, quarter)
-        if key in seen:
-            raise table.error(row.number, quarter_column, f"{quarter} already given for this démarche at row {seen[key]}")
-        seen[key] = row.number
+        if quarter is not None and (demarche_id or service_id):
+            if key in seen:
+                found.append(table.error(row.number, quarter_column, f"{quarter} already given for this démarche at row {seen[key]}"))
+            else:
+                seen[key] = row.number
+        score = reviews = None
+        try:
+            score = parse_number(table, row, score_column, 0, 10)
+        except InputError as exc:
+            found.append(exc)
+        try:
+            reviews = parse_count(table, row, reviews_column)
+        except InputError as exc:
+            found.append(exc)
+        for error in found:
+            errors.add(error, at=row.number)
+        if found:
+            continue
         scores.append(QuarterScore(
-            quarter=quarter, demarche_id=key[0], service_id=key[1],
-            score=parse_number(table, row, score_column, 0, 10), reviews=parse_count(table, row, reviews_column),
+            quarter=quarter, demarche_id=key[0], service_id=key[1], score=score, reviews=reviews,
             source=f"{table.path.name}: ligne {row.number}",
         ))
+    errors.raise_if_any()
     return SatisfactionImport("summary", scores, 0)
 
 
@@ -173,9 +200,10 @@ def import_satisfaction(
         raise InputError(f"--service {service_id}: no such service in the registry")
     imported = read_satisfaction(path, demarche_id, service_id)
     known = set(session.scalars(select(Service.id)))
-    for score in imported.scores:
-        if score.service_id and score.service_id not in known:
-            raise InputError(f"{path}: {score.source}: service {score.service_id!r} is not in the registry")
+    unknown = [f"{path}: {score.source}: service {score.service_id!r} is not in the registry"
+               for score in imported.scores if score.service_id and score.service_id not in known]
+    if unknown:
+        raise InputErrors(str(path), unknown)
     try:
         for score in imported.scores:
             key = (SatisfactionScore.demarche_id == score.demarche_id) if score.demarche_id else (

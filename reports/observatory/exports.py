@@ -5,6 +5,13 @@ source and evidence reference (`veilleur export --quarter 2026Q4 --format csv|js
 docs/indicators.md documents each of them (a test holds the two together). Values are the figures
 as published (reports/observatory/indicators.py: truncated to the decimals of their kind), written
 with a decimal point: the number a reader sees on the dashboard as "8,7/10" is 8.7 here.
+
+`--excel` writes the same columns for a spreadsheet set up in French, which reads a CSV as columns
+only when they are separated by `;`, and reads `8,7` (not `8.7`) as a number: `;` between
+columns, decimal commas in the figures (nowhere else: ids, dates, URLs are left as they are),
+CRLF line ends, and a UTF-8 byte-order mark first, without which Excel takes the file for
+Windows-1252 and breaks every accent. The numbers stay numbers, read back as such by Excel and by
+any CSV reader told the separator and the decimal mark.
 """
 
 from __future__ import annotations
@@ -62,17 +69,32 @@ COLUMNS: tuple[Column, ...] = SERVICE_COLUMNS + _indicator_columns()
 LEVEL_CODES: dict[str, str] = {level.code: level.label for level in ALL_LEVELS}
 
 
-def _cell(value) -> str:
+@dataclass(frozen=True)
+class CsvDialect:
+    """How the CSV export is written: for programs (the default) or for French Excel."""
+
+    delimiter: str
+    decimal_mark: str
+    line_end: str
+    byte_order_mark: bool
+
+
+PLAIN_CSV = CsvDialect(delimiter=",", decimal_mark=".", line_end="\n", byte_order_mark=False)
+EXCEL_CSV = CsvDialect(delimiter=";", decimal_mark=",", line_end="\r\n", byte_order_mark=True)
+
+
+def _cell(value, decimal_mark: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         # Plain decimal notation (never 1.2e+06) of the published figure, trailing zeros dropped.
         text = format(Decimal(repr(value)), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text.replace(".", decimal_mark)
     return str(value)
 
 
-def export_row(s: ServiceIndicators) -> dict[str, str]:
+def export_row(s: ServiceIndicators, decimal_mark: str = ".") -> dict[str, str]:
     ref = s.reference
     row = {
         "quarter": str(s.quarter), "service_id": s.service_id, "service_name": s.service_name,
@@ -85,20 +107,24 @@ def export_row(s: ServiceIndicators) -> dict[str, str]:
     for indicator in s.indicators:
         key = indicator.key
         row[f"{key}_level"] = indicator.level.code
-        row[f"{key}_value"] = _cell(indicator.value)
+        row[f"{key}_value"] = _cell(indicator.value, decimal_mark)
         if indicator.spec.count_meaning:
-            row[f"{key}_count"] = _cell(indicator.count)
+            row[f"{key}_count"] = _cell(indicator.count, decimal_mark)
         row[f"{key}_note"] = indicator.note or ""
         row[f"{key}_source"] = indicator.source
         row[f"{key}_evidence"] = indicator.evidence.text()
     return row
 
 
-def write_csv(states: list[ServiceIndicators], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=[c.name for c in COLUMNS], lineterminator="\n")
+def write_csv(states: list[ServiceIndicators], out: TextIO, dialect: CsvDialect = PLAIN_CSV) -> None:
+    if dialect.byte_order_mark:
+        out.write("\ufeff")
+    writer = csv.DictWriter(
+        out, fieldnames=[c.name for c in COLUMNS], delimiter=dialect.delimiter, lineterminator=dialect.line_end,
+    )
     writer.writeheader()
     for s in states:
-        writer.writerow(export_row(s))
+        writer.writerow(export_row(s, dialect.decimal_mark))
 
 
 def indicator_json(indicator: Indicator) -> dict:

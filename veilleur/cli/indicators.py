@@ -64,12 +64,16 @@ def import_declared_command(file: Path) -> None:
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="The quarter to export.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="File to write (default: standard output).")
-def export_command(quarter_text: str, fmt: str, out_file: Path | None) -> None:
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel in French: ';' between columns, decimal commas, UTF-8 with a byte-order mark.")
+def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bool) -> None:
     """One row per service: every indicator with its level, value, source and evidence."""
-    from reports.observatory.exports import write_csv, write_json
+    from reports.observatory.exports import EXCEL_CSV, PLAIN_CSV, write_csv, write_json
     from reports.observatory.indicators import quarter_indicators
 
     quarter = _quarter(quarter_text)
+    if excel and fmt != "csv":
+        raise InputError("--excel: only with --format csv")
     db, _ = open_stores()
     with db.sessions() as session:
         states = quarter_indicators(session, quarter)
@@ -83,7 +87,10 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None) -> None:
     else:
         handle = sys.stdout
     try:
-        write_csv(states, handle) if fmt == "csv" else write_json(states, handle, str(quarter))
+        if fmt == "csv":
+            write_csv(states, handle, EXCEL_CSV if excel else PLAIN_CSV)
+        else:
+            write_json(states, handle, str(quarter))
     finally:
         if out_file is not None:
             handle.close()

@@ -19,18 +19,36 @@ def registry() -> None:
 @registry.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Retire services missing from the file (their history is kept).")
-def registry_import(file: Path, prune: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Validate the file and say what the import would do; store nothing.")
+def registry_import(file: Path, prune: bool, dry_run: bool) -> None:
     """Import (or update) services and ministries from a YAML or CSV file."""
     from storage.registry import import_registry
 
     db, _ = open_stores()
     with db.sessions() as session:
-        summary = import_registry(session, file, prune=prune)
+        summary = import_registry(session, file, prune=prune, dry_run=dry_run)
+    if not dry_run:
+        click.echo(
+            f"{file}: {summary.services_added} services added, {summary.services_updated} updated, "
+            f"{summary.services_retired} retired; {summary.ministries_added} ministries added, "
+            f"{summary.ministries_updated} updated"
+        )
+        return
+    unchanged = sum(1 for fields in summary.changed.values() if not fields)
     click.echo(
-        f"{file}: {summary.services_added} services added, {summary.services_updated} updated, "
-        f"{summary.services_retired} retired; {summary.ministries_added} ministries added, "
-        f"{summary.ministries_updated} updated"
+        f"{file}: dry run, nothing stored; the import would add {summary.services_added} services, "
+        f"update {summary.services_updated - unchanged} ({unchanged} unchanged), retire {summary.services_retired}; "
+        f"add {summary.ministries_added} ministries, update {summary.ministries_updated}"
     )
+    for service_id in summary.added:
+        click.echo(f"  add service {service_id}")
+    for service_id, fields in summary.changed.items():
+        if fields:
+            click.echo(f"  update service {service_id}: {', '.join(fields)}")
+    for service_id in summary.retired:
+        click.echo(f"  retire service {service_id}")
+    for ministry_id in summary.new_ministries:
+        click.echo(f"  add ministry {ministry_id}")
 
 
 @registry.command("list")

@@ -1,0 +1,348 @@
+"""Files the way French offices make them (issue 16): specifications on real files.
+
+A registry saved by French Excel (`;` between columns, Windows-1252 or UTF-8 with BOM), the same
+values read the same in YAML and CSV (`450 000`, `oui`, `Décès`), every mistake of a file reported
+in one run, `registry import --dry-run`, and `export --excel` that French Excel opens as columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlalchemy import select
+
+from foundation.errors import InputError, InputErrors
+from reports.observatory.exports import COLUMNS
+from storage.db import open_database
+from storage.declared_import import import_declared
+from storage.registry import import_registry
+from storage.satisfaction_import import import_satisfaction
+from storage.schema import DeclaredIndicator, Ministry, SatisfactionScore, Service
+from tests.indicator_data import GOOD, Scenario, Seen, at, seen
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+# A registry as French Excel saves it: `;` between columns, CRLF, a no-break space between
+# thousands, list items separated by commas, yes and no in French, life events as written.
+EXCEL_REGISTRY_ROWS = [
+    "id;name;ministry;ministry_name;administration;url;annual_volume;financial_aid;life_events;pnu;contacts",
+    f"caf-logement;Aide au logement;solidarites;Ministère des Solidarités;CAF;https://caf.example/;6{NBSP}000{NBSP}000;"
+    "Oui;Déménagement, Naissance;VRAI;a@caf.example, b@caf.example",
+    "bourse;Bourse sur critères sociaux;solidarites;;CROUS;https://bourse.example/;450 000;non;;faux;",
+]
+
+
+def excel_registry() -> str:
+    return "\r\n".join(EXCEL_REGISTRY_ROWS) + "\r\n"
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "veilleur.cli", *args], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=cwd, timeout=120)
+
+
+SERVICE_FIELDS = ("name", "ministry_id", "administration", "url", "annual_volume", "financial_aid", "life_events",
+                  "pnu", "contacts", "has_account", "fc_level_required", "jdma_demarche_id", "active")
+
+
+def stored(data_dir) -> tuple[dict[str, dict], dict[str, str]]:
+    """The services (id → fields) and ministries (id → name) in the CLI's database."""
+    db = open_database(f"sqlite:///{data_dir / 'veilleur.db'}")
+    try:
+        with db.sessions() as session:
+            services = {s.id: {f: getattr(s, f) for f in SERVICE_FIELDS} for s in session.scalars(select(Service))}
+            ministries = {m.id: m.name for m in session.scalars(select(Ministry))}
+    finally:
+        db.close()
+    return services, ministries
+
+
+def test_a_registry_saved_by_french_excel_in_windows_1252_is_refused_with_the_advice_then_imported_as_csv_utf8(
+    tmp_path, env_data_dir,
+):
+    path = tmp_path / "services.csv"
+    path.write_bytes(excel_registry().encode("cp1252"))  # "CSV (séparateur : point-virgule)"
+    refused = run_cli("registry", "import", str(path))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"veilleur: error: {path}: n'est pas en UTF-8 (octet 0xe8 ligne 2) : enregistrez-le en « CSV UTF-8 » "
+        "depuis Excel (Fichier › Enregistrer sous › « CSV UTF-8 (délimité par des virgules) »), "
+        "ou en UTF-8 depuis LibreOffice"
+    ]
+    assert stored(env_data_dir) == ({}, {})
+
+    path.write_bytes(excel_registry().encode("utf-8-sig"))  # "CSV UTF-8 (délimité par des virgules)"
+    done = run_cli("registry", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{path}: 2 services added, 0 updated, 0 retired; 1 ministries added, 0 updated\n"
+    services, ministries = stored(env_data_dir)
+    assert ministries == {"solidarites": "Ministère des Solidarités"}
+    caf, bourse = services["caf-logement"], services["bourse"]
+    assert (caf["annual_volume"], caf["financial_aid"], caf["pnu"]) == (6_000_000, True, True)
+    assert caf["life_events"] == ["demenagement", "naissance"]
+    assert caf["contacts"] == ["a@caf.example", "b@caf.example"]
+    assert (bourse["name"], bourse["annual_volume"], bourse["financial_aid"], bourse["pnu"]) == (
+        "Bourse sur critères sociaux", 450_000, False, False)
+
+
+
+def write(tmp_path, name: str, content: str, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(content), encoding=encoding)
+    return path
+
+
+def services_of(db) -> dict[str, tuple]:
+    with db.sessions() as session:
+        return {s.id: tuple(getattr(s, f) for f in SERVICE_FIELDS) for s in session.scalars(select(Service))}
+
+
+YAML_REGISTRY = f"""\
+ministries:
+  - id: interieur
+    name: Ministère de l’Intérieur
+services:
+  - id: pre-plainte
+    name: Pré-plainte en ligne
+    ministry: interieur
+    url: https://pre-plainte.example/
+    annual_volume: "450 000"
+    financial_aid: Non
+    life_events: [décès, Déménagement]
+    pnu: oui
+    has_account: faux
+  - id: procuration
+    name: Procuration de vote
+    ministry: interieur
+    url: https://procuration.example/
+    annual_volume: "1{NNBSP}200{NNBSP}000"
+    life_events: Je perds un proche
+    pnu: VRAI
+    contacts: a@interieur.example; b@interieur.example
+"""
+
+CSV_REGISTRY = f"""\
+id;name;ministry;url;annual_volume;financial_aid;life_events;pnu;has_account;contacts
+pre-plainte;Pré-plainte en ligne;interieur;https://pre-plainte.example/;450 000;non;"décès;Déménagement";oui;0;
+procuration;Procuration de vote;interieur;https://procuration.example/;1{NNBSP}200{NNBSP}000;;deces;1;;a@interieur.example, b@interieur.example
+"""
+
+
+def test_yaml_reads_numbers_with_spaces_french_yes_and_no_and_life_events_as_written_like_the_csv(db, tmp_path):
+    with db.sessions() as session:
+        import_registry(session, write(tmp_path, "r.yaml", YAML_REGISTRY))
+    from_yaml = services_of(db)
+    assert from_yaml["pre-plainte"][4:10] == (450_000, False, ["deces", "demenagement"], True, [], False)
+    assert from_yaml["procuration"][4:10] == (
+        1_200_000, False, ["deces"], True, ["a@interieur.example", "b@interieur.example"], True)
+    # The CSV equivalent, imported over it, changes nothing.
+    with db.sessions() as session:
+        summary = import_registry(session, write(tmp_path, "r.csv", CSV_REGISTRY))
+    assert summary.changed == {"pre-plainte": (), "procuration": ()}
+    assert services_of(db) == from_yaml
+
+
+FIVE_MISTAKES = """\
+id;name;ministry;url;annual_volume;financial_aid;life_events;pnu
+carte-grise;Carte grise;interieur;https://cg.example/;12 000 000;non;;oui
+passeport;Passeport;interieur;passeport.example;;non;;non
+permis;Permis de conduire;interieur;https://permis.example/;beaucoup;non;;peut-être
+naturalisation;Naturalisation;interieur;https://natu.example/;;non;vacances;non
+cni;Carte d'identité;culture;https://cni.example/;;non;;non
+"""
+
+
+def test_a_csv_with_five_mistakes_reports_all_five_in_one_run_and_stores_nothing(tmp_path, env_data_dir):
+    first = write(tmp_path, "first.yaml", "ministries:\n  - id: interieur\n    name: Intérieur\n")
+    assert run_cli("registry", "import", str(first)).returncode == 0
+    path = write(tmp_path, "services.csv", FIVE_MISTAKES)
+    done = run_cli("registry", "import", str(path))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"veilleur: error: {path}: 5 errors, nothing stored:",
+        f"  {path}:3: row 3 field 'url': must be an http(s) URL with a host, got 'passeport.example'",
+        f"  {path}:4: row 4 field 'annual_volume': expected a whole number, got 'beaucoup'",
+        f"  {path}:4: row 4 field 'pnu': expected oui or non (or true/false, vrai/faux, 1/0), got 'peut-être'",
+        f"  {path}:5: row 5 field 'life_events': unknown life event 'vacances' (known: naissance, demenagement, "
+        "deces, retraite, handicap, recherche-emploi, creation-entreprise, jeunesse, separation, perte-autonomie)",
+        f"  {path}:6: service 'cni' field 'ministry': unknown ministry 'culture' "
+        "(give its name in a 'ministry_name' column, or import it first)",
+    ]
+    services, _ = stored(env_data_dir)
+    assert services == {}  # carte-grise, the good row, is not imported either
+
+
+def test_a_yaml_file_reports_every_mistake_with_its_line_in_yaml_words(db, tmp_path):
+    bad = YAML_REGISTRY.replace("annual_volume: \"450 000\"", "annual_volume: \"450 000 environ\"") \
+        .replace("pnu: oui", "pnu: peut-être").replace("ministry: interieur\n    url: https://procuration",
+                                                        "ministry: culture\n    url: https://procuration") \
+        .replace("contacts: a@interieur.example;", "contacts: a-interieur.example;") + "    couleur: bleu\n"
+    path = write(tmp_path, "r.yaml", bad)
+    with db.sessions() as session, pytest.raises(InputErrors) as raised:
+        import_registry(session, path)
+    assert raised.value.messages == [
+        f"{path}:9: service #1 field 'annual_volume': expected a whole number, got '450 000 environ'",
+        f"{path}:12: service #1 field 'pnu': expected oui or non (or true/false, vrai/faux, 1/0), got 'peut-être'",
+        f"{path}:14: service 'procuration' field 'ministry': unknown ministry 'culture' "
+        "(declare it under 'ministries:' or import it first)",
+        f"{path}:21: service #2 field 'contacts': not an e-mail address: 'a-interieur.example'",
+        f"{path}:22: service #2 field 'couleur': unknown field",
+    ]
+    assert services_of(db) == {}
+
+
+def test_mistakes_beyond_twenty_are_counted_not_listed(db, tmp_path):
+    rows = "".join(f"s{n};Service {n};m;ftp://s{n}.example/\n" for n in range(25))
+    path = write(tmp_path, "r.csv", "id;name;ministry;ministry_name;url\n" + rows.replace(";m;", ";m;M;", 1))
+    with db.sessions() as session, pytest.raises(InputError) as raised:
+        import_registry(session, path)
+    lines = str(raised.value).splitlines()
+    assert lines[0] == f"{path}: 25 errors, nothing stored:"
+    assert len(lines) == 1 + 20 + 1 and lines[-1] == "  … and 5 more errors"
+    assert lines[1].startswith(f"  {path}:2: row 2 field 'url'") and lines[20].startswith(f"  {path}:21: row 21")
+
+
+def test_dry_run_says_what_the_import_would_do_and_stores_nothing(tmp_path, env_data_dir):
+    first = write(tmp_path, "r.yaml", YAML_REGISTRY)
+    assert run_cli("registry", "import", str(first)).returncode == 0
+    before = stored(env_data_dir)
+    # pre-plainte left out, procuration renamed and moved, vote-etranger new
+    changed = YAML_REGISTRY.split("  - id: pre-plainte")[0] + "  - id: procuration" + YAML_REGISTRY.split(
+        "  - id: procuration")[1].replace("Procuration de vote", "Procuration (nouveau nom)").replace(
+        "https://procuration.example/", "https://maprocuration.example/") + (
+        "  - id: vote-etranger\n    name: Voter depuis l’étranger\n    ministry: interieur\n"
+        "    url: https://vote.example/\n")
+    path = write(tmp_path, "r2.yaml", changed)
+    done = run_cli("registry", "import", str(path), "--prune", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"{path}: dry run, nothing stored; the import would add 1 services, update 1 (0 unchanged), retire 1; "
+        "add 0 ministries, update 1",
+        "  add service vote-etranger",
+        "  update service procuration: name, url",
+        "  retire service pre-plainte",
+    ]
+    assert stored(env_data_dir) == before
+
+    bad = write(tmp_path, "bad.yaml", changed.replace("https://vote.example/", "vote.example"))
+    refused = run_cli("registry", "import", str(bad), "--dry-run")
+    assert refused.returncode == 2 and "field 'url': must be an http(s) URL" in refused.stderr
+    assert stored(env_data_dir) == before
+
+
+def seed_export(data_dir) -> None:
+    db = open_database(f"sqlite:///{data_dir / 'veilleur.db'}")
+    with db.sessions() as session:
+        sc = Scenario(session)
+        sc.ministry("m", "Ministère de l’Économie")
+        sc.service("a", administration="Impôts")
+        sc.service("b")
+        campaign = sc.campaign(at(2026, 11, 2))
+        sc.run(campaign, "a", GOOD)  # readability 8.5
+        sc.run(campaign, "b", seen(accessibility_statement=Seen("partiellement", {"rate": 74.5})), load_ms=950)
+        session.commit()
+    db.close()
+
+
+def test_export_for_excel_has_a_bom_semicolons_and_decimal_commas(tmp_path, env_data_dir):
+    seed_export(env_data_dir)
+    out = tmp_path / "export.csv"
+    done = run_cli("export", "--quarter", "2026Q4", "--format", "csv", "--excel", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    text = raw.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
+    assert reader.fieldnames == [c.name for c in COLUMNS]
+    rows = {row["service_id"]: row for row in reader}
+    a, b = rows["a"], rows["b"]
+    assert (a["ministry_name"], a["administration"]) == ("Ministère de l’Économie", "Impôts")
+    assert (a["readability_value"], a["handicap_value"], a["uptime_value"]) == ("8,5", "100", "100")
+    assert (b["handicap_level"], b["handicap_value"], b["load_time_value"]) == ("partiel", "74,5", "950")
+    assert a["authentication_evidence"].startswith("run=") and "; finding=" in a["authentication_evidence"]
+    assert a["authentication_evidence"].endswith("url=https://x.example/connexion")  # URLs keep their dots
+
+    plain = run_cli("export", "--quarter", "2026Q4", "--format", "csv")
+    assert not plain.stdout.startswith("\ufeff")
+    plain_rows = {row["service_id"]: row for row in csv.DictReader(io.StringIO(plain.stdout))}
+    assert plain_rows["a"]["readability_value"] == "8.5"
+    assert {k: v.replace(",", ".") for k, v in rows["b"].items() if k.endswith("_value")} == {
+        k: v for k, v in plain_rows["b"].items() if k.endswith("_value")}
+
+    to_stdout = subprocess.run([sys.executable, "-m", "veilleur.cli", "export", "--quarter", "2026Q4", "--excel"],
+                               capture_output=True, env=dict(os.environ), timeout=120)
+    assert to_stdout.returncode == 0 and to_stdout.stdout == raw
+    json_excel = run_cli("export", "--quarter", "2026Q4", "--format", "json", "--excel")
+    assert (json_excel.returncode, json_excel.stderr) == (2, "veilleur: error: --excel: only with --format csv\n")
+
+
+def imports_registry(db) -> None:
+    with db.sessions() as session:
+        sc = Scenario(session)
+        sc.ministry("m")
+        sc.service("carte-grise")
+        session.commit()
+
+
+def test_satisfaction_and_declared_imports_read_french_excel_files_and_refuse_windows_1252_with_the_advice(db, tmp_path):
+    imports_registry(db)
+    summary = f"démarche_id;trimestre;note;nombre d'avis\r\n4567;2026Q4;8,4;1{NBSP}250\r\n"
+    path = tmp_path / "jdma.csv"
+    path.write_bytes(summary.encode("cp1252"))
+    with db.sessions() as session, pytest.raises(InputError, match=r"jdma\.csv: n'est pas en UTF-8 \(octet 0xe9 ligne 1\) : "
+                                                                   r"enregistrez-le en « CSV UTF-8 » depuis Excel"):
+        import_satisfaction(session, path)
+    path.write_bytes(summary.encode("utf-8-sig"))
+    with db.sessions() as session:
+        import_satisfaction(session, path)
+        assert [(s.demarche_id, s.score, s.reviews) for s in session.scalars(select(SatisfactionScore))] == [
+            ("4567", 8.4, 1250)]
+
+    declared = tmp_path / "declared.csv"
+    declared.write_bytes(
+        "service_id;quarter;realisable_en_ligne;taux_usage_numerique;source\r\n"
+        "carte-grise;2026Q4;Oui;92,5 %;Déclaration ANTS\r\n".encode("utf-8-sig"))
+    with db.sessions() as session:
+        import_declared(session, declared)
+        assert sorted((d.indicator, d.value, d.declared_by) for d in session.scalars(select(DeclaredIndicator))) == [
+            ("digital_usage", "92.5", "Déclaration ANTS"), ("online", "oui", "Déclaration ANTS")]
+
+
+def test_an_import_file_with_several_mistakes_reports_them_all_and_stores_nothing(db, tmp_path):
+    imports_registry(db)
+    declared = write(tmp_path, "declared.csv", """\
+        service_id;quarter;realisable_en_ligne;dites_le_nous_une_fois
+        carte-grise;2026Q4;oui;8
+        inconnu;2026Q4;oui;8
+        carte-grise;2026Q9;peut-être;11
+        """)
+    with db.sessions() as session, pytest.raises(InputErrors) as raised:
+        import_declared(session, declared)
+    assert raised.value.messages == [
+        f"{declared}: row 3, column 'service_id': service 'inconnu' is not in the registry",
+        f"{declared}: row 4, column 'quarter': quarter '2026Q9': expected a form like 2026Q4",
+        f"{declared}: row 4, column 'realisable_en_ligne': expected oui, partiel or non, got 'peut-être'",
+        f"{declared}: row 4, column 'dites_le_nous_une_fois': expected a number from 0 to 10, got '11'",
+    ]
+    satisfaction = write(tmp_path, "jdma.csv", """\
+        demarche_id,quarter,score,reviews
+        4567,2026Q4,12,300
+        4568,2026Q4,8,beaucoup,extra
+        4569,2026Q5,8,300
+        """)
+    with db.sessions() as session, pytest.raises(InputErrors) as raised:
+        import_satisfaction(session, satisfaction)
+    assert raised.value.messages == [
+        f"{satisfaction}: row 2, column 'score': expected a number from 0 to 10, got '12'",
+        f"{satisfaction}: row 3: 5 cells, but the header has 4 columns",
+        f"{satisfaction}: row 4, column 'quarter': quarter '2026Q5': expected a form like 2026Q4",
+    ]
+    with db.sessions() as session:
+        assert session.scalars(select(DeclaredIndicator)).all() == []
+        assert session.scalars(select(SatisfactionScore)).all() == []

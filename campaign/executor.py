@@ -37,6 +37,8 @@ class UnitResult:
     stored: bool
     # Why the unit was not recorded (it stays pending for --resume), e.g. the evidence disk full.
     error: str | None = None
+    # Each finding's figure beside its status (`Finding.headline()`: "3 violations", "8,7/10"), if any.
+    headlines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +99,7 @@ async def _run_units(
                 service_id=unit.service_id, ok=capture.ok, error_class=capture.error_class,
                 statuses={check: f.status for check, f in findings.items()}, pages=len(capture.pages),
                 seconds=seconds, stored=stored,
+                headlines={check: headline for check, f in findings.items() if (headline := f.headline())},
             )
             summary.results.append(result)
             on_result(result)

@@ -1,7 +1,8 @@
 """Whether a URL's host resolves to public addresses only, so that a probe is never pointed at our own network.
 
 Asked when a citizen's proposal is accepted into the registry (never when it is submitted: the
-form must not make Veilleur resolve or visit whatever someone types).
+form must not make Veilleur resolve or visit whatever someone types), and only then: the probe
+visits the registry's URLs without asking again (the demo and the tests serve sites on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -20,17 +21,22 @@ def system_resolver(host: str) -> list[str]:
     return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
 
 
+class UnresolvedHost(InputError):
+    """The host has no address here: unknown to DNS, or no DNS at all on this network."""
+
+
 def check_public_url(url: str, resolver: Resolver = system_resolver) -> list[str]:
-    """The addresses `url`'s host resolves to; InputError unless all of them are public."""
+    """The addresses `url`'s host resolves to; InputError unless all of them are public
+    (UnresolvedHost when it resolves to nothing)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"url {url!r}: must be an http(s) URL with a host")
     try:
         addresses = resolver(parts.hostname)
     except (OSError, UnicodeError) as exc:
-        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve ({exc})") from None
+        raise UnresolvedHost(f"url {url!r}: host {parts.hostname!r} does not resolve ({exc})") from None
     if not addresses:
-        raise InputError(f"url {url!r}: host {parts.hostname!r} does not resolve to any address")
+        raise UnresolvedHost(f"url {url!r}: host {parts.hostname!r} does not resolve to any address")
     for text in addresses:
         address = ipaddress.ip_address(text.split("%", 1)[0])
         if address.version == 6 and address.ipv4_mapped:  # ::ffff:127.0.0.1 is loopback too

@@ -15,11 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
-from probes.public_address import Resolver, check_public_url, system_resolver
+from probes.public_address import Resolver, UnresolvedHost, check_public_url, system_resolver
 from storage.registry import ImportSummary, upsert_registry
 from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, first_validation_error
 from storage.schema import Ministry, Proposal, Service, utcnow
@@ -32,6 +32,9 @@ CRITERIA: dict[str, str] = {
     "pnu": "Elle est sur le Portail numérique unique",
 }
 STATUSES = ("pending", "accepted", "rejected")
+# What `veilleur proposals list --status` and `/api/proposals?status=` filter by: one status, or all.
+LIST_STATUSES = (*STATUSES, "all")
+DEFAULT_LIST_STATUS = "pending"
 
 
 
@@ -145,13 +148,18 @@ def submit(session: Session, form: ProposalForm) -> Proposal:
     return proposal
 
 
-def list_proposals(session: Session, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[Proposal]:
-    if status is not None and status not in STATUSES:
-        raise InputError(f"--status {status!r}: expected one of {', '.join(STATUSES)}")
+def proposals_query(status: str | None = DEFAULT_LIST_STATUS) -> Select:
+    """The proposals of one status (`all` or None: every one), oldest first."""
+    if status is not None and status not in LIST_STATUSES:
+        raise InputError(f"--status {status!r}: expected one of {', '.join(LIST_STATUSES)}")
     query = select(Proposal).order_by(Proposal.id)
-    if status:
+    if status is not None and status != "all":
         query = query.where(Proposal.status == status)
-    return list(session.scalars(query.offset(offset).limit(limit)))
+    return query
+
+
+def list_proposals(session: Session, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[Proposal]:
+    return list(session.scalars(proposals_query(status).offset(offset).limit(limit)))
 
 
 def _pending(session: Session, proposal_id: int) -> Proposal:
@@ -180,10 +188,14 @@ class Acceptance:
 def accept(
     session: Session, proposal_id: int, service_id: str | None = None, ministry_id: str | None = None,
     name: str | None = None, url: str | None = None, annual_volume: int | None = None,
-    resolver: Resolver = system_resolver, note: str | None = None,
+    resolver: Resolver = system_resolver, note: str | None = None, allow_unresolved_host: bool = False,
 ) -> Acceptance:
     """Turn a pending proposal into a registry service, through the registry's own validation and
-    upsert (the same as `veilleur registry import`); an error changes nothing."""
+    upsert (the same as `veilleur registry import`); an error changes nothing.
+
+    `allow_unresolved_host` is the operator's override on a network without DNS: a host that does
+    not resolve is accepted unchecked (no addresses), and the decision note says so. A host that
+    does resolve (an address in the URL, /etc/hosts, DNS) must still resolve to public addresses."""
     proposal = _pending(session, proposal_id)
     url = url or proposal.url
     service_id = service_id or slugify(name or proposal.name)
@@ -210,6 +222,13 @@ def accept(
         raise InputError(f"{where}: service field '{field}': {message}") from None
     try:
         addresses = check_public_url(entry.url, resolver)
+    except UnresolvedHost as exc:
+        if not allow_unresolved_host:
+            raise InputError(f"proposal {proposal_id}: {exc} (if this network has no DNS: --allow-unresolved-host)") from None
+        addresses = []
+        unchecked = (f"public-address check skipped (--allow-unresolved-host): host {urlsplit(entry.url).hostname!r} "
+                     "did not resolve")
+        note = f"{note} [{unchecked}]" if note else unchecked
     except InputError as exc:
         raise InputError(f"proposal {proposal_id}: {exc}") from None
     try:

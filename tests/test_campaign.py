@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -53,6 +54,10 @@ def test_a_campaign_stores_one_run_per_service_and_prints_throughput(tmp_path, e
     done = veilleur("run", "--max-pages", "0", env=env)
     assert done.returncode == 0, done.stderr
     assert "services/s" in done.stderr and "pages/s" in done.stderr and "mémoire max" in done.stderr
+    # The progress bar: the share done, the time left and the pace.
+    assert "6/6" in done.stderr and "100%" in done.stderr and "reste" in done.stderr and "services/min" in done.stderr
+    # The summary: each measured check with its figure (these pages are too short to be read: no score).
+    assert re.search(r"measured \(\d+ violations?\)", done.stdout)
     stored = runs(env_data_dir)
     assert [(c, s, st) for c, s, st, *_ in stored] == [(1, f"s{i}", "done") for i in range(6)]
 

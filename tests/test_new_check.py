@@ -115,6 +115,7 @@ def test_a_new_check_shows_in_the_run_summary_report_dashboard_bundle_and_mail(p
     assert summary.results[0].statuses["page_title"] == "present"
     shown = capsys.readouterr()
     assert "titre" in shown.out + shown.err  # the summary table's column, from the check's short label
+    assert "present (« Allocation témoin »)" in shown.out  # its status, with its headline beside it
 
     with db.sessions() as session:
         index = write_report(session, store, tmp_path / "rapport")

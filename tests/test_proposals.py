@@ -3,6 +3,8 @@ registry's own validation and upsert, only for http(s) URLs resolving to public 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -160,3 +162,74 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
         "which is not a public address (private, loopback, link-local or reserved): refused"]
     missing = runner.invoke(cli, ["proposals", "reject", "999"])
     assert missing.exit_code == 2 and "proposal 999: no such proposal" in missing.output
+
+
+def test_an_operator_may_accept_a_host_that_does_not_resolve_and_the_note_says_it_was_not_checked(session):
+    def no_dns(host):
+        raise OSError("Temporary failure in name resolution")
+
+    proposal = submit(session, _form(url="https://bourses.invalid/"))
+    with pytest.raises(InputError, match="does not resolve .*--allow-unresolved-host"):
+        accept(session, proposal.id, resolver=no_dns)
+    done = accept(session, proposal.id, resolver=no_dns, note="réseau sans DNS", allow_unresolved_host=True)
+    assert done.addresses == [] and session.get(Service, done.service_id).url == "https://bourses.invalid/"
+    assert session.get(Proposal, proposal.id).decision_note == (
+        "réseau sans DNS [public-address check skipped (--allow-unresolved-host): host 'bourses.invalid' did not resolve]")
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/", "http://localhost:8000/", "http://2130706433/"])
+def test_the_override_never_lets_a_host_that_resolves_to_a_private_address_in(session, url):
+    # An address in the URL, /etc/hosts or a numeric form resolve without DNS: they are still checked.
+    proposal = submit(session, _form(url=url))
+    with pytest.raises(InputError, match="not a public address"):
+        accept(session, proposal.id, allow_unresolved_host=True)
+    assert session.get(Proposal, proposal.id).status == "pending"
+
+
+def test_the_accept_command_on_a_network_without_dns(env_data_dir):
+    # `.invalid` never resolves (RFC 6761): what every host looks like on a network without DNS.
+    from storage.db import open_database
+
+    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with db.sessions() as session:
+        session.add(Ministry(id="education", name="Éducation", contacts=[]))
+        session.commit()
+        number = submit(session, _form(url="https://bourses.invalid/demande")).id
+    db.close()
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["proposals", "accept", str(number)])
+    assert refused.exit_code == 2
+    [line] = refused.output.strip().splitlines()
+    assert line.startswith(f"veilleur: error: proposal {number}: url 'https://bourses.invalid/demande': "
+                           "host 'bourses.invalid' does not resolve") and line.endswith("--allow-unresolved-host)")
+    assert "--allow-unresolved-host" in runner.invoke(cli, ["proposals", "accept", "--help"]).output
+
+    accepted = runner.invoke(cli, ["proposals", "accept", str(number), "--allow-unresolved-host", "--note", "hors ligne"])
+    assert accepted.exit_code == 0, accepted.output
+    assert accepted.output.strip() == (f"proposal {number} accepted: service 'demander-une-bourse' added to the registry "
+                                       "(host not resolved: public-address check skipped)")
+    listed = runner.invoke(cli, ["proposals", "list", "--status", "accepted"]).output
+    assert ("    note: hors ligne [public-address check skipped (--allow-unresolved-host): host 'bourses.invalid' "
+            "did not resolve]") in listed
+
+
+def test_the_moderation_note_is_shown_with_each_decided_proposal(env_data_dir):
+    from storage.db import open_database
+
+    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with db.sessions() as session:
+        session.add(Ministry(id="education", name="Éducation", contacts=[]))
+        session.commit()
+        kept = submit(session, _form(url="https://193.51.24.10/bourses")).id
+        dropped = submit(session, _form(name="Publicité", url="https://pub.example/")).id
+        waiting = submit(session, _form(name="En attente", url="https://attente.example/")).id
+    db.close()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["proposals", "accept", str(kept), "--note", "vérifié sur\nle site"]).exit_code == 0
+    assert runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"]).exit_code == 0
+
+    everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
+    paragraphs = {int(p[1:].split(" ", 1)[0]): p for p in re.split(r"^(?=#\d)", everything, flags=re.MULTILINE) if p.strip()}
+    assert "\n    note: vérifié sur le site" in paragraphs[kept]  # one line, as typed
+    assert "\n    note: hors périmètre" in paragraphs[dropped] and "\n    decided: " in paragraphs[dropped]
+    assert "note:" not in paragraphs[waiting] and "decided:" not in paragraphs[waiting]

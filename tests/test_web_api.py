@@ -102,3 +102,56 @@ def test_every_page_is_drawn_from_either_database(api):
         assert response.status_code == 200, path
         assert "Accessibilité : partiellement conforme" in response.text
     assert "Demander une carte grise" in api.get("/").text
+
+
+@pytest.fixture
+def decided(api, database_url, env_data_dir, monkeypatch):
+    """Three proposals, one of each status, decided with notes; the CLI pointed at the API's database."""
+    from storage.proposals import ProposalForm, accept, reject, submit
+
+    monkeypatch.setenv("VEILLEUR_DATABASE_URL", database_url)
+    form = {"ministry_id": "interieur", "criterion": "pnu", "reason": "Une démarche très demandée par les familles."}
+    with api.db.sessions() as session:
+        waiting = submit(session, ProposalForm(name="En attente", url="https://attente.example/", **form)).id
+        kept = submit(session, ProposalForm(name="Retenue", url="https://193.51.24.10/", **form)).id
+        dropped = submit(session, ProposalForm(name="Écartée", url="https://pub.example/", **form)).id
+        accept(session, kept, resolver=lambda host: ["193.51.24.10"], note="vérifiée")
+        reject(session, dropped, "hors périmètre")
+    return {"pending": [waiting], "accepted": [kept], "rejected": [dropped], "all": [waiting, kept, dropped]}
+
+
+def _cli_ids(*args: str) -> list[int]:
+    from click.testing import CliRunner
+
+    from veilleur.cli import cli
+
+    result = CliRunner().invoke(cli, ["proposals", "list", *args])
+    assert result.exit_code == 0, result.output
+    return [int(n) for n in re.findall(r"^#(\d+) ", result.output, flags=re.MULTILINE)]
+
+
+@pytest.mark.parametrize("status", ["pending", "accepted", "rejected", "all"])
+def test_the_api_and_the_cli_list_proposals_by_the_same_statuses(api, decided, status):
+    served = api.get(f"/api/proposals?status={status}", headers=OPERATOR)
+    assert served.status_code == 200, served.text
+    assert [p["id"] for p in served.json()["items"]] == decided[status] == _cli_ids("--status", status)
+
+
+def test_the_api_and_the_cli_list_pending_proposals_by_default_and_refuse_the_same_unknown_status(api, decided):
+    from click.testing import CliRunner
+
+    from veilleur.cli import cli
+
+    assert [p["id"] for p in api.get("/api/proposals", headers=OPERATOR).json()["items"]] == decided["pending"]
+    assert _cli_ids() == decided["pending"]
+    wrong = api.get("/api/proposals?status=refused", headers=OPERATOR)
+    assert wrong.status_code == 422 and "query.status" in wrong.json()["detail"]
+    assert CliRunner().invoke(cli, ["proposals", "list", "--status", "refused"]).exit_code == 2
+
+
+def test_proposal_items_carry_the_moderation_note(api, decided):
+    items = {p["id"]: p for p in api.get("/api/proposals?status=all", headers=OPERATOR).json()["items"]}
+    [waiting], [kept], [dropped] = decided["pending"], decided["accepted"], decided["rejected"]
+    assert items[kept]["decision_note"] == "vérifiée" and items[kept]["service_id"] == "retenue"
+    assert items[dropped]["decision_note"] == "hors périmètre" and items[dropped]["decided_at"].endswith("Z")
+    assert items[waiting]["decision_note"] is None

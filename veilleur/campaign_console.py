@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Column, Table
+from rich.text import Text
 
 from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
 from checks import check_ids, finding_type
+from foundation import formatting
 from foundation.errors import InputError
 from probes.settings import ProbeSettings
 from reports.alerts.after_campaign import after_campaign
@@ -22,6 +35,28 @@ console = Console(stderr=True)
 # After Ctrl-C, the runs in flight get this long to finish and be recorded; the others stay
 # pending for `--resume`. Short: the person is waiting for the prompt back.
 STOP_GRACE_S = 10.0
+
+
+class ServicesPerMinuteColumn(ProgressColumn):
+    """The pace of a campaign in services per minute (a service takes seconds: per second would read
+    0,1), averaged since it started: results come in bursts of `concurrency`, a recent rate jumps."""
+
+    def __init__(self) -> None:
+        super().__init__(table_column=Column(no_wrap=True))
+
+    def render(self, task: Task) -> Text:
+        seconds = task.finished_time if task.finished else task.elapsed
+        pace = formatting.number(task.completed / seconds * 60, 1) if task.completed and seconds else "–"
+        return Text(f"{pace} services/min", style="progress.data.speed")
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """Done out of total and in percent, elapsed and remaining time, the pace, the last service."""
+    return (
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TimeElapsedColumn(), TextColumn("reste"), TimeRemainingColumn(), ServicesPerMinuteColumn(),
+        TextColumn("{task.fields[last]}"),
+    )
 
 
 def run_from_cli(
@@ -49,10 +84,7 @@ def run_from_cli(
         campaign_id = start_campaign(db, services, trigger, settings)
         console.print(f"Campagne {campaign_id} : {len(services)} services, {settings.concurrency} à la fois")
 
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"), console=console, transient=False,
-    ) as progress:
+    with Progress(*progress_columns(), console=console, transient=False) as progress:
         task = progress.add_task("services", total=None, last="")
 
         def on_start(total: int) -> None:
@@ -83,6 +115,13 @@ def run_from_cli(
     return summary
 
 
+def finding_cell(result: UnitResult, check: str) -> str:
+    """A check's status in the summary, with its figure when it has one: "measured (3 violations)"."""
+    status = result.statuses.get(check, "")
+    headline = result.headlines.get(check)
+    return escape(f"{status} ({headline})" if status and headline else status)
+
+
 def print_summary(summary: CampaignSummary) -> None:
     table = Table(title=f"Campagne {summary.campaign_id}")
     table.add_column("service")
@@ -94,7 +133,7 @@ def print_summary(summary: CampaignSummary) -> None:
     for r in sorted(summary.results, key=lambda r: r.service_id):
         table.add_row(
             r.service_id, "ok" if r.ok else f"[red]{r.error_class}[/red]",
-            *(r.statuses.get(check, "") for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
+            *(finding_cell(r, check) for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
         )
     Console(width=200).print(table)
     console.print(

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from checks import check_ids, finding_from_stored, finding_types
 from checks.models import Finding
 from foundation import __version__, formatting
+from foundation.errors import InputError
 from reports.site.assets import copy_artifact
 from reports.site.indicator_pages import write_indicator_pages
 from reports.tones import STATIC_BADGE
 from storage.evidence.store import EvidenceStore
 from storage.registry import service_eligibility
 from storage.runs import latest_runs
-from storage.schema import ServiceRun
+from storage.schema import Campaign, ServiceRun
 
 
 @dataclass
@@ -40,7 +41,20 @@ def _environment() -> Environment:
     return env
 
 
+def report_campaign(session: Session, campaign_id: int) -> Campaign:
+    """The campaign a report is asked for; InputError if there is none, or nothing to report in it."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise InputError(f"--campaign {campaign_id}: no such campaign")
+    if campaign.kind != "full":
+        raise InputError(f"--campaign {campaign_id}: an availability check (landing pages only, no findings): "
+                         "nothing to report")
+    return campaign
+
+
 def write_report(session: Session, store: EvidenceStore, out_dir: Path, campaign_id: int | None = None) -> Path:
+    if campaign_id is not None:
+        report_campaign(session, campaign_id)  # before anything is written
     out_dir = Path(out_dir)
     assets = out_dir / "evidence"
     (out_dir / "services").mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ from reports.observatory.progress import ServiceProgress, compare
 from reports.web import views
 from reports.web.rendering import db_session
 from reports.web.security import bearer, require_operator
-from storage.proposals import STATUSES
+from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES, proposals_query
 from storage.registry import service_eligibility
 from storage.schema import FindingRecord, Proposal, Service, ServiceRun
 
@@ -155,6 +155,7 @@ class ProposalOut(BaseModel):
     status: str
     submitted_at: datetime
     decided_at: datetime | None
+    decision_note: str | None  # the operator's note on accepting or rejecting
     service_id: str | None
 
 
@@ -322,11 +323,11 @@ def get_export(session: SessionDep, quarter: QuarterText = None, format: Literal
 
 @router.get("/proposals", response_model=Page[ProposalOut], responses=OPERATOR, dependencies=[Depends(_operator)])
 def list_proposals(session: SessionDep, limit: Limit = 50, offset: Offset = 0,
-                   status: Literal[STATUSES] | None = None):  # type: ignore[valid-type]
-    """Services citizens proposed (operators only)."""
-    query = select(Proposal).order_by(Proposal.id)
-    if status:
-        query = query.where(Proposal.status == status)
+                   status: Annotated[Literal[LIST_STATUSES], Query(  # type: ignore[valid-type]
+                       description="as `veilleur proposals list --status`")] = DEFAULT_LIST_STATUS):
+    """Services citizens proposed (operators only): pending ones by default, like `veilleur proposals list`."""
+    query = proposals_query(status)
+
     def convert(p: Proposal) -> ProposalOut:
         # SQLite hands datetimes back without their zone; they were written in UTC.
         out = ProposalOut.model_validate(p, from_attributes=True)

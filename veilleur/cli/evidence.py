@@ -85,7 +85,7 @@ def evidence() -> None:
 
 @evidence.command("export")
 @click.option("--service", "service_id", required=True, metavar="ID", help="The service to export.")
-@click.option("--quarter", metavar="YYYYQn", help="The service's reference run of this quarter (e.g. 2026Q4).")
+@click.option("--quarter", metavar="2026Q4", help="The service's reference run of this quarter.")
 @click.option("--run", "run_id", type=int, metavar="N", help="This run (default: the service's latest).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The bundle to write (.zip).")
 def evidence_export(service_id: str, quarter: str | None, run_id: int | None, out: Path) -> None:

@@ -9,9 +9,14 @@ import click
 from foundation.errors import InputError
 from probes.settings import probe_settings_from_env
 
+# Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
+# earlier versions print the help and exit 0 themselves.
+_NO_COMMAND = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 
 class VeilleurGroup(click.Group):
-    """Every usage error and bad input ends as one line on stderr and exit code 2."""
+    """Every usage error and bad input ends as one line on stderr and exit code 2; a group called
+    without a command shows its help, exit code 0."""
 
     def main(self, args=None, prog_name=None, **extra):
         try:
@@ -25,6 +30,9 @@ class VeilleurGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("veilleur : interruption demandée, arrêt.", err=True)
             sys.exit(130)
+        except _NO_COMMAND as exc:
+            click.echo(exc.ctx.get_help(), color=exc.ctx.color)
+            sys.exit(0)
         except click.ClickException as exc:
             click.echo(f"veilleur: error: {exc.format_message()}", err=True)
             sys.exit(2)

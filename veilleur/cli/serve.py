@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES
 from storage.stores import open_stores
 
 
@@ -33,22 +34,27 @@ def proposals() -> None:
 
 
 @proposals.command("list")
-@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
-              show_default=True)
+@click.option("--status", type=click.Choice(LIST_STATUSES), default=DEFAULT_LIST_STATUS, show_default=True,
+              help="The same values as the API's /api/proposals?status=.")
 def proposals_list(status: str) -> None:
-    """List proposals (pending ones by default)."""
+    """List proposals (pending ones by default), with the note of each decision."""
     from storage.proposals import CRITERIA, list_proposals
 
     db, _ = open_stores()
     with db.sessions() as session:
-        found = list_proposals(session, None if status == "all" else status)
+        found = list_proposals(session, status)
         # One proposal per paragraph, whole lines: names and URLs stay greppable at any width.
         for p in found:
             criterion = CRITERIA[p.criterion] + (f" ({p.life_event})" if p.life_event else "") + (
                 f" ({p.annual_volume}/an)" if p.annual_volume is not None else "")
             decided = f" → {p.service_id}" if p.service_id else ""
-            click.echo(f"#{p.id} [{p.status}{decided}] {p.name}\n    url: {p.url}\n    ministry: {p.ministry_id or '?'}"
-                       f"\n    criterion: {criterion}\n    why: {p.reason}\n    submitted: {p.submitted_at:%Y-%m-%d %H:%M}")
+            lines = [f"#{p.id} [{p.status}{decided}] {p.name}", f"url: {p.url}", f"ministry: {p.ministry_id or '?'}",
+                     f"criterion: {criterion}", f"why: {p.reason}", f"submitted: {p.submitted_at:%Y-%m-%d %H:%M}"]
+            if p.decided_at is not None:
+                lines.append(f"decided: {p.decided_at:%Y-%m-%d %H:%M}")
+            if p.decision_note:
+                lines.append(f"note: {' '.join(p.decision_note.split())}")  # one line, whatever was typed
+            click.echo("\n    ".join(lines))
     if not found:
         click.echo(f"no {'' if status == 'all' else status + ' '}proposal")
 
@@ -61,8 +67,12 @@ def proposals_list(status: str) -> None:
 @click.option("--url", help="URL to monitor, if it should differ from the proposed one.")
 @click.option("--annual-volume", type=click.IntRange(min=0), help="Uses per year, if known.")
 @click.option("--note", help="A note kept with the decision.")
+@click.option("--allow-unresolved-host", is_flag=True,
+              help="On a network without DNS: accept even if the URL's host does not resolve. Its public-address "
+                   "check is then skipped, and the decision note says so; the probe does not check addresses "
+                   "when it visits. A host that does resolve must still resolve to public addresses.")
 def proposals_accept(proposal_id: int, service_id: str | None, ministry_id: str | None, name: str | None,
-                     url: str | None, annual_volume: int | None, note: str | None) -> None:
+                     url: str | None, annual_volume: int | None, note: str | None, allow_unresolved_host: bool) -> None:
     """Add a proposed service to the registry (same validation as `registry import`; the URL must be
     http(s) and resolve to public addresses only)."""
     from storage.proposals import accept
@@ -70,9 +80,9 @@ def proposals_accept(proposal_id: int, service_id: str | None, ministry_id: str 
     db, _ = open_stores()
     with db.sessions() as session:
         done = accept(session, proposal_id, service_id=service_id, ministry_id=ministry_id, name=name, url=url,
-                      annual_volume=annual_volume, note=note)
-    click.echo(f"proposal {proposal_id} accepted: service {done.service_id!r} added to the registry "
-               f"({', '.join(done.addresses)})")
+                      annual_volume=annual_volume, note=note, allow_unresolved_host=allow_unresolved_host)
+    where = ", ".join(done.addresses) or "host not resolved: public-address check skipped"
+    click.echo(f"proposal {proposal_id} accepted: service {done.service_id!r} added to the registry ({where})")
 
 
 @proposals.command("reject")

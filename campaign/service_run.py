@@ -68,7 +68,9 @@ async def probe_with_retries(pool: BrowserPool, url: str) -> ServiceCapture:
     spoiled = 0
     while True:
         capture = await probe_service(pool, url)
-        capture.attempts = attempt
+        # Every visit counts in the record of how often the service was probed; only the site's
+        # own failures count against its limit of tries.
+        capture.attempts = attempt + spoiled
         if capture.our_failure is not None:
             spoiled += 1
             if spoiled >= OUR_FAILURE_ATTEMPTS:

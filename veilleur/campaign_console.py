@@ -84,6 +84,17 @@ def run_from_cli(
         campaign_id = start_campaign(db, services, trigger, settings)
         console.print(f"Campagne {campaign_id} : {len(services)} services, {settings.concurrency} à la fois")
 
+    try:
+        return _run_with_progress(db, store, campaign_id, settings)
+    except KeyboardInterrupt:
+        # Ctrl-C between the campaign's creation and the moment it listens for signals itself: the
+        # campaign exists with its units pending, so say how to finish it, as after any stop.
+        console.print(f"[yellow]Campagne {campaign_id} interrompue avant son début. "
+                      "Reprendre avec `veilleur run --resume`.[/yellow]")
+        raise SystemExit(130) from None
+
+
+def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings) -> CampaignSummary:
     with Progress(*progress_columns(), console=console, transient=False) as progress:
         task = progress.add_task("services", total=None, last="")
 

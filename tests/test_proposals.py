@@ -126,17 +126,21 @@ def test_an_existing_service_id_is_never_overwritten_by_a_proposal(session):
     assert session.get(Service, "demander-une-bourse").name == "Déjà là"
 
 
-def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
+def _proposed_to_the_cli(env_data_dir, *forms) -> list[int]:
+    """Proposals submitted to the database the commands open (one ministry known), by id."""
     from storage.db import open_database
 
     db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
     with db.sessions() as session:
         session.add(Ministry(id="education", name="Éducation", contacts=[]))
         session.commit()
-        kept = submit(session, _form(url="https://193.51.24.10/bourses")).id
-        dropped = submit(session, _form(name="Publicité", url="https://pub.example/")).id
-        internal = submit(session, _form(name="Métadonnées", url="http://169.254.169.254/latest/")).id
+        ids = [submit(session, form).id for form in forms]
     db.close()
+    return ids
+
+
+def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
+    kept, dropped, internal = _proposed_to_the_cli(env_data_dir, _form(url="https://193.51.24.10/bourses"), _form(name="Publicité", url="https://pub.example/"), _form(name="Métadonnées", url="http://169.254.169.254/latest/"))
     runner = CliRunner()
     listed = runner.invoke(cli, ["proposals", "list"])
     assert listed.exit_code == 0 and f"#{kept} [pending] Demander une bourse" in listed.output
@@ -188,14 +192,7 @@ def test_the_override_never_lets_a_host_that_resolves_to_a_private_address_in(se
 
 def test_the_accept_command_on_a_network_without_dns(env_data_dir):
     # `.invalid` never resolves (RFC 6761): what every host looks like on a network without DNS.
-    from storage.db import open_database
-
-    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
-    with db.sessions() as session:
-        session.add(Ministry(id="education", name="Éducation", contacts=[]))
-        session.commit()
-        number = submit(session, _form(url="https://bourses.invalid/demande")).id
-    db.close()
+    [number] = _proposed_to_the_cli(env_data_dir, _form(url="https://bourses.invalid/demande"))
     runner = CliRunner()
     refused = runner.invoke(cli, ["proposals", "accept", str(number)])
     assert refused.exit_code == 2
@@ -214,16 +211,7 @@ def test_the_accept_command_on_a_network_without_dns(env_data_dir):
 
 
 def test_the_moderation_note_is_shown_with_each_decided_proposal(env_data_dir):
-    from storage.db import open_database
-
-    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
-    with db.sessions() as session:
-        session.add(Ministry(id="education", name="Éducation", contacts=[]))
-        session.commit()
-        kept = submit(session, _form(url="https://193.51.24.10/bourses")).id
-        dropped = submit(session, _form(name="Publicité", url="https://pub.example/")).id
-        waiting = submit(session, _form(name="En attente", url="https://attente.example/")).id
-    db.close()
+    kept, dropped, waiting = _proposed_to_the_cli(env_data_dir, _form(url="https://193.51.24.10/bourses"), _form(name="Publicité", url="https://pub.example/"), _form(name="En attente", url="https://attente.example/"))
     runner = CliRunner()
     assert runner.invoke(cli, ["proposals", "accept", str(kept), "--note", "vérifié sur\nle site"]).exit_code == 0
     assert runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"]).exit_code == 0

@@ -1,0 +1,217 @@
+"""The French words a person reads about a visit — statuses, kinds of page, causes of failure,
+severities, the names of a finding's figures — in one place, for the checks' explanations, the
+static report, the dashboard, the e-mails, the bundles, the exports and `veilleur run` alike.
+
+Identifiers (status ids, error classes, JSON keys) stay English in code and data; whatever shows
+one to a reader goes through here, so that no screen says `present` where another says "présent".
+Plurals and numbers come from the CLDR rules of `babel` (French: 0 and 1 take the singular).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+_FRENCH = Locale.parse("fr_FR")
+
+# Every status of every check (a test holds each registered check to this table). A status id
+# means the same thing in every check that uses it, so one word serves all of them.
+STATUSES: Mapping[str, str] = {
+    "present": "présent",
+    "absent": "absent",
+    "unknown": "indéterminé",
+    "measured": "mesuré",
+    "franceconnect": "FranceConnect",
+    "franceconnect_plus": "FranceConnect+",
+    "totalement": "totalement conforme",
+    "partiellement": "partiellement conforme",
+    "non": "non conforme",
+    "online": "en ligne",
+    "partial": "en partie en ligne",
+    "offline": "hors ligne",
+    "compatible": "compatible",
+    "incompatible": "incompatible",
+}
+
+# The kinds of page a visit reads, as a reader names them ("la page de connexion").
+PAGE_KINDS: Mapping[str, str] = {
+    "landing": "accueil",
+    "login": "connexion",
+    "contact": "contact",
+    "accessibility": "déclaration d’accessibilité",
+    "other": "autre page",
+}
+
+# The same, for several pages of one kind ("2 autres pages").
+PAGE_KIND_PLURALS: Mapping[str, str] = {
+    "landing": "pages d’accueil",
+    "login": "pages de connexion",
+    "contact": "pages de contact",
+    "accessibility": "déclarations d’accessibilité",
+    "other": "autres pages",
+}
+
+# Why a page did not load (probes/errors.py's classes, and the HTTP ones).
+ERROR_CLASSES: Mapping[str, str] = {
+    "dns": "adresse introuvable (DNS)",
+    "unreachable": "serveur injoignable",
+    "connection_refused": "connexion refusée",
+    "connection_reset": "connexion interrompue",
+    "timeout": "délai dépassé",
+    "tls": "certificat ou chiffrement invalide",
+    "redirect_loop": "redirections sans fin",
+    "invalid_response": "réponse invalide",
+    "empty_response": "réponse vide",
+    "blocked": "accès refusé au robot",
+    "not_html": "le document n’est pas une page web",
+    "crashed": "la page a fait planter le navigateur",
+    "browser": "erreur du navigateur",
+    "http_4xx": "page introuvable ou refusée (erreur 4xx)",
+    "http_5xx": "erreur du serveur (5xx)",
+    "error": "erreur",
+}
+
+# Our own failures (campaign/service_run.py never stores them as the site's; shown to operators).
+OUR_FAILURES: Mapping[str, str] = {
+    "browser_start": "notre navigateur n’a pas pu démarrer",
+    "browser_lost": "notre navigateur s’est arrêté pendant la visite",
+}
+
+# axe-core's impacts.
+IMPACTS: Mapping[str, str] = {
+    "critical": "critique",
+    "serious": "grave",
+    "moderate": "modéré",
+    "minor": "mineur",
+}
+
+# The names of the figures a finding carries beside its status (its JSON keys).
+DETAILS: Mapping[str, str] = {
+    "violations": "violations",
+    "rules": "règles axe-core en échec",
+    "by_impact": "par gravité",
+    "rgaa_criteria": "critères RGAA concernés",
+    "pages": "pages mesurées",
+    "demarche_id": "numéro de démarche JeDonneMonAvis",
+    "phones": "téléphones",
+    "addresses": "adresses",
+    "appointment": "accueil sur rendez-vous",
+    "desk": "accueil au guichet",
+    "rate": "taux de conformité déclaré",
+    "statement_url": "déclaration d’accessibilité",
+    "rgaa_version": "version du RGAA",
+    "date": "date de l’audit",
+    "score": "score de lisibilité",
+    "kandel_moles": "indice de Kandel et Moles",
+    "words": "mots lus",
+    "documents": "pièces demandées",
+    "held": "pièces déjà détenues par l’administration",
+    "problems": "problèmes",
+    "axe_version": "version d’axe-core",
+}
+
+
+def status(value: str | None) -> str:
+    """A status as a reader reads it: `present` → "présent" (an id unknown here shows as itself,
+    which the vocabulary test forbids for any registered check)."""
+    if value is None:
+        return "—"
+    return STATUSES.get(value, value)
+
+
+def page_kind(kind: str | None) -> str:
+    return PAGE_KINDS.get(kind or "other", kind or "autre page")
+
+
+def error_class(value: str | None) -> str:
+    """Why a page failed, in words: `timeout` → "délai dépassé", `http_404` → "erreur HTTP 404"."""
+    if not value:
+        return ERROR_CLASSES["error"]
+    if value in ERROR_CLASSES:
+        return ERROR_CLASSES[value]
+    if value.startswith("http_") and value[5:].isdigit():
+        return f"erreur HTTP {value[5:]}"
+    return OUR_FAILURES.get(value, f"erreur ({value})")
+
+
+def impact(value: str | None) -> str:
+    return IMPACTS.get(value or "", "gravité non précisée")
+
+
+def detail(key: str) -> str:
+    return DETAILS.get(key, key.replace("_", " "))
+
+
+def yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+# ------------------------------------------------------------------------------------------------
+# Numbers and plurals (CLDR, through babel)
+
+
+def integer(value: int) -> str:
+    """`12 000`, with the narrow no-break space French typography puts between thousands."""
+    return format_decimal(value, locale=_FRENCH)
+
+
+def count(value: int, one: str, other: str) -> str:
+    """`0 page visitée`, `1 violation`, `3 pages visitées`: the number and the word agreeing."""
+    form = _FRENCH.plural_form(abs(value))
+    return f"{integer(value)} {one if form == 'one' else other}"
+
+
+def plural(value: int, one: str, other: str) -> str:
+    """The word alone, agreeing with `value` ("visitée" or "visitées")."""
+    return one if _FRENCH.plural_form(abs(value)) == "one" else other
+
+
+def enumeration(items: Iterable[str]) -> str:
+    """`accueil, connexion et contact`."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def pages(kinds: Iterable[str]) -> str:
+    """The kinds of the pages of a visit, each named once in visit order: "accueil, connexion et
+    contact"; two pages of one kind are counted ("2 autres pages")."""
+    seen: dict[str, int] = {}
+    for kind in kinds:
+        seen[kind] = seen.get(kind, 0) + 1
+    return enumeration(page_kind(k) if n == 1 else f"{integer(n)} {PAGE_KIND_PLURALS.get(k, page_kind(k))}"
+                       for k, n in seen.items())
+
+
+def by_impact(values: Mapping[str, int]) -> str:
+    """`{'critical': 1, 'serious': 2}` → "1 critique, 2 graves"."""
+    order = list(IMPACTS)
+    ranked = sorted(values.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    return ", ".join(count(n, impact(k), impact(k) + "s") for k, n in ranked if n)
+
+
+def detail_value(key: str, value) -> str:
+    """A finding's figure as text: lists joined, booleans as oui/non, severities in words."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value)
+    if key == "by_impact" and isinstance(value, Mapping):
+        return by_impact(value) or "aucune"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{detail(str(k))} : {detail_value(str(k), v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value) or "aucun"
+    if isinstance(value, float):
+        return format_decimal(value, locale=_FRENCH)
+    if isinstance(value, int):
+        return integer(value)
+    return str(value)
+
+
+def details(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """A finding's figures as (name, value) lines, empty ones left out."""
+    return [(detail(k), detail_value(k, v)) for k, v in values.items() if v not in (None, [], {}, "")]

@@ -3,6 +3,7 @@
 Layout (the same as /work/shared/realworld):
 
     CORPUS/labels.json            case name → what a correct probe reports for that case
+    CORPUS/labels-<topic>.json    more of the same, one file per family of cases (optional)
     CORPUS/<case>/index.html      its landing page, and any other page of that mini-site, linked
                                   relatively so that discovery finds them
     CORPUS/<case>/server.json     optional: how the server misbehaves for this case
@@ -174,16 +175,24 @@ def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     labels_path = root / LABELS_FILE
-    labels = _read_json(labels_path)
-    if not isinstance(labels, dict) or not labels:
-        raise InputError(f"{labels_path}: expected an object mapping case names to their labels")
+    labels: dict[str, Any] = {}
+    source: dict[str, Path] = {}
+    # One labels file per family of cases, so that those who add a family never edit the same file.
+    for path in [labels_path, *sorted(root.glob("labels-*.json"))]:
+        table = _read_json(path)
+        if not isinstance(table, dict) or not table:
+            raise InputError(f"{path}: expected an object mapping case names to their labels")
+        for name, raw in table.items():
+            if name in labels:
+                raise InputError(f"{path}: case {name!r} is already labelled in {source[name]}")
+            labels[name], source[name] = raw, path
     wanted = set(only or [])
     missing = sorted(wanted - set(labels))
     if missing:
         raise InputError(f"{labels_path}: no case named {missing[0]!r}")
     cases = []
     for name, raw in labels.items():
-        where = f"{labels_path}: case {name!r}"
+        where = f"{source[name]}: case {name!r}"
         if wanted and name not in wanted:
             continue
         case_dir = root / name

@@ -88,7 +88,7 @@ def run_checks(capture: ServiceCapture) -> dict[str, Finding]:
             findings[check_id] = check.decide(capture)
         except Exception as exc:  # noqa: BLE001 - one detector's bug must not sink the run
             log.exception("check %s failed on %s", check_id, capture.url)
-            findings[check_id] = check.finding(status="unknown", reason=f"the check failed: {type(exc).__name__}: {exc}")
+            findings[check_id] = check.finding(status="unknown", reason=f"La vérification a échoué sur une erreur de Veilleur ({type(exc).__name__}) : rien n’est conclu.")
     return findings
 
 

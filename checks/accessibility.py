@@ -23,11 +23,11 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.coverage import landing_unknown, page_address
+from checks.coverage import landing_unknown, named, page_address
 from checks.models import Evidence, Finding
 from checks.rgaa_map import criteria_of, criterion_key
 from checks.text import collapse
-from foundation import formatting
+from foundation import formatting, vocabulary
 from probes.models import AxeViolation, PageCapture, ServiceCapture
 
 MAX_EVIDENCE = 50
@@ -40,14 +40,14 @@ def _nodes(result: AxeViolation) -> int:
 
 def _evidence(page: PageCapture, result: AxeViolation, criteria: list[str], what: str) -> Evidence:
     first = result.nodes[0] if result.nodes else None
-    named = ", ".join(criteria) or "no RGAA criterion"
+    related = vocabulary.rgaa_criteria(criteria) or "aucun critère RGAA associé"
     return Evidence(
         page_url=page_address(page),
         selector=" >>> ".join(first.target) if first and first.target else None,
         html=(first.html or None) if first else None,
         excerpt=(collapse(first.failure_summary)[:300] or None) if first else None,
-        note=f"axe {result.id} ({what}, {result.impact or 'no impact'}): {_nodes(result)} node(s); "
-             f"RGAA {named}; {result.help}".rstrip("; "),
+        note=(f"{result.help or result.id} — règle axe-core {result.id} ({what}, {vocabulary.impact(result.impact)}) : "
+              f"{vocabulary.count(_nodes(result), 'élément', 'éléments')} ; {related}"),
     )
 
 
@@ -85,11 +85,11 @@ def check(capture: ServiceCapture) -> AccessibilityFinding:
         return unknown
     loaded = capture.loaded_pages()
     measured = [p for p in loaded if p.axe is not None and p.axe.measured]
-    unmeasured = [f"{p.url}: {(p.axe.error if p.axe else None) or 'axe did not run'}" for p in loaded
+    unmeasured = [f"{named(p)} : {(p.axe.error if p.axe else None) or 'axe-core n’a pas tourné'}" for p in loaded
                   if p not in measured]
     if not measured:
         return AccessibilityFinding(status="unknown",
-                                    reason="axe-core measured no page (" + "; ".join(unmeasured) + ")")
+                                    reason="axe-core n’a mesuré aucune page (" + " ; ".join(unmeasured) + ").")
 
     nodes, review_nodes = 0, 0
     rules: set[str] = set()
@@ -101,24 +101,26 @@ def check(capture: ServiceCapture) -> AccessibilityFinding:
     review_evidence: list[Evidence] = []
     for page in measured:
         for violation in page.axe.violations:
-            named = criteria_of(violation, page.axe.version)
+            related = criteria_of(violation, page.axe.version)
             nodes += _nodes(violation)
             rules.add(violation.id)
-            criteria.update(named)
+            criteria.update(related)
             impacts[violation.impact or "unknown"] += _nodes(violation)
-            evidence.append(_evidence(page, violation, named, "violation"))
+            evidence.append(_evidence(page, violation, related, "violation"))
         for incomplete in page.axe.needs_review:
-            named = criteria_of(incomplete, page.axe.version)
+            related = criteria_of(incomplete, page.axe.version)
             review_nodes += _nodes(incomplete)
             review_rules.add(incomplete.id)
-            review_criteria.update(named)
-            review_evidence.append(_evidence(page, incomplete, named, "needs review"))
+            review_criteria.update(related)
+            review_evidence.append(_evidence(page, incomplete, related, "à vérifier par une personne"))
     order = {impact: i for i, impact in enumerate(IMPACTS)}
     by_impact = dict(sorted(impacts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     versions = sorted({p.axe.version for p in measured if p.axe.version}, key=_version_key)
-    reason = f"axe-core {versions[0]} on {len(measured)} page(s)"
+    reason = (f"Mesuré par axe-core {versions[0]} sur {vocabulary.count(len(measured), 'page', 'pages')} : "
+              f"{vocabulary.pages(p.kind for p in measured)}")
     if unmeasured:
-        reason += "; not measured: " + "; ".join(unmeasured)
+        reason += " ; non mesurées : " + " ; ".join(unmeasured)
+    reason += "."
     return AccessibilityFinding(
         status="measured",
         reason=reason,

@@ -39,16 +39,16 @@ from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
-from checks.coverage import ALL_PAGES, landing_unknown, not_found, page_address, pages_read
+from checks.coverage import ALL_PAGES, landing_unknown, named, not_found, page_address, pages_read
 from checks.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Finding
 from checks.text import fold
-from foundation import formatting
+from foundation import formatting, vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
-LOOKED_FOR = ("the “Accessibilité : totalement / partiellement / non conforme” mention and an accessibility "
-              "statement (“… est … conforme avec le RGAA”)")
+LOOKED_FOR = ("Ni mention « Accessibilité : totalement / partiellement / non conforme » ni déclaration "
+              "d’accessibilité (« … est … conforme avec le RGAA »)")
 
 _LEVELS = {"totalement": "totalement", "totale": "totalement", "partiellement": "partiellement",
            "partielle": "partiellement", "non": "non"}
@@ -191,15 +191,15 @@ def read_statement(page: PageCapture) -> Statement | None:
                           schema_url=schema.href if schema else None)
     if declaration:
         statement.level = _level(declaration)
-        statement.evidence.append(from_text(page, text, *declaration.span(), note="accessibility statement"))
+        statement.evidence.append(from_text(page, text, *declaration.span(), note="déclaration d’accessibilité"))
     if rate := parse_rate(folded):
         statement.rate = rate[0]
-        statement.evidence.append(from_text(page, text, *rate[1].span(), note=f"conformity rate {rate[0]:g} %"))
+        statement.evidence.append(from_text(page, text, *rate[1].span(), note=f"taux de conformité déclaré : {formatting.percent(rate[0])}"))
         if statement.level is None:
             statement.level = _level_from_rate(rate[0])
     elif statement.level is None and (no_audit := _NO_AUDIT.search(folded)):
         statement.level = "non"  # the RGAA: a service never audited is declared non conforme
-        statement.evidence.append(from_text(page, text, *no_audit.span(), note="no audit: non conforme"))
+        statement.evidence.append(from_text(page, text, *no_audit.span(), note="aucun audit : non conforme"))
     return statement
 
 
@@ -265,7 +265,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
         if match := MENTION.search(fold(text)):
             link = _statement_link(page, text[match.start():match.end()])
             mention_level = _level(match)
-            mention_evidence = from_text(page, text, *match.span(), note="footer accessibility mention", element=link)
+            mention_evidence = from_text(page, text, *match.span(), note="mention « Accessibilité » en pied de page", element=link)
             mention_url = _link_target(page, link)
             break
 
@@ -281,17 +281,21 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     )
     if statement and statement.level:
         evidence = statement.evidence + ([mention_evidence] if mention_evidence else [])
-        reason = f"statement page {page_address(statement.page)} declares “{statement.level}”"
+        reason = f"{named(statement.page).capitalize()} déclare le service « {vocabulary.status(statement.level)} »"
         if mention_level and mention_level != statement.level:
-            reason += f" (the mention says “{mention_level}”; the statement prevails)"
+            reason += (f" (la mention en pied de page dit « {vocabulary.status(mention_level)} » ; "
+                       f"la déclaration prévaut)")
+        reason += "."
         return AccessibilityStatementFinding(status=statement.level, reason=reason, evidence=evidence, **details)
     if mention_level:
-        reason = f"mention “Accessibilité : {mention_level} conforme” on {mention_evidence.page_url}"
+        reason = (f"Mention « Accessibilité : {vocabulary.status(mention_level)} » sur la page "
+                  f"{mention_evidence.page_url}, sans déclaration lue.")
         return AccessibilityStatementFinding(status=mention_level, reason=reason, evidence=[mention_evidence], **details)
     if statement is None and (unread := _unread_statement_link(capture, loaded)):
         return AccessibilityStatementFinding(
-            status="unknown", reason=f"no mention on the landing page, and its statement link {unread.href} was not read",
-            evidence=[from_element(capture.landing, unread, note="statement link not followed")],
+            status="unknown", reason=(f"Aucune mention sur la page d’accueil, et la déclaration liée ({unread.href}) "
+                                     f"n’a pas été lue."),
+            evidence=[from_element(capture.landing, unread, note="lien vers la déclaration, non suivi")],
             **{**details, "statement_url": unread.href})
     return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ALL_PAGES, **details)
 

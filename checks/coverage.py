@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from checks.models import Evidence, Finding
+from foundation import vocabulary
 from probes.models import PageCapture, PageKind, ServiceCapture
 
 F = TypeVar("F", bound=Finding)
@@ -41,20 +42,25 @@ def page_address(page: PageCapture) -> str:
 
 
 def failure(page: PageCapture) -> str:
-    """One phrase saying why a page did not load, e.g. 'timeout: Navigation timeout of 30000 ms'."""
-    cause = page.error_class or (f"http_{page.http_status}" if page.http_status else "error")
-    return f"{cause}: {page.error}" if page.error else cause
+    """Why a page did not load, in words: "délai dépassé" or "erreur HTTP 404"."""
+    if page.error_class:
+        return vocabulary.error_class(page.error_class)
+    return vocabulary.error_class(f"http_{page.http_status}" if page.http_status else None)
+
+
+def named(page: PageCapture) -> str:
+    """A visited page as a reader names it: "la page connexion (https://…)"."""
+    return f"la page {vocabulary.page_kind(page.kind)} ({page.url})"
 
 
 def landing_problem(capture: ServiceCapture) -> str | None:
     """Why the capture gives no ground for any finding, or None when the landing page loaded."""
     landing = capture.landing
     if landing is None:
-        why = f"{capture.error_class}: {capture.error}" if capture.error_class and capture.error else (
-            capture.error or capture.error_class or "no page was captured")
-        return f"landing page {capture.url} was not captured ({why})"
+        why = vocabulary.error_class(capture.error_class) if capture.error_class else "aucune page capturée"
+        return f"La page d’accueil {capture.url} n’a pas pu être visitée ({why}) : rien ne peut être conclu."
     if not landing.ok:
-        return f"landing page {landing.url} could not be loaded ({failure(landing)})"
+        return f"La page d’accueil {landing.url} n’a pas pu être chargée ({failure(landing)}) : rien ne peut être conclu."
     return None
 
 
@@ -64,23 +70,34 @@ def landing_unknown(capture: ServiceCapture, finding: type[F]) -> F | None:
     return finding(status="unknown", reason=reason) if reason else None
 
 
+def _pages_phrase(n: int, one: str, other: str) -> str:
+    return f"la seule page {one}" if n == 1 else f"les {vocabulary.count(n, 'page ' + one, 'pages ' + other)}"
+
+
 def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, kinds: frozenset[PageKind],
               **details) -> F:
     """The finding when nothing was found on the loaded pages of `kinds`: `unknown` if any visited
-    page of those kinds failed (naming each one and its error class), else `absent` with one
-    Evidence per searched page."""
+    page of those kinds failed (naming each one and why), else `absent`, explained once for the
+    service ("Aucun bouton FranceConnect sur les 3 pages visitées : accueil, connexion et
+    contact.") with one Evidence per searched page. `looked_for` says what was sought, in French,
+    as the sentence's start ("Aucun bouton FranceConnect")."""
     failed = [p for p in capture.failed_pages() if p.kind in kinds]
+    searched = pages_read(capture, kinds)
     if failed:
-        pages = "; ".join(f"{p.url} ({p.kind}) failed: {p.error_class or 'error'}" for p in failed)
+        pages = "; ".join(f"{named(p)} : {failure(p)}" for p in failed)
         return finding(
             status="unknown",
-            reason=f"not found on the pages that loaded, but cannot claim absence: {pages}",
+            reason=(f"{looked_for} sur {_pages_phrase(len(searched), 'chargée', 'chargées')}, "
+                    f"mais l’absence ne peut être affirmée : "
+                    f"{vocabulary.plural(len(failed), 'une page n’a', 'des pages n’ont')} pas pu être "
+                    f"{vocabulary.plural(len(failed), 'chargée', 'chargées')} ({pages})."),
             **details,
         )
-    searched = pages_read(capture, kinds)
     return finding(
         status="absent",
-        reason=f"not found on {len(searched)} loaded page(s)",
-        evidence=[Evidence(page_url=page_address(p), note=f"looked for {looked_for}; none found") for p in searched],
+        reason=(f"{looked_for} sur {_pages_phrase(len(searched), 'visitée', 'visitées')} : "
+                f"{vocabulary.pages(p.kind for p in searched)}."),
+        evidence=[Evidence(page_url=page_address(p), note=f"page {vocabulary.page_kind(p.kind)} lue, sans résultat")
+                  for p in searched],
         **details,
     )

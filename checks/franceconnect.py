@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
 from checks.dom import Image, images
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import Evidence, Finding
@@ -56,8 +56,7 @@ from probes.models import Element, Form, ImageRef, PageCapture, ServiceCapture
 PLAIN, PLUS = 1, 2
 STATUS = {PLAIN: "franceconnect", PLUS: "franceconnect_plus"}
 
-LOOKED_FOR = ("a FranceConnect login button (DSFR .fr-connect, FranceConnect button image, "
-              "link or form to a FranceConnect authorize endpoint)")
+LOOKED_FOR = "Aucun bouton FranceConnect (bouton DSFR, image du bouton, lien vers FranceConnect)"
 
 # Identity federations that reuse the DSFR `fr-connect` component but are not FranceConnect.
 _OTHER_BRANDS = re.compile(r"agent ?connect|pro ?connect|moncomptepro|mon compte pro|inclusion ?connect|edu ?connect")
@@ -219,12 +218,12 @@ def classify(element: Element) -> tuple[int, str] | None:
     # 1. DSFR component (counts even when hidden).
     if "fr-connect" in element.classes and _is_actionable(element):
         if "fr-connect--plus" in element.classes:
-            return PLUS, "DSFR FranceConnect+ button (.fr-connect--plus)"
+            return PLUS, "bouton FranceConnect+ du DSFR (.fr-connect--plus)"
         if _PLUS_TEXT.search(label):
-            return PLUS, "DSFR FranceConnect button whose brand reads FranceConnect+"
+            return PLUS, "bouton FranceConnect du DSFR dont la marque indique FranceConnect+"
         if link_level == PLUS:
-            return PLUS, "DSFR FranceConnect button linking to a FranceConnect+ authorize endpoint"
-        return PLAIN, "DSFR FranceConnect button (.fr-connect)"
+            return PLUS, "bouton FranceConnect du DSFR menant à l’autorisation FranceConnect+"
+        return PLAIN, "bouton FranceConnect du DSFR (.fr-connect)"
 
     if not element.visible:
         return None
@@ -232,7 +231,7 @@ def classify(element: Element) -> tuple[int, str] | None:
     # 2. Authorize endpoint.
     if link_level is not None:
         what = "FranceConnect+" if link_level == PLUS else "FranceConnect"
-        return link_level, f"link to the {what} authorize endpoint"
+        return link_level, f"lien vers l’autorisation {what}"
 
     if not _is_actionable(element) or _is_info_link(element.href):
         return None
@@ -248,17 +247,17 @@ def classify(element: Element) -> tuple[int, str] | None:
         named = (_FC_WORD.search(alt) or _BUTTON_IMAGE.search(name)) and to_login
         if _CLICKABLE_IMAGE.search(name) or _LOGIN_ALT.search(alt) or named:
             plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(alt))
-            return (PLUS if plus else PLAIN), f"FranceConnect{'+' if plus else ''} button image ({name or alt})"
+            return (PLUS if plus else PLAIN), f"image du bouton FranceConnect{'+' if plus else ''} ({name or alt})"
 
     # 4. Login phrase as the whole label.
     # (Anchored: "Comment se connecter avec FranceConnect ?" is a FAQ accordion, not a login.)
     if _LOGIN_TEXT.match(label):
         plus = bool(_PLUS_TEXT.search(label))
-        return (PLUS if plus else PLAIN), f"button labelled “{collapse(element.text or label)[:80]}”"
+        return (PLUS if plus else PLAIN), f"bouton intitulé « {collapse(element.text or label)[:80]} »"
 
     # 5. The site's own FranceConnect login route.
     if element.tag == "a" and (route := route_level(element.href)) is not None:
-        return route, "link to the site's FranceConnect login route"
+        return route, "lien vers la connexion FranceConnect du site"
     return None
 
 
@@ -272,7 +271,7 @@ def _clickable_image(page: PageCapture, image: Image) -> Hit | None:
     plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(collapse(fold(image.alt))))
     element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
                       images=[ImageRef(src=image.src, alt=image.alt)], html=image.html)
-    return Hit(PLUS if plus else PLAIN, page, f"clickable FranceConnect{'+' if plus else ''} button image ({name})",
+    return Hit(PLUS if plus else PLAIN, page, f"image cliquable du bouton FranceConnect{'+' if plus else ''} ({name})",
                element=element)
 
 
@@ -284,9 +283,9 @@ def _page_hits(page: PageCapture) -> list[Hit]:
             hits.append(Hit(found[0], page, found[1], element=element, index=index))
     for form in page.forms:
         if level := authorize_level(form.action):
-            hits.append(Hit(level, page, "form posting to the FranceConnect authorize endpoint", form=form))
+            hits.append(Hit(level, page, "formulaire envoyé à l’autorisation FranceConnect", form=form))
         elif level := route_level(form.action):
-            hits.append(Hit(level, page, "form posting to the site's FranceConnect login route", form=form))
+            hits.append(Hit(level, page, "formulaire envoyé à la connexion FranceConnect du site", form=form))
     if not hits:
         hits += [hit for image in images(page) if (hit := _clickable_image(page, image))]
 
@@ -295,7 +294,7 @@ def _page_hits(page: PageCapture) -> list[Hit]:
     upgraded = []
     for hit in hits:
         if hit.level == PLAIN and hit.index >= 0 and any(abs(i - hit.index) <= 5 for i in plus_links):
-            hit = Hit(PLUS, page, hit.why + ", next to the “Qu’est-ce que FranceConnect+ ?” link",
+            hit = Hit(PLUS, page, hit.why + ", à côté du lien « Qu’est-ce que FranceConnect+ ? »",
                       element=hit.element, index=hit.index)
         upgraded.append(hit)
     return upgraded
@@ -325,6 +324,6 @@ def check(capture: ServiceCapture) -> FranceConnectFinding:
     first = decisive[0]
     return FranceConnectFinding(
         status=STATUS[best],
-        reason=f"{first.why} on {page_address(first.page)}",
+        reason=f"Trouvé sur {named(first.page)} : {first.why}.",
         evidence=[hit.evidence() for hit in decisive[:MAX_EVIDENCE]],
     )

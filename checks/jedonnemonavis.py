@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, page_address, pages_read
+from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, named, not_found, pages_read
 from checks.dom import images
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import Finding
@@ -39,8 +39,7 @@ from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
 HOSTS = ("jedonnemonavis.numerique.gouv.fr", "voxusagers.numerique.gouv.fr")
-LOOKED_FOR = ("a JeDonneMonAvis button or widget (link to jedonnemonavis.numerique.gouv.fr/Demarches/…, "
-              "voxusagers.numerique.gouv.fr, /static/bouton-*.svg, jdma-modal-widget.js, data-jdma-form-url)")
+LOOKED_FOR = "Aucun bouton ni module JeDonneMonAvis (lien ou image du bouton, module intégré)"
 
 _DEMARCHE_PATH = re.compile(r"^/demarches/(?:avis/)?(\d+)(?:/|$)", re.I)
 _BUTTON_IMAGE = re.compile(
@@ -83,22 +82,22 @@ def classify(element: Element) -> tuple[str, str | None] | None:
     for name in ["href", "data-jdma-form-url", *sorted(k for k in element.attrs if k.startswith("data-"))]:
         value = element.attrs.get(name, "")
         if found := demarche_id(value):
-            what = "widget (data-jdma-form-url)" if name == "data-jdma-form-url" else (
-                "link" if name == "href" else f"button ({name})")
-            return f"JeDonneMonAvis {what} for démarche {found}", found
+            what = "module JeDonneMonAvis (data-jdma-form-url)" if name == "data-jdma-form-url" else (
+                "lien JeDonneMonAvis" if name == "href" else f"bouton JeDonneMonAvis ({name})")
+            return f"{what} de la démarche {found}", found
     if form_url := element.attrs.get("data-jdma-form-url"):
         found = demarche_id(form_url, any_host=True)
-        return "JeDonneMonAvis widget (data-jdma-form-url)" + (f" for démarche {found}" if found else ""), found
+        return "module JeDonneMonAvis (data-jdma-form-url)" + (f" de la démarche {found}" if found else ""), found
     # A button that opens the form from script: the URL is only in its markup.
     for match in _URL_IN_MARKUP.finditer(element.html):
         if found := demarche_id(match.group(0)):
-            return f"JeDonneMonAvis button for démarche {found}", found
+            return f"bouton JeDonneMonAvis de la démarche {found}", found
     src = element.attrs.get("src", "")
     if element.tag == "script" and urls.file_name(src) == _WIDGET_SCRIPT:  # self-hosted copies too
-        return "JeDonneMonAvis widget script", None
+        return "script du module JeDonneMonAvis", None
     for image in element.images:
         if is_button_image(image.src):
-            return f"JeDonneMonAvis button image ({urls.file_name(image.src)})", demarche_id(element.href)
+            return f"image du bouton JeDonneMonAvis ({urls.file_name(image.src)})", demarche_id(element.href)
     return None
 
 
@@ -110,7 +109,7 @@ def _page_hits(page: PageCapture) -> list[Hit]:
             element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
                               images=[ImageRef(src=image.src, alt=image.alt)], html=image.html,
                               visible=not image.hidden)
-            hits.append(Hit(page, element, f"clickable JeDonneMonAvis button image ({urls.file_name(image.src)})",
+            hits.append(Hit(page, element, f"image cliquable du bouton JeDonneMonAvis ({urls.file_name(image.src)})",
                             None))
     return hits
 
@@ -143,7 +142,7 @@ def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     demarche = next((h.demarche for h in hits if h.demarche), None)
     return JeDonneMonAvisFinding(
         status="present",
-        reason=f"{first.why} on {page_address(first.page)}",
+        reason=f"Trouvé sur {named(first.page)} : {first.why}.",
         demarche_id=demarche,
         evidence=[from_element(h.page, h.element, note=h.why) for h in hits[:MAX_EVIDENCE]],
     )

@@ -46,11 +46,12 @@ from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, pages
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, Finding
 from checks.text import collapse, fold
+from foundation import vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
-LOOKED_FOR = ("a phone number (text or tel: link), a short service number (3xxx), a French postal "
-              "address, or desk/appointment wording (rendez-vous, accueil du public, guichet, France services)")
+LOOKED_FOR = ("Aucune alternative non numérique (numéro de téléphone, numéro court, adresse postale, "
+              "accueil au guichet ou sur rendez-vous, France services)")
 
 # Country calling codes of France and its overseas territories: shown in national form.
 FRENCH_CODES = {33, 262, 269, 508, 590, 594, 596, 681, 687, 689}
@@ -184,10 +185,10 @@ def _phones(page: PageCapture, text: str, folded: str, found: _Collector) -> Non
         if digits in holder or short_number_in_context(folded, start, end):
             hits.append((start, end, digits))
     for start, end, digits in sorted(hits):
-        found.add(found.phones, digits, from_text(page, text, start, end, note=f"phone number {digits}",
+        found.add(found.phones, digits, from_text(page, text, start, end, note=f"numéro de téléphone {digits}",
                                                   element=holder.get(digits)))
     for element, digits in tel_links:
-        found.add(found.phones, digits, from_element(page, element, note=f"tel: link to {digits}"))
+        found.add(found.phones, digits, from_element(page, element, note=f"lien d’appel vers le {digits}"))
 
 
 def _addresses(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
@@ -201,14 +202,14 @@ def _addresses(page: PageCapture, text: str, folded: str, found: _Collector) -> 
                 spans.append((match.start(), town.end()))
     for start, end in sorted(spans):
         address = collapse(text[start:end])
-        found.add(found.addresses, address, from_text(page, text, start, end, note="postal address"))
+        found.add(found.addresses, address, from_text(page, text, start, end, note="adresse postale"))
 
 
 def _appointments(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
     for label, pattern in _APPOINTMENT:
         if match := pattern.search(folded):
             found.add(found.appointments, label, from_text(page, text, match.start(), match.end(),
-                                                           note=f"desk or appointment wording “{label}”"))
+                                                           note=f"accueil au guichet ou sur rendez-vous : « {label} »"))
 
 
 class NonDigitalAlternativeFinding(Finding):
@@ -238,12 +239,12 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
         _appointments(page, text, folded, found)
     if not (found.phones or found.addresses or found.appointments):
         return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
-    parts = [f"{len(found.phones)} phone number(s)" if found.phones else "",
-             f"{len(found.addresses)} address(es)" if found.addresses else "",
-             "desk/appointment wording" if found.appointments else ""]
+    parts = [vocabulary.count(len(found.phones), "numéro de téléphone", "numéros de téléphone") if found.phones else "",
+             vocabulary.count(len(found.addresses), "adresse postale", "adresses postales") if found.addresses else "",
+             "un accueil au guichet ou sur rendez-vous" if found.appointments else ""]
     return NonDigitalAlternativeFinding(
         status="present",
-        reason="found " + ", ".join(p for p in parts if p),
+        reason="Trouvé : " + vocabulary.enumeration([p for p in parts if p]) + ".",
         phones=found.phones,
         addresses=found.addresses,
         appointment=bool(found.appointments),

@@ -42,7 +42,7 @@ from typing import ClassVar
 from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
 from checks.dom import main_text
 from checks.models import Evidence, Finding
-from foundation import formatting
+from foundation import formatting, vocabulary
 from probes.models import ServiceCapture
 
 MIN_WORDS = 30
@@ -112,15 +112,19 @@ def check(capture: ServiceCapture) -> ReadabilityFinding:
     lines = prose_lines([main_text(p) for p in pages])
     text = "\n".join(lines)
     score, words = kandel_moles(text) if text else (0.0, 0)
-    evidence = [Evidence(page_url=page_address(p), note="main text measured") for p in pages]
+    evidence = [Evidence(page_url=page_address(p), note=f"texte principal de la page {vocabulary.page_kind(p.kind)} mesuré") for p in pages]
     if words < MIN_WORDS:
         return ReadabilityFinding(
             status="unknown", words=words, evidence=evidence,
-            reason=f"only {words} word(s) of prose on {len(pages)} loaded page(s); at least {MIN_WORDS} are needed",
+            reason=(f"Seulement {vocabulary.count(words, 'mot', 'mots')} de texte suivi sur "
+                    f"{vocabulary.count(len(pages), 'page chargée', 'pages chargées')} : "
+                    f"il en faut au moins {vocabulary.integer(MIN_WORDS)} pour un score fiable."),
         )
     return ReadabilityFinding(
         status="measured",
-        reason=f"{words} words in {len(lines)} lines of prose on {len(pages)} page(s)",
+        reason=(f"{vocabulary.count(words, 'mot', 'mots')} en {vocabulary.count(len(lines), 'ligne', 'lignes')} "
+                f"de texte suivi, sur {vocabulary.count(len(pages), 'page', 'pages')} : "
+                f"{vocabulary.pages(p.kind for p in pages)}."),
         score=score_of(score),
         kandel_moles=round(score, 1),
         words=words,

@@ -87,6 +87,13 @@ IMPACTS: Mapping[str, str] = {
     "minor": "mineur",
 }
 
+# The RGAA 4.1's thirteen themes: a criterion "1.1" belongs to theme 1.
+RGAA_THEMES: Mapping[int, str] = {
+    1: "Images", 2: "Cadres", 3: "Couleurs", 4: "Multimédia", 5: "Tableaux", 6: "Liens", 7: "Scripts",
+    8: "Éléments obligatoires", 9: "Structuration de l’information", 10: "Présentation de l’information",
+    11: "Formulaires", 12: "Navigation", 13: "Consultation",
+}
+
 # The names of the figures a finding carries beside its status (its JSON keys).
 DETAILS: Mapping[str, str] = {
     "violations": "violations",
@@ -138,6 +145,21 @@ def error_class(value: str | None) -> str:
 
 def impact(value: str | None) -> str:
     return IMPACTS.get(value or "", "gravité non précisée")
+
+
+def rgaa_criterion(criterion: str) -> str:
+    """`1.1` → "critère 1.1 (Images)"."""
+    theme = RGAA_THEMES.get(int(criterion.split(".")[0])) if criterion.split(".")[0].isdigit() else None
+    return f"critère {criterion}" + (f" ({theme})" if theme else "")
+
+
+def rgaa_criteria(criteria: Iterable[str]) -> str:
+    """`['1.1', '11.1']` → "critères RGAA 1.1 (Images) et 11.1 (Formulaires)"; empty for none."""
+    criteria = list(criteria)
+    if not criteria:
+        return ""
+    named = [rgaa_criterion(c).removeprefix("critère ") for c in criteria]
+    return ("critère RGAA " if len(criteria) == 1 else "critères RGAA ") + enumeration(named)
 
 
 def detail(key: str) -> str:

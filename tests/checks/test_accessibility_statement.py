@@ -95,7 +95,7 @@ def test_statement_link_that_was_not_followed_gives_unknown_not_absent():
     finding = check(capture(landing(body)))
     assert finding.status == "unknown"
     assert finding.statement_url == "https://www.ministere.gouv.fr/accessibilite-du-service"
-    assert "was not read" in finding.reason
+    assert "n’a pas été lue" in finding.reason
 
 
 def test_landing_page_without_mention_nor_statement_link_is_absent():
@@ -122,7 +122,7 @@ def test_statement_page_outranks_the_footer_mention():
              page_from_html(STATEMENT.format(level="non"), url=STATEMENT_URL, kind="accessibility")]
     finding = check(capture(*pages))
     assert finding.status == "non"
-    assert "prevails" in finding.reason
+    assert "la déclaration prévaut" in finding.reason
 
 
 def test_declaration_found_on_a_page_not_classified_as_accessibility():
@@ -297,4 +297,4 @@ def test_failed_statement_page_without_mention_is_unknown():
              failed_page(STATEMENT_URL, kind="accessibility", error_class="http_5xx", error="HTTP 500")]
     finding = check(capture(*pages))
     assert finding.status == "unknown"
-    assert "http_5xx" in finding.reason
+    assert "erreur du serveur (5xx)" in finding.reason

@@ -22,7 +22,7 @@ PRESENCE_CHECKS = ["franceconnect", "jedonnemonavis", "non_digital_alternative",
 def test_every_check_is_unknown_when_the_landing_page_failed(check_id, check):
     finding = check(capture(failed_page(error_class="dns", error="net::ERR_NAME_NOT_RESOLVED")))
     assert finding.status == "unknown"
-    assert "landing page" in finding.reason and "dns" in finding.reason
+    assert "page d’accueil" in finding.reason and "adresse introuvable (DNS)" in finding.reason
     assert isinstance(finding, finding_types()[check_id])
 
 
@@ -32,7 +32,7 @@ def test_every_check_is_unknown_when_no_page_was_captured(check_id, check):
                            error_class="connection_refused")
     finding = check(empty)
     assert finding.status == "unknown"
-    assert "connection refused" in finding.reason
+    assert "connexion refusée" in finding.reason
 
 
 @pytest.mark.parametrize("check_id", PRESENCE_CHECKS)
@@ -42,17 +42,19 @@ def test_page_that_failed_to_load_gives_unknown_never_absent(check_id):
     finding = CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), contact))
     assert finding.status == "unknown"
     assert "https://service.example.gouv.fr/contact" in finding.reason
-    assert "http_5xx" in finding.reason
+    assert "erreur du serveur (5xx)" in finding.reason
 
 
 @pytest.mark.parametrize("check_id", PRESENCE_CHECKS)
-def test_absence_names_every_searched_page_and_what_was_looked_for(check_id):
+def test_absence_is_explained_once_naming_every_searched_page_by_its_kind(check_id):
     pages = [landing("<p>Bienvenue.</p>"),
              landing("<p>Aide.</p>", url="https://service.example.gouv.fr/aide", kind="contact")]
     finding = CHECKS[check_id](capture(*pages))
     assert finding.status == "absent"
+    assert finding.reason.startswith(("Aucun", "Ni "))
+    assert finding.reason.endswith("sur les 2 pages visitées : accueil et contact.")
     assert [e.page_url for e in finding.evidence] == [p.url for p in pages]
-    assert all(e.note and e.note.startswith("looked for") for e in finding.evidence)
+    assert [e.note for e in finding.evidence] == ["page accueil lue, sans résultat", "page contact lue, sans résultat"]
 
 
 def test_run_checks_returns_every_check_in_contract_order():
@@ -80,7 +82,7 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     monkeypatch.setitem(checks.CHECKS, "jedonnemonavis", checks.Check(checks.finding_type("jedonnemonavis"), boom))
     findings = run_checks(capture(landing("<p>Bienvenue.</p>")))
     assert findings["jedonnemonavis"].status == "unknown"
-    assert "unexpected markup" in findings["jedonnemonavis"].reason
+    assert "ValueError" in findings["jedonnemonavis"].reason
     assert findings["franceconnect"].status == "absent"
 
 

@@ -44,7 +44,7 @@ def test_fewer_than_thirty_words_is_unknown_and_says_how_many():
     finding = check(capture(landing("<main><p>Bienvenue sur le service en ligne.</p></main>")))
     assert finding.status == "unknown"
     assert finding.words == 6
-    assert "6 word" in finding.reason
+    assert "6 mots" in finding.reason
 
 
 def test_only_the_main_content_is_read():

@@ -12,13 +12,15 @@ RUN useradd --create-home --uid 10001 veilleur \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY foundation ./foundation
 COPY probes ./probes
 COPY checks ./checks
 COPY storage ./storage
 COPY reports ./reports
+COPY campaign ./campaign
 COPY veilleur ./veilleur
 COPY scheduler.py ./
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . && python -m probes.axe_locale --fetch
 
 USER veilleur
 ENV VEILLEUR_CHROMIUM=/usr/lib/chromium/chromium-headless-shell \

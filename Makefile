@@ -33,6 +33,7 @@ test: setup
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 setup: $(STAMP) chromium
+	@$(BIN)/python -m probes.axe_locale --fetch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

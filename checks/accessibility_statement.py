@@ -281,7 +281,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     )
     if statement and statement.level:
         evidence = statement.evidence + ([mention_evidence] if mention_evidence else [])
-        reason = f"{named(statement.page).capitalize()} déclare le service « {vocabulary.status(statement.level)} »"
+        reason = f"{_capitalized(named(statement.page))} déclare le service « {vocabulary.status(statement.level)} »"
         if mention_level and mention_level != statement.level:
             reason += (f" (la mention en pied de page dit « {vocabulary.status(mention_level)} » ; "
                        f"la déclaration prévaut)")
@@ -298,6 +298,10 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
             evidence=[from_element(capture.landing, unread, note="lien vers la déclaration, non suivi")],
             **{**details, "statement_url": unread.href})
     return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ALL_PAGES, **details)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _unread_statement_link(capture: ServiceCapture, read: list[PageCapture]) -> Element | None:

@@ -49,8 +49,8 @@ def failure(page: PageCapture) -> str:
 
 
 def named(page: PageCapture) -> str:
-    """A visited page as a reader names it: "la page connexion (https://…)"."""
-    return f"la page {vocabulary.page_kind(page.kind)} ({page.url})"
+    """A visited page as a reader names it: "la page de connexion (https://…)"."""
+    return f"{vocabulary.the_page(page.kind)} ({page.url})"
 
 
 def landing_problem(capture: ServiceCapture) -> str | None:
@@ -97,7 +97,7 @@ def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, kinds:
         status="absent",
         reason=(f"{looked_for} sur {_pages_phrase(len(searched), 'visitée', 'visitées')} : "
                 f"{vocabulary.pages(p.kind for p in searched)}."),
-        evidence=[Evidence(page_url=page_address(p), note=f"page {vocabulary.page_kind(p.kind)} lue, sans résultat")
+        evidence=[Evidence(page_url=page_address(p), note=f"{vocabulary.the_page(p.kind)} lue, sans résultat")
                   for p in searched],
         **details,
     )

@@ -112,7 +112,7 @@ def check(capture: ServiceCapture) -> ReadabilityFinding:
     lines = prose_lines([main_text(p) for p in pages])
     text = "\n".join(lines)
     score, words = kandel_moles(text) if text else (0.0, 0)
-    evidence = [Evidence(page_url=page_address(p), note=f"texte principal de la page {vocabulary.page_kind(p.kind)} mesuré") for p in pages]
+    evidence = [Evidence(page_url=page_address(p), note=f"texte principal mesuré sur {vocabulary.the_page(p.kind)}") for p in pages]
     if words < MIN_WORDS:
         return ReadabilityFinding(
             status="unknown", words=words, evidence=evidence,

@@ -44,6 +44,15 @@ PAGE_KINDS: Mapping[str, str] = {
     "other": "autre page",
 }
 
+# A page of each kind in a sentence ("trouvé sur la page de connexion").
+THE_PAGE: Mapping[str, str] = {
+    "landing": "la page d’accueil",
+    "login": "la page de connexion",
+    "contact": "la page de contact",
+    "accessibility": "la déclaration d’accessibilité",
+    "other": "une autre page",
+}
+
 # The same, for several pages of one kind ("2 autres pages").
 PAGE_KIND_PLURALS: Mapping[str, str] = {
     "landing": "pages d’accueil",
@@ -130,6 +139,11 @@ def status(value: str | None) -> str:
 
 def page_kind(kind: str | None) -> str:
     return PAGE_KINDS.get(kind or "other", kind or "autre page")
+
+
+def the_page(kind: str | None) -> str:
+    """A page named by its kind in a sentence: `login` → "la page de connexion"."""
+    return THE_PAGE.get(kind or "other", f"la page {page_kind(kind)}")
 
 
 def error_class(value: str | None) -> str:

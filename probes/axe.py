@@ -7,6 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from probes.axe_locale import french_locale
 from probes.models import AxeNode, AxeOutcome, AxeViolation
 
 
@@ -74,14 +75,18 @@ async def run_axe(page, timeout_s: float, rules: str = "all") -> AxeOutcome:
     return outcome_from_results(results)
 
 
+@lru_cache(maxsize=1)
 def _run_script() -> str:
     # Our own axe-core, injected and run in one round trip at every page, even where the page
     # defines `window.axe` itself: a page must not be able to answer for axe. Within a tab the
     # same source is compiled once (V8 caches it per renderer), so injecting costs little.
     # The results come back as one JSON string (see QUIET_UI_JS's stringify): much cheaper to
     # carry than a large object, which Playwright serialises value by value.
+    # In French when setup fetched axe-core's locale: rule titles and help are read by people.
+    locale = french_locale()
+    configure = f" window.axe.configure({{locale: {locale}}});" if locale else ""
     return (
-        "async (options) => {\n" + axe_source() + "\n;"
+        "async (options) => {\n" + axe_source() + "\n;" + configure +
         " const results = await window.axe.run(document, options);"
         " return (window.__veilleurStringify || JSON.stringify)(results); }"
     )

@@ -54,7 +54,8 @@ def test_absence_is_explained_once_naming_every_searched_page_by_its_kind(check_
     assert finding.reason.startswith(("Aucun", "Ni "))
     assert finding.reason.endswith("sur les 2 pages visitées : accueil et contact.")
     assert [e.page_url for e in finding.evidence] == [p.url for p in pages]
-    assert [e.note for e in finding.evidence] == ["page accueil lue, sans résultat", "page contact lue, sans résultat"]
+    assert [e.note for e in finding.evidence] == ["la page d’accueil lue, sans résultat",
+                                                        "la page de contact lue, sans résultat"]
 
 
 def test_run_checks_returns_every_check_in_contract_order():

@@ -23,6 +23,7 @@ import math
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from foundation import vocabulary
 from foundation.times import as_utc
 
 # Decimals kept by each kind of figure (the rule above truncates to them).
@@ -113,10 +114,8 @@ def duration(milliseconds: float | int | None) -> str:
 
 
 def violations(count: int | None) -> str:
-    """axe-core violations: `1 violation`, `12 violations`."""
-    if count is None:
-        return ""
-    return f"{count} violation" + ("" if abs(count) == 1 else "s")
+    """axe-core violations: `0 violation`, `1 violation`, `12 violations` (French plural rules)."""
+    return "" if count is None else vocabulary.count(count, "violation", "violations")
 
 
 _BY_KIND = {"score": score, "percent": percent, "share": share, "duration": duration, "violations": violations}
@@ -203,6 +202,11 @@ FILTERS = {
 
 
 def register(env) -> None:
-    """Make these functions the filters of a Jinja environment (the static report, the dashboard,
-    the e-mails and the evidence bundle each call this once on theirs)."""
+    """Make these functions, and the vocabulary's words, the filters of a Jinja environment (the
+    static report, the dashboard, the e-mails and the evidence bundle each call this once on theirs)."""
     env.filters.update(FILTERS)
+    env.filters.update({
+        "status_word": vocabulary.status, "page_kind": vocabulary.page_kind, "the_page": vocabulary.the_page,
+        "error_words": vocabulary.error_class, "artifact": vocabulary.artifact, "finding_details": vocabulary.details,
+        "count": vocabulary.count, "integer": vocabulary.integer, "yes_no": vocabulary.yes_no,
+    })

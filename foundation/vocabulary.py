@@ -88,6 +88,14 @@ OUR_FAILURES: Mapping[str, str] = {
     "browser_lost": "notre navigateur s’est arrêté pendant la visite",
 }
 
+# The files kept as evidence of a page.
+ARTIFACTS: Mapping[str, str] = {
+    "screenshot": "capture d’écran",
+    "dom": "code de la page (DOM rendu)",
+    "axe": "résultats d’axe-core (JSON)",
+    "capture": "relevé complet de la page (JSON)",
+}
+
 # axe-core's impacts.
 IMPACTS: Mapping[str, str] = {
     "critical": "critique",
@@ -126,6 +134,20 @@ DETAILS: Mapping[str, str] = {
     "held": "pièces déjà détenues par l’administration",
     "problems": "problèmes",
     "axe_version": "version d’axe-core",
+    "incomplete": "éléments à vérifier par une personne",
+    "incomplete_rules": "règles à vérifier par une personne",
+    "incomplete_rgaa_criteria": "critères RGAA à vérifier par une personne",
+    "pages_measured": "pages mesurées",
+    "expired": "déclaration de plus de trois ans",
+    "schema_pluriannuel_url": "schéma pluriannuel",
+}
+
+# What the `mobile` check can find wrong on a phone screen (its `problems`).
+MOBILE_PROBLEMS: Mapping[str, str] = {
+    "viewport": "pas de balise viewport adaptée aux mobiles",
+    "overflow": "contenu plus large que l’écran",
+    "small_text": "texte trop petit (moins de 12 px)",
+    "target_size": "zones tactiles trop petites",
 }
 
 
@@ -155,6 +177,10 @@ def error_class(value: str | None) -> str:
     if value.startswith("http_") and value[5:].isdigit():
         return f"erreur HTTP {value[5:]}"
     return OUR_FAILURES.get(value, f"erreur ({value})")
+
+
+def artifact(kind: str) -> str:
+    return ARTIFACTS.get(kind, kind)
 
 
 def impact(value: str | None) -> str:
@@ -235,6 +261,8 @@ def detail_value(key: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return yes_no(value)
+    if key == "problems" and isinstance(value, (list, tuple)):
+        return ", ".join(MOBILE_PROBLEMS.get(v, v) for v in value) or "aucun"
     if key == "by_impact" and isinstance(value, Mapping):
         return by_impact(value) or "aucune"
     if isinstance(value, Mapping):

@@ -163,11 +163,11 @@ def test_the_summary_shows_each_checks_figure_beside_its_status(capsys):
                        readability=ReadabilityFinding(status="measured", score=8.7))
     unknown = _result("inconnu", accessibility=AccessibilityFinding(status="unknown"),
                       readability=ReadabilityFinding(status="unknown"))
-    assert finding_cell(measured, "accessibility") == "measured (3 violations)"
-    assert finding_cell(measured, "readability") == "measured (8,7/10)"
-    assert finding_cell(unknown, "accessibility") == "unknown"
+    assert finding_cell(measured, "accessibility") == "mesuré (3 violations)"
+    assert finding_cell(measured, "readability") == "mesuré (8,7/10)"
+    assert finding_cell(unknown, "accessibility") == "indéterminé"
     assert finding_cell(unknown, "franceconnect") == ""
 
     print_summary(CampaignSummary(campaign_id=7, results=[measured, unknown], seconds=2.0))
     table = capsys.readouterr().out
-    assert "measured (3 violations)" in table and "measured (8,7/10)" in table
+    assert "mesuré (3 violations)" in table and "mesuré (8,7/10)" in table

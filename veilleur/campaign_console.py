@@ -20,7 +20,7 @@ from rich.text import Text
 
 from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
 from checks import check_ids, finding_type
-from foundation import formatting
+from foundation import formatting, vocabulary
 from foundation.errors import InputError
 from probes.settings import ProbeSettings
 from reports.alerts.after_campaign import after_campaign
@@ -119,7 +119,7 @@ def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, set
             console.print(f"[red]{result.service_id} : résultat non enregistré ({result.error_class}) — {result.error}[/red]")
     if summary.interrupted:
         console.print(
-            f"[yellow]Campagne {campaign_id} interrompue : {sum(1 for r in summary.results if r.stored)} résultats enregistrés. "
+            f"[yellow]Campagne {campaign_id} interrompue : {vocabulary.count(sum(1 for r in summary.results if r.stored), 'résultat enregistré', 'résultats enregistrés')}. "
             "Reprendre avec `veilleur run --resume`.[/yellow]"
         )
         raise SystemExit(130)
@@ -127,8 +127,8 @@ def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, set
 
 
 def finding_cell(result: UnitResult, check: str) -> str:
-    """A check's status in the summary, with its figure when it has one: "measured (3 violations)"."""
-    status = result.statuses.get(check, "")
+    """A check's status in the summary, with its figure when it has one: "mesuré (3 violations)"."""
+    status = vocabulary.status(result.statuses[check]) if result.statuses.get(check) else ""
     headline = result.headlines.get(check)
     return escape(f"{status} ({headline})" if status and headline else status)
 
@@ -143,12 +143,13 @@ def print_summary(summary: CampaignSummary) -> None:
     table.add_column("durée", justify="right")
     for r in sorted(summary.results, key=lambda r: r.service_id):
         table.add_row(
-            r.service_id, "ok" if r.ok else f"[red]{r.error_class}[/red]",
+            r.service_id, "accessible" if r.ok else f"[red]{escape(vocabulary.error_class(r.error_class))}[/red]",
             *(finding_cell(r, check) for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
         )
     Console(width=200).print(table)
     console.print(
-        f"{len(summary.results)} services, {summary.pages} pages en {summary.seconds:.1f} s — "
+        f"{vocabulary.count(len(summary.results), 'service', 'services')}, "
+        f"{vocabulary.count(summary.pages, 'page', 'pages')} en {summary.seconds:.1f} s — "
         f"{summary.services_per_s:.2f} services/s, {summary.pages_per_s:.2f} pages/s, "
         f"mémoire max {summary.peak_rss / 2**20:.0f} Mo (Chromium compris)"
     )

@@ -23,7 +23,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from foundation import formatting
+from foundation import formatting, vocabulary
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from reports.observatory import levels
@@ -51,19 +51,19 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
                   "declared RGAA conformity rate, percent", kind="percent"),
     IndicatorSpec("accessibility_axe", "Contrôle automatique axe-core", "probe (accessibility check)",
                   "axe-core violations on the visited pages (evidence shown beside the declared rate, never in it)",
-                  kind="violations", count_meaning="pages measured"),
+                  kind="violations", count_meaning="pages mesurées"),
     IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
-                  "satisfaction score out of 10", kind="score", count_meaning="reviews the score rests on"),
+                  "satisfaction score out of 10", kind="score", count_meaning="avis sur lesquels repose la note"),
     IndicatorSpec("readability", "Clarté du langage", "probe (readability check)", "readability score out of 10",
                   kind="score"),
     IndicatorSpec("non_digital_alternative", "Alternative non numérique", "probe (non_digital_alternative check)",
                   "status of the check: present, absent, unknown"),
     IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
-                  count_meaning="visits in the quarter"),
+                  count_meaning="visites du trimestre"),
     IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
                   "median load time of the landing page, milliseconds", kind="duration",
-                  count_meaning="loads measured"),
+                  count_meaning="chargements mesurés"),
     IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non"),
     IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score"),
     IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
@@ -179,7 +179,7 @@ def _authentication(service: Service, run: ServiceRun | None, findings: dict[str
     evidence = _finding_evidence(run, record) if run and record else EvidenceRef()
     if not service.has_account:
         return Indicator("authentication", levels.NOT_APPLICABLE, record.status if record else None,
-                         "registre (has_account: false)", evidence, note="service sans compte usager")
+                         "registre (service sans compte usager)", evidence, note="service sans compte usager")
     if record is None:
         return Indicator("authentication", levels.NO_DATA, None, "sonde", evidence, note=note)
     return Indicator("authentication", levels.authentication_level(record.status, True), record.status, "sonde",
@@ -291,8 +291,9 @@ def _uptime(probes: list[ServiceRun]) -> Indicator:
     # Computed exactly, then published; the level is judged on the published figure, so that
     # "99,9 %" is never green on one service and orange on another.
     percent = published("uptime", Fraction(100 * (len(visits) - len(failed)), len(visits)))
-    classes = sorted({r.error_class or "?" for r in failed})
-    note = f"{len(visits)} visites, {len(failed)} échecs" + (f" ({', '.join(classes)})" if classes else "")
+    classes = sorted({vocabulary.error_class(r.error_class) for r in failed})
+    note = (f"{vocabulary.count(len(visits), 'visite', 'visites')}, {vocabulary.count(len(failed), 'échec', 'échecs')}"
+            + (f" ({', '.join(classes)})" if classes else ""))
     # The failed visits are the evidence of downtime; the others are counted.
     return Indicator("uptime", levels.uptime_level(percent), percent, "sondes du trimestre",
                      EvidenceRef(runs=tuple(r.id for r in failed)), count=len(visits), note=note)

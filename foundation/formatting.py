@@ -207,6 +207,7 @@ def register(env) -> None:
     env.filters.update(FILTERS)
     env.filters.update({
         "status_word": vocabulary.status, "page_kind": vocabulary.page_kind, "the_page": vocabulary.the_page,
-        "error_words": vocabulary.error_class, "artifact": vocabulary.artifact, "finding_details": vocabulary.details,
+        "error_words": vocabulary.error_class, "artifact": vocabulary.artifact,
+        "setting": vocabulary.setting, "setting_value": vocabulary.setting_value, "finding_details": vocabulary.details,
         "count": vocabulary.count, "integer": vocabulary.integer, "yes_no": vocabulary.yes_no,
     })

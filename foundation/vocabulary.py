@@ -142,6 +142,33 @@ DETAILS: Mapping[str, str] = {
     "schema_pluriannuel_url": "schéma pluriannuel",
 }
 
+# The probe's settings, as an evidence bundle lists them (probes/settings.py); a setting missing
+# here shows its name as code.
+PROBE_SETTINGS: Mapping[str, str] = {
+    "page_timeout_s": "délai maximal de chargement d’une page (s)",
+    "settle_cap_s": "attente maximale du calme réseau (s)",
+    "settle_quiet_ms": "durée de calme attendue (ms)",
+    "settle_dom_cap_s": "attente maximale de la stabilité de la page (s)",
+    "axe_timeout_s": "délai maximal d’axe-core (s)",
+    "axe_rules": "règles axe-core appliquées",
+    "max_key_pages": "pages clés visitées au plus",
+    "concurrency": "services visités en parallèle",
+    "contact_url": "page de contact imposée",
+    "viewport_width": "largeur de la fenêtre (px)",
+    "viewport_height": "hauteur de la fenêtre (px)",
+    "screenshot_max_height": "hauteur maximale des captures (px)",
+    "screenshot_quality": "qualité JPEG des captures",
+    "host_delay_s": "pause entre deux pages d’un même site (s)",
+    "max_attempts": "essais au plus par service",
+    "retry_backoff_s": "attente avant un nouvel essai (s)",
+    "landing_only": "page d’accueil seulement",
+    "browser_recycle_pages": "pages avant le renouvellement du navigateur",
+    "service_budget_s": "temps maximal par service (s)",
+    "mobile": "contrôle sur écran de téléphone",
+    "mobile_width": "largeur de l’écran de téléphone (px)",
+    "mobile_height": "hauteur de l’écran de téléphone (px)",
+}
+
 # What the `mobile` check can find wrong on a phone screen (its `problems`).
 MOBILE_PROBLEMS: Mapping[str, str] = {
     "viewport": "pas de balise viewport adaptée aux mobiles",
@@ -210,6 +237,21 @@ def yes_no(value: bool) -> str:
     return "oui" if value else "non"
 
 
+def setting(key: str) -> str:
+    return PROBE_SETTINGS.get(key, key)
+
+
+def setting_value(value) -> str:
+    """A setting's value: oui/non, numbers the French way, "—" for none, "toutes" for `all` rules."""
+    if value is None or value == "":
+        return "—"
+    if value == "all":
+        return "toutes"
+    if value == "rgaa":
+        return "celles du RGAA"
+    return detail_value("", value)
+
+
 # ------------------------------------------------------------------------------------------------
 # Numbers and plurals (CLDR, through babel)
 
@@ -263,6 +305,8 @@ def detail_value(key: str, value) -> str:
         return yes_no(value)
     if key == "problems" and isinstance(value, (list, tuple)):
         return ", ".join(MOBILE_PROBLEMS.get(v, v) for v in value) or "aucun"
+    if key == "rate" and isinstance(value, (int, float)):
+        return f"{format_decimal(value, locale=_FRENCH)}\u00a0%"
     if key == "by_impact" and isinstance(value, Mapping):
         return by_impact(value) or "aucune"
     if isinstance(value, Mapping):

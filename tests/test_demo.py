@@ -1,71 +1,222 @@
-"""The demo, end to end: bundled sites → registry → campaign → report where every status shows."""
+"""The demo, end to end: bundled sites → registry → campaign → report where every status shows,
+and every screen made from its data — report, dashboard, alert e-mail, evidence bundle — written
+in French (read as text, and seen in the real browser)."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
-import re
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
 
 from checks import finding_types
+from foundation import vocabulary
+from tests.french_text import all_problems, visible_text
 
 
-def test_demo_report_shows_every_status_of_every_check_as_expected(tmp_path, env_data_dir, monkeypatch, capsys):
-    from sqlalchemy import create_engine, text
+@dataclass
+class Demo:
+    data: Path  # the demo's own data dir
+    report: Path  # the static report's folder
+    index: Path
+    stderr: str
 
-    from veilleur.demo.server import serve_sites
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.data / 'veilleur.db'}"
+
+    def mails(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted((self.data / "outbox").glob("*.eml"))]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Demo:
     from veilleur.demo.run import run_demo
 
-    monkeypatch.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
-    index = run_demo(tmp_path / "report")
-    last_line = capsys.readouterr().err.strip().splitlines()[-1]
-    assert last_line == (f"Dashboard: VEILLEUR_DATA_DIR={(env_data_dir / 'demo').resolve()} veilleur serve "
-                         "--host 127.0.0.1 --port 8000 → http://127.0.0.1:8000/")
-    engine = create_engine(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
+    tmp = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("VEILLEUR_DATA_DIR", str(tmp / "data"))
+        env.delenv("VEILLEUR_DATABASE_URL", raising=False)
+        env.delenv("VEILLEUR_PUBLIC_URL", raising=False)
+        env.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            index = run_demo(tmp / "report")
+        yield Demo(data=tmp / "data" / "demo", report=tmp / "report", index=index, stderr=err.getvalue())
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo):
+    from fastapi.testclient import TestClient
+
+    from reports.web.app import create_app
+    from storage.db import open_database
+    from storage.evidence.store import EvidenceStore
+
+    db = open_database(demo.database_url)
+    try:
+        yield db, TestClient(create_app(db, EvidenceStore(demo.data / "evidence")))
+    finally:
+        db.close()
+
+
+def _findings(demo: Demo) -> tuple[dict, list]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(demo.database_url)
     with engine.connect() as conn:
         rows = conn.execute(text("select r.service_id, f.check_id, f.status from findings f join service_runs r "
                                  "on r.id = f.service_run_id where r.campaign_id = 1")).all()
         incidents = conn.execute(text("select service_id, check_id, status from incidents")).all()
     engine.dispose()
-    found = {(sid, check): status for sid, check, status in rows}
-    with serve_sites() as demo:
-        expected = {(site.id, check): status for site in demo.sites for check, status in site.config.expected.items()}
+    return {(sid, check): status for sid, check, status in rows}, [tuple(i) for i in incidents]
+
+
+def _expected() -> dict:
+    from veilleur.demo.server import serve_sites
+
+    with serve_sites() as sites:
+        return {(site.id, check): status for site in sites.sites for check, status in site.config.expected.items()}
+
+
+def test_demo_report_shows_every_status_of_every_check_as_expected(demo):
+    last_line = demo.stderr.strip().splitlines()[-1]
+    assert last_line == (f"Dashboard: VEILLEUR_DATA_DIR={demo.data.resolve()} veilleur serve "
+                         "--host 127.0.0.1 --port 8000 → http://127.0.0.1:8000/")
+    found, incidents = _findings(demo)
+    expected = _expected()
     mismatches = {key: (found.get(key), status) for key, status in expected.items() if found.get(key) != status}
     assert mismatches == {}
-    report = index.read_text(encoding="utf-8")
+    report = demo.index.read_text(encoding="utf-8")
     for check, cls in finding_types().items():
         for status in cls.statuses:
             assert (check, status) in {(c, s) for (_, c), s in found.items()}
-            assert re.search(rf'class="badge [a-z]+">{status}</span>', report)
+            # shown in its French word, never as its code
+            assert f'">{vocabulary.status(status)}</span>' in report
     # the played regression: confirmed by the two later campaigns, and its digest is in the outbox
-    assert [tuple(i) for i in incidents] == [("carte-grise", "franceconnect", "open")]
-    [digest] = list((env_data_dir / "demo" / "outbox").glob("*.eml"))
-    message = email.message_from_bytes(digest.read_bytes(), policy=email.policy.default)
-    assert "Le bouton FranceConnect a disparu" in message.get_body(preferencelist=("plain",)).get_content()
-    assert "qualite" in message["To"] or "@" in message["To"]
-    service_pages = list((tmp_path / "report" / "services").glob("*.html"))
+    assert incidents == [("carte-grise", "franceconnect", "open")]
+    [digest] = demo.mails()
+    assert "Le bouton FranceConnect a disparu" in digest.get_body(preferencelist=("plain",)).get_content()
+    assert "qualite" in digest["To"] or "@" in digest["To"]
+    service_pages = list((demo.report / "services").glob("*.html"))
     assert len(service_pages) == len({sid for sid, _ in expected})
-    assert list((tmp_path / "report" / "evidence").glob("*.jpg"))  # screenshots copied next to the report
+    assert list((demo.report / "evidence").glob("*.jpg"))  # screenshots copied next to the report
 
-    # One truth over the demo's data: every indicator of every service reads the same in the
-    # report, on the dashboard, in the API and in the exports.
-    from click.testing import CliRunner
-    from fastapi.testclient import TestClient
 
+def test_every_indicator_reads_the_same_on_every_screen(demo, dashboard):
     from reports.observatory.indicators import latest_quarter
-    from reports.web.app import create_app
-    from storage.db import open_database
-    from storage.evidence.store import EvidenceStore
     from tests.test_one_truth import assert_one_truth
 
-    db = open_database(f"sqlite:///{env_data_dir / 'demo' / 'veilleur.db'}")
-    try:
-        with db.sessions() as session:
-            quarter = latest_quarter(session)
-        services = sorted({sid for sid, _ in expected})
-        with serve_sites() as demo:
-            ministries = sorted({site.config.ministry for site in demo.sites})
-        client = TestClient(create_app(db, EvidenceStore(env_data_dir / "demo" / "evidence")))
-        shown = assert_one_truth(db, client, tmp_path / "report", CliRunner(), services, ministries, quarter)
-        assert shown["carte-grise"]["readability"][1].endswith("/10")
-    finally:
-        db.close()
+    db, client = dashboard
+    with db.sessions() as session:
+        quarter = latest_quarter(session)
+    expected = _expected()
+    services = sorted({sid for sid, _ in expected})
+    ministries = sorted({m["id"] for m in _registry(demo)["ministries"]})
+    shown = assert_one_truth(db, client, demo.report, CliRunner(), services, ministries, quarter)
+    assert shown["carte-grise"]["readability"][1].endswith("/10")
+
+
+def _registry(demo: Demo) -> dict:
+    import yaml
+
+    return yaml.safe_load((demo.data / "registry.yaml").read_text(encoding="utf-8"))
+
+
+def _dashboard_paths(demo: Demo, client) -> list[str]:
+    registry = _registry(demo)
+    paths = ["/", "/objectifs", "/accessibilite", "/proposer", "/cle-publique", "/incidents"]
+    paths += [f"/ministeres/{m['id']}" for m in registry["ministries"]]
+    return paths + [f"/services/{s['id']}" for s in registry["services"]]
+
+
+def _bundle(demo: Demo, tmp_path: Path) -> str:
+    from veilleur.cli import cli
+
+    out = tmp_path / "preuves.zip"
+    result = CliRunner().invoke(cli, ["evidence", "export", "--service", "carte-grise", "--out", str(out)],
+                                env={"VEILLEUR_DATA_DIR": str(demo.data)})
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as bundle:
+        [index] = [n for n in bundle.namelist() if n.endswith("index.html")]
+        return bundle.read(index).decode("utf-8")
+
+
+def test_every_screen_made_from_the_demo_speaks_french_without_codes(demo, dashboard, tmp_path):
+    _, client = dashboard
+    screens: list[tuple[str, str]] = []
+    for page in sorted(demo.report.rglob("*.html")):
+        screens.append((f"rapport {page.relative_to(demo.report)}", visible_text(page.read_text(encoding="utf-8"))))
+    for path in _dashboard_paths(demo, client):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        screens.append((f"tableau de bord {path}", visible_text(response.text)))
+    [mail] = demo.mails()
+    screens.append(("e-mail (texte)", mail.get_body(preferencelist=("plain",)).get_content()))
+    screens.append(("e-mail (HTML)", visible_text(mail.get_body(preferencelist=("html",)).get_content())))
+    screens.append(("dossier de preuves", visible_text(_bundle(demo, tmp_path))))
+
+    assert len(screens) > 40
+    assert all_problems(screens) == {}
+
+
+def test_screenshots_of_each_screen_in_the_real_browser(demo, dashboard, tmp_path):
+    """Report, dashboard, e-mail and bundle as a reader sees them at 1,280 px; kept in
+    VEILLEUR_SCREENSHOTS (when set) for a person to look at. In the browser too, the text a
+    reader can see holds nothing that is not French."""
+    from playwright.sync_api import sync_playwright
+
+    from probes.chromium import find_chromium, launch_args
+    from reports.web.app import create_app
+    from storage.evidence.store import EvidenceStore
+    from tests.french_text import problems
+    from tests.web_site import LiveServer
+
+    db, _ = dashboard
+    shots = Path(os.environ.get("VEILLEUR_SCREENSHOTS") or tmp_path / "captures")
+    shots.mkdir(parents=True, exist_ok=True)
+    [mail] = demo.mails()
+    (tmp_path / "e-mail.html").write_text(mail.get_body(preferencelist=("html",)).get_content(), encoding="utf-8")
+    (tmp_path / "dossier.html").write_text(_bundle(demo, tmp_path), encoding="utf-8")
+    # Text a reader sees: rendered, not hidden, outside code and captured markup.
+    read_text = """() => {
+      const skip = 'script,style,code,pre,kbd,samp,template,noscript';
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const parts = [];
+      while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement;
+        if (!el || el.closest(skip) || !el.checkVisibility()) continue;
+        parts.push(walker.currentNode.textContent);
+      }
+      return parts.join(' ');
+    }"""
+    app = create_app(db, EvidenceStore(demo.data / "evidence"))
+    with LiveServer(app) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=launch_args())
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        screens = {
+            "rapport-accueil": demo.index.as_uri(),
+            "rapport-service": (demo.report / "services" / "carte-grise.html").as_uri(),
+            "rapport-indicateurs": (demo.report / "indicateurs.html").as_uri(),
+            "tableau-de-bord": server.url + "/",
+            "tableau-de-bord-service": server.url + "/services/carte-grise",
+            "tableau-de-bord-incidents": server.url + "/incidents",
+            "e-mail": (tmp_path / "e-mail.html").as_uri(),
+            "dossier-de-preuves": (tmp_path / "dossier.html").as_uri(),
+        }
+        seen = {}
+        for name, url in screens.items():
+            page.goto(url)
+            page.screenshot(path=shots / f"{name}.png", full_page=True)
+            seen[name] = problems(" ".join(page.evaluate(read_text).split()))
+        browser.close()
+    assert {name: p for name, p in seen.items() if p} == {}
+    assert all((shots / f"{name}.png").stat().st_size > 10_000 for name in screens)

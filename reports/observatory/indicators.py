@@ -199,7 +199,7 @@ def _handicap(run: ServiceRun | None, findings: dict[str, FindingRecord], as_of:
     expired = details.get("expired")
     if expired is None:
         expired = statement_date is not None and levels.statement_expired(statement_date, as_of)
-    notes = [f"déclaration : {record.status}"]
+    notes = [f"déclaration : {vocabulary.status(record.status)}"]
     if statement_date:
         notes.append(f"datée du {formatting.date(statement_date)}" + (", de plus de trois ans" if expired else ""))
     elif record.status != "absent":
@@ -224,7 +224,7 @@ def _accessibility_axe(run: ServiceRun | None, findings: dict[str, FindingRecord
     impact = details.get("by_impact") or {}
     note = "règles : " + ", ".join(rules[:8]) + (" …" if len(rules) > 8 else "") if rules else "aucune violation"
     if impact:
-        note += " ; impacts : " + ", ".join(f"{k} {v}" for k, v in sorted(impact.items()))
+        note += " ; par gravité : " + vocabulary.by_impact(impact)
     return Indicator("accessibility_axe", levels.MEASURED, int(details["violations"]), "sonde",
                      _finding_evidence(run, record), count=details.get("pages_measured"), note=note)
 

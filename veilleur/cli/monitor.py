@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from foundation import vocabulary
 from storage.stores import open_stores
 
 
@@ -26,7 +27,7 @@ def schedule(config_path: Path | None, once: bool) -> None:
     open_stores()[0].close()  # migrate before the job store touches the database
     if once:
         ran = scheduler.run_due_once(config)
-        click.echo(f"{ran} campagne(s) due(s) lancée(s)")
+        click.echo(vocabulary.count(ran, "campagne due lancée", "campagnes dues lancées"))
     else:
         scheduler.run_forever(config)
 

@@ -82,7 +82,8 @@ def run_from_cli(
         if not services:
             raise InputError("the registry has no active service to probe (import one with `veilleur registry import FILE`)")
         campaign_id = start_campaign(db, services, trigger, settings)
-        console.print(f"Campagne {campaign_id} : {len(services)} services, {settings.concurrency} à la fois")
+        console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
+                      f"{settings.concurrency} à la fois")
 
     try:
         return _run_with_progress(db, store, campaign_id, settings)

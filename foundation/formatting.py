@@ -33,7 +33,7 @@ SHARE_DECIMALS = 0
 DURATION_DECIMALS = 0
 DECIMALS: dict[str, int] = {
     "score": SCORE_DECIMALS, "percent": PERCENT_DECIMALS, "share": SHARE_DECIMALS,
-    "duration": DURATION_DECIMALS, "violations": 0,
+    "duration": DURATION_DECIMALS, "violations": 0, "held": 0,
 }
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -118,7 +118,13 @@ def violations(count: int | None) -> str:
     return "" if count is None else vocabulary.count(count, "violation", "violations")
 
 
-_BY_KIND = {"score": score, "percent": percent, "share": share, "duration": duration, "violations": violations}
+def held(count: int | None) -> str:
+    """Supporting documents asked that the administration already holds: `2 pièces déjà détenues`."""
+    return "" if count is None else vocabulary.count(count, "pièce déjà détenue", "pièces déjà détenues")
+
+
+_BY_KIND = {"score": score, "percent": percent, "share": share, "duration": duration, "violations": violations,
+            "held": held}
 
 
 def figure(value, kind: str) -> str:

@@ -101,7 +101,7 @@ def test_levels_come_from_the_reference_run_and_link_to_its_findings_and_pages(d
         # axe-core stands beside the declared rate, never in it
         assert w.get("handicap").value == 74.5 and w.get("accessibility_axe").count == 3
         assert states["no-account"].get("authentication").level == L.NOT_APPLICABLE
-        assert states["no-account"].get("authentication").source == "registre (has_account: false)"
+        assert states["no-account"].get("authentication").source == "registre (service sans compte usager)"
         never = states["never-probed"]
         assert never.reference is None and {i.level for i in never.indicators} == {L.NO_DATA}
 
@@ -153,7 +153,7 @@ def test_uptime_and_load_time_count_every_probe_of_the_quarter(db):
         uptime, load = s.get("uptime"), s.get("load_time")
         # 3 of 4 visits answered: 75 % → red; the failed visit is the evidence
         assert (uptime.level, uptime.value, uptime.count, uptime.evidence.runs) == (L.RED, 75.0, 4, (down.id,))
-        assert "http_5xx" in uptime.note
+        assert "erreur du serveur (5xx)" in uptime.note
         # median of 300, 500 and 900 ms: 500 → orange, resting on that page
         assert (load.level, load.value, load.count) == (L.ORANGE, 500.0, 3)
         assert (load.evidence.runs, load.evidence.pages) == ((median.id,), (median.pages[0].id,))

@@ -64,8 +64,15 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
                   "median load time of the landing page, milliseconds", kind="duration",
                   count_meaning="chargements mesurés"),
+    IndicatorSpec("mobile", "Compatibilité mobile", "probe (mobile check)",
+                  "status of the mobile check: compatible, incompatible, unknown"),
     IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non"),
+    IndicatorSpec("online_measured", "Réalisable en ligne (mesuré)", "probe (online_procedure check)",
+                  "status of the online_procedure check: online, partial, offline, unknown"),
     IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score"),
+    IndicatorSpec("dlnuf_measured", "Dites-le-nous une fois (mesuré)", "probe (dlnuf check)",
+                  "supporting documents asked that the administration already holds, count", kind="held",
+                  count_meaning="pièces demandées"),
     IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
                   "share of users going through the digital channel, percent", kind="percent"),
 )
@@ -283,6 +290,39 @@ def _alternative(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> 
                      _finding_evidence(run, record), note=note)
 
 
+def _online_measured(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
+    record = findings.get("online_procedure")
+    if run is None or record is None:
+        return Indicator("online_measured", levels.NO_DATA, None, "sonde")
+    return Indicator("online_measured", levels.online_measured_level(record.status), record.status, "sonde",
+                     _finding_evidence(run, record), note=record.reason)
+
+
+def _dlnuf_measured(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
+    record = findings.get("dlnuf")
+    if run is None or record is None:
+        return Indicator("dlnuf_measured", levels.NO_DATA, None, "sonde")
+    details = record.details or {}
+    documents, held = details.get("documents") or [], details.get("held") or []
+    if record.status != "measured":
+        return Indicator("dlnuf_measured", levels.UNKNOWN, None, "sonde", _finding_evidence(run, record),
+                         note=record.reason)
+    note = (("déjà détenues : " + ", ".join(held) if held else "aucune pièce déjà détenue")
+            + (" ; demandées : " + ", ".join(documents) if documents else " ; aucune pièce demandée"))
+    return Indicator("dlnuf_measured", levels.dlnuf_measured_level(record.status, len(held)), len(held), "sonde",
+                     _finding_evidence(run, record), count=len(documents), note=note)
+
+
+def _mobile(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
+    record = findings.get("mobile")
+    if run is None or record is None:
+        return Indicator("mobile", levels.NO_DATA, None, "sonde")
+    problems = (record.details or {}).get("problems") or []
+    note = vocabulary.detail_value("problems", problems) if problems else record.reason
+    return Indicator("mobile", levels.mobile_level(record.status), record.status, "sonde",
+                     _finding_evidence(run, record), note=note)
+
+
 def _uptime(probes: list[ServiceRun]) -> Indicator:
     visits = [r for r in probes if r.ok is not None]
     if not visits:
@@ -395,8 +435,11 @@ def service_indicators(
         _alternative(run, findings),
         _uptime(probes),
         _load_time(probes),
+        _mobile(run, findings),
         _declared("online", declared.get((service.id, "online"))),
+        _online_measured(run, findings),
         _declared("dlnuf", declared.get((service.id, "dlnuf"))),
+        _dlnuf_measured(run, findings),
         _declared("digital_usage", declared.get((service.id, "digital_usage"))),
     )
     info = ReferenceInfo(run.id, run.campaign_id, started, reference.rule, reference.reason) if reference else None

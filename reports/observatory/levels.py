@@ -159,3 +159,30 @@ def load_time_level(milliseconds: float | None) -> Level:
 def online_level(declared: str | None) -> Level:
     """"Réalisable en ligne", as declared: oui, partiel or non."""
     return {"oui": YES, "partiel": PARTIAL, "non": NO}.get(declared or "", NO_DATA)
+
+
+def online_measured_level(status: str | None) -> Level:
+    """"Réalisable en ligne", as the `online_procedure` check saw it on the site: a start control
+    leading to an online form (Oui), a required step off line (Partiel), paper only (Non)."""
+    return {"online": YES, "partial": PARTIAL, "offline": NO}.get(status or "", UNKNOWN)
+
+
+# "Dites-le-nous une fois", measured: supporting documents asked that the administration already
+# holds (and could fetch itself through an API). 0–1 green, 2–4 orange, more than 4 red.
+DLNUF_GREEN_MAX = 1
+DLNUF_ORANGE_MAX = 4
+
+
+def dlnuf_measured_level(status: str | None, held: int | None) -> Level:
+    if status != "measured" or held is None:
+        return UNKNOWN
+    if held <= DLNUF_GREEN_MAX:
+        return GREEN
+    if held <= DLNUF_ORANGE_MAX:
+        return ORANGE
+    return RED
+
+
+def mobile_level(status: str | None) -> Level:
+    """"Compatibilité mobile": usable on a 360 px wide phone screen (Oui) or not (Non)."""
+    return {"compatible": YES, "incompatible": NO}.get(status or "", UNKNOWN)

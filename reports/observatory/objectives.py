@@ -24,7 +24,8 @@ from reports.observatory import levels
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 
 MET, MISSED, NOT_APPLICABLE = "met", "missed", "not_applicable"
-# "No re-asking of data the administration already holds": the declared score must be full.
+# "No re-asking of data the administration already holds": the declared score must be full or,
+# where nothing is declared, the visited pages must ask for no document the State already holds.
 DLNUF_FULL = 10.0
 
 
@@ -32,6 +33,8 @@ DLNUF_FULL = 10.0
 class Verdict:
     status: str  # met | missed | not_applicable
     reason: str = ""
+    # Judged on what the probe measured, for want of a declaration (shown as the source).
+    measured: bool = False
 
 
 def _authentication(s: ServiceIndicators) -> Verdict:
@@ -72,13 +75,33 @@ def _level_is(key: str, wanted: levels.Level) -> Callable[[ServiceIndicators], V
     return judge
 
 
+def _online(s: ServiceIndicators) -> Verdict:
+    """The ministry's declaration where there is one; else what the probe saw on the site (the
+    reason says which)."""
+    declared, measured = s.get("online"), s.get("online_measured")
+    if declared.value is not None:
+        return Verdict(MET) if declared.level == levels.YES else Verdict(MISSED, f"déclaré : {declared.level.label}")
+    if measured.level == levels.YES:
+        return Verdict(MET, "mesuré par la sonde", measured=True)
+    if measured.value is None and measured.level == levels.NO_DATA:
+        return Verdict(MISSED, "ni déclaré ni mesuré")
+    return Verdict(MISSED, f"mesuré : {measured.level.label}" + (f" — {measured.note}" if measured.note else ""),
+                   measured=True)
+
+
 def _dlnuf(s: ServiceIndicators) -> Verdict:
-    indicator = s.get("dlnuf")
+    indicator, measured = s.get("dlnuf"), s.get("dlnuf_measured")
     if isinstance(indicator.value, float) and indicator.value >= DLNUF_FULL:
         return Verdict(MET)
-    if indicator.value is None:
-        return Verdict(MISSED, "non déclaré")
-    return Verdict(MISSED, f"score déclaré {_figure(indicator)}")
+    if indicator.value is not None:
+        return Verdict(MISSED, f"score déclaré {_figure(indicator)}")
+    if measured.value == 0:
+        return Verdict(MET, "mesuré par la sonde", measured=True)
+    if measured.value is not None:
+        return Verdict(MISSED, f"mesuré : {_figure(measured)} ({measured.note})", measured=True)
+    if measured.level == levels.NO_DATA:
+        return Verdict(MISSED, "ni déclaré ni mesuré")
+    return Verdict(MISSED, f"mesuré : {measured.level.label}", measured=True)
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,7 @@ OBJECTIVES: tuple[Objective, ...] = (
     Objective("plain_language", "Clarté du langage d'au moins 8/10", date(2025, 12, 31), "décembre 2025",
               "readability", _level_is("readability", levels.GREEN)),
     Objective("online", "Démarche entièrement réalisable en ligne", date(2026, 12, 31), "décembre 2026", "online",
-              _level_is("online", levels.YES)),
+              _online),
     Objective("dlnuf", "Ne plus redemander les données déjà connues (Dites-le-nous une fois)", date(2026, 12, 31),
               "décembre 2026", "dlnuf", _dlnuf),
 )
@@ -148,6 +171,7 @@ class ObjectiveStatus:
     by_ministry: tuple[MinistryShare, ...]
     missing: tuple[Miss, ...]
     not_applicable: tuple[str, ...]
+    measured: int = 0  # services judged on the probe's measure, for want of a declaration
 
 
 @dataclass(frozen=True)
@@ -180,6 +204,7 @@ def evaluate(states: list[ServiceIndicators], as_of: date, quarter: Quarter) -> 
             ),
             missing=tuple(Miss(s.service_id, s.service_name, s.ministry_id, v.reason) for s, v in counted if v.status == MISSED),
             not_applicable=tuple(s.service_id for s, v in verdicts if v.status == NOT_APPLICABLE),
+            measured=sum(v.measured for _, v in counted),
         ))
     return ObjectivesReport(as_of, quarter, len(states), tuple(statuses))
 

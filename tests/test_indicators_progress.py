@@ -73,11 +73,12 @@ def test_the_chart_draws_each_objective_share_quarter_after_quarter(db):
     svg = progress_svg(history)
     root = ET.fromstring(svg)  # well-formed SVG
     assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "img"
-    assert len(root.findall("{http://www.w3.org/2000/svg}g")) == len(history.series)
+    assert root.get("data-chart") == "lines"  # two quarters: lines
+    series = root.findall("{http://www.w3.org/2000/svg}g[@data-series]")
+    assert [g.get("data-series") for g in series] == [s.key for s in history.series]
     assert "Clarté du langage d'au moins 8/10 — 2026Q3 : 33 %, 2026Q4 : 100 %" in svg
     # one line per objective with points on both quarters; the line for plain language goes up
-    polylines = root.findall(".//{http://www.w3.org/2000/svg}polyline")
-    assert len(polylines) == len(history.series)
+    polylines = [g.find("{http://www.w3.org/2000/svg}polyline") for g in series]
     index = [s.key for s in history.series].index("plain_language")
     (x1, y1), (x2, y2) = [tuple(map(float, p.split(","))) for p in polylines[index].get("points").split()]
     assert x2 > x1 and y2 < y1

@@ -8,6 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from reports.observatory.indicators import INDICATORS
 from tests.web_site import HOSTILE_NAME, served_dashboard
 from veilleur.cli import cli
 
@@ -44,13 +45,17 @@ def page(browser):
     context.close()
 
 
+def level_table(page):
+    return page.locator("table.veilleur-levels")
+
+
 def test_the_overview_lists_every_service_with_its_levels_and_filters_by_ministry(dashboard, page):
     page.goto(dashboard.url + "/")
     assert page.locator("h1").inner_text() == "Les démarches en ligne au trimestre 2026Q4"
-    rows = page.locator("tbody tr")
+    rows = level_table(page).locator("tbody tr")
     assert rows.count() == 3
     assert "Demander une carte grise" in rows.first.inner_text()
-    assert page.locator("tbody .fr-badge").count() == 3 * 11
+    assert level_table(page).locator("tbody .fr-badge").count() == 3 * len(INDICATORS)
     # The hostile name is shown as text; nothing ran.
     assert page.get_by_text(HOSTILE_NAME).count() == 1 and page.dialogs == []
 
@@ -58,18 +63,21 @@ def test_the_overview_lists_every_service_with_its_levels_and_filters_by_ministr
     page.select_option("#indicateur", "authentication")
     page.click("button[type=submit]")
     assert "ministere=sante" in page.url
-    assert page.locator("tbody tr").count() == 1
-    assert page.locator("thead th").all_inner_texts() == ["Démarche", "Ministère", "Authentification", "Depuis 2026Q3"]
+    assert level_table(page).locator("tbody tr").count() == 1
+    assert level_table(page).locator("thead th").all_inner_texts() == [
+        "Démarche", "Ministère", "Authentification", "Depuis 2026Q3"]
     # Progress since the previous quarter: FranceConnect found in Q4, absent in Q3.
-    assert page.locator("tbody tr td").last.inner_text() == "1 en mieux"
-    assert "1 en mieux" in page.locator("tbody tr").inner_text()
+    assert level_table(page).locator("tbody tr td").last.inner_text() == "1 en mieux"
+    assert "1 en mieux" in level_table(page).locator("tbody tr").inner_text()
     assert page.console_errors == []  # the strict policy blocked nothing we need
 
 
 def test_a_ministry_page_shows_its_services_progress_and_history_chart(dashboard, page):
     page.goto(dashboard.url + "/ministeres/interieur")
     assert page.locator("h1").inner_text() == "Ministère de l’Intérieur"
-    chart = page.locator("svg[role=img]")
+    levels = page.locator("svg[role=img][data-chart=bars]")  # the quarter at a glance…
+    assert levels.count() == 1 and "Niveaux par indicateur, 2026Q4" in levels.text_content()
+    chart = page.locator("svg[role=img][data-chart=lines]")  # …and two quarters joined by lines
     assert chart.count() == 1
     assert "2026Q3" in chart.text_content() and "2026Q4" in chart.text_content()
     assert page.locator("text=Demander un passeport").count() >= 1
@@ -80,7 +88,7 @@ def test_a_service_page_shows_history_findings_with_proof_and_the_bundle_to_down
     page.goto(dashboard.url + "/services/carte-grise")
     history = page.locator("table", has=page.locator("caption", has_text="Niveaux de chaque trimestre"))
     assert [h.strip() for h in history.locator("thead th").all_inner_texts()][1:] == ["2026Q3", "2026Q4"]
-    assert page.locator("svg[role=img] circle").count() > 0  # run after run chart
+    assert page.locator("svg[role=img] [data-marker]").count() > 0  # run after run chart
     finding = page.locator("#constat-franceconnect")
     snippet = finding.locator("pre.veilleur-snippet").first.inner_text()
     assert 'onclick="alert(1)"' in snippet and "<script>alert(2)</script>" in snippet  # shown, never run
@@ -165,3 +173,101 @@ def test_the_form_shows_a_clear_message_beside_each_wrong_field_and_keeps_what_w
     assert "trop court" in page.locator("#reason-erreur").inner_text()
     assert page.input_value("#name") == "Aide au logement"
     assert page.get_attribute("#url", "aria-invalid") == "true"
+
+
+# ------------------------------------------------------------------------------------------------
+# Pages and charts that fit the window
+
+
+@pytest.fixture(scope="module")
+def static_report(dashboard):
+    """`veilleur report` of the dashboard's database, written beside it."""
+    from reports.site.html_report import write_report
+    from storage.evidence.store import EvidenceStore
+
+    with dashboard.db.sessions() as session:
+        write_report(session, EvidenceStore(dashboard.folder / "evidence"), dashboard.folder / "rapport")
+    return dashboard.folder / "rapport"
+
+
+@pytest.fixture
+def window(browser):
+    """A page of the given size: window(1280, 800)."""
+    contexts = []
+
+    def open_page(width: int, height: int):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_the_reports_indicator_pages_and_the_overview_are_no_wider_than_a_1280_window_nor_a_phone(
+        dashboard, static_report, window):
+    report = [static_report / "indicateurs.html", static_report / "progression.html", static_report / "objectifs.html",
+              *sorted((static_report / "indicateurs").glob("*.html"))]
+    urls = [p.as_uri() for p in report] + [dashboard.url + "/", dashboard.url + "/ministeres/interieur"]
+    for width, height in ((1280, 800), (390, 844)):  # a laptop, a phone (wide tables scroll in their block)
+        page = window(width, height)
+        too_wide = {}
+        for url in urls:
+            page.goto(url)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide[url] = scroll_width
+        assert too_wide == {}, width
+
+
+def test_load_time_is_in_sight_at_1280_and_the_reader_chooses_the_other_columns(dashboard, static_report, window):
+    page = window(1280, 800)
+    for url, table, wrapper in ((dashboard.url + "/", "table.veilleur-levels", ".fr-table"),
+                                ((static_report / "indicateurs.html").as_uri(), "table.levels", ".table-wrap")):
+        page.goto(url)
+        levels = page.locator(table)
+        # Nothing behind a horizontal scroll: the table fits its block, which fits the window.
+        assert page.locator(wrapper, has=levels).evaluate("w => w.scrollWidth <= w.clientWidth"), url
+        load_time = levels.locator("thead th", has_text="Temps de chargement")
+        box = load_time.bounding_box()
+        assert load_time.is_visible() and box["x"] + box["width"] <= 1280, url
+        # The columns beyond the first eight wait for the reader to tick them.
+        usage = levels.locator("thead th", has_text="Taux d'usage du canal numérique")
+        assert usage.is_hidden(), url
+        page.click("text=Choisir les indicateurs affichés dans le tableau")
+        page.check(f"input[data-column='{[s.key for s in INDICATORS].index('digital_usage') + 1}']")
+        assert usage.is_visible() and levels.locator('td[data-indicator="digital_usage"]').first.is_visible(), url
+        page.uncheck(f"input[data-column='{[s.key for s in INDICATORS].index('load_time') + 1}']")
+        assert load_time.is_hidden() and levels.locator('td[data-indicator="load_time"]').first.is_hidden(), url
+
+
+OUTSIDE_OR_OVERLAPPING = """svg => {
+    const width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;
+    const outside = [...svg.querySelectorAll('text')].filter(t => {
+        const b = t.getBBox();
+        return b.x < 0 || b.x + b.width > width || b.y < 0 || b.y + b.height > height;
+    }).map(t => t.textContent);
+    const ticks = [...svg.querySelectorAll('text[data-axis=x]')].map(t => t.getBBox()).sort((a, b) => a.x - b.x);
+    const overlapping = ticks.slice(1).filter((b, i) => b.x < ticks[i].x + ticks[i].width).length;
+    return {outside, overlapping, legend: svg.querySelectorAll('g[data-legend]').length,
+            series: svg.querySelectorAll('g[data-series]').length, kind: svg.dataset.chart};
+}"""
+
+
+def test_every_chart_keeps_its_text_inside_its_picture_and_its_axis_labels_apart(dashboard, static_report, window):
+    page = window(1280, 800)
+    urls = [dashboard.url + path for path in ("/", "/?indicateur=load_time", "/ministeres/interieur", "/objectifs",
+                                              "/services/carte-grise")]
+    urls += [(static_report / "indicateurs.html").as_uri(), (static_report / "progression.svg").as_uri()]
+    kinds = set()
+    for url in urls:
+        page.goto(url)
+        charts = page.locator("svg[role=img]")
+        assert charts.count() >= 1, url
+        for n in range(charts.count()):
+            found = charts.nth(n).evaluate(OUTSIDE_OR_OVERLAPPING)
+            assert found["outside"] == [] and found["overlapping"] == 0, (url, found)
+            if found["kind"] == "lines":  # one legend entry per series, all drawn
+                assert found["legend"] == found["series"] > 0, (url, found)
+            kinds.add(found["kind"])
+    assert kinds == {"bars", "lines"}

@@ -11,7 +11,7 @@ of a `Tally` are those the pages print, so they add up with what they show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -201,7 +201,9 @@ class Series:
 
 @dataclass(frozen=True)
 class History:
-    quarters: tuple[Quarter, ...]
+    # The points in time: quarters, or visits (their start, or their name when it is unknown),
+    # which the chart labels with their time when two fall on one day.
+    quarters: tuple[Quarter | datetime | str, ...]
     series: tuple[Series, ...]
 
 

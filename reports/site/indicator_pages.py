@@ -1,5 +1,6 @@
-"""The indicator pages of `veilleur report --out DIR`: the quarter's indicator table, one evidence
-page per service, the objectives page and the progress page with its chart (progression.svg).
+"""The indicator pages of `veilleur report --out DIR`: the quarter's indicator table with its bar
+charts, one evidence page per service, the objectives page and the progress page with its chart
+(progression.svg: lines from two quarters on, bars before).
 
 The quarter shown is the one of the latest completed run (of the campaign reported, if one was
 asked); the objectives are judged at the end of that quarter, or today if the quarter is not over.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from checks import finding_from_stored, finding_types
 from checks.models import Finding
 from reports.observatory.indicators import INDICATORS, Indicator, latest_quarter, quarter_indicators
+from reports.observatory.level_bars import QuarterLevels
 from reports.observatory.objectives import objectives_at
 from reports.observatory.progress import compare, objective_history, observed_quarters
 from reports.observatory.progress_chart import progress_svg
@@ -79,7 +81,9 @@ def write_indicator_pages(
         (out_dir / "indicateurs" / f"{state.service_id}.html").write_text(
             env.get_template("indicators/service.html").render(state=state, evidence=evidence, **common), encoding="utf-8")
     table = out_dir / "indicateurs.html"
-    table.write_text(env.get_template("indicators/table.html").render(states=states, **common), encoding="utf-8")
+    levels = QuarterLevels(quarter, tuple(states))
+    table.write_text(env.get_template("indicators/table.html").render(states=states, levels=levels, **common),
+                     encoding="utf-8")
 
     today = datetime.now(timezone.utc).date()
     day = min(today, (quarter.end - timedelta(days=1)).date())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,16 +82,10 @@ def difference(after: float | int, before: float | int) -> float:
 
 
 def number(value: float | int | Fraction, decimals: int) -> str:
-    """`8,7`: truncated to `decimals`, decimal comma, trailing zeros dropped."""
-    scaled = _scaled(value, decimals)
-    sign = "-" if scaled < 0 else ""
-    whole, fraction = divmod(abs(scaled), 10 ** decimals)
-    text = str(whole)
-    if decimals:
-        digits = str(fraction).rjust(decimals, "0").rstrip("0")
-        if digits:
-            text += "," + digits
-    return sign + text
+    """`8,7`, `12 000`: truncated to `decimals` (the rule above), then written by babel's French
+    rules (decimal comma, a narrow no-break space between thousands, trailing zeros dropped)."""
+    truncated = Decimal(_scaled(value, decimals)).scaleb(-decimals)
+    return vocabulary.decimal(truncated)
 
 
 def score(value: float | int | None) -> str:

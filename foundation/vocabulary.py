@@ -261,6 +261,11 @@ def integer(value: int) -> str:
     return format_decimal(value, locale=_FRENCH)
 
 
+def decimal(value) -> str:
+    """A number already rounded as its kind wants it, in French: `8,7`, `12 000`, `-0,3`."""
+    return format_decimal(value, locale=_FRENCH, decimal_quantization=False)
+
+
 def count(value: int, one: str, other: str) -> str:
     """`0 page visitée`, `1 violation`, `3 pages visitées`: the number and the word agreeing."""
     form = _FRENCH.plural_form(abs(value))

@@ -90,7 +90,7 @@ def test_a_confirmed_regression_sends_exactly_one_email_to_the_ministry_and_serv
     message = mail.message()
     assert message["Subject"].startswith("[Veilleur]") and "Culture" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert "Le bouton FranceConnect a disparu (franceconnect → absent)" in text
+    assert "FranceConnect : FranceConnect → absent" in text and "Le bouton FranceConnect a disparu" in text
     assert fleet.sites["svc0"].url("/") in text
     [incident] = fleet.incidents()
     assert (incident.check_id, incident.status, incident.last_notified_at is not None) == ("franceconnect", "open", True)

@@ -15,7 +15,7 @@ from reports.alerts.mail_transport import (OutboxTransport, SmtpTransport, mail_
 from storage.evidence.store import EvidenceStore
 from reports.alerts.delivery import TransportUnavailable
 from storage.outbox import OutgoingEnvelope
-from tests.mail_samples import NOW, SENDER, digest, item, screenshot
+from tests.mail_samples import NOW, SENDER, digest, pictured
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpTestServer, smtp_tls_server  # noqa: F401  (fixture)
 from foundation.errors import InputError
 
@@ -29,7 +29,7 @@ def envelope_of(message, mail_id=7) -> OutgoingEnvelope:
 @pytest.fixture
 def message(tmp_path):
     store = EvidenceStore(tmp_path / "evidence")
-    return render_digest(digest(item(thumbnail_sha=screenshot(store))), store, SENDER, now=NOW)
+    return render_digest(digest(pictured(store)), store, SENDER, now=NOW)
 
 
 def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server, monkeypatch, message):
@@ -78,7 +78,7 @@ def test_without_smtp_the_outbox_holds_a_valid_eml_with_both_parts(env_data_dir,
     assert "Le bouton FranceConnect a disparu" in parsed.get_body(("plain",)).get_content()
     assert "Le bouton FranceConnect a disparu" in parsed.get_body(("html",)).get_content()
     assert [p.get_content_type() for p in parsed.walk()] == [
-        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/jpeg"]
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/jpeg", "image/jpeg"]
 
 
 def test_the_outbox_writes_a_message_delivered_twice_to_one_file(tmp_path, message):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from reports.alerts.regressions import AVAILABILITY, Observation, confirmed_regression, recovered, rules
+from reports.alerts.regressions import AVAILABILITY, Observation, confirmed_regression, recovered, rules, status_change
 
 RULES = {r.check: r for r in rules(axe_tolerance=5)}
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -28,7 +28,7 @@ def test_franceconnect_lost_is_confirmed_after_two_consecutive_runs():
     confirmed = confirmed_regression(fc, newest_first(obs(1, franceconnect="franceconnect"), obs(2, franceconnect="absent"),
                                                        obs(3, franceconnect="absent")), 2)
     assert confirmed.baseline.run_id == 1 and confirmed.since == T0 + timedelta(days=2)
-    assert fc.describe(confirmed.baseline, confirmed.streak[0]) == "Le bouton FranceConnect a disparu (franceconnect → absent)"
+    assert fc.describe(confirmed.baseline, confirmed.streak[0]) == "Le bouton FranceConnect a disparu"
 
 
 def test_franceconnect_plus_downgraded_to_plain_is_a_regression():
@@ -64,7 +64,10 @@ def test_new_serious_axe_violations_count_only_beyond_the_tolerance():
     base = obs(1, impacts={"critical": 1, "serious": 2, "minor": 40})
     assert not axe.regressed(base, obs(2, impacts={"critical": 3, "serious": 5, "minor": 90}))  # +5: within tolerance
     assert axe.regressed(base, obs(2, impacts={"critical": 4, "serious": 5}))  # +6
-    assert "6 nouvelles violations" in axe.describe(base, obs(2, impacts={"critical": 4, "serious": 5}))
+    assert axe.describe(base, obs(2, impacts={"critical": 4, "serious": 5})) == (
+        "6 nouvelles violations d’accessibilité graves ou critiques (axe-core : 3 → 9)")
+    assert axe.describe(base, obs(2, impacts={"critical": 2, "serious": 2})) == (
+        "1 nouvelle violation d’accessibilité grave ou critique (axe-core : 3 → 4)")
 
 
 def test_statement_gone_or_expired_is_a_regression():
@@ -79,3 +82,18 @@ def test_recovery_needs_a_run_that_can_tell():
     baseline = obs(1, franceconnect="franceconnect")
     assert not recovered(fc, baseline, obs(5, franceconnect="unknown"))
     assert recovered(fc, baseline, obs(5, franceconnect="franceconnect_plus"))
+
+
+def test_a_change_of_status_reads_in_the_words_of_the_vocabulary_never_its_ids():
+    assert status_change("jedonnemonavis", "present", "absent") == "JeDonneMonAvis : présent → absent"
+    assert status_change("franceconnect", "franceconnect_plus", "absent") == "FranceConnect : FranceConnect+ → absent"
+    assert status_change(AVAILABILITY, "ok", "connection_refused") == "Disponibilité : joignable → connexion refusée"
+    # the statuses alone do not tell these: the incident's sentence does
+    assert status_change("accessibility", "measured", "measured") is None
+    assert status_change("accessibility_statement", "totalement", "totalement") is None
+
+
+def test_an_unreachable_service_is_described_in_words():
+    down = RULES[AVAILABILITY]
+    gone = Observation(run_id=2, campaign_id=2, started_at=T0, ok=False, error_class="timeout", full=False)
+    assert down.describe(obs(1), gone) == "Le service est injoignable (délai dépassé)"

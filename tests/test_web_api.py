@@ -89,6 +89,7 @@ def test_proposals_are_listed_for_operators(api):
     ("/api/services?limit=0", 422, "query.limit"),
     ("/api/indicators?quarter=2026Q9", 422, "query.quarter"),
     ("/api/services/Pas%20Un%20Id", 422, "path.service_id"),
+    ("/api/incidents?status=ouvert", 422, "query.status"),
 ])
 def test_bad_requests_get_one_clear_line_naming_the_input(api, path, status, words):
     response = api.get(path)
@@ -97,11 +98,40 @@ def test_bad_requests_get_one_clear_line_naming_the_input(api, path, status, wor
 
 def test_every_page_is_drawn_from_either_database(api):
     for path in ("/", "/?ministere=sante&indicateur=handicap&trimestre=2026Q3", "/ministeres/interieur",
-                 "/services/carte-grise", "/objectifs", "/proposer", "/accessibilite"):
+                 "/services/carte-grise", "/objectifs", "/proposer", "/accessibilite", "/incidents",
+                 "/incidents?statut=open&ministere=sante&page=3"):
         response = api.get(path)
         assert response.status_code == 200, path
         assert "Accessibilité : partiellement conforme" in response.text
     assert "Demander une carte grise" in api.get("/").text
+
+
+def test_incidents_are_listed_newest_first_with_the_page_where_the_element_was(api):
+    from datetime import datetime, timezone
+
+    from storage.schema import Incident, ServiceRun
+
+    assert api.get("/api/incidents").json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    with api.db.sessions() as session:
+        run = session.get(ServiceRun, api.seeded.evidence_run)
+        when = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+        for check, status in (("franceconnect", "closed"), ("jedonnemonavis", "open")):
+            session.add(Incident(service_id="carte-grise", check_id=check, status=status, change="…",
+                                 baseline_status="present" if check == "jedonnemonavis" else "franceconnect",
+                                 current_status="absent", since=when, opened_at=when, baseline_run_id=run.id,
+                                 opened_run_id=run.id, opened_campaign_id=run.campaign_id,
+                                 closed_at=when if status == "closed" else None))
+        session.commit()
+    listed = api.get("/api/incidents").json()
+    assert [i["check"] for i in listed["items"]] == ["jedonnemonavis", "franceconnect"]
+    fc = listed["items"][1]
+    assert fc["pages"] == [{"url": "https://carte-grise.example/", "kind": "landing"}]
+    assert fc["status_change"] == "FranceConnect : FranceConnect → absent"
+    assert api.get(fc["evidence"]).headers["content-type"] == "image/png"
+    assert [i["check"] for i in api.get("/api/incidents?status=open").json()["items"]] == ["jedonnemonavis"]
+    assert api.get("/api/incidents?ministry=sante").json()["total"] == 0
+    page = api.get("/incidents?statut=closed").text
+    assert "FranceConnect : FranceConnect → absent" in page and "JeDonneMonAvis : présent" not in page
 
 
 @pytest.fixture

@@ -10,9 +10,34 @@ import pytest
 from tests.web_site import served_dashboard
 
 
+def _seed_incidents(db, evidence_run: int) -> None:
+    """An open incident whose element has evidence on a page, and a closed one on the service
+    with a hostile name, so that the incidents page shows both kinds of row."""
+    from datetime import datetime, timezone
+
+    from storage.schema import Incident, ServiceRun
+
+    with db.sessions() as session:
+        run = session.get(ServiceRun, evidence_run)
+        when = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+        session.add_all([
+            Incident(service_id="carte-grise", check_id="franceconnect", status="open",
+                     change="Le bouton FranceConnect a disparu", baseline_status="franceconnect",
+                     current_status="absent", since=when, opened_at=when, baseline_run_id=run.id,
+                     opened_run_id=run.id, opened_campaign_id=run.campaign_id, page_url=run.url),
+            Incident(service_id="piege", check_id="availability", status="closed",
+                     change="Le service est injoignable (délai dépassé)", baseline_status="ok",
+                     current_status="timeout", since=when, opened_at=when, closed_at=when, opened_run_id=run.id,
+                     closed_run_id=run.id, opened_campaign_id=run.campaign_id, closed_campaign_id=run.campaign_id,
+                     suppressed=True),
+        ])
+        session.commit()
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     with served_dashboard(tmp_path_factory.mktemp("dashboard")) as server:
+        _seed_incidents(server.db, server.seeded.evidence_run)
         yield server
 
 
@@ -26,7 +51,8 @@ def _pages(dashboard) -> list[str]:
                                                               PageRecord.dom_sha.is_not(None))).first()
     return ["/", "/?ministere=sante&indicateur=handicap&trimestre=2026Q3", "/ministeres/interieur",
             "/services/carte-grise", "/services/piege", f"/services/carte-grise/pages/{page_id}", "/objectifs",
-            "/accessibilite", "/proposer", "/services/inconnu", "/cle-publique"]
+            "/accessibilite", "/proposer", "/services/inconnu", "/cle-publique", "/incidents",
+            "/incidents?statut=closed&ministere=interieur"]
 
 
 def test_every_dashboard_page_has_zero_axe_core_violations(dashboard):
@@ -46,6 +72,17 @@ def test_every_dashboard_page_has_zero_axe_core_violations(dashboard):
                     outcome = await run_axe(page, timeout_s=30)
                     assert outcome.error is None, (path, outcome.error)
                     found[path] = [f"{v.id}: {v.help} {[n.target for n in v.nodes][:3]}" for v in outcome.violations]
+                # The pages with charts, their tables and the column choice opened, on a laptop and
+                # on a phone (where wide tables scroll in their block).
+                for width, height in ((1280, 800), (390, 844)):
+                    await page.set_viewport_size({"width": width, "height": height})
+                    for path in ("/", "/ministeres/interieur"):
+                        await page.goto(dashboard.url + path)
+                        await page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                        outcome = await run_axe(page, timeout_s=30)
+                        found[f"{path} ({width} px, détails ouverts)"] = [
+                            f"{v.id}: {v.help} {[n.target for n in v.nodes][:3]}" for v in outcome.violations]
+                await page.set_viewport_size({"width": 1280, "height": 800})
                 # The form with its error messages shown, too.
                 await page.goto(dashboard.url + "/proposer")
                 await page.click("button[type=submit]")
@@ -66,7 +103,7 @@ def test_every_dashboard_page_has_zero_axe_core_violations(dashboard):
         return found
 
     violations = asyncio.run(audit())
-    assert len(violations) == len(_pages(dashboard)) + 2
+    assert len(violations) == len(_pages(dashboard)) + 4 + 2
     assert {path: v for path, v in violations.items() if v} == {}
 
 

@@ -33,7 +33,7 @@ def test_generated_requests_never_cause_a_server_error_and_answers_match_the_sch
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.label for op in operations} >= {"GET /api/services", "GET /api/services/{service_id}", "GET /api/runs",
                                                "GET /api/findings", "GET /api/indicators", "GET /api/objectives",
-                                               "GET /api/exports", "GET /api/proposals"}
+                                               "GET /api/exports", "GET /api/proposals", "GET /api/incidents"}
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -16,14 +16,16 @@ from sqlalchemy import select
 
 from foundation.errors import InputError
 from foundation.times import as_utc
+from reports.alerts.dashboard_links import links_for, public_url_from_env
 from reports.alerts.delivery import deliver_pending
 from reports.alerts.digests import Digest, DigestItem, render_digest, render_operator_summary
 from reports.alerts.incidents import IncidentChanges, IncidentPolicy, update_incidents
+from reports.alerts.locations import latest_run_id, locate
 from reports.alerts.mail_transport import mail_sender_from_env, transport_from_env
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.outbox import enqueue
-from storage.schema import Campaign, Incident, Ministry, Service
+from storage.schema import Campaign, Incident, Ministry, Service, ServiceRun
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class AlertSettings:
     mass_min_services: int = 3
     operator: tuple[str, ...] = ("operateur@localhost",)
     sender: str = "veilleur@localhost"
-    report_url: str | None = None
+    report_url: str | None = None   # the published static report (VEILLEUR_REPORT_URL)
+    public_url: str | None = None   # the dashboard (VEILLEUR_PUBLIC_URL); None: no dashboard links
 
     @classmethod
     def from_env(cls) -> "AlertSettings":
@@ -55,17 +58,29 @@ class AlertSettings:
             operator=operator or cls.operator,
             sender=mail_sender_from_env(),
             report_url=os.environ.get("VEILLEUR_REPORT_URL") or None,
+            public_url=public_url_from_env(),
         )
 
 
-def _item(incident: Incident, kind: str, settings: AlertSettings) -> DigestItem:
+def _item(session, incident: Incident, kind: str, campaign_id: int, settings: AlertSettings) -> DigestItem:
     service = incident.service
-    evidence_url = f"{settings.report_url.rstrip('/')}/services/{service.id}.html" if settings.report_url else None
+    report_url = f"{settings.report_url.rstrip('/')}/services/{service.id}.html" if settings.report_url else None
+    # A reminder shows the place as this campaign saw it; a new incident or a recovery, as the
+    # run that opened or closed it did.
+    later = latest_run_id(incident)
+    if kind == "ongoing":
+        later = session.scalars(select(ServiceRun.id).where(
+            ServiceRun.campaign_id == campaign_id, ServiceRun.service_id == service.id,
+            ServiceRun.status == "done")).first() or later
+    spot = locate(session, incident.check_id, incident.baseline_run_id, later)
     return DigestItem(
         kind=kind, incident_id=incident.id, service_id=service.id, service_name=service.name,
         service_url=service.url, check=incident.check_id,
         change=incident.change, since=as_utc(incident.since),
-        page_url=incident.page_url, evidence_url=evidence_url, thumbnail_sha=incident.screenshot_sha,
+        pages=spot.pages, before_status=incident.baseline_status, after_status=incident.current_status,
+        before=spot.before, after=spot.after,
+        links=links_for(settings.public_url, service.id, service.ministry_id, incident.id, spot),
+        report_url=report_url,
     )
 
 
@@ -100,7 +115,7 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
     if mass:
         for incident in changes.opened:
             incident.suppressed = True
-        items = [_item(i, "new", settings) for i in changes.opened]
+        items = [_item(session, i, "new", campaign.id, settings) for i in changes.opened]
         message = render_operator_summary(campaign.id, len(regressed), changes.services, items, settings.operator, settings.sender)
         enqueue(session, message, kind="operator_summary", campaign_id=campaign.id, dedupe_key=f"operator:{campaign.id}")
         return
@@ -125,7 +140,7 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
             continue  # nobody to tell; the incidents stay visible in reports and `veilleur status`
         digest = Digest(
             ministry_id=ministry.id, ministry_name=ministry.name, recipients=tuple(recipients), campaign_id=campaign.id,
-            items=tuple(_item(incident, kind, settings) for incident, kind in entries),
+            items=tuple(_item(session, incident, kind, campaign.id, settings) for incident, kind in entries),
         )
         message = render_digest(digest, store, settings.sender)
         enqueue(session, message, kind="digest", campaign_id=campaign.id, dedupe_key=f"digest:{campaign.id}:{ministry.id}")

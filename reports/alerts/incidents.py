@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foundation.times import as_utc
+from reports.alerts.locations import locate
 from reports.alerts.regressions import Observation, Rule, confirmed_regression, recovered, rules
 from storage.schema import Campaign, Incident, ServiceRun
 
@@ -100,6 +101,11 @@ def _decide(session: Session, rule: Rule, service_id: str, past: list[Observatio
     confirmed = confirmed_regression(rule, past, policy.confirm_runs)
     if confirmed is None:
         return
+    # The page to name is where the element was (the previous run's evidence), not the landing
+    # page; its screenshot, the one of that page at the run that confirmed the incident.
+    spot = locate(session, rule.check, confirmed.baseline.run_id, current.run_id)
+    page_url = spot.pages[0].url if spot.pages else current.page_url
+    screenshot_sha = spot.after.screenshot_sha if spot.after is not None else current.screenshot_sha
     incident = Incident(
         service_id=service_id, check_id=rule.check, status="open",
         change=rule.describe(confirmed.baseline, current),
@@ -107,7 +113,7 @@ def _decide(session: Session, rule: Rule, service_id: str, past: list[Observatio
         current_status=current.statuses.get(rule.check, current.error_class or "ok"),
         since=confirmed.since, opened_at=datetime.now(timezone.utc),
         baseline_run_id=confirmed.baseline.run_id, opened_run_id=current.run_id,
-        opened_campaign_id=current.campaign_id, page_url=current.page_url, screenshot_sha=current.screenshot_sha,
+        opened_campaign_id=current.campaign_id, page_url=page_url, screenshot_sha=screenshot_sha,
         suppressed=False,
     )
     session.add(incident)

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+from checks import finding_type
+from foundation import vocabulary
+
 AVAILABILITY = "availability"
 
 
@@ -68,25 +71,46 @@ def _serious_violations(obs: Observation) -> int | None:
 
 
 def _describe_fc(before: Observation, now: Observation) -> str:
-    b, n = before.statuses.get("franceconnect"), now.statuses.get("franceconnect")
-    if n == "franceconnect":
-        return f"FranceConnect+ a été remplacé par FranceConnect simple ({b} → {n})"
-    return f"Le bouton FranceConnect a disparu ({b} → {n})"
+    if now.statuses.get("franceconnect") == "franceconnect":
+        return "FranceConnect+ a été remplacé par FranceConnect simple"
+    return "Le bouton FranceConnect a disparu"
 
 
 def _describe_statement(before: Observation, now: Observation) -> str:
     if now.statuses.get("accessibility_statement") == "absent":
-        return f"La déclaration d’accessibilité n’est plus trouvée ({before.statuses.get('accessibility_statement')} → absent)"
+        return "La déclaration d’accessibilité n’est plus trouvée"
     return "La déclaration d’accessibilité a plus de trois ans : elle n’est plus valable"
 
 
 def _describe_axe(before: Observation, now: Observation) -> str:
     b, n = _serious_violations(before), _serious_violations(now)
-    return f"{(n or 0) - (b or 0)} nouvelles violations d’accessibilité graves ou critiques (axe-core : {b} → {n})"
+    added = (n or 0) - (b or 0)
+    words = vocabulary.count(added, "nouvelle violation d’accessibilité grave ou critique",
+                             "nouvelles violations d’accessibilité graves ou critiques")
+    return f"{words} (axe-core : {vocabulary.integer(b or 0)} → {vocabulary.integer(n or 0)})"
 
 
 def _describe_down(before: Observation, now: Observation) -> str:
-    return f"Le service est injoignable ({now.error_class or 'erreur'})"
+    return f"Le service est injoignable ({vocabulary.error_class(now.error_class)})"
+
+
+def check_label(check: str) -> str:
+    """A watched check's name for readers: the check's own label, "Disponibilité" for availability."""
+    if check == AVAILABILITY:
+        return "Disponibilité"
+    return finding_type(check).label or check
+
+
+def status_change(check: str, before: str | None, after: str | None) -> str | None:
+    """What changed, in the words of the vocabulary: "JeDonneMonAvis : présent → absent",
+    "FranceConnect : FranceConnect+ → absent", "Disponibilité : joignable → délai dépassé".
+    None when the statuses do not tell the change (an expired statement, more axe-core
+    violations): the incident's own sentence says it."""
+    if check == AVAILABILITY:
+        return f"{check_label(check)} : joignable → {vocabulary.error_class(after)}"
+    if not before or not after or before == after:
+        return None
+    return f"{check_label(check)} : {vocabulary.status(before)} → {vocabulary.status(after)}"
 
 
 def rules(axe_tolerance: int = 5) -> tuple[Rule, ...]:
@@ -97,7 +121,7 @@ def rules(axe_tolerance: int = 5) -> tuple[Rule, ...]:
         Rule("jedonnemonavis", _status_rank("jedonnemonavis", {"present": 1, "absent": 0}),
              lambda b, n: "Le bouton JeDonneMonAvis a disparu"),
         Rule("non_digital_alternative", _status_rank("non_digital_alternative", {"present": 1, "absent": 0}),
-             lambda b, n: "Aucune alternative non numérique (téléphone, guichet, rendez-vous) n’est plus indiquée"),
+             lambda b, n: "Plus aucune alternative non numérique (téléphone, guichet, rendez-vous) n’est indiquée"),
         Rule("accessibility_statement", _statement_rank, _describe_statement),
         Rule("accessibility", lambda o: None if _serious_violations(o) is None else -float(_serious_violations(o)),
              _describe_axe, tolerance=axe_tolerance),

@@ -1,5 +1,5 @@
 """The JSON API under /api (schema at /openapi.json): services, runs, findings, indicators,
-objectives, and for operators (Authorization: Bearer VEILLEUR_OPERATOR_TOKEN) exports and
+objectives, incidents, and for operators (Authorization: Bearer VEILLEUR_OPERATOR_TOKEN) exports and
 proposals. Lists are paginated with `limit` and `offset` and say their `total`. Figures are numbers
 as the pages publish them (foundation/formatting.py: truncated to the decimals of their kind), so
 that 8.7 here is the "8,7/10" of the dashboard."""
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 from foundation import formatting
 from foundation.quarters import Quarter
 from foundation.times import as_utc
+from reports.alerts import dashboard_links
+from reports.alerts.incident_list import STATES, IncidentEntry, entries, incidents_query
 from reports.observatory.exports import indicator_json, write_csv, write_json
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 from reports.observatory.objectives import objectives_at
@@ -143,6 +145,38 @@ class ObjectivesOut(BaseModel):
     objectives: list[ObjectiveOut]
 
 
+class IncidentPageOut(BaseModel):
+    url: str
+    kind: str | None  # landing, login, contact, accessibility, other; null when the run did not record it
+
+
+class IncidentOut(BaseModel):
+    id: int
+    service_id: str
+    service_name: str
+    ministry_id: str
+    ministry_name: str
+    check: str  # a check id, or "availability"
+    status: Literal["open", "closed"]
+    change: str  # in French, as the alert e-mail says it
+    status_change: str | None  # in French: "JeDonneMonAvis : présent → absent"; null when `change` says it
+    baseline_status: str | None  # the check's status before the regression
+    current_status: str | None  # …and when it was confirmed (for availability, the error class)
+    pages: list[IncidentPageOut]  # where the element was at the previous visit, the page to fix first
+    since: datetime  # first seen
+    opened_at: datetime  # confirmed
+    closed_at: datetime | None
+    baseline_run_id: int | None
+    opened_run_id: int
+    closed_run_id: int | None
+    opened_campaign_id: int
+    closed_campaign_id: int | None
+    notified: bool  # the ministry was told
+    suppressed: bool  # held back: too many services regressed at once (probably our side)
+    service_page: str  # the service's page on this dashboard
+    evidence: str | None  # the element on the previous visit's screenshot (a PNG on this dashboard)
+
+
 class ProposalOut(BaseModel):
     id: int
     name: str
@@ -187,6 +221,23 @@ def _run(r: ServiceRun) -> RunOut:
 def _finding(f: FindingRecord) -> FindingOut:
     return FindingOut(id=f.id, run_id=f.service_run_id, service_id=f.run.service_id, check=f.check, status=f.status,
                       reason=f.reason, details=f.details or {}, evidence=f.evidence or [])
+
+
+def _incident(e: IncidentEntry) -> IncidentOut:
+    i, proof = e.incident, e.spot.proof
+    return IncidentOut(
+        id=i.id, service_id=i.service_id, service_name=e.service_name, ministry_id=e.ministry_id,
+        ministry_name=e.ministry_name, check=i.check_id, status=i.status, change=i.change,
+        status_change=e.status_change, baseline_status=i.baseline_status, current_status=i.current_status,
+        pages=[IncidentPageOut(url=p.url, kind=p.kind) for p in e.pages],
+        since=as_utc(i.since), opened_at=as_utc(i.opened_at), closed_at=as_utc(i.closed_at),
+        baseline_run_id=i.baseline_run_id, opened_run_id=i.opened_run_id, closed_run_id=i.closed_run_id,
+        opened_campaign_id=i.opened_campaign_id, closed_campaign_id=i.closed_campaign_id,
+        notified=i.last_notified_at is not None, suppressed=bool(i.suppressed),
+        # The paths the alert e-mails link to, on this dashboard (no base: relative to it).
+        service_page=dashboard_links.service_page("", i.service_id),
+        evidence=dashboard_links.proof_crop("", *proof) if proof else None,
+    )
 
 
 def _indicators(s: ServiceIndicators, progress: ServiceProgress) -> ServiceIndicatorsOut:
@@ -301,6 +352,20 @@ def get_objectives(session: SessionDep,
         )
         for s in report.statuses
     ])
+
+
+@router.get("/incidents", response_model=Page[IncidentOut])
+def list_incidents(session: SessionDep, limit: Limit = 50, offset: Offset = 0,
+                   status: Annotated[Literal[STATES], Query(  # type: ignore[valid-type]
+                       description="open, closed, or all (default)")] = "all",
+                   ministry: Annotated[str | None, Query(max_length=64)] = None,
+                   service: Annotated[str | None, Query(max_length=100)] = None):
+    """Regressions confirmed over consecutive visits (the ones alert e-mails tell), open and
+    closed, newest first: what changed, where the element was, since when and until when."""
+    query = incidents_query(status, ministry, service)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    shown = list(session.scalars(query.limit(limit).offset(offset)))
+    return {"items": [_incident(e) for e in entries(session, shown)], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/exports", responses={**OPERATOR, 200: {"content": {"text/csv": {}, "application/json": {}},

@@ -1,4 +1,4 @@
-"""The dashboard's pages: overview, ministry, service, objectives, accessibility statement."""
+"""The dashboard's pages: overview, ministry, service, objectives, incidents, accessibility statement."""
 
 from __future__ import annotations
 
@@ -118,3 +118,13 @@ def _objectives(session: Session, trimestre: str | None) -> HTMLResponse:
 @router.get("/accessibilite", response_class=HTMLResponse)
 def accessibility():
     return render("accessibility.html")
+
+
+@router.get("/incidents", response_class=HTMLResponse)
+def incidents(session: SessionDep, ministere: str | None = None, statut: str | None = None, page: int = 1):
+    # Not through the page cache: incidents change after a campaign without a run changing, and
+    # the list is one query.
+    state = statut if statut in views.INCIDENT_STATES else "all"
+    view = views.incidents(session, state, ministere or None, page if 0 < page < 1_000_000 else 1)
+    return render("incidents.html", nav="/incidents", view=view, states=views.INCIDENT_STATES,
+                  ministries=views.listed_ministries(session))

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from foundation import __version__, formatting
+from foundation import __version__, formatting, vocabulary
 from reports.links import safe_href
 from reports.observatory.indicators import INDICATORS, SPECS
 from reports.tones import DSFR_BADGE as BADGE
@@ -17,6 +17,7 @@ from reports.tones import DSFR_BADGE as BADGE
 _env = Environment(loader=PackageLoader("reports.web", "templates"), autoescape=select_autoescape(["html"]))
 _env.globals.update(BADGE=BADGE, INDICATORS=INDICATORS, SPECS=SPECS, safe_href=safe_href, version=__version__)
 formatting.register(_env)
+_env.filters.update(count=vocabulary.count, page_kind=vocabulary.page_kind, status=vocabulary.status)
 
 
 def render(name: str, status_code: int = 200, **context) -> HTMLResponse:

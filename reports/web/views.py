@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
+from reports.alerts.incident_list import IncidentEntry, entries, incidents_query
 from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, published, quarter_indicators
+from reports.observatory.level_bars import QuarterLevels
 from reports.observatory.levels import Tone
 from reports.observatory.progress import (
     History,
@@ -54,6 +57,11 @@ class Overview:
     quarter: Quarter
     rows: list[OverviewRow]
     progress: QuarterProgress
+
+    @property
+    def levels(self) -> QuarterLevels:
+        """The shown services' levels, for the bar charts (reports/observatory/level_bars.py)."""
+        return QuarterLevels(self.quarter, tuple(r.state for r in self.rows), ("démarche", "démarches"), "fr-table")
 
 
 def overview(session: Session, quarter: Quarter, ministry_id: str | None = None,
@@ -124,13 +132,14 @@ def run_history(runs: list[ServiceRun]) -> History:
         rate.append(published("handicap", _number(statement.details.get("rate"))) if statement else None)
         plain.append(published("readability", _number(readability.details.get("score"))) if readability else None)
         up.append(100.0 if run.ok else 0.0 if run.ok is not None else None)
-    labels = tuple(f"{as_utc(r.started_at):%d/%m/%Y}" if r.started_at else f"visite {r.id}" for r in runs)
+    # Moments, not days: the chart writes the time of visits that fall on the same day.
+    labels = tuple(as_utc(r.started_at) if r.started_at else f"visite {r.id}" for r in runs)
     series = (
         Series("handicap", "Taux RGAA déclaré", tuple(rate), kind="percent"),
         Series("readability", "Clarté du langage (sur 10)", tuple(plain), kind="score", scale=10.0),
         Series("uptime", "Page d’accueil disponible (100 % = oui)", tuple(up), kind="percent"),
     )
-    return History(labels, series)  # type: ignore[arg-type]  # labels print like quarters
+    return History(labels, series)
 
 
 def latest_findings_run(session: Session, service_id: str) -> ServiceRun | None:
@@ -164,3 +173,63 @@ def listed_ministries(session: Session) -> list[Ministry]:
 def objectives_day(quarter: Quarter) -> date:
     today = datetime.now(timezone.utc).date()
     return min(today, (quarter.end - timedelta(days=1)).date())
+
+
+# ------------------------------------------------------------------------------------------------
+# Incidents
+
+INCIDENTS_PER_PAGE = 100
+INCIDENT_STATES = {"all": "Tous les incidents", "open": "En cours", "closed": "Clos"}
+
+
+@dataclass(frozen=True)
+class IncidentGroup:
+    ministry_id: str
+    ministry_name: str
+    entries: list[IncidentEntry]
+
+    @property
+    def open(self) -> int:
+        return sum(1 for e in self.entries if e.open)
+
+
+@dataclass(frozen=True)
+class Incidents:
+    state: str
+    ministry_id: str | None
+    groups: list[IncidentGroup]
+    total: int                  # matching the filters, over every page
+    open: int                   # of them, still open
+    page: int
+    pages: int
+
+    def href(self, page: int) -> str:
+        state = self.state if self.state != "all" else None
+        pairs = (("ministere", self.ministry_id), ("statut", state), ("page", page if page > 1 else None))
+        query = {k: v for k, v in pairs if v}
+        return "/incidents" + (f"?{urlencode(query)}" if query else "")
+
+    @property
+    def previous(self) -> str | None:
+        return self.href(self.page - 1) if self.page > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.href(self.page + 1) if self.page < self.pages else None
+
+
+def incidents(session: Session, state: str, ministry_id: str | None, page: int = 1) -> Incidents:
+    """Incidents by ministry (open ones first in each), a page of INCIDENTS_PER_PAGE at a time."""
+    query = incidents_query(state, ministry_id, grouped=True)
+    matching = query.order_by(None).subquery()
+    by_state = dict(session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)).all())
+    total = sum(by_state.values())
+    pages = max(1, -(-total // INCIDENTS_PER_PAGE))
+    page = min(max(1, page), pages)
+    shown = list(session.scalars(query.limit(INCIDENTS_PER_PAGE).offset((page - 1) * INCIDENTS_PER_PAGE)))
+    groups: list[IncidentGroup] = []
+    for entry in entries(session, shown):
+        if not groups or groups[-1].ministry_id != entry.ministry_id:
+            groups.append(IncidentGroup(entry.ministry_id, entry.ministry_name, []))
+        groups[-1].entries.append(entry)
+    return Incidents(state, ministry_id, groups, total, by_state.get("open", 0), page, pages)

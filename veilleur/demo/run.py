@@ -2,18 +2,22 @@
 
 It audits the bundled sites once, then plays a regression: the carte-grise site loses its
 FranceConnect button, two more campaigns over it confirm the incident, and the ministry's digest
-lands in the outbox.
+lands in the outbox. The digest links to the dashboard at the address the last line tells how to
+serve it on (DASHBOARD_URL), unless VEILLEUR_PUBLIC_URL names another.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from rich.console import Console
 
 from probes.settings import probe_settings_from_env
+from reports.alerts.dashboard_links import PUBLIC_URL_VARIABLE
 from reports.site.html_report import write_report
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
@@ -26,6 +30,23 @@ console = Console(stderr=True)
 
 VARIANTS = Path(__file__).parent / "variants"
 REGRESSING = "carte-grise"
+# `veilleur serve`'s default address, which the demo's last line tells how to serve its data on.
+DASHBOARD_URL = "http://127.0.0.1:8000"
+
+
+@contextmanager
+def _public_url() -> Iterator[str]:
+    """The dashboard's address for the demo's e-mail links: the configured one, else DASHBOARD_URL
+    for the demo's duration only (a demo run in a test or a shell leaves the variable as it was)."""
+    configured = os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
+    if configured:
+        yield configured.rstrip("/")
+        return
+    os.environ[PUBLIC_URL_VARIABLE] = DASHBOARD_URL
+    try:
+        yield DASHBOARD_URL
+    finally:
+        os.environ.pop(PUBLIC_URL_VARIABLE, None)
 
 
 def run_demo(out_dir: Path) -> Path:
@@ -39,7 +60,7 @@ def run_demo(out_dir: Path) -> Path:
     os.environ.pop("VEILLEUR_SMTP_URL", None)
     db = open_database(f"sqlite:///{demo_dir / 'veilleur.db'}")
     store = EvidenceStore(demo_dir / "evidence")
-    with serve_sites() as server:
+    with serve_sites() as server, _public_url() as public_url:
         registry = demo_dir / "registry.yaml"
         registry.write_text(registry_yaml(server), encoding="utf-8")
         console.print(f"{len(server.sites)} sites de démonstration servis sur 127.0.0.1 ; registre : {registry}")
@@ -57,8 +78,10 @@ def run_demo(out_dir: Path) -> Path:
     outbox = sorted((demo_dir / "outbox").glob("*.eml"))
     for mail in outbox:
         console.print(f"E-mail d’alerte : {mail}")
+    if outbox:
+        console.print(f"Ses liens mènent au tableau de bord : {public_url}/incidents", markup=False, highlight=False)
     console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
     # Last line: the dashboard over the demo's own database (not started here: `make demo` must end).
     console.print(f"Dashboard: VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
-                  "→ http://127.0.0.1:8000/", markup=False, highlight=False, soft_wrap=True)
+                  f"→ {DASHBOARD_URL}/", markup=False, highlight=False, soft_wrap=True)
     return index

@@ -126,7 +126,7 @@ def test_an_altered_screenshot_is_exported_as_it_is_with_a_warning_and_no_proof_
     assert f"veilleur: warning: artifact {shot} (screenshot of page 0) is altered in the evidence store" in result.output
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if n.startswith("proof/franceconnect")]
-        assert "Pas d’image : no usable screenshot of this page" in z.read("index.html").decode()
+        assert "Pas d’image : aucune capture d’écran utilisable de cette page" in z.read("index.html").decode()
     checked = veilleur("verify", "--bundle", str(out))
     assert checked.exit_code == 1 and f"FAIL artifact {shot} altered" in checked.output
 

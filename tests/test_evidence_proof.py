@@ -66,8 +66,8 @@ def test_no_image_is_drawn_for_an_element_beyond_the_captured_page_or_without_si
     shot = screenshot()
     assert proof.crop(shot, below) is None and proof.highlight(shot, [below]) is None
     size = proof.image_size(shot)
-    assert "beyond the captured part of the page (screenshot 1600 px high)" in proof.why_no_image(below, size)
-    assert "hidden" in proof.why_no_image(hidden, size)
-    assert proof.why_no_image(None, size) == "the element's position was not recorded"
-    assert proof.why_no_image(BUTTON, None).startswith("no usable screenshot of this page")
+    assert "au-delà de la partie capturée de la page (capture de 1600 px de haut)" in proof.why_no_image(below, size)
+    assert "masqué" in proof.why_no_image(hidden, size)
+    assert proof.why_no_image(None, size) == "la position de l’élément n’a pas été relevée"
+    assert proof.why_no_image(BUTTON, None).startswith("aucune capture d’écran utilisable de cette page")
     assert proof.why_no_image(BUTTON, size) is None

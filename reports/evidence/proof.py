@@ -47,13 +47,13 @@ def region_of(box: Box, image_size: tuple[int, int], scale: float = 1.0) -> Regi
 def why_no_image(box: Box | None, image_size: tuple[int, int] | None, scale: float = 1.0) -> str | None:
     """Why a proof image cannot be drawn for this pointer, in words for the bundle; None if it can."""
     if image_size is None:
-        return "no usable screenshot of this page (none was taken, or it was pruned or altered)"
+        return "aucune capture d’écran utilisable de cette page (jamais prise, supprimée par la conservation ou altérée)"
     if box is None:
-        return "the element's position was not recorded"
+        return "la position de l’élément n’a pas été relevée"
     if box.width <= 0 or box.height <= 0:
-        return "the element takes no space on the page (hidden)"
+        return "l’élément n’occupe aucune place sur la page (masqué)"
     if region_of(box, image_size, scale) is None:
-        return f"the element lies beyond the captured part of the page (screenshot {image_size[1]} px high)"
+        return f"l’élément se trouve au-delà de la partie capturée de la page (capture de {image_size[1]} px de haut)"
     return None
 
 

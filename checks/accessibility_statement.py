@@ -12,6 +12,13 @@ Two sources, the statement outranking the footer:
    (the multi-year accessibility plan the law requires next to the statement).
    A statement that gives a rate but no status sentence gets the status the RGAA attaches to the
    rate: 100 % totalement, ≥ 50 % partiellement, below 50 % non conforme.
+   Statements often define the levels before giving their result ("non conforme : moins de 50 %
+   des critères", "totalement conforme : 100 % des critères", "un site est non conforme lorsque
+   moins de 50 %…"): a figure after a level and a colon, after "moins de", "au moins", "plus
+   de", "entre", "lorsque", "signifie"… is a definition, not the rate, and the first figure that
+   is not one is read. Likewise a declaration sentence with a generic subject ("Un site est
+   partiellement conforme au RGAA…") or a condition ("… lorsque au moins 50 %…") defines a level
+   and is not the statement's declaration.
    `expired` is true when the statement's latest date is more than three years before the
    capture (an audit is valid three years), false when it is more recent, None without a date.
 2. The legally required mention, usually in the footer: "Accessibilité : totalement /
@@ -23,10 +30,10 @@ Two sources, the statement outranking the footer:
 "Accessibilité…" link, else of a link named "Accessibilité" or "Déclaration d’accessibilité".
 Text inside scripts (JSON of translations, for instance) is not page text and never counts.
 
-Read on every visited page (see `checks.coverage`). With no mention and no declaration, the
-answer is `absent` only when the statement page, if the site links to one, was read: a
-statement link that leads off the site (a ministry's portal) or that the probe did not follow
-gives `unknown`.
+Read on every visited page. With no mention and no declaration, the answer is `absent` only when
+the statement page, if the site links to one, was read: a statement link that leads off the site
+(a ministry's portal), that the probe did not follow or that failed gives `unknown`; a failed
+login or contact page does not (see `checks.coverage`).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
-from checks.coverage import ALL_PAGES, landing_unknown, named, not_found, page_address, pages_read
+from checks.coverage import ACCESSIBILITY_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
 from checks.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Finding
 from checks.text import fold
@@ -80,6 +87,17 @@ RATE_PATTERNS = (
     re.compile(r"taux\s+(?:moyen\s+de\s+conformite|de\s+conformite\s+moyen)[^\d%]{0,60}?" + _NUMBER),
     re.compile(r"\bconformes?\s+a\s+" + _NUMBER),
 )
+# A rate that defines a level rather than states a result: "non conforme : moins de 50 % des
+# critères", "partiellement conforme : au moins 50 %", "totalement conforme : 100 % des critères",
+# "lorsque moins de 50 %…" (what comes just before the figure, in its clause).
+_DEFINITION_BEFORE = re.compile(
+    r"(?:\b(?:moins|plus)\s+de|\bau\s+(?:moins|plus)|\bentre|\bsuperieure?s?\s+a|\binferieure?s?\s+a|\bcompris"
+    r"|\bjusqu'a|\bau[- ]dela|\b(?:totalement|partiellement|non)[\s-]*conformes?\s*(?:[:(=]|si\b|lorsque|quand)"
+    r"|\blorsque|\blorsqu'|\bquand|\bdes\s+(?:que|lors\s+que)|\bsignifie|\bcorrespond)[^.;\n]{0,40}$")
+# A declaration that is a definition: "Un site est partiellement conforme au RGAA lorsque…".
+_GENERIC_SUBJECT = re.compile(r"\b(?:un|une)\s+(?:site|service|portail|teleservice|application|page|demarche)"
+                              r"(?:\s+(?:internet|web|en\s+ligne|numerique|mobile))?\s*$")
+_CONDITION = re.compile(r"\b(?:lorsque|lorsqu'|quand|si|des\s+que|des\s+lors\s+que)\b")
 _NO_AUDIT = re.compile(r"pas\s+(?:encore\s+)?(?:fait\s+l'objet\s+d'un|ete)\s+audit|aucun\s+audit")
 
 VERSION_PATTERNS = (
@@ -123,12 +141,30 @@ def _level(match: re.Match[str]) -> str:
     return _LEVELS[groups.get("level") or groups.get("level2")]
 
 
+def is_definition(folded: str, start: int) -> bool:
+    """Whether the rate found at `start` defines a conformity level instead of giving the result."""
+    return bool(_DEFINITION_BEFORE.search(folded[max(0, start - 80):start]))
+
+
 def parse_rate(folded: str) -> tuple[float, re.Match[str]] | None:
+    """The declared rate: the first figure of the strongest pattern that is not the definition of
+    a level ("non conforme : moins de 50 % des critères" often comes before the audit's result)."""
     for pattern in RATE_PATTERNS:
         for match in pattern.finditer(folded):
             value = float(match.group(1).replace(",", "."))
-            if 0 <= value <= 100:
+            if 0 <= value <= 100 and not is_definition(folded, match.start()):
                 return value, match
+    return None
+
+
+def parse_declaration(folded: str) -> re.Match[str] | None:
+    """The statement's declaration, not a definition of a level that comes before it ("Un site
+    est partiellement conforme au RGAA lorsque au moins 50 %…")."""
+    for match in DECLARATION.finditer(folded):
+        generic = _GENERIC_SUBJECT.search(folded[max(0, match.start() - 40):match.start()])
+        rest_of_sentence = re.split(r"\.(?!\d)|\n", folded[match.end():match.end() + 60])[0]
+        if not (generic or _CONDITION.search(match.group(0)) or _CONDITION.search(rest_of_sentence)):
+            return match
     return None
 
 
@@ -183,7 +219,7 @@ def read_statement(page: PageCapture) -> Statement | None:
     """What a page declares as an accessibility statement, or None if it is not one."""
     text = page.text or page.main_text
     folded = fold(text)
-    declaration = DECLARATION.search(folded)
+    declaration = parse_declaration(folded)
     if declaration is None and page.kind != "accessibility":
         return None
     schema = schema_link(page)
@@ -253,7 +289,7 @@ FINDING = AccessibilityStatementFinding
 def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     if unknown := landing_unknown(capture, AccessibilityStatementFinding):
         return unknown
-    loaded = pages_read(capture, ALL_PAGES)
+    loaded = pages_read(capture, ACCESSIBILITY_STATEMENT.reads)
     statements = [s for p in loaded if (s := read_statement(p))]
     # A page of kind accessibility comes first, then pages that make the declaration.
     statements.sort(key=lambda s: (s.level is None, s.page.kind != "accessibility"))
@@ -297,7 +333,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
                                      f"n’a pas été lue."),
             evidence=[from_element(capture.landing, unread, note="lien vers la déclaration, non suivi")],
             **{**details, "statement_url": unread.href})
-    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ALL_PAGES, **details)
+    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ACCESSIBILITY_STATEMENT, **details)
 
 
 def _capitalized(text: str) -> str:

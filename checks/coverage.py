@@ -3,12 +3,29 @@
 - No landing page, or a landing page that did not load: the check could not look → `unknown`,
   with the landing page's error as the reason.
 - Presence checks (FranceConnect, JeDonneMonAvis, non-digital alternative, accessibility
-  statement) each read the kinds of page where the thing can be (`ALL_PAGES`, or
-  `ALL_BUT_STATEMENT` below) and are positive as soon as it is found on one of them that loaded.
-  When it is found nowhere, absence is a claim that needs evidence: if any visited page of those
-  kinds failed, the answer is `unknown` (the missing page may be the one that has it); otherwise
-  `absent`, with one Evidence per searched page saying what was looked for, so that an auditor
-  can re-check the claim.
+  statement) each read the kinds of page where the thing can be (`Scope.reads`) and are positive
+  as soon as it is found on one of them that loaded.
+- When it is found nowhere, absence is a claim that needs evidence from the pages where the thing
+  is offered. **A failed key page blocks the absence claims of the checks for which it is such a
+  page, and only those** (`Scope.blocked_by`): the answer is then `unknown`, naming each failed
+  page and why; otherwise `absent`, with one Evidence per searched page saying what was looked
+  for, so that an auditor can re-check the claim. Which failed page blocks which absence claim:
+
+  | failed page | blocks the absence of |
+  |---|---|
+  | landing | everything (nothing can be concluded) |
+  | login | FranceConnect, JeDonneMonAvis, the non-digital alternative |
+  | contact (help) | JeDonneMonAvis, the non-digital alternative |
+  | accessibility statement | the accessibility statement |
+  | other pages | nothing |
+
+  Why: the FranceConnect button is offered where one logs in (the landing page or the login
+  page), not on a contact page. The non-digital alternative is given on the contact page and
+  next to the login form ("Besoin d'aide ? Appelez le …"), the JeDonneMonAvis button on the help
+  page and in the frame of the procedure that starts at the login page. The accessibility mention
+  is on the landing page and the declaration on its own page; a login or contact page says
+  nothing the landing page's footer does not. A failed page that blocks nothing is still named in
+  the reason of an `absent` finding, so a reader sees it was not read.
 
 The accessibility statement page is the one page the FranceConnect, JeDonneMonAvis and
 non-digital checks do not read: it is a legal document, not where a service offers its login,
@@ -19,6 +36,7 @@ number, which are not the service's). So a dead link to the statement leaves the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from checks.models import Evidence, Finding
@@ -29,6 +47,39 @@ F = TypeVar("F", bound=Finding)
 
 ALL_PAGES: frozenset[PageKind] = frozenset({"landing", "login", "contact", "accessibility", "other"})
 ALL_BUT_STATEMENT: frozenset[PageKind] = ALL_PAGES - {"accessibility"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a presence check looks for its thing, and which failed pages (besides the landing
+    page, which stops everything) keep it from claiming that the thing is absent."""
+
+    reads: frozenset[PageKind]
+    blocked_by: frozenset[PageKind]
+
+
+# The rule of the module's table, one scope per presence check.
+FRANCECONNECT = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login"}))
+JEDONNEMONAVIS = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
+NON_DIGITAL_ALTERNATIVE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
+ACCESSIBILITY_STATEMENT = Scope(reads=ALL_PAGES, blocked_by=frozenset({"accessibility"}))
+SCOPES: dict[str, Scope] = {
+    "franceconnect": FRANCECONNECT,
+    "jedonnemonavis": JEDONNEMONAVIS,
+    "non_digital_alternative": NON_DIGITAL_ALTERNATIVE,
+    "accessibility_statement": ACCESSIBILITY_STATEMENT,
+}
+
+
+def _scope(kinds: Scope | frozenset[PageKind]) -> Scope:
+    # A bare set of kinds: every failed page of those kinds blocks (the rule before scopes).
+    return kinds if isinstance(kinds, Scope) else Scope(reads=kinds, blocked_by=kinds)
+
+
+def blocking_failures(capture: ServiceCapture, scope: Scope | frozenset[PageKind]) -> list[PageCapture]:
+    """The failed pages that keep a check of this scope from claiming absence."""
+    scope = _scope(scope)
+    return [p for p in capture.failed_pages() if p.kind in scope.blocked_by or p.kind == "landing"]
 
 
 def pages_read(capture: ServiceCapture, kinds: frozenset[PageKind]) -> list[PageCapture]:
@@ -74,15 +125,17 @@ def _pages_phrase(n: int, one: str, other: str) -> str:
     return f"la seule page {one}" if n == 1 else f"les {vocabulary.count(n, 'page ' + one, 'pages ' + other)}"
 
 
-def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, kinds: frozenset[PageKind],
+def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, scope: Scope | frozenset[PageKind],
               **details) -> F:
-    """The finding when nothing was found on the loaded pages of `kinds`: `unknown` if any visited
-    page of those kinds failed (naming each one and why), else `absent`, explained once for the
-    service ("Aucun bouton FranceConnect sur les 3 pages visitées : accueil, connexion et
-    contact.") with one Evidence per searched page. `looked_for` says what was sought, in French,
-    as the sentence's start ("Aucun bouton FranceConnect")."""
-    failed = [p for p in capture.failed_pages() if p.kind in kinds]
-    searched = pages_read(capture, kinds)
+    """The finding when nothing was found on the loaded pages the scope reads: `unknown` if a page
+    that blocks this absence failed (naming each one and why), else `absent`, explained once for
+    the service ("Aucun bouton FranceConnect sur les 3 pages visitées : accueil, connexion et
+    contact.") with one Evidence per searched page, and the failed pages that do not block it
+    named. `looked_for` says what was sought, in French, as the sentence's start ("Aucun bouton
+    FranceConnect")."""
+    scope = _scope(scope)
+    failed = blocking_failures(capture, scope)
+    searched = pages_read(capture, scope.reads)
     if failed:
         pages = "; ".join(f"{named(p)} : {failure(p)}" for p in failed)
         return finding(
@@ -93,10 +146,16 @@ def not_found(capture: ServiceCapture, finding: type[F], looked_for: str, kinds:
                     f"{vocabulary.plural(len(failed), 'chargée', 'chargées')} ({pages})."),
             **details,
         )
+    reason = (f"{looked_for} sur {_pages_phrase(len(searched), 'visitée', 'visitées')} : "
+              f"{vocabulary.pages(p.kind for p in searched)}.")
+    if unread := [p for p in capture.failed_pages() if p.kind in scope.reads]:
+        pages = "; ".join(f"{named(p)} : {failure(p)}" for p in unread)
+        reason += (f" {vocabulary.plural(len(unread), 'Une page n’a', 'Des pages n’ont')} pas pu être "
+                   f"{vocabulary.plural(len(unread), 'chargée', 'chargées')} ({pages}), mais l’absence ne se "
+                   f"juge pas sur {vocabulary.plural(len(unread), 'cette page', 'ces pages')}.")
     return finding(
         status="absent",
-        reason=(f"{looked_for} sur {_pages_phrase(len(searched), 'visitée', 'visitées')} : "
-                f"{vocabulary.pages(p.kind for p in searched)}."),
+        reason=reason,
         evidence=[Evidence(page_url=page_address(p), note=f"{vocabulary.the_page(p.kind)} lue, sans résultat")
                   for p in searched],
         **details,

@@ -3,6 +3,11 @@ innerText are not enough: the main content without navigation, header, footer an
 and images that a script makes clickable (`<img onclick>`, a `<div>` with a click handler), which
 the in-browser collector does not list as elements.
 
+It also finds a collected element again in the DOM (`node_of`, by the collector's selector), to
+tell what a screen reader announces for it (`accessible_name`: `aria-labelledby`, `aria-label`,
+images' alts, an inline SVG's `<title>`, nested controls' names, `title`) and what holds it (see
+`checks.offered`).
+
 Parsing the stored DOM here, rather than in the browser, means a better reading also applies when
 checks are re-run on old captures. CSS is not applied: only what the markup itself hides (the
 `hidden` attribute, `aria-hidden="true"`, inline `display:none`/`visibility:hidden`, a closed
@@ -12,14 +17,15 @@ checks are re-run on old captures. CSS is not applied: only what the markup itse
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
-from probes.models import PageCapture
+from probes.models import Element, PageCapture
 
 _NEVER_TEXT = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math",
                "iframe", "object", "canvas", "select", "option", "button"}
@@ -38,12 +44,56 @@ _BANNER = re.compile(r"cookie|consent|tarteaucitron|didomi|axeptio|onetrust|gdpr
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: innerText keeps non-breaking spaces
 
 
+class _Parsed:
+    """A parsed DOM and the indexes built on it as they are needed (kept together, so that an index
+    never points into another parse of the same page)."""
+
+    def __init__(self, root):
+        self.root = root
+        self._ids: dict[str, object] | None = None
+        self._children: dict = {}  # node → {tag: [children with that tag]}
+
+    def by_id(self, ident: str):
+        if self._ids is None:
+            self._ids = {}
+            for node in self.root.iter():
+                if isinstance(node.tag, str) and (i := node.get("id")) is not None:
+                    self._ids.setdefault(i, node)
+        return self._ids.get(ident)
+
+    def children(self, node, tag: str) -> list:
+        if node not in self._children:
+            grouped: dict[str, list] = {}
+            for child in node:
+                if isinstance(child.tag, str):
+                    grouped.setdefault(child.tag.lower(), []).append(child)
+            self._children[node] = grouped
+        return self._children[node].get(tag, [])
+
+
+# The indexes of each tree `_parsed` keeps, by the tree's root (checked, never guessed from an id).
+_PARSED_BY_ROOT: weakref.WeakValueDictionary[int, _Parsed] = weakref.WeakValueDictionary()
+
+
 @lru_cache(maxsize=16)
-def _parse(html: str):
+def _parsed(html: str) -> _Parsed | None:
     try:
-        return lxml.html.document_fromstring(html)
+        parsed = _Parsed(lxml.html.document_fromstring(html))
     except (etree.ParserError, ValueError):
         return None
+    _PARSED_BY_ROOT[id(parsed.root)] = parsed
+    return parsed
+
+
+def _parse(html: str):
+    parsed = _parsed(html)
+    return parsed.root if parsed is not None else None
+
+
+def _indexes(root) -> _Parsed:
+    """The indexes of a tree: those kept with it when `document` parsed it, else new ones."""
+    parsed = _PARSED_BY_ROOT.get(id(root))
+    return parsed if parsed is not None and parsed.root is root else _Parsed(root)
 
 
 def document(page: PageCapture):
@@ -83,6 +133,12 @@ def _is_chrome(node) -> bool:
 
 def _text_lines(root) -> str:
     """innerText-like text of `root`, one line per block, chrome and hidden parts left out."""
+    return text_lines(root, skip=lambda node: _hidden(node) or (node is not root and _is_chrome(node)))
+
+
+def text_lines(root, skip) -> str:
+    """innerText-like text of `root`, one line per block, leaving out scripts, styles, SVG and
+    such, and every node for which `skip(node)` is true (with what it holds)."""
     out: list[str] = []
 
     def walk(node) -> None:
@@ -91,7 +147,7 @@ def _text_lines(root) -> str:
                 out.append(_SPACE.sub(" ", node.tail))
             return
         tag = node.tag.lower()
-        skipped = tag in _NEVER_TEXT or _hidden(node) or (node is not root and _is_chrome(node))
+        skipped = tag in _NEVER_TEXT or skip(node)
         if not skipped:
             block = tag in _BLOCK
             if tag == "br" or block:
@@ -142,6 +198,7 @@ class Image:
     selector: str
     hidden: bool
     in_control: bool  # inside a link, a button or a form: the collector already saw its holder
+    node: object = field(default=None, compare=False, repr=False)  # the <img> in the DOM
 
 
 def _css_path(node) -> str:
@@ -180,5 +237,110 @@ def images(page: PageCapture) -> list[Image]:
             selector=_css_path(node),
             hidden=is_hidden(node),
             in_control=node.tag == "input" or any(t in ("a", "button", "form") for t in ancestors),
+            node=node,
         ))
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# A collected element in the rendered DOM, and what it is called
+
+_SELECTOR_STEP = re.compile(r"^([a-z][a-z0-9-]*)(?::nth-of-type\((\d+)\))?$", re.I)
+
+
+def _css_unescape(text: str) -> str:
+    text = re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), text)
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def select(root, selector: str):
+    """The node a collector selector names ("#id", "html > body > div:nth-of-type(2) > a",
+    "#menu > ul > li:nth-of-type(3) > a"), or None. Only the forms probes/selector.js writes."""
+    indexes = _indexes(root)
+    steps = re.split(r"(?<!\\) > ", selector.strip())
+    first, rest = steps[0], steps[1:]
+    if first.startswith("#"):
+        node = indexes.by_id(_css_unescape(first[1:]))
+    else:
+        node = root if first.lower() == "html" and root.tag == "html" else None
+    for step in rest:
+        match = _SELECTOR_STEP.match(step)
+        if node is None or match is None:
+            return None
+        tag, nth = match.group(1).lower(), int(match.group(2) or 1)
+        same = indexes.children(node, tag)
+        node = same[nth - 1] if 0 < nth <= len(same) else None
+    return node
+
+
+def _fragment(html: str):
+    try:
+        nodes = [n for n in lxml.html.fragments_fromstring(html) if isinstance(n, etree._Element)]
+    except (etree.ParserError, ValueError):
+        return None
+    return nodes[0] if nodes else None
+
+
+def node_of(page: PageCapture, element: Element):
+    """The collected element's node in the page's rendered DOM (found by its selector), with its
+    ancestors and the rest of the document; else, when the probe kept no DOM or the selector does
+    not lead to a node of the element's tag, its own markup parsed alone (no ancestors)."""
+    root = document(page)
+    node = select(root, element.selector) if root is not None and element.selector else None
+    if node is not None and isinstance(node.tag, str) and node.tag.lower() == element.tag:
+        return node
+    return _fragment(element.html) if element.html else None
+
+
+# Not read into a name: never shown, or shown only as styling.
+_NO_NAME = {"script", "style", "noscript", "template", "head", "meta", "link"}
+
+
+def _text_of(node) -> str:
+    return " ".join(t for t in node.itertext() if t)
+
+
+def _by_ids(node, ids: str) -> list:
+    indexes = _indexes(node.getroottree().getroot())
+    return [found for name in ids.split() if (found := indexes.by_id(name)) is not None]
+
+
+def _name(node, depth: int) -> str:
+    tag = node.tag.lower() if isinstance(node.tag, str) else ""
+    if depth == 0 and (ids := node.get("aria-labelledby")):
+        labelled = " ".join(_text_of(n) for n in _by_ids(node, ids)).strip()
+        if labelled:
+            return labelled
+    if aria := (node.get("aria-label") or "").strip():
+        return aria
+    kind = (node.get("type") or "").lower()
+    if tag == "img" or (tag == "input" and kind == "image"):
+        return (node.get("alt") or node.get("title") or "").strip()
+    if tag == "input":
+        return (node.get("value") or "").strip() if kind in ("submit", "button", "reset") else ""
+    if tag == "svg":
+        if ids := node.get("aria-labelledby"):
+            labelled = " ".join(_text_of(n) for n in _by_ids(node, ids)).strip()
+            if labelled:
+                return labelled
+        title = next((c for c in node if isinstance(c.tag, str) and c.tag.lower() == "title"), None)
+        return _text_of(title).strip() if title is not None else ""
+    parts = [node.text or ""]
+    for child in node:
+        if isinstance(child.tag, str) and child.tag.lower() not in _NO_NAME and not _hidden(child):
+            parts.append(_name(child, depth + 1))
+        parts.append(child.tail or "")
+    content = " ".join(p for p in parts if p.strip())
+    if content.strip() or depth > 0:
+        return content
+    return (node.get("title") or "").strip()
+
+
+def accessible_name(node) -> str:
+    """What a screen reader announces for a control, after the accessible name computation in
+    short: `aria-labelledby`, else `aria-label`, else its content — text, the `alt` of its images,
+    the `<title>` of an inline SVG, the names of nested controls (a button inside a link), leaving
+    out what is hidden —, else its `title`. Whitespace collapsed."""
+    if node is None or not isinstance(node.tag, str):
+        return ""
+    return " ".join(_name(node, 0).split())

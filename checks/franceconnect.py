@@ -5,8 +5,7 @@ What counts as a login button, strongest first:
 1. The DSFR component: a `<button>` or `<a>` (or `[role=button]`/`<input>`) with the class
    `fr-connect` ("S’identifier avec" + "FranceConnect"). FranceConnect+ when it carries the
    `fr-connect--plus` modifier, when its text reads "FranceConnect+", or when its link goes to a
-   FranceConnect+ endpoint. Hidden DSFR buttons count: sites put them in menus or dialogs that
-   JavaScript hides until opened, and the component is unambiguous.
+   FranceConnect+ endpoint.
 2. A link (or form) to an OpenID Connect authorize endpoint of FranceConnect:
    `app.franceconnect.gouv.fr/api/v1/authorize`, `oidc.franceconnect.gouv.fr/api/v2/authorize`,
    `auth.franceconnect.gouv.fr/…/authorize` (FranceConnect+), integration hosts under
@@ -15,17 +14,30 @@ What counts as a login button, strongest first:
 3. Older image buttons: a link, button or `<input type=image>` showing a FranceConnect button image
    (`FCboutons-10.svg`, `franceconnect-bouton.svg`, …) or an image whose alt says
    "S'identifier avec FranceConnect".
-4. A button or link whose whole text is a login phrase: "Se connecter avec FranceConnect".
+4. A button or link one of whose names is, as a whole, a login phrase: "Se connecter avec
+   FranceConnect". Its names are what a person or a screen reader is told: the visible text, the
+   accessible name (`aria-labelledby`, `aria-label`, the alt of its images, the `<title>` of an
+   inline SVG whose words are drawn as paths, the label of a button nested in the link), the
+   `title`; each without what is added for a new window ("(nouvelle fenêtre)", "- nouvel
+   onglet"), so that a `title` repeating the text does not hide it.
 5. A link (or form) to the site's own FranceConnect login route (`/auth/franceconnect`,
    `/login/france-connect`, a Keycloak broker `/realms/x/broker/franceconnect/login`), or to a
    login route that names FranceConnect as its identity provider (`?kc_idp_hint=franceconnect`,
    `?provider=france_connect`).
-6. An image that a script makes clickable (`<img onclick>`, an image in a `<div>` with a click
+6. A control without visible text whose name is the brand alone ("FranceConnect", "Logo
+   FranceConnect+"): an empty button whose image comes from CSS, an SVG titled "FranceConnect", a
+   `<button aria-label="FranceConnect">` inside a link — on a button, or on a link to a login
+   route. The brand as visible text is a heading or a FAQ accordion, not a login button.
+7. An image that a script makes clickable (`<img onclick>`, an image in a `<div>` with a click
    handler: the collector does not list those), found in the rendered DOM by the button's file
    name (`FCboutons-10.png`, `franceconnect-bouton.svg`); a bare logo (`franceconnect.svg`) does
    not count there, it illustrates information pages too.
 
-Kinds 2–6 count only when visible. A FranceConnect+ information link ("Qu’est-ce que
+Every kind counts only when it is offered (`checks.offered`): shown, or in a menu, a modal, an
+accordion or a `<details>` that a control of the page opens. A button hidden for good — the
+`hidden` attribute or a stylesheet's `display: none` that no control undoes, often beside "la
+connexion avec FranceConnect est momentanément indisponible", or in a `<template>` — is not
+offered, DSFR component or not. A FranceConnect+ information link ("Qu’est-ce que
 FranceConnect+ ?", to franceconnect.gouv.fr/france-connect-plus) right next to a button (within a
 few collected elements, as in the DSFR `fr-connect-group`) makes that button FranceConnect+.
 
@@ -33,8 +45,8 @@ Not FranceConnect: AgentConnect and ProConnect (same `fr-connect` class, but `fr
 `fr-connect--pro`, their brand text, their hosts), prose that mentions FranceConnect, and links
 to franceconnect.gouv.fr's information pages. The best level across pages wins (plus > plain).
 
-Read on the landing, login and contact pages (not the accessibility statement): see
-`checks.coverage`.
+Read on the landing, login and contact pages (not the accessibility statement); only a failed
+login page keeps the check from claiming absence: see `checks.coverage`.
 """
 
 from __future__ import annotations
@@ -45,10 +57,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
-from checks.dom import Image, images
+from checks.coverage import FRANCECONNECT, landing_unknown, named, not_found, page_address, pages_read
+from checks.dom import Image, accessible_name, images, node_of
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import Evidence, Finding
+from checks.offered import Offering
 from checks.text import collapse, fold
 from foundation.tones import Tone
 from probes.models import Element, Form, ImageRef, PageCapture, ServiceCapture
@@ -77,6 +90,11 @@ _LOGIN_PHRASE = (r"(s'identifier|se connecter|connexion|je me connecte|connectez
                  r"|s'inscrire|creer (un|mon) compte|continuer|login|sign in|log in)\s+(avec|via|par|with)\s+")
 _LOGIN_ALT = re.compile(_LOGIN_PHRASE + r"france ?connect")
 _LOGIN_TEXT = re.compile(r"^" + _LOGIN_PHRASE + r"france ?connect ?(\+|plus)?$")
+# A name that says only the brand ("FranceConnect", "Logo FranceConnect+").
+_BRAND_ONLY = re.compile(r"^(?:(?:logo|bouton|icone) )?france ?connect ?(\+|plus)?$")
+# What names add for screen readers, after what the control does: "(nouvelle fenêtre)".
+_NEW_WINDOW = re.compile(r"\s*[-,:(]?\s*\(?\s*(?:lien externe|(?:(?:s'ouvre|ouvre|ouverture) )?(?:(?:dans|en) )?"
+                         r"(?:une )?nouvel(?:le)? (?:fenetre|onglet))\s*\)?\s*$")
 _FC_WORD = re.compile(r"france[-_ ]?connect")
 _LOGIN_SEGMENTS = {"login", "connexion", "auth", "oauth", "oauth2", "oidc", "authorize", "authorization",
                    "signin", "sign_in", "sign-in", "sso", "openid", "authentification", "authentication",
@@ -106,21 +124,38 @@ class Hit:
                         note=self.why)
 
 
-def _label(element: Element) -> str:
-    """Everything a user (or a screen reader) is told about the element, folded."""
-    parts = [element.text, element.attrs.get("aria-label", ""), element.attrs.get("title", ""),
-             element.attrs.get("value", "") if element.tag == "input" else ""]
-    return collapse(fold(" ".join(parts)))
+@dataclass(frozen=True)
+class Name:
+    said: str  # as written, whitespace collapsed
+    folded: str  # folded, without "(nouvelle fenêtre)"
+
+
+def _names(element: Element, node=None) -> list[Name]:
+    """Each thing a user or a screen reader is told about the element: its accessible name (from
+    `aria-labelledby`, `aria-label`, the alt of its images, the `<title>` of an inline SVG whose
+    words are drawn as paths, a nested button's label), its visible text, its `aria-label`, its
+    `title`, an input's value."""
+    parts = [accessible_name(node) if node is not None else "", element.text, element.attrs.get("aria-label", ""),
+             element.attrs.get("title", ""), element.attrs.get("value", "") if element.tag == "input" else ""]
+    names: list[Name] = []
+    for part in parts:
+        said = collapse(part)
+        if not said or said in (n.said for n in names):
+            continue
+        folded = _NEW_WINDOW.sub("", collapse(fold(part)))
+        if folded and folded not in (n.folded for n in names):
+            names.append(Name(said, folded))
+    return names
 
 
 def _is_actionable(element: Element) -> bool:
     return element.tag in _ACTIONABLE or element.attrs.get("role", "").lower() == "button"
 
 
-def _is_other_federation(element: Element) -> bool:
+def _is_other_federation(element: Element, label: str) -> bool:
     if any(m in element.classes for m in _OTHER_MODIFIERS):
         return True
-    if _OTHER_BRANDS.search(_label(element)):
+    if _OTHER_BRANDS.search(label):
         return True
     if any(urls.on_domain(element.href, d) for d in _OTHER_DOMAINS if element.href):
         return True
@@ -151,7 +186,8 @@ def _is_info_link(url: str) -> bool:
 def _is_plus_info_link(element: Element) -> bool:
     if element.tag != "a" or not _is_info_link(element.href):
         return False
-    return "france-connect-plus" in urls.path(element.href).lower() or bool(_PLUS_TEXT.search(_label(element)))
+    label = " ".join(n.folded for n in _names(element))
+    return "france-connect-plus" in urls.path(element.href).lower() or bool(_PLUS_TEXT.search(label))
 
 
 def _urls_of(element: Element) -> list[str]:
@@ -208,14 +244,28 @@ def _is_help_link(element: Element) -> bool:
     return element.tag == "a" and bool(set(_segments(element.href)) & _INFO_SEGMENTS)
 
 
-def classify(element: Element) -> tuple[int, str] | None:
-    """(level, why) when the element is a FranceConnect login button, else None."""
-    if element.tag in ("script", "iframe") or _is_other_federation(element):
+def _may_be_named_so(element: Element) -> bool:
+    """Whether the element's accessible name may name a federation: its markup says "connect" or
+    takes its name from elsewhere. (Computing every link's accessible name costs time; this is
+    the only case where it tells more than its text and attributes.)"""
+    markup = element.html.lower()
+    return "connect" in markup or "aria-labelledby" in markup
+
+
+def classify(element: Element, page: PageCapture | None = None) -> tuple[int, str] | None:
+    """(level, why) when the element is a FranceConnect login button, else None, whether it is
+    offered or not (see `checks.offered`). `page` holds the element's DOM, for its accessible
+    name."""
+    if element.tag in ("script", "iframe"):
         return None
-    label = _label(element)
+    node = node_of(page, element) if page is not None and _may_be_named_so(element) else None
+    names = _names(element, node)
+    label = " ".join(n.folded for n in names)
+    if _is_other_federation(element, label):
+        return None
     link_level = max((lvl for u in _urls_of(element) if (lvl := authorize_level(u))), default=None)
 
-    # 1. DSFR component (counts even when hidden).
+    # 1. DSFR component.
     if "fr-connect" in element.classes and _is_actionable(element):
         if "fr-connect--plus" in element.classes:
             return PLUS, "bouton FranceConnect+ du DSFR (.fr-connect--plus)"
@@ -224,9 +274,6 @@ def classify(element: Element) -> tuple[int, str] | None:
         if link_level == PLUS:
             return PLUS, "bouton FranceConnect du DSFR menant à l’autorisation FranceConnect+"
         return PLAIN, "bouton FranceConnect du DSFR (.fr-connect)"
-
-    if not element.visible:
-        return None
 
     # 2. Authorize endpoint.
     if link_level is not None:
@@ -249,24 +296,37 @@ def classify(element: Element) -> tuple[int, str] | None:
             plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(alt))
             return (PLUS if plus else PLAIN), f"image du bouton FranceConnect{'+' if plus else ''} ({name or alt})"
 
-    # 4. Login phrase as the whole label.
+    # 4. Login phrase as the whole of one of its names (visible text, accessible name, title).
     # (Anchored: "Comment se connecter avec FranceConnect ?" is a FAQ accordion, not a login.)
-    if _LOGIN_TEXT.match(label):
-        plus = bool(_PLUS_TEXT.search(label))
-        return (PLUS if plus else PLAIN), f"bouton intitulé « {collapse(element.text or label)[:80]} »"
+    if name := next((n for n in names if _LOGIN_TEXT.match(n.folded)), None):
+        plus = bool(_PLUS_TEXT.search(name.folded))
+        return (PLUS if plus else PLAIN), f"bouton intitulé « {name.said[:80]} »"
 
     # 5. The site's own FranceConnect login route.
     if element.tag == "a" and (route := route_level(element.href)) is not None:
         return route, "lien vers la connexion FranceConnect du site"
+
+    # 6. A graphic control, without visible text, whose name is the brand alone (an SVG titled
+    # "FranceConnect", an empty button with aria-label="FranceConnect" and its image in CSS): a
+    # button, or a link to a login route. Visible text that says only "FranceConnect" is a
+    # heading or an accordion.
+    if not collapse(element.text) and (element.tag != "a" or _is_login_path(element.href)):
+        for name in names:
+            if brand := _BRAND_ONLY.match(name.folded):
+                plus = bool(brand.group(1))
+                why = f"bouton sans texte nommé « {name.said[:80]} » pour les lecteurs d’écran"
+                return (PLUS if plus else PLAIN), why
     return None
 
 
-def _clickable_image(page: PageCapture, image: Image) -> Hit | None:
-    """A FranceConnect button image outside any link, button or form (kind 6)."""
+def _clickable_image(page: PageCapture, image: Image, offering: Offering) -> Hit | None:
+    """A FranceConnect button image outside any link, button or form (kind 7)."""
     name = urls.file_name(image.src)
-    if image.in_control or image.hidden or not _CLICKABLE_IMAGE.search(name):
+    if image.in_control or not _CLICKABLE_IMAGE.search(name):
         return None
     if _OTHER_BRANDS.search(fold(image.src + " " + image.alt)):
+        return None
+    if image.node is not None and not offering.node(image.node, None):
         return None
     plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(collapse(fold(image.alt))))
     element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
@@ -276,18 +336,23 @@ def _clickable_image(page: PageCapture, image: Image) -> Hit | None:
 
 
 def _page_hits(page: PageCapture) -> list[Hit]:
+    offering = Offering(page)
     hits: list[Hit] = []
     for index, element in enumerate(page.elements):
-        found = classify(element)
-        if found:
+        found = classify(element, page)
+        if found and offering.element(element):
             hits.append(Hit(found[0], page, found[1], element=element, index=index))
     for form in page.forms:
         if level := authorize_level(form.action):
-            hits.append(Hit(level, page, "formulaire envoyé à l’autorisation FranceConnect", form=form))
+            why = "formulaire envoyé à l’autorisation FranceConnect"
         elif level := route_level(form.action):
-            hits.append(Hit(level, page, "formulaire envoyé à la connexion FranceConnect du site", form=form))
+            why = "formulaire envoyé à la connexion FranceConnect du site"
+        else:
+            continue
+        if offering.form(form):
+            hits.append(Hit(level, page, why, form=form))
     if not hits:
-        hits += [hit for image in images(page) if (hit := _clickable_image(page, image))]
+        hits += [hit for image in images(page) if (hit := _clickable_image(page, image, offering))]
 
     # A "Qu'est-ce que FranceConnect+ ?" link next to a plain button makes it FranceConnect+.
     plus_links = [i for i, e in enumerate(page.elements) if _is_plus_info_link(e)]
@@ -314,9 +379,9 @@ FINDING = FranceConnectFinding
 def check(capture: ServiceCapture) -> FranceConnectFinding:
     if unknown := landing_unknown(capture, FranceConnectFinding):
         return unknown
-    hits = [hit for page in pages_read(capture, ALL_BUT_STATEMENT) for hit in _page_hits(page)]
+    hits = [hit for page in pages_read(capture, FRANCECONNECT.reads) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, FranceConnectFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
+        return not_found(capture, FranceConnectFinding, LOOKED_FOR, FRANCECONNECT)
     best = max(hit.level for hit in hits)
     decisive = [hit for hit in hits if hit.level == best]
     # Visible buttons first: they are what a user sees.

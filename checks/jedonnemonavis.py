@@ -13,8 +13,13 @@ Counts, on any loaded page:
   is read from that URL, whatever its host: staging instances serve the same paths), or the
   script `jdma-modal-widget.js` (`/static/…` or `/Demarches/assets/…`, self-hosted copies too).
 
-Hidden elements count: the widget script is never visible, and buttons often sit in footers or
-dialogs that open later. The démarche id reported is the first one found, visible elements first.
+Buttons and links count when they are offered (`checks.offered`): shown, or inside a menu, a
+modal, an accordion or a `<details>` that a control opens ("Donner mon avis" opening a DSFR
+modal). One hidden for good — the `hidden` attribute or a stylesheet's `display: none` that no
+control undoes, often beside "le recueil des avis est suspendu", or inside a `<template>` — does
+not. The widget (its script, an element with `data-jdma-form-url`) is never visible itself: it
+counts wherever it is, but in a `<template>` (a script there never runs). The démarche id
+reported is the first one found, visible elements first.
 
 Not JeDonneMonAvis: the words without such a link, a `mailto:` feedback link (even one that
 quotes a JeDonneMonAvis address), links to the JeDonneMonAvis home or information pages.
@@ -31,10 +36,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, named, not_found, pages_read
-from checks.dom import images
+from checks.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
+from checks.dom import images, node_of
 from checks.evidence import MAX_EVIDENCE, from_element
 from checks.models import Finding
+from checks.offered import Offering, in_template
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -101,10 +107,26 @@ def classify(element: Element) -> tuple[str, str | None] | None:
     return None
 
 
+def _is_widget(element: Element) -> bool:
+    return element.tag == "script" or "data-jdma-form-url" in element.attrs
+
+
+def _offered(page: PageCapture, element: Element, offering: Offering) -> bool:
+    """A button or link when it is offered; the widget unless it sits in a `<template>`."""
+    if _is_widget(element):
+        node = node_of(page, element)
+        return node is None or not in_template(node)
+    return offering.element(element)
+
+
 def _page_hits(page: PageCapture) -> list[Hit]:
-    hits = [Hit(page, element, *found) for element in page.elements if (found := classify(element))]
+    offering = Offering(page)
+    hits = [Hit(page, element, *found) for element in page.elements
+            if (found := classify(element)) and _offered(page, element, offering)]
     for image in images(page):
         # Images inside links and buttons were seen with their holder above.
+        if image.node is not None and not offering.node(image.node, None):
+            continue
         if not image.in_control and is_button_image(image.src):
             element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
                               images=[ImageRef(src=image.src, alt=image.alt)], html=image.html,
@@ -133,9 +155,9 @@ FINDING = JeDonneMonAvisFinding
 def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     if unknown := landing_unknown(capture, JeDonneMonAvisFinding):
         return unknown
-    hits = [hit for page in pages_read(capture, ALL_BUT_STATEMENT) for hit in _page_hits(page)]
+    hits = [hit for page in pages_read(capture, JEDONNEMONAVIS.reads) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
+        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, JEDONNEMONAVIS)
     # What a user sees first, and what names the démarche, is the best evidence.
     hits.sort(key=lambda h: (not h.element.visible, h.demarche is None))
     first = hits[0]

@@ -27,7 +27,25 @@ quotes the Défenseur des droits' address and number, which are not the service'
   "France services", a permanence, going to a place ("rendez-vous en agence", "présentez-vous à
   la mairie"). "Rendez-vous sur le site" is an idiom for "go to the website", not an appointment.
 
-Present if any phone, address or appointment wording is found; each hit has an excerpt.
+What is read: the page's visible text, plus the text of the closed parts a control opens
+(accordions, tabs, menus, modals, `<details>`: see `checks.offered`), since a phone number behind
+"Par téléphone" is offered to whoever clicks; not what is hidden for good (the `hidden` attribute
+or a stylesheet's `display: none` that no control undoes, a `<template>`). `tel:` links count
+when they are offered.
+
+Not the service's: the Défenseur des droits, which every accessibility statement names in its
+"voies de recours", wherever a page quotes it (a landing page carrying the statement, a contact
+page's "réclamations"): its number 09 69 39 00 00 always; and any phone, address or appointment
+wording that follows a mention of the Défenseur des droits on its line, and on the next lines
+while the line before ends with ":", ";" or "," (the list of its ways to be reached goes on) or
+is its name alone (its postal address follows: "Défenseur des droits / Libre réponse 71120 /
+75342 Paris CEDEX 07"), as a delegate's permanence and address; or that is written just before
+its name ("09 69 39 00 00 (Défenseur des droits)"). A `tel:` link to a
+number only quoted for the Défenseur does not count either.
+
+Present if any phone, address or appointment wording is found; each hit has an excerpt. Read on
+the landing, login and contact pages; a failed login or contact page keeps the check from
+claiming absence (`checks.coverage`).
 """
 
 from __future__ import annotations
@@ -42,9 +60,10 @@ from phonenumbers import PhoneNumberFormat
 from pydantic import Field
 
 from checks import urls
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, not_found, pages_read
+from checks.coverage import NON_DIGITAL_ALTERNATIVE, landing_unknown, not_found, pages_read
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, Finding
+from checks.offered import Offering
 from checks.text import collapse, fold
 from foundation import vocabulary
 from foundation.tones import Tone
@@ -106,6 +125,44 @@ _APPOINTMENT = (
         r"|sip|cpam|caf\b)")),
 )
 
+# The Défenseur des droits, whom every accessibility statement names as the way of appeal ("voies
+# de recours"): its number, its delegates, its free-post address are not the service's.
+_DEFENDER = re.compile(r"defenseur\s+des\s+droits")
+DEFENDER_NUMBERS = frozenset({"0969390000"})
+# A number or an address written just before the name it belongs to: "09 69 39 00 00 (Défenseur
+# des droits)".
+_DEFENDER_AFTER = re.compile(r"^[\s(\[:,;-]{0,4}(?:(?:du|le|au) )?defenseur\s+des\s+droits")
+# Lines that announce more of the same: "vous pouvez saisir le Défenseur des droits :".
+_LIST_GOES_ON = re.compile(r"[:;,]\s*$")
+# The name alone on its line: the first line of its postal address.
+_NAME_ALONE = re.compile(r"^\W*(?:(?:le|au|du)\s+)?defenseur\s+des\s+droits\W*$")
+
+
+def _line_end(text: str, position: int) -> int:
+    found = text.find("\n", min(position, len(text)))
+    return len(text) if found == -1 else found
+
+
+def defender_spans(folded: str) -> list[tuple[int, int]]:
+    """The parts of a text that speak for the Défenseur des droits: after each mention, the rest of
+    its line, then the next lines while the last one ends with ":", ";" or "," (the list of the
+    ways to reach it goes on) or is its name alone (its postal address follows)."""
+    spans = []
+    for match in _DEFENDER.finditer(folded):
+        end = _line_end(folded, match.end())
+        for _ in range(6):
+            last_line = folded[folded.rfind("\n", 0, end) + 1:end]
+            if end >= len(folded) or not (_LIST_GOES_ON.search(last_line) or _NAME_ALONE.match(last_line)):
+                break
+            end = _line_end(folded, end + 1)
+        spans.append((match.end(), end))
+    return spans
+
+
+def _defenders(folded: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the hit at [start, end) is the Défenseur des droits' rather than the service's."""
+    return any(s <= start < e for s, e in spans) or bool(_DEFENDER_AFTER.match(folded[end:end + 40]))
+
 
 def phone_digits(number: phonenumbers.PhoneNumber) -> str:
     """Digits in French national form (overseas included), E.164 for other countries."""
@@ -160,44 +217,58 @@ class _Collector:
             self.evidence.append(evidence)
 
 
-def _tel_elements(page: PageCapture) -> list[tuple[Element, str]]:
-    return [(e, n) for e in page.elements if e.tag == "a" and (n := tel_link_number(e.href))]
+def _tel_elements(page: PageCapture, offering: Offering) -> list[tuple[Element, str]]:
+    """The page's offered `tel:` links and the number each dials (not the Défenseur des droits')."""
+    return [(e, n) for e in page.elements if e.tag == "a" and (n := tel_link_number(e.href))
+            and n not in DEFENDER_NUMBERS and offering.element(e)]
 
 
-def _phones(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
-    tel_links = _tel_elements(page)
+def _phones(page: PageCapture, text: str, folded: str, found: _Collector, offering: Offering) -> None:
+    tel_links = _tel_elements(page, offering)
+    defender = defender_spans(folded)
     holder = {number: element for element, number in reversed(tel_links)}  # first link per number
 
     hits: list[tuple[int, int, str]] = []
+    defenders: set[str] = set()  # numbers quoted for the Défenseur des droits
     for match in phonenumbers.PhoneNumberMatcher(text, "FR"):
         if _NOT_A_PHONE_BEFORE.search(folded[max(0, match.start - 30):match.start]):
             continue
         if _AMOUNT_AFTER.search(folded[match.end:match.end + 8]):
             continue
-        hits.append((match.start, match.end, phone_digits(match.number)))
+        digits = phone_digits(match.number)
+        if digits in DEFENDER_NUMBERS or _defenders(folded, defender, match.start, match.end):
+            defenders.add(digits)
+            continue
+        hits.append((match.start, match.end, digits))
     for match in _SHORT_NUMBER.finditer(folded):
         start, end = match.span()
         if re.search(r"\d\s$", folded[max(0, start - 2):start]) or _UNIT_AFTER.search(folded[end:end + 12]):
             continue
         digits = re.sub(r"\D", "", match.group(0))
-        if not is_short_number(digits):
+        if not is_short_number(digits) or _defenders(folded, defender, start, end):
             continue
         if digits in holder or short_number_in_context(folded, start, end):
             hits.append((start, end, digits))
     for start, end, digits in sorted(hits):
         found.add(found.phones, digits, from_text(page, text, start, end, note=f"numéro de téléphone {digits}",
                                                   element=holder.get(digits)))
+    own = {digits for _, _, digits in hits}
     for element, digits in tel_links:
+        if digits in defenders and digits not in own:
+            continue  # the link behind a delegate's number
         found.add(found.phones, digits, from_element(page, element, note=f"lien d’appel vers le {digits}"))
 
 
 def _addresses(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
     spans: list[tuple[int, int]] = []
+    defender = defender_spans(folded)
     for pattern in (_STREET_ADDRESS, _POSTBOX_ADDRESS):
         for match in pattern.finditer(folded):
             if any(s <= match.start() < e for s, e in spans):
                 continue  # a BP inside a street address already found
             town = _TOWN.match(text, match.end())
+            if town and _defenders(folded, defender, match.start(), town.end()):
+                continue
             if town:
                 spans.append((match.start(), town.end()))
     for start, end in sorted(spans):
@@ -206,8 +277,10 @@ def _addresses(page: PageCapture, text: str, folded: str, found: _Collector) -> 
 
 
 def _appointments(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
+    defender = defender_spans(folded)
     for label, pattern in _APPOINTMENT:
-        if match := pattern.search(folded):
+        matches = (m for m in pattern.finditer(folded) if not _defenders(folded, defender, m.start(), m.end()))
+        if match := next(matches, None):
             found.add(found.appointments, label, from_text(page, text, match.start(), match.end(),
                                                            note=f"accueil au guichet ou sur rendez-vous : « {label} »"))
 
@@ -231,14 +304,17 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
     if unknown := landing_unknown(capture, NonDigitalAlternativeFinding):
         return unknown
     found = _Collector()
-    for page in pages_read(capture, ALL_BUT_STATEMENT):
+    for page in pages_read(capture, NON_DIGITAL_ALTERNATIVE.reads):
+        offering = Offering(page)
         text = page.text or page.main_text
+        if hidden := offering.hidden_text():
+            text += "\n" + hidden  # closed accordions, tabs, menus and <details> are offered too
         folded = fold(text)
-        _phones(page, text, folded, found)
+        _phones(page, text, folded, found, offering)
         _addresses(page, text, folded, found)
         _appointments(page, text, folded, found)
     if not (found.phones or found.addresses or found.appointments):
-        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, ALL_BUT_STATEMENT)
+        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, NON_DIGITAL_ALTERNATIVE)
     parts = [vocabulary.count(len(found.phones), "numéro de téléphone", "numéros de téléphone") if found.phones else "",
              vocabulary.count(len(found.addresses), "adresse postale", "adresses postales") if found.addresses else "",
              "un accueil au guichet ou sur rendez-vous" if found.appointments else ""]

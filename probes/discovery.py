@@ -1,11 +1,21 @@
-"""Choosing the key pages of a service (login, contact/help, accessibility) from its landing links."""
+"""Choosing the key pages of a service (login, contact/help, accessibility) from its landing links.
+
+Each kind has its words (in the link's text, title, aria-label and image alts) and its path
+segments; the best-scoring same-site link of each kind is visited, the first in document order
+on a tie. Never visited: log-out links, downloads, and links that start a login through an
+identity federation — FranceConnect's button (`.fr-connect`, a name or an address naming
+FranceConnect, AgentConnect, ProConnect…) and OAuth/OpenID Connect authorize endpoints. Those
+lead to the federation's authorize page (off the site, or an error on a copy of the site), never
+to a page of the service; visited as "the login page", their failure would keep the checks from
+concluding anything the login page decides.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 from probes.models import Element, PageKind
 from probes.site import same_site
@@ -48,6 +58,10 @@ RULES: tuple[KindRule, ...] = (
 )
 
 _EXCLUDED_WORDS = ("deconnexion", "se deconnecter", "logout", "log out", "sign out")
+# Identity federations whose login button is a link: by name, and in an address.
+_FEDERATION_NAME = re.compile(r"france ?connect|agent ?connect|pro ?connect|edu ?connect|inclusion ?connect"
+                              r"|mon ?compte ?pro")
+_FEDERATION_URL = re.compile(r"france[-_ ]?connect|agent[-_ ]?connect|pro[-_ ]?connect|(?:^|/)authorize(?:/|$|\?)")
 _DOWNLOAD_EXT = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|zip|rar|7z|csv|xml|json|png|jpe?g|gif|svg|mp4|mp3)$", re.I)
 
 
@@ -70,6 +84,13 @@ def _score(rule: KindRule, text: str, path: str) -> int:
     return score
 
 
+def _starts_federated_login(link: Element, text: str, path: str) -> bool:
+    """A FranceConnect (or other federation) login button, or a link to an authorize endpoint."""
+    if any(c.startswith("fr-connect") for c in link.classes):
+        return True
+    return bool(_FEDERATION_NAME.search(text) or _FEDERATION_URL.search(unquote(path)))
+
+
 def discover_key_pages(landing_url: str, links: list[Element], limit: int) -> list[KeyPage]:
     """The best same-site link for each kind of key page, at most `limit` pages in all."""
     if limit <= 0:
@@ -83,10 +104,13 @@ def discover_key_pages(landing_url: str, links: list[Element], limit: int) -> li
             continue
         if _DOWNLOAD_EXT.search(parts.path):
             continue
-        text = _fold(" ".join(filter(None, (link.text, link.attrs.get("title", ""), link.attrs.get("aria-label", "")))))
+        text = _fold(" ".join(filter(None, (link.text, link.attrs.get("title", ""), link.attrs.get("aria-label", ""),
+                                            *(i.alt for i in link.images)))))
         if any(w in text for w in _EXCLUDED_WORDS):
             continue
         path = _fold(parts.path + ("?" + parts.query if parts.query else ""))
+        if _starts_federated_login(link, text, path):
+            continue
         for rule in RULES:
             score = _score(rule, text, path)
             if score == 0:

@@ -1,7 +1,11 @@
 """Build captures from HTML the way the in-browser collector (probes/collect.js) would.
 
 No browser: lxml parses the HTML; `text`/`main_text` approximate innerText (block elements on
-their own lines, scripts/styles/hidden elements left out); `elements` uses the collector's
+their own lines, scripts/styles/hidden elements left out); hidden means the `hidden` attribute,
+an inline `display: none` / `visibility: hidden`, a closed `<dialog>`, what a closed `<details>`
+holds beyond its summary, and the same two properties set by the page's own `<style>` rules on
+simple selectors (`.class`, `#id`, `tag`, `tag.class`, comma lists; the last rule wins, without
+specificity); `elements` uses the collector's
 selectors, attributes, absolute URLs, descendant images, outerHTML and unique CSS paths. Boxes are
 synthetic (one 20 px row per element) so that tests can see them carried into evidence.
 """
@@ -14,7 +18,18 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from probes.models import AxeNode, AxeOutcome, AxeViolation, Box, Element, Form, FormField, ImageRef, PageCapture, ServiceCapture
+from probes.models import (
+    AxeNode,
+    AxeOutcome,
+    AxeViolation,
+    Box,
+    Element,
+    Form,
+    FormField,
+    ImageRef,
+    PageCapture,
+    ServiceCapture,
+)
 
 _SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
 _BLOCK = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
@@ -26,20 +41,93 @@ _SELECTOR = ("//a[@href] | //button | //input[@type='image'] | //input[@type='su
              " | //*[@data-jdma-form-url]")
 
 
-def _hidden(el) -> bool:
-    """Hidden like the browser would hide it: `hidden` attribute or inline display/visibility."""
-    for node in [el, *el.iterancestors()]:
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$", re.I)
+
+
+def _matches(node, selector: str) -> bool:
+    match = _SIMPLE_SELECTOR.match(selector.strip())
+    if not match or not (match.group(1) or match.group(2)):
+        return False
+    if match.group(1) and node.tag.lower() != match.group(1).lower():
+        return False
+    classes = (node.get("class") or "").split()
+    for part in re.findall(r"[.#][\w-]+", match.group(2)):
+        if (part[0] == "." and part[1:] not in classes) or (part[0] == "#" and node.get("id") != part[1:]):
+            return False
+    return True
+
+
+def _top_level(css: str) -> str:
+    """The rules outside any at-rule block (@media, @supports…: conditions not evaluated here)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, depth, in_at_rule = [], 0, []
+    block_start = 0
+    for i, c in enumerate(css):
+        if c == "{":
+            prelude = css[block_start:i].strip()
+            in_at_rule.append(bool(in_at_rule and in_at_rule[-1]) or prelude.startswith("@"))
+            if not in_at_rule[-1]:
+                out.append(prelude + "{")
+            depth += 1
+            block_start = i + 1
+        elif c == "}":
+            if in_at_rule and not in_at_rule[-1]:
+                out.append(css[block_start:i] + "}")
+            if in_at_rule:
+                in_at_rule.pop()
+            depth = max(0, depth - 1)
+            block_start = i + 1
+        elif c == ";" and depth == 0:
+            block_start = i + 1  # @import, @charset
+    return "".join(out)
+
+
+def _stylesheet_hidden(root) -> set:
+    """The nodes the page's own <style> rules hide (display: none or visibility: hidden)."""
+    rules = []
+    for style in root.iter("style"):
+        for selectors, body in _RULE.findall(_top_level(style.text or "")):
+            declarations = dict(d.split(":", 1) for d in re.sub(r"\s+", "", body.lower()).split(";") if ":" in d)
+            if "display" in declarations or "visibility" in declarations:
+                rules.append(([s.strip() for s in selectors.split(",")], declarations))
+    hidden = set()
+    if not rules:
+        return hidden
+    for node in root.iter():
         if not isinstance(node.tag, str):
             continue
-        if node.get("hidden") is not None:
-            return True
-        style = re.sub(r"\s+", "", (node.get("style") or "").lower())
-        if "display:none" in style or "visibility:hidden" in style:
-            return True
-    return False
+        display = visibility = None
+        for selectors, declarations in rules:
+            if any(_matches(node, s) for s in selectors):
+                display = declarations.get("display", display)
+                visibility = declarations.get("visibility", visibility)
+        if display == "none" or visibility == "hidden":
+            hidden.add(node)
+    return hidden
 
 
-def inner_text(el) -> str:
+def _hides(node, css_hidden: set) -> bool:
+    """Whether the node itself hides what it holds, as the browser would."""
+    if not isinstance(node.tag, str):
+        return False
+    if node.get("hidden") is not None or node in css_hidden:
+        return True
+    style = re.sub(r"\s+", "", (node.get("style") or "").lower())
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    parent = node.getparent()
+    if parent is not None and parent.tag == "details" and parent.get("open") is None and node.tag != "summary":
+        return True  # a closed <details> shows its summary only
+    return node.tag == "dialog" and node.get("open") is None
+
+
+def _hidden(el, css_hidden: set = frozenset()) -> bool:
+    """Hidden like the browser would hide it (see the module's docstring)."""
+    return any(_hides(node, css_hidden) for node in [el, *el.iterancestors()])
+
+
+def inner_text(el, css_hidden: set = frozenset()) -> str:
     """An approximation of HTMLElement.innerText: lines for blocks, no scripts or hidden parts."""
     out: list[str] = []
     space = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: innerText keeps non-breaking spaces
@@ -50,8 +138,7 @@ def inner_text(el) -> str:
                 out.append(space.sub(" ", node.tail))
             return
         tag = node.tag.lower()
-        hidden = tag in _SKIPPED or node.get("hidden") is not None or "display:none" in re.sub(
-            r"\s+", "", (node.get("style") or "").lower())
+        hidden = tag in _SKIPPED or _hides(node, css_hidden)
         if not hidden:
             if tag == "br":
                 out.append("\n")
@@ -112,7 +199,7 @@ def _attrs(el, base: str) -> dict[str, str]:
     return out
 
 
-def elements_of(root, base: str) -> list[Element]:
+def elements_of(root, base: str, css_hidden: set = frozenset()) -> list[Element]:
     ids: dict[str, int] = {}
     for node in root.iter():
         if isinstance(node.tag, str) and node.get("id"):
@@ -130,7 +217,7 @@ def elements_of(root, base: str) -> list[Element]:
         elif tag == "script":
             text = ""
         else:
-            text = _collapse(inner_text(el))
+            text = _collapse(inner_text(el, css_hidden))
         elements.append(Element(
             tag=tag,
             selector=_selector(el, ids),
@@ -139,7 +226,7 @@ def elements_of(root, base: str) -> list[Element]:
             images=images,
             html=etree.tostring(el, encoding="unicode", method="html", with_tail=False)[:1000],
             box=Box(x=0, y=20 * index, width=200, height=20),
-            visible=tag != "script" and not _hidden(el),
+            visible=tag != "script" and not _hidden(el, css_hidden),
         ))
     return elements
 
@@ -163,11 +250,12 @@ def page_from_html(html: str, url: str = "https://service.example.gouv.fr/", kin
     if body is None:
         body = root
     main = root.xpath("//main | //*[@role='main']")
+    css_hidden = _stylesheet_hidden(root)
     return PageCapture(
         url=url, kind=kind, final_url=url, http_status=200, ok=True, content_type="text/html",
         title=_collapse(root.findtext(".//title") or ""), lang=root.get("lang", ""),
-        html=html, text=inner_text(body), main_text=inner_text(main[0] if main else body),
-        elements=elements_of(root, url), forms=forms_of(root, url), axe=axe, **extra,
+        html=html, text=inner_text(body, css_hidden), main_text=inner_text(main[0] if main else body, css_hidden),
+        elements=elements_of(root, url, css_hidden), forms=forms_of(root, url), axe=axe, **extra,
     )
 
 

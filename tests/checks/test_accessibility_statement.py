@@ -298,3 +298,49 @@ def test_failed_statement_page_without_mention_is_unknown():
     finding = check(capture(*pages))
     assert finding.status == "unknown"
     assert "erreur du serveur (5xx)" in finding.reason
+
+
+# --- Definitions of the levels are not the result --------------------------------------------------
+
+LEGEND = """<p>Les niveaux de conformité possibles sont les suivants :</p><ul>
+<li>totalement conforme : 100 % des critères du RGAA sont respectés ;</li>
+<li>partiellement conforme : au moins 50 % des critères du RGAA sont respectés ;</li>
+<li>non conforme : moins de 50 % des critères du RGAA sont respectés.</li></ul>"""
+
+
+def statement_page(body: str):
+    return capture(landing("<p>Bienvenue</p>"),
+                   page_from_html(f"<html><body><main>{body}</main></body></html>", url=STATEMENT_URL,
+                                  kind="accessibility"))
+
+
+def test_the_rate_is_the_audits_result_not_the_legend_of_the_levels_before_it():
+    finding = check(statement_page(LEGEND + "<p>L’audit révèle que 74,2 % des critères du RGAA version 4.1 sont "
+                                            "respectés.</p>"))
+    assert (finding.status, finding.rate) == ("partiellement", 74.2)
+
+
+@pytest.mark.parametrize("definition", [
+    "Non conforme : moins de 50 % des critères sont respectés.",
+    "Un site est non conforme lorsque moins de 50 % des critères du RGAA sont respectés.",
+    "Partiellement conforme : au moins 50 % des critères ; totalement conforme : 100 % des critères.",
+    "Le site est dit partiellement conforme quand plus de 50 % des critères du RGAA sont respectés.",
+    "Un taux supérieur à 50 % des critères signifie une conformité partielle.",
+])
+def test_a_definition_is_never_read_as_the_rate(definition):
+    assert parse_rate(fold(definition)) is None
+    assert parse_rate(fold(definition + " Résultat : le taux de conformité global est de 38 %."))[0] == 38.0
+
+
+def test_without_a_status_sentence_the_status_follows_the_result_not_the_definition():
+    finding = check(statement_page("<p>Pour rappel, un site est non conforme lorsque moins de 50 % des critères du "
+                                   "RGAA sont respectés.</p><p>Le taux de conformité global du site est de 38 %.</p>"))
+    assert (finding.status, finding.rate) == ("non", 38.0)
+
+
+def test_a_generic_definition_sentence_is_not_the_declaration():
+    finding = check(statement_page(
+        "<p>Un site est partiellement conforme au RGAA lorsque au moins 50 % de ses critères sont respectés.</p>"
+        "<p>Le site des démarches n’est pas conforme avec le RGAA 4.1 : 31,5 % des critères du RGAA sont "
+        "respectés.</p>"))
+    assert (finding.status, finding.rate) == ("non", 31.5)

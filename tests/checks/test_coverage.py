@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import CHECKS, run_checks
-from checks import check_ids, finding_types
+from checks import CHECKS, check_ids, finding_types, run_checks
+from checks.coverage import SCOPES, blocking_failures
 from probes.models import ServiceCapture
 from tests.checks.pages import capture, failed_page, landing
 
@@ -35,7 +35,7 @@ def test_every_check_is_unknown_when_no_page_was_captured(check_id, check):
     assert "connexion refusée" in finding.reason
 
 
-@pytest.mark.parametrize("check_id", PRESENCE_CHECKS)
+@pytest.mark.parametrize("check_id", ["jedonnemonavis", "non_digital_alternative"])
 def test_page_that_failed_to_load_gives_unknown_never_absent(check_id):
     contact = failed_page("https://service.example.gouv.fr/contact", kind="contact", error_class="http_5xx",
                           error="HTTP 503")
@@ -87,10 +87,47 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     assert findings["franceconnect"].status == "absent"
 
 
-@pytest.mark.parametrize("check_id, kind", [(c, k) for c in PRESENCE_CHECKS for k in ("login", "contact")])
-def test_failed_login_or_contact_page_gives_unknown_for_every_presence_check(check_id, kind):
+# Which failed page blocks which absence claim: the table of checks/coverage.py's docstring.
+BLOCKS = {
+    "login": {"franceconnect", "jedonnemonavis", "non_digital_alternative"},
+    "contact": {"jedonnemonavis", "non_digital_alternative"},
+    "accessibility": {"accessibility_statement"},
+    "other": set(),
+}
+
+
+@pytest.mark.parametrize("kind, check_id", [(k, c) for k in BLOCKS for c in PRESENCE_CHECKS])
+def test_a_failed_key_page_blocks_the_absence_claims_of_the_checks_that_look_for_their_thing_there(kind, check_id):
     page = failed_page(f"https://service.example.gouv.fr/{kind}", kind=kind, error_class="timeout")
-    assert CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), page)).status == "unknown"
+    finding = CHECKS[check_id](capture(landing("<p>Bienvenue.</p>"), page))
+    assert finding.status == ("unknown" if check_id in BLOCKS[kind] else "absent")
+    # Either way the page that could not be read is named.
+    assert f"https://service.example.gouv.fr/{kind}" in finding.reason or kind == "accessibility"
+
+
+def test_the_rule_is_one_table_in_checks_coverage():
+    assert {check_id: {k for k in scope.blocked_by} for check_id, scope in SCOPES.items()} == {
+        check_id: {kind for kind, checks in BLOCKS.items() if check_id in checks} for check_id in PRESENCE_CHECKS}
+
+
+def test_an_absence_that_a_failed_page_does_not_block_names_that_page():
+    contact = failed_page("https://service.example.gouv.fr/contact", kind="contact", error_class="http_5xx",
+                          error="HTTP 500")
+    finding = CHECKS["franceconnect"](capture(landing("<p>Bienvenue.</p>"), contact))
+    assert finding.status == "absent"
+    assert finding.reason == (
+        "Aucun bouton FranceConnect (bouton DSFR, image du bouton, lien vers FranceConnect) sur la seule page "
+        "visitée : accueil. Une page n’a pas pu être chargée (la page de contact "
+        "(https://service.example.gouv.fr/contact) : erreur du serveur (5xx)), mais l’absence ne se juge pas "
+        "sur cette page.")
+
+
+def test_a_failed_page_of_another_kind_blocks_no_absence_but_a_set_of_kinds_still_means_every_one():
+    other = failed_page("https://service.example.gouv.fr/autre", kind="other", error_class="timeout")
+    service = capture(landing("<p>Bienvenue.</p>"), other)
+    assert [p.url for p in blocking_failures(service, SCOPES["non_digital_alternative"])] == []
+    # Checks that pass a bare set of kinds (the rule before scopes): every failed page of those kinds.
+    assert [p.url for p in blocking_failures(service, frozenset({"landing", "other"}))] == [other.url]
 
 
 @pytest.mark.parametrize("check_id, expected", [

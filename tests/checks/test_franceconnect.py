@@ -61,10 +61,17 @@ def test_dsfr_component_as_a_link_is_franceconnect():
     assert status(body) == "franceconnect"
 
 
-def test_hidden_dsfr_button_in_a_javascript_menu_still_counts():
-    body = f'<nav><div id="menu" style="display:none">{dsfr()}</div></nav>'
+def test_hidden_dsfr_button_in_a_menu_that_a_button_opens_counts():
+    body = (f'<nav><button aria-controls="menu" aria-expanded="false">Menu</button>'
+            f'<div id="menu" style="display:none">{dsfr()}</div></nav>')
     finding = check(capture(landing(body)))
     assert finding.status == "franceconnect"
+
+
+def test_hidden_dsfr_button_that_nothing_reveals_does_not_count():
+    body = (f'<p>La connexion avec FranceConnect est momentanément indisponible.</p>'
+            f'<div id="fc" style="display:none">{dsfr()}</div>')
+    assert status(body) == "absent"
 
 
 def test_hidden_authorize_link_does_not_count():
@@ -271,3 +278,85 @@ def test_franceconnect_logo_in_a_link_to_a_news_article_is_not_a_button():
 
 def test_franceconnect_logo_in_a_link_to_a_login_route_is_a_button():
     assert status('<a href="/login"><img src="/img/franceconnect.svg" alt=""></a>') == "franceconnect"
+
+
+# --- Buttons whose name is not text ---------------------------------------------------------------
+
+SVG_WORDS = '<path d="M10 18h6v20h-6z"/><path d="M20 18h6v20h-6z"/>'  # the words drawn as shapes
+
+
+@pytest.mark.parametrize("body, expected", [
+    # An inline SVG named by its <title> (through aria-labelledby, or alone).
+    ('<form action="/oidc/start" method="post"><button type="submit"><svg role="img" aria-labelledby="t">'
+     f'<title id="t">S’identifier avec FranceConnect</title>{SVG_WORDS}</svg></button></form>', "franceconnect"),
+    (f'<a href="/connexion/idp/2"><svg><title>S’identifier avec FranceConnect+</title>{SVG_WORDS}</svg></a>',
+     "franceconnect_plus"),
+    # An empty button, its image in CSS, named by aria-label; the title repeats it for a new window.
+    ('<button class="bouton-fc" aria-label="S’identifier avec FranceConnect" '
+     'title="S’identifier avec FranceConnect - nouvelle fenêtre"></button>', "franceconnect"),
+    # An image with an empty alt in a link named by aria-label.
+    ('<a href="/auth/login?idp=fc" aria-label="S’identifier avec FranceConnect (nouvelle fenêtre)">'
+     '<img src="/static/media/btn.4f2a9c1e.svg" alt=""></a>', "franceconnect"),
+    # A button nested in a link, named only by the brand.
+    ('<a href="/connexion?methode=fc"><button type="button" aria-label="FranceConnect">'
+     '<img src="/img/logo-identite.svg" alt=""></button></a>', "franceconnect"),
+    ('<button type="submit" title="FranceConnect+"></button>', "franceconnect_plus"),
+])
+def test_a_login_button_is_known_by_its_accessible_name_when_it_has_no_text(body, expected):
+    assert status(body) == expected
+
+
+def test_the_reason_quotes_the_name_a_screen_reader_announces():
+    body = (f'<button type="submit"><svg role="img" aria-labelledby="t"><title id="t">S’identifier avec FranceConnect'
+            f'</title>{SVG_WORDS}</svg></button>')
+    assert check(capture(landing(body))).reason.endswith(": bouton intitulé « S’identifier avec FranceConnect ».")
+
+
+def test_a_brand_only_name_is_quoted_as_written():
+    body = '<a href="/connexion"><button aria-label="FranceConnect"></button></a>'
+    assert check(capture(landing(body))).reason.endswith(
+        ": bouton sans texte nommé « FranceConnect » pour les lecteurs d’écran.")
+
+
+@pytest.mark.parametrize("body", [
+    # The brand as visible text is a heading or an accordion, not a button.
+    '<button class="fr-accordion__btn" aria-controls="faq-1">FranceConnect</button><div id="faq-1" hidden>…</div>',
+    # A logo titled FranceConnect, to a help page or a partners' page.
+    f'<a href="/aide/franceconnect"><svg><title>FranceConnect</title>{SVG_WORDS}</svg></a>',
+    f'<a href="/partenaires"><svg><title>FranceConnect</title>{SVG_WORDS}</svg></a>',
+    # An SVG named after another federation.
+    f'<button><svg><title>S’identifier avec ProConnect</title>{SVG_WORDS}</svg></button>',
+])
+def test_a_name_that_only_mentions_franceconnect_is_not_a_login_button(body):
+    assert status(body) == "absent"
+
+
+# --- Offered, or kept in the page for no one -------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    # The DSFR button beside a notice that the connection is unavailable.
+    f'<div class="fr-alert"><p>La connexion avec FranceConnect est momentanément indisponible.</p></div>'
+    f'<div hidden>{dsfr()}</div>',
+    # Hidden by a stylesheet, and nothing opens it.
+    f'<style>.fc-off {{ display: none }}</style><div class="fc-off">{dsfr()}</div>',
+    # An image button that a script never instantiated.
+    ('<template><div><img src="/img/FCboutons-10.svg" alt="S’identifier avec FranceConnect" onclick="go()">'
+     '</div></template>'),
+    # A form to the authorize endpoint, hidden for good.
+    '<div hidden><form action="https://app.franceconnect.gouv.fr/api/v1/authorize"><button>OK</button></form></div>',
+])
+def test_a_button_hidden_for_good_is_not_offered(body):
+    assert status(body) == "absent"
+
+
+@pytest.mark.parametrize("body", [
+    # An authorize link in the DSFR header menu, a modal its button opens.
+    '<button class="fr-btn--menu" data-fr-opened="false" aria-controls="modal-menu">Menu</button>'
+    '<div class="fr-header__menu fr-modal" id="modal-menu" style="display:none">'
+    '<a class="fr-btn" href="https://app.franceconnect.gouv.fr/api/v1/authorize?client_id=x">Connexion</a></div>',
+    # The older image button in a closed <details>.
+    '<details><summary>Autres moyens de connexion</summary>'
+    '<a href="/fc/redirect"><img src="/img/FCboutons-10.svg" alt="S’identifier avec FranceConnect"></a></details>',
+])
+def test_a_button_in_a_closed_menu_or_details_is_offered(body):
+    assert status(body) == "franceconnect"

@@ -69,10 +69,43 @@ def test_button_on_a_key_page_only_is_found():
     assert finding.evidence[0].page_url == "https://service.example.gouv.fr/contact"
 
 
-def test_visible_button_outranks_a_hidden_one_for_the_demarche_id():
-    body = ('<div hidden><a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/111?button=1">avis</a></div>'
+def test_visible_button_outranks_one_in_a_closed_modal_for_the_demarche_id():
+    body = ('<button aria-controls="avis">Donner mon avis</button><dialog id="avis">'
+            '<a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/111?button=1">avis</a></dialog>'
             '<a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/222?button=2">avis</a>')
     assert check(capture(landing(body))).demarche_id == "222"
+
+
+def test_a_button_in_a_modal_that_a_button_opens_is_offered():
+    body = ('<button class="fr-btn" data-fr-opened="false" aria-controls="fr-modal-avis">Donner mon avis</button>'
+            '<dialog id="fr-modal-avis" class="fr-modal" role="dialog">'
+            '<a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/5210?button=802">'
+            '<img src="https://jedonnemonavis.numerique.gouv.fr/static/bouton-bleu.svg" alt="Je donne mon avis"></a>'
+            '</dialog>')
+    finding = check(capture(landing(body)))
+    assert (finding.status, finding.demarche_id) == ("present", "5210")
+
+
+@pytest.mark.parametrize("body", [
+    # Kept with the hidden attribute while the survey is paused.
+    '<p>Le recueil des avis est suspendu.</p><div hidden>'
+    '<a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/3120?button=4471">Je donne mon avis</a></div>',
+    # Hidden by a stylesheet, nothing opens it.
+    '<style>.jdma { display: none }</style><p class="jdma">'
+    '<a href="https://jedonnemonavis.numerique.gouv.fr/Demarches/3120?button=4471">Je donne mon avis</a></p>',
+    # The button image made clickable, in a template.
+    '<template><img src="https://jedonnemonavis.numerique.gouv.fr/static/bouton-bleu.svg" onclick="avis()"></template>',
+    # The widget script in a template never runs.
+    '<template><script src="https://jedonnemonavis.numerique.gouv.fr/static/jdma-modal-widget.js"></script></template>',
+])
+def test_a_button_hidden_for_good_is_not_offered(body):
+    assert check(capture(landing(body))).status == "absent"
+
+
+def test_the_widget_counts_though_it_is_never_visible():
+    body = ('<div hidden><div data-jdma-form-url="https://jedonnemonavis.numerique.gouv.fr/Demarches/77?button=1">'
+            '</div></div>')
+    assert check(capture(landing(body))).demarche_id == "77"
 
 
 @pytest.mark.parametrize("body", [

@@ -231,3 +231,80 @@ def test_failed_contact_page_gives_unknown_but_a_failed_statement_page_does_not(
                             error_class="http_4xx")
     assert check(capture(home, contact)).status == "unknown"
     assert check(capture(home, statement)).status == "absent"
+
+
+# --- Offered, or kept in the page for no one -------------------------------------------------------
+
+def test_a_phone_in_a_closed_accordion_is_offered():
+    result = finding('<h3><button class="fr-accordion__btn" aria-expanded="false" aria-controls="acc-tel">'
+                     'Par téléphone</button></h3><div class="fr-collapse" id="acc-tel" hidden>'
+                     '<p>Nos conseillers vous répondent au 09 70 80 90 70, du lundi au vendredi.</p></div>')
+    assert (result.status, result.phones) == ("present", ["0970809070"])
+    assert "09 70 80 90 70" in result.evidence[0].excerpt
+
+
+def test_an_address_in_a_closed_details_is_offered():
+    result = finding("<details><summary>Venir nous voir</summary>"
+                     "<p>Direction des finances<br>8 rue des Tanneurs, 67000 Strasbourg</p></details>")
+    assert result.addresses == ["8 rue des Tanneurs, 67000 Strasbourg"]
+
+
+@pytest.mark.parametrize("body", [
+    '<p>La plateforme téléphonique est fermée.</p><div hidden><a href="tel:+33970808080">Appeler le service</a></div>',
+    '<style>.tel { display: none }</style><p class="tel"><a href="tel:0970808080">Nous appeler</a></p>',
+    '<template><p>Appelez le 09 70 80 80 80.</p></template>',
+])
+def test_a_phone_hidden_for_good_is_not_offered(body):
+    assert finding(body).status == "absent"
+
+
+# --- The Défenseur des droits is not the service ---------------------------------------------------
+
+VOIES_DE_RECOURS = """<h2>Voies de recours</h2>
+<p>Si vous n’obtenez pas de réponse satisfaisante, vous pouvez saisir le Défenseur des droits :</p>
+<ul><li>par téléphone au 09 69 39 00 00 ;</li>
+<li>par courrier (gratuit, ne pas mettre de timbre) : Défenseur des droits<br>Libre réponse 71120<br>
+75342 Paris CEDEX 07</li>
+</ul>"""
+
+
+def test_the_defenders_number_and_address_quoted_as_a_way_of_appeal_are_not_the_services():
+    assert finding(VOIES_DE_RECOURS).status == "absent"
+
+
+def test_the_defenders_number_never_counts_not_even_as_a_tel_link():
+    assert finding('<footer><a href="tel:0969390000">09 69 39 00 00</a></footer>').status == "absent"
+
+
+def test_only_the_services_own_number_counts_beside_the_defenders():
+    result = finding("<p>Appelez-nous au 03 20 30 40 50 (du lundi au vendredi).</p><h2>Réclamations</h2>"
+                     "<p>En cas de désaccord, contactez le Défenseur des droits au 09 69 39 00 00 ou écrivez-lui : "
+                     "Défenseur des droits, 7 rue Saint-Florentin, 75409 Paris Cedex 08.</p>")
+    assert (result.phones, result.addresses) == (["0320304050"], [])
+
+
+def test_a_delegate_of_the_defender_and_their_permanence_are_not_the_services_desk():
+    result = finding("<p>Vous pouvez rencontrer un délégué du Défenseur des droits lors de sa permanence : "
+                     "Maison de la justice et du droit, 12 rue des Lilas, 33000 Bordeaux, sur rendez-vous, "
+                     '<a href="tel:0556000000">05 56 00 00 00</a>.</p>')
+    assert result.status == "absent"
+
+
+def test_a_number_written_just_before_the_defenders_name_is_the_defenders():
+    assert finding("<p>Recours : 05 56 00 00 00 (Défenseur des droits, délégué de la Gironde).</p>").status == "absent"
+
+
+def test_the_services_contact_after_the_way_of_appeal_counts_again():
+    result = finding(VOIES_DE_RECOURS + "<h2>Nous contacter</h2><p>Accueil téléphonique : 01 40 50 60 70.</p>")
+    assert result.phones == ["0140506070"]
+
+
+def test_a_link_to_the_defender_among_useful_links_does_not_hide_the_next_line():
+    result = finding("<footer><ul><li>Défenseur des droits</li><li>Service-public.fr</li></ul>"
+                     "<p>Standard : 01 40 50 60 70</p></footer>")
+    assert result.phones == ["0140506070"]
+
+
+def test_the_defenders_postal_address_under_its_name_is_the_defenders():
+    assert finding("<p>Écrire (sans timbre) :<br>Défenseur des droits<br>TSA 90716<br>75334 Paris Cedex 07</p>"
+                   ).status == "absent"

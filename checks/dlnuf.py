@@ -67,7 +67,7 @@ from lxml import etree
 from pydantic import Field
 
 from checks import franceconnect
-from checks.coverage import ALL_BUT_STATEMENT, failure, landing_unknown, named, page_address, pages_read
+from checks.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure, landing_unknown, named, page_address, pages_read
 from checks.dom import document, main_text
 from checks.evidence import MAX_EVIDENCE, from_text
 from checks.models import Evidence, Finding
@@ -608,7 +608,7 @@ def check(capture: ServiceCapture) -> DlnufFinding:
         return unknown
     pages = pages_read(capture, ALL_BUT_STATEMENT)
     requested = _requested(pages)
-    failed = [p for p in capture.failed_pages() if p.kind in ALL_BUT_STATEMENT]
+    failed = [p for p in blocking_failures(capture, DLNUF) if p.kind != "landing"]
     if failed:
         found = (vocabulary.count(len(requested), "pièce demandée trouvée", "pièces demandées trouvées")
                  if requested else "Aucune pièce demandée trouvée")

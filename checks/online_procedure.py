@@ -73,7 +73,7 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from checks import franceconnect, urls
-from checks.coverage import ALL_BUT_STATEMENT, failure, landing_unknown, named, page_address, pages_read
+from checks.coverage import ALL_BUT_STATEMENT, ONLINE_PROCEDURE, blocking_failures, failure, landing_unknown, named, page_address, pages_read
 from checks.dom import document, main_text
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, Finding
@@ -544,7 +544,7 @@ def check(capture: ServiceCapture) -> OnlineProcedureFinding:
             evidence=_evidence(online[:5], steps),
         )
 
-    failed = [p for p in capture.failed_pages() if p.kind in ALL_BUT_STATEMENT]
+    failed = [p for p in blocking_failures(capture, ONLINE_PROCEDURE) if p.kind != "landing"]
     if failed and (online or offline or steps):
         found = "un moyen de commencer la démarche en ligne" if online else "des signes d’une démarche hors ligne"
         missing = "; ".join(f"{named(p)} : {failure(p)}" for p in failed)

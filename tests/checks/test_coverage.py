@@ -105,9 +105,14 @@ def test_a_failed_key_page_blocks_the_absence_claims_of_the_checks_that_look_for
     assert f"https://service.example.gouv.fr/{kind}" in finding.reason or kind == "accessibility"
 
 
+# The procedure's start and the documents it asks for may be on any page but the statement.
+ANY_PAGE_BUT_STATEMENT = {"landing", "login", "contact", "other"}
+
+
 def test_the_rule_is_one_table_in_checks_coverage():
     assert {check_id: {k for k in scope.blocked_by} for check_id, scope in SCOPES.items()} == {
-        check_id: {kind for kind, checks in BLOCKS.items() if check_id in checks} for check_id in PRESENCE_CHECKS}
+        **{check_id: {kind for kind, checks in BLOCKS.items() if check_id in checks} for check_id in PRESENCE_CHECKS},
+        "online_procedure": ANY_PAGE_BUT_STATEMENT, "dlnuf": ANY_PAGE_BUT_STATEMENT}
 
 
 def test_an_absence_that_a_failed_page_does_not_block_names_that_page():

@@ -7,6 +7,10 @@ Guarantees, whatever happens to the process:
 - on start, campaigns the scheduler left unfinished are resumed first, and missed runs within the
   misfire grace period run once (coalesced): no campaign is skipped;
 - SIGTERM starts nothing new and gives the probes in flight a grace period, then stops.
+
+With VEILLEUR_BROKER_URL the scheduler only dispatches each campaign's units to the workers and
+follows it to its end (campaign/distributed/), the alerts included; it then follows several
+campaigns at once, so that an availability check never waits for a full campaign to end.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign.executor import run_campaign, start_campaign
+from campaign.distributed import broker_url, campaign_runner
+from campaign.executor import start_campaign
 from campaign.schedule import ScheduleConfig
 from probes.settings import probe_settings_from_env
 from reports.alerts.after_campaign import after_campaign
@@ -37,6 +42,8 @@ from storage.stores import database_url, open_stores
 log = logging.getLogger("veilleur.scheduler")
 
 JOBS_TABLE = "apscheduler_jobs"
+# Campaigns a distributed scheduler follows at once (each job still runs one at a time).
+FOLLOWED_AT_ONCE = 4
 STOP = threading.Event()
 
 
@@ -100,8 +107,9 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                 log.info("%s: campaign %s already done, not doubled", key, campaign_id)
                 return
             log.info("%s: resuming campaign %s", key, campaign_id)
-        summary = run_campaign(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s,
-                               on_complete=lambda done: after_campaign(db, store, done))
+        runner = campaign_runner(db)  # in this process, or on the workers (VEILLEUR_BROKER_URL)
+        summary = runner(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s,
+                         on_complete=lambda done: after_campaign(db, store, done))
         log.info("%s: campaign %s, %d services, interrupted=%s", key, campaign_id, len(summary.results), summary.interrupted)
     finally:
         db.close()
@@ -118,9 +126,10 @@ def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig
         if STOP.is_set():
             break
         log.info("resuming campaign %s left unfinished", campaign_id)
-        run_campaign(db, store, campaign_id, probe_settings_from_env(landing_only=(kind == "availability")),
-                     stop=STOP, stop_grace_s=config.stop_grace_s,
-                     on_complete=lambda done: after_campaign(db, store, done))
+        runner = campaign_runner(db)
+        runner(db, store, campaign_id, probe_settings_from_env(landing_only=(kind == "availability")),
+               stop=STOP, stop_grace_s=config.stop_grace_s,
+               on_complete=lambda done: after_campaign(db, store, done))
     return [c for c, _ in todo]
 
 
@@ -138,8 +147,9 @@ class JobStoreEditor(BaseScheduler):
 def _options(config: ScheduleConfig) -> dict:
     return dict(
         jobstores={"default": SQLAlchemyJobStore(url=database_url(), tablename=JOBS_TABLE)},
-        # One campaign at a time: concurrency lives inside a campaign (the browser pool).
-        executors={"default": ThreadPoolExecutor(1)},
+        # In this process, one campaign at a time: concurrency lives inside a campaign (the browser
+        # pool). Distributed, following is cheap and the workers' queues keep kinds apart.
+        executors={"default": ThreadPoolExecutor(1 if broker_url() is None else FOLLOWED_AT_ONCE)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_grace_s},
         timezone=config.timezone,
     )

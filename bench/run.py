@@ -3,6 +3,9 @@
     python -m bench.run                    # 30 services × 4 pages: both tools, pages/s and ratio
     python -m bench.run --services 1000 --scale   # Veilleur alone: first vs last tenth, memory over time
 
+Then, when a PostgreSQL and a broker answer (bench/distributed.py), the same corpus on one and on two
+`veilleur worker` processes of this machine, against the in-process figure.
+
 Veilleur runs its whole pipeline (landing page, discovered key pages, axe-core, screenshots,
 checks, storage in a fresh SQLite database and evidence store) as `veilleur run` does: it is that
 command. pa11y-ci runs axe-core on the same page URLs at concurrency 2 in the same Chromium.
@@ -29,13 +32,14 @@ from statistics import mean
 
 import psutil
 
+from bench import distributed
 from bench.generate import expected, write_registry
 from bench.serve import serve_corpus
 from probes.chromium import find_chromium, launch_args
 
 BENCH = Path(__file__).resolve().parent
 PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
-STEPS = ("goto_ms", "settle_ms", "collect_ms", "screenshot_ms", "axe_ms")
+STEPS = ("goto_ms", "settle_ms", "collect_ms", "screenshot_ms", "axe_ms", "mobile_ms")
 
 
 def _tree_pss(pid: int) -> int:
@@ -189,6 +193,8 @@ def _timed(cmd: list[str], env: dict, out, err, cwd: Path | None = None) -> Time
 def _veilleur_env(work: Path, extra: dict[str, str]) -> dict:
     env = {**os.environ, **extra}
     env.pop("VEILLEUR_DATABASE_URL", None)  # a fresh SQLite database in the work folder
+    env.pop("VEILLEUR_EVIDENCE_URL", None)  # and the evidence beside it,
+    env.pop("VEILLEUR_BROKER_URL", None)  # run in this process (the distributed line is bench/distributed.py)
     env["VEILLEUR_DATA_DIR"] = str(work / "veilleur-data")
     return env
 
@@ -370,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="Veilleur's concurrency (default: Veilleur's own)")
     parser.add_argument("--scale", action="store_true", help="Veilleur alone, with its first/last tenth and memory over time")
     parser.add_argument("--no-pa11y", action="store_true", help="skip pa11y-ci")
+    parser.add_argument("--no-distributed", action="store_true", help="skip the distributed line (1 and 2 workers)")
     parser.add_argument("--keep", type=Path, help="keep the work folder (databases, logs, reports) here")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME:VAR=VALUE,...",
                         help="also time Veilleur with these environment settings, e.g. 'rgaa:VEILLEUR_AXE_RULES=rgaa'")
@@ -394,7 +401,18 @@ def main(argv: list[str] | None = None) -> int:
             for name, extra in variants:
                 print(f"bench: running `veilleur run` ({name}: {extra})...", flush=True)
                 others.append(run_veilleur(corpus.urls, work / name, args.concurrency, name, extra))
+            spread, skipped = [], None
+            if not (args.scale or args.no_distributed):
+                skipped = distributed.unavailable()
+                for workers in ((1, 2) if skipped is None else ()):
+                    print(f"bench: running `veilleur run` on {workers} `veilleur worker` process(es)...", flush=True)
+                    spread.append(distributed.run_distributed(corpus.urls, work / f"workers-{workers}", workers,
+                                                              args.concurrency))
         report(veilleur, stats, pa11y, args.services, load)
+        if spread:
+            print(distributed.line(spread, veilleur.pages_per_s))
+        elif skipped:
+            print(f"distributed: skipped ({skipped})")
         for run, run_stats in others:
             print(f"\nVariant {run.name}:")
             report(run, run_stats, pa11y, args.services, load)

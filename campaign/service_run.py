@@ -113,8 +113,8 @@ async def store_with_retries(db: Database, store: EvidenceStore, unit: Unit, cap
             return await asyncio.to_thread(store_it)
         except OSError as exc:
             if exc.errno in _FULL:
-                raise UnitNotStored("storage_full", f"evidence store full ({store.root}): {exc.strerror}") from exc
-            raise UnitNotStored("storage_error", f"evidence store ({store.root}): {exc}") from exc
+                raise UnitNotStored("storage_full", f"evidence store full ({store}): {exc.strerror}") from exc
+            raise UnitNotStored("storage_error", f"evidence store ({store}): {exc}") from exc
         except Exception as exc:
             if not connection_lost(exc):
                 raise

@@ -343,3 +343,51 @@ class Proposal(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)
     service_id: Mapped[str | None] = mapped_column(String(100))
+
+
+# Tables of distributed campaigns (VEILLEUR_BROKER_URL): evidence kept in the database, where each
+# unit's Celery task stands, and which worker loads a page of a host now.
+
+class EvidenceBlob(Base):
+    """An evidence file kept in the database (VEILLEUR_EVIDENCE_URL=postgresql…), named by the sha256
+    of its bytes. No key to `artifacts`: like a file on disk, it is written before its run's
+    transaction, so a unit that dies there leaves a blob no row names, never a row without its blob."""
+
+    __tablename__ = "evidence_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UnitDelivery(Base):
+    """The Celery task of a unit: which dispatch it belongs to, how many workers took it, how it
+    ended. A task carrying another dispatch than its row is stale and runs nothing, so that a
+    resumed or stopped campaign never has two live tasks for one unit."""
+
+    __tablename__ = "unit_deliveries"
+
+    service_run_id: Mapped[int] = mapped_column(ForeignKey("service_runs.id"), primary_key=True)
+    # None: the campaign was stopped before a worker took the task.
+    dispatch: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Each time a worker takes the task: a worker that dies leaves it to the next one, and one that
+    # keeps killing workers is set aside past campaign.service_run.OUR_FAILURE_ATTEMPTS.
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    # None while queued or running; "stored" or "already" once recorded, else our failure's class.
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HostLease(Base):
+    """Politeness across workers: the worker that may load a page of this host, until `expires_at`
+    (renewed while the page loads, then set to the end of the pause between two pages). A worker
+    that dies holding it stops renewing it: the host is free again when it expires."""
+
+    __tablename__ = "host_leases"
+
+    host: Mapped[str] = mapped_column(String(300), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,15 +1,21 @@
-"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL), and opening the database, evidence
-store and signing keys there."""
+"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL, VEILLEUR_EVIDENCE_URL), and opening the
+database, evidence store and signing keys there."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 from foundation.errors import InputError
-from storage.db import Database, open_database
+from storage.db import Database, make_engine, open_database, upgrade
 from storage.evidence.signing import InstanceKeys
 from storage.evidence.store import EvidenceStore
+
+EVIDENCE_ENV = "VEILLEUR_EVIDENCE_URL"
 
 
 def data_dir() -> Path:
@@ -28,6 +34,52 @@ def instance_keys() -> InstanceKeys:
     return InstanceKeys(data_dir())
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def postgresql_url(url: str) -> str:
+    """The URL with Veilleur's driver (psycopg 3) when it names none: `postgresql://…` alone means
+    psycopg2 to SQLAlchemy, which Veilleur does not install."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def open_evidence_store(db: Database) -> EvidenceStore:
+    """The store VEILLEUR_EVIDENCE_URL names: `file:///path`, or a PostgreSQL database (blobs in its
+    table `evidence_blobs`; the database's own URL keeps them beside the runs). Unset: the data
+    dir's evidence/."""
+    root = data_dir() / "evidence"
+    url = (os.environ.get(EVIDENCE_ENV) or "").strip()
+    if not url:
+        return EvidenceStore(root)
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "file":
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///absolute/path (three slashes)")
+        return EvidenceStore(root, Path(unquote(parts.path)))
+    if scheme.split("+")[0] in ("postgresql", "postgres"):
+        from storage.evidence.database_store import DatabaseEvidenceStore
+
+        try:
+            url = postgresql_url(url)
+        except ArgumentError as exc:
+            raise InputError(f"{EVIDENCE_ENV}: {_first_line(exc)}") from None
+        if make_url(url) == make_url(postgresql_url(str(db.engine.url.render_as_string(hide_password=False)))):
+            return DatabaseEvidenceStore(db.engine, root)  # the blobs beside the runs, one pool of connections
+        try:
+            engine = make_engine(url)
+            upgrade(engine)
+        except Exception as exc:
+            raise InputError(f"cannot open the evidence database {EVIDENCE_ENV}={make_url(url)!r}: "
+                             f"{_first_line(exc)}") from None
+        return DatabaseEvidenceStore(engine, root)
+    raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///path or a PostgreSQL URL (postgresql+psycopg://…)")
+
+
 def open_stores() -> tuple[Database, EvidenceStore]:
     # A bad VEILLEUR_SIGNING_KEY or key file stops the command here, as one line, not at the first seal.
     instance_keys().check()
@@ -35,6 +87,9 @@ def open_stores() -> tuple[Database, EvidenceStore]:
     try:
         db = open_database(url)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot open the database {url!r}: {first}") from None
-    return db, EvidenceStore(data_dir() / "evidence")
+        raise InputError(f"cannot open the database {url!r}: {_first_line(exc)}") from None
+    try:
+        return db, open_evidence_store(db)
+    except BaseException:
+        db.close()
+        raise

@@ -1,4 +1,8 @@
-"""A campaign run in a terminal (`veilleur run`, `veilleur demo`): a progress bar, then a summary table."""
+"""A campaign run in a terminal (`veilleur run`, `veilleur demo`): a progress bar, then a summary table.
+
+With VEILLEUR_BROKER_URL, `veilleur run` dispatches the units to the workers and follows them
+(campaign/distributed/): the same bar, the same summary, the same alerts once the campaign ends.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
+from campaign.distributed import broker_url, campaign_runner, require_postgresql
 from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
 from checks import check_ids, finding_type
 from foundation import formatting, vocabulary
@@ -63,8 +68,15 @@ def run_from_cli(
     service_ids: list[str], ministry_ids: list[str], resume: bool, settings: ProbeSettings, trigger: str,
     db: Database | None = None, store: EvidenceStore | None = None,
 ) -> CampaignSummary:
+    """A campaign over the registry, or the rest of the interrupted one. On stores of its own (the
+    demo's, a test's) it runs in this process; on the command's, on the workers when
+    VEILLEUR_BROKER_URL is set."""
+    runner = run_campaign
     if db is None or store is None:
         db, store = open_stores()
+        if broker_url() is not None:
+            require_postgresql(db)  # before a campaign is created that no worker could reach
+            runner = campaign_runner(db)
     if resume:
         if service_ids or ministry_ids:
             raise InputError("--resume finishes the interrupted campaign as it was; it takes no --service or --ministry")
@@ -82,11 +94,17 @@ def run_from_cli(
         if not services:
             raise InputError("the registry has no active service to probe (import one with `veilleur registry import FILE`)")
         campaign_id = start_campaign(db, services, trigger, settings)
-        console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
-                      f"{settings.concurrency} à la fois")
+        if runner is run_campaign:
+            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
+                          f"{settings.concurrency} à la fois")
+        else:
+            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
+                          "confiés aux workers")
+    if runner is not run_campaign:
+        _say_workers()
 
     try:
-        return _run_with_progress(db, store, campaign_id, settings)
+        return _run_with_progress(db, store, campaign_id, settings, runner)
     except KeyboardInterrupt:
         # Ctrl-C between the campaign's creation and the moment it listens for signals itself: the
         # campaign exists with its units pending, so say how to finish it, as after any stop.
@@ -95,7 +113,21 @@ def run_from_cli(
         raise SystemExit(130) from None
 
 
-def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings) -> CampaignSummary:
+def _say_workers() -> None:
+    from campaign.distributed.app import safe_url
+    from campaign.distributed.status import workers_answering
+
+    url = broker_url() or ""
+    answering = workers_answering(url)
+    if answering:
+        console.print(f"Broker {safe_url(url)} : {vocabulary.count(answering, 'worker répond', 'workers répondent')}")
+    else:
+        console.print(f"[yellow]Broker {safe_url(url)} : aucun worker ne répond pour l'instant ; les démarches "
+                      "attendent dans la file (`veilleur worker` les prendra).[/yellow]")
+
+
+def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
+                       runner=run_campaign) -> CampaignSummary:
     with Progress(*progress_columns(), console=console, transient=False) as progress:
         task = progress.add_task("services", total=None, last="")
 
@@ -111,9 +143,9 @@ def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, set
                 f"({STOP_GRACE_S:.0f} s au plus), les autres restent à faire "
                 "(`veilleur run --resume`). Ctrl-C de nouveau pour arrêter tout de suite.[/yellow]")
 
-        summary = run_campaign(db, store, campaign_id, settings, on_start=on_start, on_result=on_result,
-                               on_complete=lambda done: after_campaign(db, store, done),
-                               on_stopping=on_stopping, stop_grace_s=STOP_GRACE_S)
+        summary = runner(db, store, campaign_id, settings, on_start=on_start, on_result=on_result,
+                         on_complete=lambda done: after_campaign(db, store, done),
+                         on_stopping=on_stopping, stop_grace_s=STOP_GRACE_S)
     print_summary(summary)
     for result in summary.results:
         if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
@@ -147,10 +179,15 @@ def print_summary(summary: CampaignSummary) -> None:
             r.service_id, "accessible" if r.ok else f"[red]{escape(vocabulary.error_class(r.error_class))}[/red]",
             *(finding_cell(r, check) for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
         )
-    Console(width=200).print(table)
+    # As wide as its cells need (one line per service), at least 200 columns: a summary that wraps
+    # inside its cells cannot be read in a log or grepped.
+    wide = Console(width=10_000)
+    wide.width = max(200, wide.measure(table).maximum)
+    wide.print(table)
     console.print(
         f"{vocabulary.count(len(summary.results), 'service', 'services')}, "
         f"{vocabulary.count(summary.pages, 'page', 'pages')} en {summary.seconds:.1f} s — "
-        f"{summary.services_per_s:.2f} services/s, {summary.pages_per_s:.2f} pages/s, "
-        f"mémoire max {summary.peak_rss / 2**20:.0f} Mo (Chromium compris)"
+        f"{summary.services_per_s:.2f} services/s, {summary.pages_per_s:.2f} pages/s"
+        # A campaign on workers: their memory is theirs, not this process's (`veilleur status`).
+        + (f", mémoire max {summary.peak_rss / 2**20:.0f} Mo (Chromium compris)" if summary.peak_rss else "")
     )

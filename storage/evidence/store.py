@@ -1,9 +1,14 @@
-"""The content-addressed evidence store.
+"""The content-addressed evidence store, as files.
 
 Layout: `<data dir>/evidence/<aa>/<bb>/<sha256>`, where aa and bb are the first two pairs of hex
 digits of the file's sha256. A file is written once (to a temporary name, then renamed, so a
 crash never leaves half a file under a valid name) and never modified: the same bytes captured
 twice are stored once.
+
+VEILLEUR_EVIDENCE_URL may put the files elsewhere (`file:///path`, e.g. on NFS for several machines)
+or in the database (storage/evidence/database_store.py). Either way `root` stays
+`<data dir>/evidence`: its parent is the data dir, where the instance's signing keys are
+(storage/evidence/signing.py `keys_of`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ def sha256_of(data: bytes) -> str:
 
 
 class EvidenceStore:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, folder: Path | None = None):
         self.root = Path(root)
+        # Where the files are: the data dir's evidence/ unless VEILLEUR_EVIDENCE_URL names a folder.
+        self.folder = Path(folder) if folder is not None else self.root
+
+    def __str__(self) -> str:
+        return str(self.folder)
 
     def path(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha[2:4] / sha
+        return self.folder / sha[:2] / sha[2:4] / sha
 
     def exists(self, sha: str) -> bool:
         return self.path(sha).is_file()
@@ -38,3 +48,11 @@ class EvidenceStore:
 
     def get(self, sha: str) -> bytes:
         return self.path(sha).read_bytes()
+
+    def delete(self, sha: str) -> bool:
+        """Remove a file (retention); False when it was not there."""
+        try:
+            self.path(sha).unlink()
+        except FileNotFoundError:
+            return False
+        return True

@@ -5,7 +5,22 @@ from __future__ import annotations
 import click
 
 from foundation import __version__
-from veilleur.cli import demo, evaluate, evidence, indicators, keys, mail, monitor, probe, registry, report, run, serve
+from veilleur.cli import (
+    demo,
+    evaluate,
+    evidence,
+    indicators,
+    keys,
+    mail,
+    monitor,
+    probe,
+    registry,
+    report,
+    run,
+    serve,
+    status,
+    worker,
+)
 from veilleur.cli.group import VeilleurGroup
 
 
@@ -15,6 +30,6 @@ def cli() -> None:
     """Veilleur: automated quality probe for French public online services."""
 
 
-for module in (registry, probe, run, report, demo, monitor, mail, evidence, keys, indicators, evaluate, serve):
+for module in (registry, probe, run, report, demo, monitor, status, worker, mail, evidence, keys, indicators, evaluate, serve):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -1,0 +1,50 @@
+"""Campaigns on Celery workers (VEILLEUR_BROKER_URL): the same unit of work (campaign/service_run.py),
+run by `veilleur worker` processes, dispatched and followed by `veilleur run` and the scheduler.
+
+- `app.py`: the Celery application, its queues and delivery settings;
+- `deliveries.py`: where each unit's task stands, in the database (dispatch, deliveries, outcome);
+- `follow.py`: dispatching a campaign's units and following them to the campaign's end;
+- `worker.py`: the worker's one event loop and one Chromium; `tasks.py`: the task body;
+- `host_leases.py`: one page at a time per host across every worker;
+- `status.py`: queue depths, workers and campaign progress, for `veilleur status`.
+
+Nothing here is imported while VEILLEUR_BROKER_URL is unset, except the few functions below: the
+embedded default never loads Celery.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from foundation.errors import InputError
+from storage.db import Database
+
+BROKER_ENV = "VEILLEUR_BROKER_URL"
+
+
+def broker_url() -> str | None:
+    return (os.environ.get(BROKER_ENV) or "").strip() or None
+
+
+def require_postgresql(db: Database) -> None:
+    """Workers on other machines reach the database over the network: a SQLite file cannot be it."""
+    if db.engine.dialect.name != "postgresql":
+        raise InputError(
+            f"{BROKER_ENV} est défini : les campagnes distribuées ont besoin de PostgreSQL, que chaque worker "
+            "joint par le réseau, et non d'un fichier SQLite (VEILLEUR_DATABASE_URL=postgresql+psycopg://…) ; "
+            f"sans {BROKER_ENV}, tout tourne dans ce processus"
+        )
+
+
+def campaign_runner(db: Database) -> Callable:
+    """`run_campaign` (campaign/executor.py) in this process, or, with VEILLEUR_BROKER_URL, the same
+    campaign dispatched to workers and followed to its end: same arguments, same summary."""
+    if broker_url() is None:
+        from campaign.executor import run_campaign
+
+        return run_campaign
+    require_postgresql(db)
+    from campaign.distributed.follow import follow_campaign
+
+    return follow_campaign

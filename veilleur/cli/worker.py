@@ -1,0 +1,50 @@
+"""`veilleur worker`: a Celery worker of distributed campaigns (VEILLEUR_BROKER_URL), holding one Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import click
+
+from campaign.distributed.app import QUEUES
+from foundation.errors import InputError
+
+
+@click.command()
+@click.option("--concurrency", type=click.IntRange(min=1, max=64),
+              help="Service runs at once (default: VEILLEUR_CONCURRENCY, else 3 per core).")
+@click.option("--queues", default="full,availability", show_default=True, metavar="KIND,…",
+              help="Which campaigns to take: full, availability, or both.")
+@click.option("--name", help="Worker name (default: veilleur-<pid>@<host>).")
+@click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
+def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str) -> None:
+    """Run the service runs of distributed campaigns (needs VEILLEUR_BROKER_URL and PostgreSQL)."""
+    from campaign.distributed import BROKER_ENV, broker_url
+    from campaign.distributed.app import make_app, safe_url
+    from campaign.distributed.worker import start_runtime, stop_runtime
+
+    url = broker_url()
+    if url is None:
+        raise InputError(f"{BROKER_ENV} n'est pas défini : un worker prend ses tâches d'un broker "
+                         "(amqp://… pour RabbitMQ, redis://… pour Redis)")
+    kinds = [k.strip() for k in queues.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in QUEUES]
+    if not kinds or unknown:
+        raise InputError(f"--queues {queues!r}: expected full, availability or both (comma-separated)")
+    runtime = start_runtime(concurrency)
+    click.echo(f"veilleur worker : {runtime.settings.concurrency} à la fois, files {', '.join(kinds)}, "
+               f"broker {safe_url(url)}, preuves dans {runtime.store}, clé {runtime.key_fingerprint[:16]}…", err=True)
+    app = make_app(url, worker=True)
+    argv = ["worker", "--pool=threads", f"--concurrency={runtime.settings.concurrency}",
+            f"--queues={','.join(QUEUES[k] for k in kinds)}", f"--loglevel={loglevel}",
+            f"--hostname={name or f'veilleur-{os.getpid()}@{socket.gethostname()}'}",
+            # Workers need not know each other: the broker and the database coordinate them.
+            "--without-mingle", "--without-gossip"]
+    try:
+        app.worker_main(argv)
+    finally:
+        stop_runtime()
+
+
+COMMANDS = [worker]

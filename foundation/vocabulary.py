@@ -86,6 +86,9 @@ ERROR_CLASSES: Mapping[str, str] = {
 OUR_FAILURES: Mapping[str, str] = {
     "browser_start": "notre navigateur n’a pas pu démarrer",
     "browser_lost": "notre navigateur s’est arrêté pendant la visite",
+    "worker_lost": "nos workers se sont arrêtés à chaque essai",
+    "signing_key": "le worker n’a pas la clé de signature de l’instance",
+    "internal_error": "erreur interne de Veilleur",
 }
 
 # The files kept as evidence of a page.

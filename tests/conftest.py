@@ -64,6 +64,9 @@ def env_data_dir(tmp_path, monkeypatch):
     data = tmp_path / "data"
     monkeypatch.setenv("VEILLEUR_DATA_DIR", str(data))
     monkeypatch.delenv("VEILLEUR_DATABASE_URL", raising=False)
+    # In-process and on the data dir's own evidence, whatever the developer's shell says.
+    monkeypatch.delenv("VEILLEUR_BROKER_URL", raising=False)
+    monkeypatch.delenv("VEILLEUR_EVIDENCE_URL", raising=False)
     return data
 
 

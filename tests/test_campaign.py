@@ -12,6 +12,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
+from checks import check_ids
 from tests.webserver import LocalSite, html
 
 PAGE = """<!doctype html><html lang="fr"><head><title>{name}</title></head><body><main><h1>{name}</h1>
@@ -57,7 +58,7 @@ def test_a_campaign_stores_one_run_per_service_and_prints_throughput(tmp_path, e
     # The progress bar: the share done, the time left and the pace.
     assert "6/6" in done.stderr and "100%" in done.stderr and "reste" in done.stderr and "services/min" in done.stderr
     # The summary: each measured check with its figure (these pages are too short to be read: no score).
-    assert re.search(r"measured \(\d+ violations?\)", done.stdout)
+    assert re.search(r"mesuré \(\d+ violations?\)", done.stdout)
     stored = runs(env_data_dir)
     assert [(c, s, st) for c, s, st, *_ in stored] == [(1, f"s{i}", "done") for i in range(6)]
 
@@ -93,7 +94,7 @@ def test_an_interrupted_campaign_resumes_without_losing_or_duplicating_results(t
     engine = create_engine(f"sqlite:///{env_data_dir / 'veilleur.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from page_captures")).scalar() == 6
-        assert conn.execute(text("select count(*) from findings")).scalar() == 6 * 6
+        assert conn.execute(text("select count(*) from findings")).scalar() == 6 * len(check_ids())
         assert conn.execute(text("select status from campaigns")).scalar() == "finished"
     engine.dispose()
     assert veilleur("run", "--resume", env=env).returncode == 2  # nothing left to resume
@@ -130,4 +131,4 @@ def test_broken_sites_are_findings_and_the_campaign_goes_on(tmp_path, env_data_d
     engine.dispose()
     assert outcomes == {"sain": "ok", "erreur": "http_5xx", "pdf": "not_html", "boucle": "redirect_loop",
                         "refus": "connection_refused", "dns": "dns"}
-    assert all(unknown[sid] == 6 for sid in outcomes if sid != "sain")
+    assert all(unknown[sid] == len(check_ids()) for sid in outcomes if sid != "sain")

@@ -80,8 +80,8 @@ def forged_index(bundle: Path) -> dict[str, bytes]:
     that every sha256 it gives still matches: what hashes alone cannot catch."""
     with zipfile.ZipFile(bundle) as z:
         index, info = z.read("index.html"), json.loads(z.read("bundle.json"))
-    assert b">franceconnect</span>" in index
-    index = index.replace(b">franceconnect</span>", b">absent</span>")
+    assert b">FranceConnect</span>" in index
+    index = index.replace(b">FranceConnect</span>", b">absent</span>")
     [entry] = [d for d in info["derived"] if d["path"] == "index.html"]
     entry.update(sha256=hashlib.sha256(index).hexdigest(), size=len(index))
     return {"index.html": index, "bundle.json": json.dumps(info, indent=2).encode()}

@@ -65,9 +65,27 @@ def outcome_from_results(results: dict) -> AxeOutcome:
     )
 
 
+# The phone pass (probes/mobile.py) asks one rule at the phone's width.
+TARGET_SIZE = "target-size"
+
+
+def rule_options(rule: str) -> dict:
+    return {**RUN_OPTIONS, "runOnly": {"type": "rule", "values": [rule]}}
+
+
 async def run_axe(page, timeout_s: float, rules: str = "all") -> AxeOutcome:
+    return await _bounded_run(_run(page, run_options(rules)), timeout_s)
+
+
+async def run_axe_rule(page, timeout_s: float, rule: str) -> AxeOutcome:
+    """One rule, run again in a page where run_axe() already ran: the axe-core it injected there
+    is used again (a rule disabled by default runs too when asked by name, as target-size is)."""
+    return await _bounded_run(_rerun(page, rule_options(rule)), timeout_s)
+
+
+async def _bounded_run(run, timeout_s: float) -> AxeOutcome:
     try:
-        results = await asyncio.wait_for(_run(page, run_options(rules)), timeout=timeout_s)
+        results = await asyncio.wait_for(run, timeout=timeout_s)
     except asyncio.TimeoutError:
         return AxeOutcome(error="timeout")
     except Exception as exc:  # a page can break axe in many ways; that is a result, not a crash
@@ -85,12 +103,29 @@ def _run_script() -> str:
     # In French when setup fetched axe-core's locale: rule titles and help are read by people.
     locale = french_locale()
     configure = f" window.axe.configure({{locale: {locale}}});" if locale else ""
+    # Our axe is also kept where the page cannot replace it, for a second run in the same document.
     return (
         "async (options) => {\n" + axe_source() + "\n;" + configure +
-        " const results = await window.axe.run(document, options);"
+        " const axe = window.axe;"
+        " if (!Object.getOwnPropertyDescriptor(window, '__veilleurAxe'))"
+        "   Object.defineProperty(window, '__veilleurAxe', {value: axe});"
+        " const results = await axe.run(document, options);"
         " return (window.__veilleurStringify || JSON.stringify)(results); }"
     )
 
 
+_RERUN_SCRIPT = """async (options) => {
+  const axe = window.__veilleurAxe;
+  if (!axe) return null;
+  return (window.__veilleurStringify || JSON.stringify)(await axe.run(document, options));
+}"""
+
+
 async def _run(page, options: dict) -> dict:
     return json.loads(await page.evaluate(_run_script(), options))
+
+
+async def _rerun(page, options: dict) -> dict:
+    answer = await page.evaluate(_RERUN_SCRIPT, options)
+    # No axe of ours in this document (it navigated since, or axe never ran): inject it again.
+    return json.loads(answer) if isinstance(answer, str) else await _run(page, options)

@@ -1,37 +1,9 @@
 // Runs inside the page (page.evaluate): reads what the checks need from the rendered DOM.
-// Bounded on purpose: a hostile page with a huge DOM must not stall the probe.
-(limits) => {
+// Bounded on purpose: a hostile page with a huge DOM must not stall the probe. `selectorOf` is
+// selector.js, shared with mobile.js.
+(limits, selectorOf) => {
   const MAX_ELEMENTS = limits.maxElements, MAX_TEXT = limits.maxText;
   const collapse = (s) => (s || "").replace(/\s+/g, " ").trim();
-  const cssEscape = (s) => (window.CSS && CSS.escape) ? CSS.escape(s) : s.replace(/[^a-zA-Z0-9_-]/g, "\\$&");
-
-  function selectorOf(el) {
-    if (el.id && document.querySelectorAll("#" + cssEscape(el.id)).length === 1) {
-      return "#" + cssEscape(el.id);
-    }
-    const parts = [];
-    let node = el;
-    while (node && node.nodeType === 1 && node !== document.documentElement) {
-      if (node.id && document.querySelectorAll("#" + cssEscape(node.id)).length === 1) {
-        parts.unshift("#" + cssEscape(node.id));
-        return parts.join(" > ");
-      }
-      let part = node.tagName.toLowerCase();
-      const parent = node.parentElement;
-      if (parent) {
-        // Walk the siblings rather than list them: a list of 50,000 items made this quadratic.
-        let index = 1, sibling = node.previousElementSibling, later = node.nextElementSibling;
-        for (; sibling; sibling = sibling.previousElementSibling) if (sibling.tagName === node.tagName) index++;
-        while (later && later.tagName !== node.tagName) later = later.nextElementSibling;
-        if (index > 1 || later) part += ":nth-of-type(" + index + ")";
-      }
-      parts.unshift(part);
-      node = parent;
-    }
-    parts.unshift("html");
-    return parts.join(" > ");
-  }
-
   function boxOf(el) {
     const r = el.getBoundingClientRect();
     return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };

@@ -73,6 +73,8 @@ class Timings(BaseModel):
     dom_content_loaded_ms: float | None = None
     load_ms: float | None = None
     settle_ms: float | None = None
+    # The part of settle_ms spent waiting for the DOM to hold still, after the network.
+    dom_settle_ms: float | None = None
     total_ms: float | None = None
     # Where a visit's time goes (bench/run.py prints them): navigation, the DOM capture
     # (collect.js and the HTML), the screenshot, axe-core.
@@ -80,6 +82,8 @@ class Timings(BaseModel):
     collect_ms: float | None = None
     screenshot_ms: float | None = None
     axe_ms: float | None = None
+    # The phone pass: resizing, measures, axe-core's target-size, its screenshot, resizing back.
+    mobile_ms: float | None = None
 
 
 class AxeNode(BaseModel):
@@ -116,6 +120,73 @@ class AxeOutcome(BaseModel):
         return self.error is None and self.version is not None
 
 
+# The pages also read on a phone's screen (probes/mobile.py): those where a person does the
+# procedure or looks for help. The accessibility statement is left out: a legal text, in the
+# site's own template, which tells nothing the landing page does not.
+MOBILE_PAGE_KINDS: frozenset[PageKind] = frozenset({"landing", "login", "contact", "other"})
+
+
+class WideElement(BaseModel):
+    """An element reaching past the right edge of the phone's screen (box: at the phone's width)."""
+
+    tag: str
+    selector: str
+    text: str = ""
+    html: str = ""
+    box: Box | None = None
+
+
+class TextSize(BaseModel):
+    """How much shown text has this computed font size: characters and text nodes."""
+
+    size_px: float
+    chars: int = 0
+    nodes: int = 0
+
+
+class TextSample(BaseModel):
+    """A piece of shown text, with its computed font size and the element holding it."""
+
+    size_px: float
+    selector: str
+    text: str = ""
+    html: str = ""
+    box: Box | None = None
+
+
+class MobileReading(BaseModel):
+    """A page as a phone's screen shows it: the tab resized to `width`×`height` CSS px after the
+    desktop capture (no second load), measured, then set back. Plain measures; checks/mobile.py
+    decides. `error` set when the pass could not run (then nothing was read).
+
+    Boxes are at the phone's width: they point into `screenshot` (the first screen, as wide as
+    the page's content up to twice the screen), not into the page's desktop screenshot."""
+
+    width: int
+    height: int
+    # The content of the page's <meta name="viewport"> (the last one, as the browser applies);
+    # None when there is none.
+    viewport_meta: str | None = None
+    # How wide the page's content is at this width, and whether the page cuts off what overflows
+    # (overflow-x hidden on html or body) instead of scrolling sideways.
+    scroll_width: int | None = None
+    root_clips: bool = False
+    # Shown elements reaching past the right edge, widest first (at most 5).
+    too_wide: list[WideElement] = Field(default_factory=list)
+    # Shown text by computed font size, smallest first; and the smallest pieces of text (at most 5).
+    text_sizes: list[TextSize] = Field(default_factory=list)
+    smallest_text: list[TextSample] = Field(default_factory=list)
+    # axe-core's target-size rule alone (touch targets of at least 24 px, or spaced), at this width.
+    target_size: AxeOutcome | None = None
+    screenshot: bytes | None = Field(default=None, exclude=True, repr=False)
+    screenshot_type: str | None = None
+    error: str | None = None
+
+    @property
+    def measured(self) -> bool:
+        return self.error is None
+
+
 class PageCapture(BaseModel):
     url: str
     kind: PageKind
@@ -140,6 +211,8 @@ class PageCapture(BaseModel):
     forms: list[Form] = Field(default_factory=list)
     dialogs: list[str] = Field(default_factory=list)
     axe: AxeOutcome | None = None
+    # The phone pass, on the kinds of MOBILE_PAGE_KINDS; None where it did not run.
+    mobile: MobileReading | None = None
     screenshot: bytes | None = Field(default=None, exclude=True, repr=False)
     screenshot_type: str | None = None
     captured_at: datetime | None = None

@@ -6,25 +6,21 @@ import asyncio
 import json
 import time
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 
 from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from probes.axe import run_axe
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
-from probes.models import Element, Form, PageCapture, PageKind, Timings
+from probes.mobile import read_mobile
+from probes.models import MOBILE_PAGE_KINDS, Element, Form, PageCapture, PageKind, Timings
+from probes.scripts import in_page
 from probes.settings import ProbeSettings
+from probes.settle import AWAIT_DOM_JS, dom_limits, settled_in_page, wait_network
+from probes.settle import install as install_settle
 
 COLLECT_LIMITS = {"maxElements": 3000, "maxText": 200_000}
 MAX_DOM_BYTES = 5_000_000
-
-
-@lru_cache(maxsize=1)
-def _collect_js() -> str:
-    source = (Path(__file__).parent / "collect.js").read_text(encoding="utf-8").strip().rstrip(";")
-    return f"(limits) => (window.__veilleurStringify || JSON.stringify)(({source})(limits))"
 
 
 def _now() -> datetime:
@@ -82,17 +78,6 @@ async def _close_quietly(page: Page) -> None:
         pass
 
 
-async def _settle(page: Page, cap_s: float) -> float:
-    """Wait for the network to go quiet so that content rendered by JavaScript is there, but never
-    longer than the cap: pages that poll forever are common."""
-    started = time.monotonic()
-    try:
-        await page.wait_for_load_state("networkidle", timeout=cap_s * 1000)
-    except PlaywrightError:
-        pass
-    return (time.monotonic() - started) * 1000
-
-
 async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) -> bytes | None:
     try:
         height = await _bounded(page.evaluate(
@@ -126,12 +111,14 @@ async def _bounded(awaitable, settings: ProbeSettings):
 
 
 async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> dict | None:
-    """Run collect.js; a page that navigates on its own (script or meta refresh) is collected
-    once it has landed; one that never stays put is a redirect loop (None)."""
+    """Run collect.js once the DOM holds still (settle.py: its wait runs in the same call); a page
+    that navigates on its own (script or meta refresh) is collected once it has landed; one that
+    never stays put is a redirect loop (None)."""
+    limits = {**COLLECT_LIMITS, **dom_limits(settings)}
     for attempt in range(3):
         before, url = len(reloads), page.url
         try:
-            return json.loads(await _bounded(page.evaluate(_collect_js(), COLLECT_LIMITS), settings))
+            return json.loads(await _bounded(page.evaluate(in_page("collect.js", AWAIT_DOM_JS), limits), settings))
         except PlaywrightError as exc:
             await asyncio.sleep(0.1)  # let the navigation that broke the script be reported
             # The document can be swapped under the script: the error is then "context destroyed"
@@ -141,7 +128,7 @@ async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> d
                 raise
             if attempt == 2 or len(reloads) >= SELF_NAVIGATION_LIMIT:
                 return None
-        await _settle(page, settings.settle_cap_s)
+        await wait_network(page, settings.settle_cap_s)
     return None
 
 
@@ -177,6 +164,7 @@ class Tab:
         page.on("crash", self._on_crash)
         page.on("framenavigated", self._on_navigated)
         await page.add_init_script(QUIET_UI_JS)
+        await install_settle(page, self._settings)
         page.set_default_timeout(self._settings.page_timeout_s * 1000)
         self._crashed = False
         return page
@@ -216,10 +204,19 @@ class Tab:
             capture.error = f"the page stopped answering (no reply within {settings.page_timeout_s:g} s)"
         finally:
             self._reloads = None
-            if not capture.ok:
+            # A tab left at the phone's size, or whose phone pass broke, would show the next page
+            # otherwise than a fresh one: the next page gets a fresh one.
+            resized = self._page is not None and self._page.viewport_size != {
+                "width": settings.viewport_width, "height": settings.viewport_height}
+            if not capture.ok or resized or (capture.mobile is not None and not capture.mobile.measured):
                 await self.close()
             capture.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
         return capture
+
+    @property
+    def crashed(self) -> bool:
+        """Whether this tab's renderer crashed during the visit under way."""
+        return self._crashed
 
     def start_counting_navigations(self) -> list[str]:
         self._reloads = []
@@ -284,9 +281,12 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     # still long enough to be read: seen navigating this often after its load, it is a loop, and
     # waiting for it only spends the service's budget.
     reloads = tab.start_counting_navigations()
-    capture.timings.settle_ms = round(await _settle(page, settings.settle_cap_s), 1)
+    network_ms = await wait_network(page, settings.settle_cap_s)
     step = time.monotonic()
     collected = None if len(reloads) >= SELF_NAVIGATION_LIMIT else await _collect(page, settings, reloads)
+    dom = settled_in_page(collected.get("settled") if collected else None)
+    capture.timings.settle_ms = round(network_ms + dom.dom_ms, 1)
+    capture.timings.dom_settle_ms = dom.dom_ms
     capture.final_url = page.url  # where it landed, if it navigated on its own
     if collected is None or len(reloads) >= SELF_NAVIGATION_LIMIT:
         capture.error_class = "redirect_loop"
@@ -306,7 +306,7 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
     html = await _bounded(page.content(), settings)
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
-    capture.timings.collect_ms = _ms_since(step)
+    capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
     capture.ok = True
     if settings.landing_only:  # an availability check: status and timings are all it needs
         return
@@ -317,3 +317,11 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     step = time.monotonic()
     capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
     capture.timings.axe_ms = _ms_since(step)
+    if settings.mobile and capture.kind in MOBILE_PAGE_KINDS:
+        step = time.monotonic()
+        capture.mobile = await read_mobile(page, settings)
+        capture.timings.mobile_ms = _ms_since(step)
+        if capture.mobile.error and (tab.crashed or classify_exception(capture.mobile.error) == "crashed"):
+            # Our renderer or browser died under the phone pass: the visit is spoiled as if under
+            # the page itself (crashed), and the campaign tries the service again.
+            raise PlaywrightError(capture.mobile.error)

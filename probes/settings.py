@@ -29,7 +29,13 @@ class ProbeSettings:
     """How a probe behaves; recorded with each run so that a result can be reproduced."""
 
     page_timeout_s: float = 20.0
+    # Before a page is read: the network quiet (no request for 500 ms), at most settle_cap_s;
+    # then the DOM still for settle_quiet_ms (no change, no timer due), at most settle_dom_cap_s
+    # more (0 ms: the network alone). A page already still pays nothing for the DOM's wait; one
+    # written 700 ms after its last request is read whole (tests/test_settle.py).
     settle_cap_s: float = 3.0
+    settle_quiet_ms: float = 300.0
+    settle_dom_cap_s: float = 2.0
     axe_timeout_s: float = 30.0
     max_key_pages: int = 3
     concurrency: int = field(default_factory=default_concurrency)
@@ -56,6 +62,12 @@ class ProbeSettings:
     # axe, screenshots): a hostile site then holds one slot for at most this long, never a
     # campaign. Pages finished by then are kept; the rest are recorded as timed out.
     service_budget_s: float = 150.0
+    # The phone pass (probes/mobile.py): after the desktop capture of the pages it reads, the tab
+    # is resized to this screen and measured again (no second load). Off: no mobile reading,
+    # and the mobile check says `unknown`.
+    mobile: bool = True
+    mobile_width: int = 360
+    mobile_height: int = 640
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"
@@ -76,6 +88,18 @@ def _env_float(name: str, default: float, allow_zero: bool = False) -> float:
     return value
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise InputError(f"environment variable {name}: {raw!r} is neither 1 nor 0")
+
+
 def probe_settings_from_env(**overrides) -> ProbeSettings:
     values = {
         "page_timeout_s": _env_float("VEILLEUR_PAGE_TIMEOUT", ProbeSettings.page_timeout_s),
@@ -88,6 +112,8 @@ def probe_settings_from_env(**overrides) -> ProbeSettings:
         "browser_recycle_pages": int(_env_float("VEILLEUR_BROWSER_RECYCLE_PAGES", ProbeSettings.browser_recycle_pages,
                                                 allow_zero=True)),
         "service_budget_s": _env_float("VEILLEUR_SERVICE_BUDGET", ProbeSettings.service_budget_s),
+        "settle_quiet_ms": _env_float("VEILLEUR_SETTLE_QUIET_MS", ProbeSettings.settle_quiet_ms, allow_zero=True),
+        "mobile": _env_flag("VEILLEUR_MOBILE", ProbeSettings.mobile),
     }
     values["axe_rules"] = os.environ.get("VEILLEUR_AXE_RULES") or ProbeSettings.axe_rules
     values.update({k: v for k, v in overrides.items() if v is not None})

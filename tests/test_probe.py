@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from io import BytesIO
+
 import pytest
 import trustme
+from PIL import Image
 
 from tests.conftest import FAST, probe
 from tests.webserver import LocalSite, Route, SilentServer, html, unused_port
@@ -244,3 +248,73 @@ def test_a_recycled_browser_is_closed_before_its_successor_starts_even_with_runs
     # One look at the process table takes a while: it can straddle a close and the next launch.
     # Two browsers side by side, as before this rule, show in many looks in a row.
     assert max(min(a, b) for a, b in zip(seen, seen[1:])) == 1
+
+
+# --- The phone pass (probes/mobile.py) ------------------------------------------------------------
+
+PHONE_LANDING = """<!doctype html><html lang="fr"><head><title>Carte grise</title>
+<style>body { margin: 0 8px; font-size: 16px; } .legal { font-size: 10px; }
+.share a { display: inline-block; width: 16px; height: 16px; background: #000091; }</style></head><body>
+<header><a href="/compte/connexion">Se connecter</a> <a href="/aide">Aide et contact</a></header>
+<main><h1>Demander une carte grise</h1><p>Vous pouvez faire votre demande en ligne.</p>
+<table id="tarifs" style="width:900px"><tr><td>Tarif</td><td>13,76 €</td></tr></table>
+<p class="share"><a href="/a" title="Partager A"></a><a href="/b" title="Partager B"></a></p>
+<p class="legal">Mentions légales en très petit.</p></main>
+<footer><a href="/accessibilite">Accessibilité : partiellement conforme</a></footer></body></html>"""
+
+PHONE_KEY_PAGE = """<!doctype html><html lang="fr"><head><meta name="viewport" content="width=device-width">
+<title>{0}</title></head><body><main><h1>{0}</h1><a id="home" href="/" style="display:block">Accueil</a></main>
+</body></html>"""
+
+
+@pytest.fixture
+def phone_site():
+    site = LocalSite({
+        "/": html(PHONE_LANDING),
+        "/compte/connexion": html(PHONE_KEY_PAGE.format("Connexion")),
+        "/aide": html(PHONE_KEY_PAGE.format("Aide")),
+        "/accessibilite": html(PHONE_KEY_PAGE.format("Déclaration d’accessibilité")),
+    })
+    yield site
+    site.close()
+
+
+def test_the_landing_and_key_pages_are_read_again_at_a_phone_width_but_not_the_statement(phone_site):
+    capture = probe(phone_site.url("/"))
+    assert [(p.kind, p.mobile is not None) for p in capture.pages] == [
+        ("landing", True), ("login", True), ("contact", True), ("accessibility", False)]
+    assert all(p.mobile.measured and (p.mobile.width, p.mobile.height) == (360, 640) for p in capture.pages[:3])
+    assert all(p.timings.mobile_ms > 0 for p in capture.pages[:3])
+
+
+def test_the_phone_reading_holds_the_viewport_meta_what_overflows_the_text_sizes_and_small_targets(phone_site):
+    reading = probe(phone_site.url("/")).landing.mobile
+    assert reading.viewport_meta is None
+    assert reading.scroll_width >= 900 and not reading.root_clips
+    assert reading.too_wide[0].selector == "#tarifs" and reading.too_wide[0].tag == "table"
+    assert reading.too_wide[0].box.width == 900
+    assert {s.size_px for s in reading.text_sizes} >= {10.0, 16.0}
+    assert reading.smallest_text[0].size_px == 10 and "Mentions légales" in reading.smallest_text[0].text
+    assert reading.target_size.measured
+    assert [v.id for v in reading.target_size.violations] == ["target-size"]
+    assert len(reading.target_size.violations[0].nodes) == 2
+
+
+def test_the_phone_pass_keeps_a_screenshot_of_the_first_screen_and_what_overflows_it(phone_site):
+    reading = probe(phone_site.url("/")).landing.mobile
+    assert reading.screenshot_type == "jpeg"
+    # Twice the screen's width at most: the table reaching 900 px is shown up to 720 px.
+    assert Image.open(BytesIO(reading.screenshot)).size == (720, 640)
+
+
+def test_the_page_after_a_phone_pass_is_captured_at_the_desktop_width(phone_site):
+    capture = probe(phone_site.url("/"))
+    # A block as wide as the window: laid out at 360 px if the tab had stayed at the phone's size.
+    for page in capture.pages[1:]:
+        home = next(e for e in page.elements if e.selector == "#home")
+        assert home.box.width > FAST.viewport_width / 2, page.kind
+
+
+def test_the_phone_pass_can_be_turned_off(phone_site):
+    capture = probe(phone_site.url("/"), replace(FAST, mobile=False))
+    assert all(p.mobile is None and p.timings.mobile_ms is None for p in capture.pages)

@@ -16,11 +16,14 @@ from typing import Iterator
 
 from rich.console import Console
 
+from foundation.quarters import Quarter
+from foundation.times import utc_now
 from probes.settings import probe_settings_from_env
 from reports.alerts.dashboard_links import PUBLIC_URL_VARIABLE
 from reports.site.html_report import write_report
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
+from storage.declared_import import import_declared
 from storage.registry import import_registry
 from storage.stores import data_dir
 from veilleur.campaign_console import run_from_cli
@@ -66,6 +69,7 @@ def run_demo(out_dir: Path) -> Path:
         console.print(f"{len(server.sites)} sites de démonstration servis sur 127.0.0.1 ; registre : {registry}")
         with db.sessions() as session:
             import_registry(session, registry)
+            import_declared(session, _declarations(demo_dir))
         settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
         run_from_cli([], [], False, settings, trigger="demo", db=db, store=store)
 
@@ -85,3 +89,21 @@ def run_demo(out_dir: Path) -> Path:
     console.print(f"Dashboard: VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
                   f"→ {DASHBOARD_URL}/", markup=False, highlight=False, soft_wrap=True)
     return index
+
+
+# What three ministries declared for this quarter: the indicators page shows each beside what
+# the probes measured on the sites; the other services are judged on the measure alone.
+DECLARED = (
+    ("carte-grise", "oui", "8", "92,5 %", "Déclaration de l’ANTS"),
+    ("passeport-rdv", "partiel", "6", "71 %", "Déclaration de l’ANTS"),
+    ("declaration-revenus", "oui", "10", "88 %", "Déclaration de la DGFiP"),
+)
+
+
+def _declarations(demo_dir: Path) -> Path:
+    path = demo_dir / "declarations.csv"
+    quarter = Quarter.of(utc_now())
+    rows = ["service_id,quarter,realisable_en_ligne,dites_le_nous_une_fois,taux_usage_numerique,source"]
+    rows += [f'{sid},{quarter},{online},{dlnuf},"{usage}",{source}' for sid, online, dlnuf, usage, source in DECLARED]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path

@@ -114,7 +114,9 @@ class Node:
 
     def text(self) -> str:
         parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return re.sub(r"\s+", " ", "".join(parts)).strip()
+        # Collapses the layout's white space, not the typography's: the narrow no-break space
+        # between thousands ("2 618 ms") is part of the figure.
+        return re.sub(r"[ \t\n\r\f\v]+", " ", "".join(parts)).strip()
 
     def all(self, test) -> list["Node"]:
         found = []
@@ -194,9 +196,9 @@ def figure_number(shown: str) -> Decimal | None:
     """A displayed figure read back: "8,7/10" → 8.7, "66,66 %" → 66.66, "412 ms" → 412."""
     if not shown:
         return None
-    match = re.fullmatch(r"(-?\d+(?:,\d+)?)(?:/10| %| ms| violations?)", shown)
+    match = re.fullmatch(r"(-?\d{1,3}(?:\u202f\d{3})*(?:,\d+)?)(?:/10| %| ms| violations?| pièces? déjà détenues?)", shown)
     assert match, f"not a figure as Veilleur writes them: {shown!r}"
-    return Decimal(match.group(1).replace(",", "."))
+    return Decimal(match.group(1).replace("\u202f", "").replace(",", "."))
 
 
 def machine_number(value) -> Decimal | None:

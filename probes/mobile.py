@@ -19,7 +19,10 @@ from probes.settle import AWAIT_DOM_JS, dom_limits
 # further, text nodes, and elements reported of each kind.
 MOBILE_LIMITS = {"maxElements": 20_000, "maxCandidates": 200, "maxTextNodes": 20_000, "maxReported": 5}
 
-# The screenshot shows the first screen, and what overflows to its right up to one more screen.
+# When the page is wider than the screen, a screenshot shows the first screen and what overflows
+# to its right, up to one more screen: the one problem a picture shows better than the measures
+# (without a viewport meta, a phone would not show the page as this tab does). Other pages get
+# none: it would be a third of the pass's cost (measured in bench/).
 SCREENSHOT_WIDTHS = 2
 
 # Before measuring, in the same round trip: the next frame, by which the resize is applied and the
@@ -33,14 +36,13 @@ async def _bounded(awaitable, settings: ProbeSettings):
 
 
 async def _screenshot(page: Page, reading: MobileReading, settings: ProbeSettings) -> bytes | None:
-    width = max(reading.width, min(reading.scroll_width or reading.width, SCREENSHOT_WIDTHS * reading.width))
+    if (reading.scroll_width or 0) <= reading.width:
+        return None
     try:
         return await page.screenshot(
-            type="jpeg", quality=settings.screenshot_quality,
-            # Beyond the screen only when something overflows it: a full-page capture lays the
-            # page out again at its whole height, up to three times the cost of the screen alone.
-            full_page=width > reading.width,
-            clip={"x": 0, "y": 0, "width": width, "height": reading.height},
+            type="jpeg", quality=settings.screenshot_quality, full_page=True,  # to reach past the screen
+            clip={"x": 0, "y": 0, "width": min(reading.scroll_width, SCREENSHOT_WIDTHS * reading.width),
+                  "height": reading.height},
             timeout=settings.page_timeout_s * 1000, animations="disabled",
         )
     except PlaywrightError:
@@ -49,8 +51,9 @@ async def _screenshot(page: Page, reading: MobileReading, settings: ProbeSetting
 
 async def read_mobile(page: Page, settings: ProbeSettings) -> MobileReading:
     """Resize the tab to the phone's screen, let the page answer, measure it (viewport meta,
-    overflow, text sizes, axe-core's target-size), take its first screen, and set the tab back to
-    the desktop size for the next page. Never raises: a pass that fails says why in `error`."""
+    overflow, text sizes, axe-core's target-size), take its first screen if it overflows, and set
+    the tab back to the desktop size for the next page. Never raises: a pass that fails says why
+    in `error`."""
     desktop = page.viewport_size or {"width": settings.viewport_width, "height": settings.viewport_height}
     phone = {"width": settings.mobile_width, "height": settings.mobile_height}
     reading = MobileReading(**phone)

@@ -159,8 +159,9 @@ class MobileReading(BaseModel):
     desktop capture (no second load), measured, then set back. Plain measures; checks/mobile.py
     decides. `error` set when the pass could not run (then nothing was read).
 
-    Boxes are at the phone's width: they point into `screenshot` (the first screen, as wide as
-    the page's content up to twice the screen), not into the page's desktop screenshot."""
+    Boxes are at the phone's width: they point into `screenshot` (taken when the page is wider
+    than the screen: its first screen, as wide as the content up to twice the screen), not into
+    the page's desktop screenshot."""
 
     width: int
     height: int

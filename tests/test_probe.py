@@ -300,11 +300,15 @@ def test_the_phone_reading_holds_the_viewport_meta_what_overflows_the_text_sizes
     assert len(reading.target_size.violations[0].nodes) == 2
 
 
-def test_the_phone_pass_keeps_a_screenshot_of_the_first_screen_and_what_overflows_it(phone_site):
-    reading = probe(phone_site.url("/")).landing.mobile
+def test_a_page_wider_than_the_phone_screen_keeps_a_screenshot_of_what_overflows_it(phone_site):
+    capture = probe(phone_site.url("/"))
+    reading = capture.landing.mobile
     assert reading.screenshot_type == "jpeg"
     # Twice the screen's width at most: the table reaching 900 px is shown up to 720 px.
     assert Image.open(BytesIO(reading.screenshot)).size == (720, 640)
+    # A page that fits the screen has nothing a picture would show better than the measures.
+    login = capture.pages[1].mobile
+    assert login.scroll_width == 360 and login.screenshot is None
 
 
 def test_the_page_after_a_phone_pass_is_captured_at_the_desktop_width(phone_site):

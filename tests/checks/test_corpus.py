@@ -25,7 +25,7 @@ from veilleur.evaluation.measure import judge
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ORIGIN = "http://127.0.0.1:8000"
-BROWSER_ONLY_CHECKS = {"accessibility"}  # axe-core runs in the page
+BROWSER_ONLY_CHECKS = {"accessibility", "mobile"}  # axe-core, and the phone pass, run in the page
 _RENDERS = re.compile(r"<script>(?:(?!</script>).)*(innerHTML|appendChild|fetch\()", re.S)
 
 

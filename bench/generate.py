@@ -96,6 +96,10 @@ def expected(index: int) -> dict[str, str]:
         "accessibility": "measured",
         "accessibility_statement": s.conformity,
         "readability": "measured",
+        # A start control and a documents list on every service's page; DSFR pages fit a phone.
+        "online_procedure": "online",
+        "dlnuf": "measured",
+        "mobile": "compatible",
     }
 
 

@@ -48,7 +48,7 @@ def test_a_bundle_opened_from_file_shows_the_proof_of_a_finding_offline(demo_sit
             page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
             page.goto((folder / "index.html").as_uri())
             finding = page.locator("#finding-franceconnect")
-            assert "franceconnect" in finding.locator("h3 .badge").inner_text()
+            assert "FranceConnect" in finding.locator("h3 .badge").inner_text()
             first = finding.locator(".proof").first
             assert "fr-connect" in first.locator("pre.snippet").inner_text()  # the element's HTML
             assert first.locator("code.selector").inner_text().strip()  # its CSS selector

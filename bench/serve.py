@@ -112,6 +112,11 @@ def _watch(servers: list[_ServiceServer], stop: threading.Event) -> None:
                 key.data.handle_request()  # accepts one connection; its thread serves it
 
 
+def dsfr_installed() -> bool:
+    """Whether `npm ci` in bench/ brought the DSFR's styles (make bench does; make test does not)."""
+    return _asset("dsfr.min.css") is not None
+
+
 @contextmanager
 def serve_corpus(services: int, require_dsfr: bool = True) -> Iterator[Corpus]:
     """Serve `services` services; without the DSFR (`require_dsfr=False`, as in the test suite,

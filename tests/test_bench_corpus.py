@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bench.generate import PAGES, expected, registry
-from bench.serve import serve_corpus
+from bench.serve import dsfr_installed, serve_corpus
 from checks import run_checks
 from probes.browser import BrowserPool
 from probes.service import probe_service
@@ -27,8 +27,17 @@ def probe_all(urls: list[str], settings: ProbeSettings):
     return asyncio.run(go())
 
 
+# Without the DSFR's styles (make test runs no npm), whether a page fits a phone is the browser's
+# default layout, not something the corpus says: `mobile` is compared only when they are there.
+UNSTYLED = set() if dsfr_installed() else {"mobile"}
+
+
 def statuses(capture) -> dict[str, str]:
-    return {check: finding.status for check, finding in run_checks(capture).items()}
+    return {check: finding.status for check, finding in run_checks(capture).items() if check not in UNSTYLED}
+
+
+def expected_here(index: int) -> dict[str, str]:
+    return {check: status for check, status in expected(index).items() if check not in UNSTYLED}
 
 
 def test_each_bench_service_is_on_its_own_host_with_its_four_pages():
@@ -43,14 +52,14 @@ def test_the_checks_find_on_each_bench_service_what_the_corpus_says_it_shows():
         captures = probe_all(corpus.urls, FAST)
     for index, capture in enumerate(captures):
         assert [p.kind for p in capture.pages] == ["landing", "login", "contact", "accessibility"], index
-        assert statuses(capture) == expected(index), index
+        assert statuses(capture) == expected_here(index), index
 
 
 def test_rgaa_only_axe_reports_rgaa_rules_only_and_the_other_checks_do_not_change():
     rgaa = ProbeSettings(**{**FAST.__dict__, "axe_rules": "rgaa"})
     with serve_corpus(1, require_dsfr=False) as corpus:
         everything, rgaa_only = probe_all(corpus.urls, FAST)[0], probe_all(corpus.urls, rgaa)[0]
-    assert statuses(rgaa_only) == statuses(everything) == expected(0)
+    assert statuses(rgaa_only) == statuses(everything) == expected_here(0)
     all_rules = {v.id for p in everything.pages for v in p.axe.violations}
     rgaa_rules = {v.id for p in rgaa_only.pages for v in p.axe.violations}
     assert {"image-alt", "label"} <= rgaa_rules  # the corpus's two RGAA faults...

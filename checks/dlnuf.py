@@ -71,7 +71,8 @@ from checks.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure
 from checks.dom import document, main_text
 from checks.evidence import MAX_EVIDENCE, from_text
 from checks.models import Evidence, Finding
-from checks.online_procedure import css_path, procedure_forms
+from checks.dom import css_path
+from checks.online_procedure import procedure_forms
 from checks.text import collapse, fold
 from foundation import vocabulary
 from foundation.tones import Tone

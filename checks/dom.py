@@ -201,7 +201,8 @@ class Image:
     node: object = field(default=None, compare=False, repr=False)  # the <img> in the DOM
 
 
-def _css_path(node) -> str:
+def css_path(node) -> str:
+    """A CSS path to a node of the rendered DOM, anchored on the nearest id."""
     parts: list[str] = []
     while node is not None and isinstance(node.tag, str) and node.tag.lower() != "html":
         if node.get("id"):
@@ -234,7 +235,7 @@ def images(page: PageCapture) -> list[Image]:
             src=urljoin(base, src),
             alt=node.get("alt") or "",
             html=etree.tostring(node, encoding="unicode", method="html", with_tail=False)[:1000],
-            selector=_css_path(node),
+            selector=css_path(node),
             hidden=is_hidden(node),
             in_control=node.tag == "input" or any(t in ("a", "button", "form") for t in ancestors),
             node=node,

@@ -262,23 +262,6 @@ def document_name(element: Element) -> str | None:
     return None
 
 
-def css_path(node) -> str:
-    """A CSS path to a node of the rendered DOM, anchored on the nearest id."""
-    parts: list[str] = []
-    while node is not None and isinstance(node.tag, str) and node.tag.lower() != "html":
-        if node.get("id"):
-            parts.insert(0, f"#{node.get('id')}")
-            return " > ".join(parts)
-        part, parent = node.tag.lower(), node.getparent()
-        if parent is not None:
-            same = [c for c in parent if c.tag == node.tag]
-            if len(same) > 1:
-                part += f":nth-of-type({same.index(node) + 1})"
-        parts.insert(0, part)
-        node = parent
-    return " > ".join(["html", *parts])
-
-
 def _section_headings(page: PageCapture) -> dict[tuple[str, str, str], str | None]:
     """For each link and button of the rendered DOM, keyed by (tag, text, absolute href): the
     heading of the section of the main content that holds it; None in the page's header, footer

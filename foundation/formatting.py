@@ -155,6 +155,11 @@ def _paris() -> tuple[dt.tzinfo, str]:
         return dt.timezone.utc, "UTC"
 
 
+def paris_time(moment: dt.datetime) -> dt.datetime:
+    """A moment in Paris time (in UTC on an image without tzdata)."""
+    return as_utc(moment).astimezone(_paris()[0])
+
+
 def date(value: dt.date | dt.datetime | None) -> str:
     """A day: `1er mars 2026` (a moment is taken on its day in Paris)."""
     if value is None:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape as _escape
 from itertools import pairwise
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from foundation.times import as_utc
+from foundation import formatting
 
 FONT = "Marianne, Arial, sans-serif"
 INK, GREY, RULE = "#161616", "#3a3a3a", "#dddddd"
@@ -144,13 +143,7 @@ def legend(entries: list[LegendEntry], x: float, y: float, width: float, size: f
 # Axes
 
 
-def _paris(moment: datetime) -> datetime:
-    # As foundation/formatting.py: Paris time, or UTC on an image without tzdata.
-    try:
-        zone = ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:
-        return as_utc(moment)
-    return as_utc(moment).astimezone(zone)
+_paris = formatting.paris_time
 
 
 def axis_labels(points) -> list[str]:

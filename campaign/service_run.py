@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import time
-from typing import Callable, TypeVar
+from typing import Callable, Mapping, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -17,10 +17,11 @@ from checks import run_checks
 from checks.models import Finding
 from probes.browser import BrowserPool
 from probes.errors import TRANSIENT, classify_exception
-from probes.models import ServiceCapture
+from probes.models import PriorVisit, ServiceCapture
 from probes.service import probe_service
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
+from storage.prior_audits import PriorAudits, prior_audits
 from storage.runs import Unit, record_unit
 
 # A dropped database connection (server restarted, connection killed, failover) is tried again
@@ -57,7 +58,7 @@ def touched_by_crash(capture: ServiceCapture) -> bool:
     return False
 
 
-async def probe_with_retries(pool: BrowserPool, url: str) -> ServiceCapture:
+async def probe_with_retries(pool: BrowserPool, url: str, prior: Mapping[str, PriorVisit] | None = None) -> ServiceCapture:
     """Probe, trying again with growing pauses while the failure is transient (timeout, 5xx,
     connection reset, crash). Permanent failures (unknown host, bad certificate, 4xx, blocked)
     are final at once: retrying them only adds load on the site. A try that our browser spoiled
@@ -67,7 +68,7 @@ async def probe_with_retries(pool: BrowserPool, url: str) -> ServiceCapture:
     attempt = 1
     spoiled = 0
     while True:
-        capture = await probe_service(pool, url)
+        capture = await probe_service(pool, url, prior)
         # Every visit counts in the record of how often the service was probed; only the site's
         # own failures count against its limit of tries.
         capture.attempts = attempt + spoiled
@@ -125,8 +126,19 @@ async def store_with_retries(db: Database, store: EvidenceStore, unit: Unit, cap
     raise AssertionError("unreachable")
 
 
+async def _prior(unit: Unit, db: Database, store: EvidenceStore) -> PriorAudits:
+    def read() -> PriorAudits:
+        with db.sessions() as session:
+            return prior_audits(session, store, unit.campaign_id, unit.service_id, unit.run_id)
+
+    return await asyncio.to_thread(with_db_retries, read)
+
+
 async def run_unit(unit: Unit, pool: BrowserPool, db: Database, store: EvidenceStore) -> tuple[ServiceCapture, dict[str, Finding], bool]:
-    capture = await probe_with_retries(pool, unit.url)
+    # An availability check audits nothing, so it has nothing to keep.
+    prior = PriorAudits() if pool.settings.landing_only else await _prior(unit, db, store)
+    capture = await probe_with_retries(pool, unit.url, prior.visits)
+    prior.fill(capture)
     if capture.our_failure is not None:
         # Our browser failed, not the site: nothing is recorded, the unit stays pending and the
         # next `--resume` (or scheduled slot) runs it again.

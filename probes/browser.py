@@ -181,6 +181,7 @@ class BrowserPool:
                     await asyncio.wait_for(context.close(), timeout=CONTEXT_CLOSE_TIMEOUT_S)
                 except Exception:
                     pass
+                tab.ledger.discard()
                 await self._release(generation)
 
 

@@ -188,6 +188,30 @@ class MobileReading(BaseModel):
         return self.error is None
 
 
+class PriorVisit(BaseModel):
+    """What the service's previous run saw of one page: the fingerprint to compare with, and where
+    the audit of that page lies (the run that made it, its visit number in the service's chain, its
+    evidence files)."""
+
+    url: str
+    fingerprint: str
+    run_id: int
+    visit: int
+    screenshot_sha: str | None = None
+    screenshot_type: str | None = None
+    axe_sha: str | None = None
+
+
+class ReusedAudit(BaseModel):
+    """A page byte-identical to an earlier visit (rendered DOM, every stylesheet, font and image):
+    its audit — axe-core, screenshot, phone pass — is that visit's, by reference, not done again."""
+
+    run_id: int
+    visit: int
+    screenshot_sha: str | None = None
+    axe_sha: str | None = None
+
+
 class PageCapture(BaseModel):
     url: str
     kind: PageKind
@@ -217,6 +241,12 @@ class PageCapture(BaseModel):
     screenshot: bytes | None = Field(default=None, exclude=True, repr=False)
     screenshot_type: str | None = None
     captured_at: datetime | None = None
+    # sha256 of what the page showed: its rendered DOM, the bytes of every stylesheet, font and
+    # image loaded for it, and how it was audited (probes/fingerprint.py); None when it could not
+    # be established (the page then always gets a full audit).
+    fingerprint: str | None = None
+    # Set when the audit was not done again because the page is unchanged since an earlier visit.
+    reused: ReusedAudit | None = None
 
     def links(self) -> list[Element]:
         return [e for e in self.elements if e.tag == "a" and e.href]

@@ -11,9 +11,10 @@ from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from probes.axe import run_axe
+from probes.fingerprint import ResourceLedger, audit_recipe, page_fingerprint
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.mobile import read_mobile
-from probes.models import MOBILE_PAGE_KINDS, Element, Form, PageCapture, PageKind, Timings
+from probes.models import MOBILE_PAGE_KINDS, Element, Form, PageCapture, PageKind, PriorVisit, ReusedAudit, Timings
 from probes.scripts import in_page
 from probes.settings import ProbeSettings
 from probes.settle import AWAIT_DOM_JS, dom_limits, settled_in_page, wait_network
@@ -154,6 +155,10 @@ class Tab:
         self._dialogs: list[str] = []
         self._reloads: list[str] | None = None
         self._crashed = False
+        # Every stylesheet, font and image the tab loaded, for the pages' fingerprints.
+        self.ledger = ResourceLedger()
+        browser = context.browser
+        self.recipe = audit_recipe(settings, browser.version if browser is not None else None)
 
     async def _open(self) -> Page:
         page = await self._context.new_page()
@@ -163,6 +168,7 @@ class Tab:
         page.on("popup", lambda popup: asyncio.ensure_future(_close_quietly(popup)))
         page.on("crash", self._on_crash)
         page.on("framenavigated", self._on_navigated)
+        self.ledger.watch(page)
         await page.add_init_script(QUIET_UI_JS)
         await install_settle(page, self._settings)
         page.set_default_timeout(self._settings.page_timeout_s * 1000)
@@ -181,7 +187,9 @@ class Tab:
         if self._reloads is not None and self._page is not None and frame == self._page.main_frame:
             self._reloads.append(frame.url)
 
-    async def visit(self, url: str, kind: PageKind) -> PageCapture:
+    async def visit(self, url: str, kind: PageKind, prior: PriorVisit | None = None) -> PageCapture:
+        """Visit a page; with `prior` (what the service's previous run saw there), a page found
+        byte-identical keeps that visit's audit instead of doing it again."""
         started = time.monotonic()
         capture = PageCapture(url=url, kind=kind, captured_at=_now())
         if self._on_visit is not None:
@@ -191,7 +199,7 @@ class Tab:
         self._dialogs, self._reloads = capture.dialogs, None
         settings = self._settings
         try:
-            await _visit(self._page, capture, settings, settings.page_timeout_s * 1000, self)
+            await _visit(self._page, capture, settings, settings.page_timeout_s * 1000, self, prior)
         except PlaywrightError as exc:
             capture.ok = False
             capture.error_class = classify_exception(str(exc))
@@ -235,7 +243,8 @@ def _ms_since(started: float) -> float:
 EMPTY_ANSWERS = (204, 205)
 
 
-async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab) -> None:
+async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab,
+                 prior: PriorVisit | None) -> None:
     step = time.monotonic()
     answers: list[int] = []
 
@@ -306,9 +315,17 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
     html = await _bounded(page.content(), settings)
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
-    capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
     capture.ok = True
     if settings.landing_only:  # an availability check: status and timings are all it needs
+        capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
+        return
+    resources = await tab.ledger.digests()
+    capture.fingerprint = page_fingerprint(html, resources, tab.recipe) if resources is not None else None
+    capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
+    if prior is not None and capture.fingerprint == prior.fingerprint:
+        capture.reused = ReusedAudit(run_id=prior.run_id, visit=prior.visit, screenshot_sha=prior.screenshot_sha,
+                                     axe_sha=prior.axe_sha)
+        capture.screenshot_type = prior.screenshot_type
         return
     step = time.monotonic()
     capture.screenshot = await _screenshot(page, settings, timeout_ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from datetime import datetime, timezone
+from typing import Mapping
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -12,7 +13,7 @@ from foundation import __version__
 from probes.browser import BrowserPool
 from probes.discovery import discover_key_pages
 from probes.errors import classify_exception, short_message
-from probes.models import PageCapture, PageKind, ServiceCapture, ToolVersions
+from probes.models import PageCapture, PageKind, PriorVisit, ServiceCapture, ToolVersions
 from probes.page import Tab
 
 BUDGET_EXCEEDED = "the service run exceeded its time budget"
@@ -33,18 +34,19 @@ def failed_capture(url: str, error_class: str, error: str, started_at: datetime)
     )
 
 
-async def _visit(pool: BrowserPool, tab: Tab, url: str, kind: PageKind) -> PageCapture:
+async def _visit(pool: BrowserPool, tab: Tab, url: str, kind: PageKind, prior: Mapping[str, PriorVisit]) -> PageCapture:
     async with pool.hosts.slot(url):
-        return await tab.visit(url, kind)
+        return await tab.visit(url, kind, prior.get(url))
 
 
-async def _visit_all(pool: BrowserPool, tab: Tab, capture: ServiceCapture, planned: list) -> None:
-    landing = await _visit(pool, tab, capture.url, "landing")
+async def _visit_all(pool: BrowserPool, tab: Tab, capture: ServiceCapture, planned: list,
+                     prior: Mapping[str, PriorVisit]) -> None:
+    landing = await _visit(pool, tab, capture.url, "landing", prior)
     capture.pages.append(landing)
     if landing.ok and not pool.settings.landing_only:
         planned.extend(discover_key_pages(landing.final_url or capture.url, landing.links(), pool.settings.max_key_pages))
         for key_page in planned:
-            capture.pages.append(await _visit(pool, tab, key_page.url, key_page.kind))
+            capture.pages.append(await _visit(pool, tab, key_page.url, key_page.kind, prior))
 
 
 def _out_of_budget(capture: ServiceCapture, planned: list) -> None:
@@ -67,10 +69,11 @@ def _browser_failure(exc: Exception) -> tuple[str, str]:
     return "probe_error", traceback.format_exception_only(type(exc), exc)[-1].strip()[:300]
 
 
-async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
+async def probe_service(pool: BrowserPool, url: str, prior: Mapping[str, PriorVisit] | None = None) -> ServiceCapture:
     """Probe a service; whatever the site (or our browser) does, the answer is a capture, never an
     exception. When our browser dies under the run or cannot start, the capture carries
-    `our_failure`: nothing in it is the site's doing."""
+    `our_failure`: nothing in it is the site's doing. `prior` (by requested URL): what the
+    service's previous run saw, for the pages whose audit can be kept if they did not change."""
     started = datetime.now(timezone.utc)
     tab: Tab | None = None
     try:
@@ -80,7 +83,8 @@ async def probe_service(pool: BrowserPool, url: str) -> ServiceCapture:
             capture = ServiceCapture(url=url, started_at=started)
             planned: list = []
             try:
-                await asyncio.wait_for(_visit_all(pool, tab, capture, planned), timeout=pool.settings.service_budget_s)
+                await asyncio.wait_for(_visit_all(pool, tab, capture, planned, prior or {}),
+                                       timeout=pool.settings.service_budget_s)
             except asyncio.TimeoutError:
                 if not capture.pages:
                     return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)

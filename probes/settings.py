@@ -68,6 +68,10 @@ class ProbeSettings:
     mobile: bool = True
     mobile_width: int = 360
     mobile_height: int = 640
+    # Audit every page again even where it is byte-identical to the service's previous visit in
+    # the quarter (storage/prior_audits.py): `veilleur run --full-audit`, and the last scheduled
+    # campaign of each quarter, which stands for it.
+    full_audit: bool = False
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"

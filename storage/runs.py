@@ -87,9 +87,14 @@ def _store_page_files(store: EvidenceStore, page: PageCapture) -> tuple[_StoredP
         artifacts[sha] = (len(data), media_type)
         return sha
 
-    screenshot = put(page.screenshot, _MEDIA.get(page.screenshot_type or "", "application/octet-stream"))
+    if page.reused is not None:
+        # Unchanged since an earlier visit: its screenshot and axe-core results, by reference (their
+        # artifact rows are there since that visit).
+        screenshot, axe = page.reused.screenshot_sha, page.reused.axe_sha
+    else:
+        screenshot = put(page.screenshot, _MEDIA.get(page.screenshot_type or "", "application/octet-stream"))
+        axe = put(page.axe.raw_json if page.axe else None, "application/json")
     dom = put(page.html.encode("utf-8") if page.html else None, "text/html; charset=utf-8")
-    axe = put(page.axe.raw_json if page.axe else None, "application/json")
     capture_json = page.model_dump_json(exclude={"html"}).encode("utf-8")
     capture = put(capture_json, "application/json")
     assert capture is not None
@@ -162,6 +167,7 @@ def record_unit(
                 timings=page.timings.model_dump(), dialogs=page.dialogs, captured_at=page.captured_at,
                 axe_version=page.axe.version if page.axe else None, axe_error=page.axe.error if page.axe else None,
                 screenshot_sha=item.screenshot, dom_sha=item.dom, axe_sha=item.axe, capture_sha=item.capture,
+                fingerprint=page.fingerprint, audit_run_id=page.reused.run_id if page.reused else None,
             ))
         for check, finding in findings.items():
             session.add(FindingRecord(

@@ -114,7 +114,8 @@ class ServiceRun(Base):
 
     campaign: Mapped[Campaign] = relationship(back_populates="runs")
     service: Mapped[Service] = relationship()
-    pages: Mapped[list["PageRecord"]] = relationship(back_populates="run", order_by="PageRecord.position")
+    pages: Mapped[list["PageRecord"]] = relationship(back_populates="run", order_by="PageRecord.position",
+                                                 foreign_keys="PageRecord.service_run_id")
     findings: Mapped[list["FindingRecord"]] = relationship(back_populates="run", order_by="FindingRecord.id")
 
 
@@ -156,8 +157,12 @@ class PageRecord(Base):
     axe_sha: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
     # The whole capture (text, elements, forms, axe summary) as JSON, so checks can be re-run on it.
     capture_sha: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
+    # What the page showed, hashed (probes/fingerprint.py), and, when it was unchanged since an
+    # earlier visit, the run whose audit (axe-core, screenshot, phone pass) it keeps by reference.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    audit_run_id: Mapped[int | None] = mapped_column(ForeignKey("service_runs.id"))
 
-    run: Mapped[ServiceRun] = relationship(back_populates="pages")
+    run: Mapped[ServiceRun] = relationship(back_populates="pages", foreign_keys=[service_run_id])
 
 
 class FindingRecord(Base):

@@ -83,6 +83,11 @@ class ManifestArtifact(BaseModel):
     kind: ArtifactKind
 
 
+class ManifestVisit(BaseModel):
+    run_id: int
+    chain_index: int
+
+
 class ManifestPage(BaseModel):
     position: int
     kind: str
@@ -99,6 +104,9 @@ class ManifestPage(BaseModel):
     captured_at: datetime | None
     axe_version: str | None
     axe_error: str | None
+    # Set when the page was byte-identical to an earlier visit (DOM, stylesheets, fonts, images):
+    # its screenshot and axe-core results are that visit's (its run, its link in the chain).
+    unchanged_since: ManifestVisit | None = None
 
     @property
     def address(self) -> str:
@@ -173,6 +181,10 @@ def run_content(session: Session, run_id: int) -> RunContent:
     findings = session.scalars(
         select(FindingRecord).where(FindingRecord.service_run_id == run_id).order_by(FindingRecord.check, FindingRecord.id)
     ).all()
+    origins = {p.audit_run_id for p in pages if p.audit_run_id is not None}
+    links = dict(session.execute(
+        select(ManifestRecord.service_run_id, ManifestRecord.chain_index).where(ManifestRecord.service_run_id.in_(origins))
+    ).all()) if origins else {}
     wanted = {getattr(p, column) for p in pages for column in ARTIFACT_COLUMNS.values()} - {None}
     known = {a.sha256: a for a in session.scalars(select(Artifact).where(Artifact.sha256.in_(wanted)))} if wanted else {}
     artifacts = [
@@ -196,6 +208,8 @@ def run_content(session: Session, run_id: int) -> RunContent:
                 ok=p.ok, error=p.error, error_class=p.error_class, content_type=p.content_type, title=p.title,
                 redirect_chain=list(p.redirect_chain or []), response_headers=dict(p.response_headers or {}),
                 captured_at=as_utc(p.captured_at), axe_version=p.axe_version, axe_error=p.axe_error,
+                unchanged_since=(ManifestVisit(run_id=p.audit_run_id, chain_index=links[p.audit_run_id])
+                                 if p.audit_run_id in links else None),
             )
             for p in pages
         ],

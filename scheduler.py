@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.distributed import broker_url, campaign_runner
 from campaign.executor import start_campaign
 from campaign.schedule import ScheduleConfig
+from foundation.quarters import Quarter
 from probes.settings import probe_settings_from_env
 from reports.alerts.after_campaign import after_campaign
 from storage.db import Database
@@ -83,6 +84,13 @@ def slot_of(config: ScheduleConfig, cron: str, now: datetime) -> datetime:
     return now.replace(microsecond=0)
 
 
+def last_of_its_quarter(config: ScheduleConfig, cron: str, slot: datetime) -> bool:
+    """Whether this slot's campaign is the schedule's last in its quarter. That one stands for the
+    quarter (storage/reference_runs.py), so it audits every page in full, unchanged ones included."""
+    following = config.trigger(cron).get_next_fire_time(slot, slot + timedelta(seconds=1))
+    return following is None or Quarter.of(following) != Quarter.of(slot)
+
+
 def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclude: list[str], cron: str,
                        config_fields: dict) -> None:
     """The job: start (or resume) the campaign of this slot and run it to its end."""
@@ -90,8 +98,10 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
     db, store = open_stores()
     try:
         now = datetime.now(config.trigger(cron).timezone)
-        key = f"{job_id}@{slot_of(config, cron, now).isoformat()}"
-        settings = probe_settings_from_env(landing_only=(kind == "availability"))
+        slot = slot_of(config, cron, now)
+        key = f"{job_id}@{slot.isoformat()}"
+        settings = probe_settings_from_env(landing_only=(kind == "availability"),
+                                           full_audit=(kind == "full" and last_of_its_quarter(config, cron, slot)))
         with db.sessions() as session:
             chosen = [s for s in list_services(session, services or None) if s.id not in set(exclude)]
         if not chosen:

@@ -56,6 +56,21 @@ def test_the_slot_is_the_cron_time_a_late_run_stands_for():
     assert scheduler.slot_of(config, "0 2 * * *", late) == datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("cron, slot, last", [
+    ("0 2 * * *", datetime(2026, 12, 31, 2, 0), True),     # nightly: the night of 31 December
+    ("0 2 * * *", datetime(2026, 12, 30, 2, 0), False),
+    ("0 2 * * mon", datetime(2026, 12, 28, 2, 0), True),   # weekly: the last Monday of the quarter
+    ("0 2 * * mon", datetime(2026, 12, 21, 2, 0), False),
+    ("0 2 1 * *", datetime(2026, 12, 1, 2, 0), True),      # monthly: the quarter's third month
+    ("0 2 1 * *", datetime(2026, 11, 1, 2, 0), False),
+])
+def test_the_last_scheduled_campaign_of_a_quarter_audits_in_full(cron, slot, last):
+    import scheduler
+
+    config = ScheduleConfig(timezone="UTC")
+    assert scheduler.last_of_its_quarter(config, cron, slot.replace(tzinfo=timezone.utc)) is last
+
+
 def veilleur(*args, env, **kw):
     return subprocess.run([sys.executable, "-m", "veilleur.cli", *args], env=env, capture_output=True, text=True,
                           timeout=300, **kw)

@@ -216,4 +216,5 @@ def register(env) -> None:
         "error_words": vocabulary.error_class, "artifact": vocabulary.artifact,
         "setting": vocabulary.setting, "setting_value": vocabulary.setting_value, "finding_details": vocabulary.details,
         "count": vocabulary.count, "integer": vocabulary.integer, "yes_no": vocabulary.yes_no,
+        "unchanged_since": vocabulary.unchanged_since,
     })

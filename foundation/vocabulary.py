@@ -170,6 +170,7 @@ PROBE_SETTINGS: Mapping[str, str] = {
     "mobile": "contrôle sur écran de téléphone",
     "mobile_width": "largeur de l’écran de téléphone (px)",
     "mobile_height": "hauteur de l’écran de téléphone (px)",
+    "full_audit": "audit complet de chaque page, même inchangée",
 }
 
 # What the `mobile` check can find wrong on a phone screen (its `problems`).
@@ -242,6 +243,14 @@ def yes_no(value: bool) -> str:
 
 def setting(key: str) -> str:
     return PROBE_SETTINGS.get(key, key)
+
+
+def unchanged_since(chain_index: int) -> str:
+    """A page whose audit is an earlier visit's (storage/prior_audits.py), as evidence says it:
+    visits numbered from 1, the service's chain from 0 (its first link is its first visit)."""
+    return (f"Page inchangée depuis la visite n° {chain_index + 1} (DOM rendu, feuilles de style, polices et images "
+            f"identiques octet pour octet) : son audit axe-core, sa capture d’écran et sa lecture sur "
+            f"téléphone sont ceux de cette visite.")
 
 
 def setting_value(value) -> str:

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 from foundation.quarters import Quarter
 from probes.models import MOBILE_PAGE_KINDS, PageCapture, PriorVisit, ServiceCapture
 from storage.evidence.store import EvidenceStore
-from storage.schema import Campaign, ManifestRecord, PageRecord, ServiceRun
+from storage.evidence.manifests import chain_indexes
+from storage.schema import Campaign, PageRecord, ServiceRun
 
 
 def incremental(settings: dict | None) -> bool:
@@ -79,9 +80,7 @@ def prior_audits(session: Session, store: EvidenceStore, campaign_id: int, servi
         return PriorAudits()
     # The visit that made each audit: a page that kept an earlier one points at that earlier run.
     origins = {page.audit_run_id or previous.id for page in previous.pages}
-    visits = dict(session.execute(
-        select(ManifestRecord.service_run_id, ManifestRecord.chain_index).where(ManifestRecord.service_run_id.in_(origins))
-    ).all())
+    visits = chain_indexes(session, origins)
     prior = PriorAudits()
     for page in previous.pages:
         origin = page.audit_run_id or previous.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -21,6 +22,8 @@ from sqlalchemy import select, update
 from campaign.executor import run_campaign, start_campaign
 from foundation.quarters import Quarter
 from probes.settings import ProbeSettings
+from reports.evidence.bundle import choose_run, export_bundle
+from reports.site.html_report import write_report
 from storage.db import Database, open_database
 from storage.evidence.manifests import Manifest, manifest_of_run
 from storage.evidence.store import EvidenceStore
@@ -126,6 +129,18 @@ def test_an_unchanged_service_keeps_every_audit_by_reference_with_identical_find
         assert {p.unchanged_since.run_id for p in manifest.pages} == {sites.run_id(first)}
         assert {p.unchanged_since.chain_index for p in manifest.pages} == {0}
         assert verify_database(session, sites.store).ok
+
+    # A person reading the report or the auditors' bundle is told, in words.
+    said = "Page inchangée depuis la visite n° 1 (DOM rendu, feuilles de style, polices et images identiques octet pour octet)"
+    with sites.db.sessions() as session:
+        write_report(session, sites.store, sites.folder / "report", campaign_id=second)
+    assert said in (sites.folder / "report" / "services" / f"{SITE}.html").read_text(encoding="utf-8")
+    with sites.db.sessions() as session:
+        bundle = sites.folder / "bundle.zip"
+        export_bundle(session, sites.store, choose_run(session, SITE, run_id=sites.run_id(second)), bundle)
+    with zipfile.ZipFile(bundle) as archive:
+        index = archive.read("index.html").decode("utf-8")
+    assert said in index and "Ces pièces sont celles du maillon 0." in index
 
 
 def test_a_third_visit_still_points_at_the_visit_that_made_the_audit(sites):

@@ -16,6 +16,7 @@ from foundation.errors import InputError
 from reports.site.assets import copy_artifact
 from reports.site.indicator_pages import write_indicator_pages
 from reports.tones import STATIC_BADGE
+from storage.evidence.manifests import chain_indexes
 from storage.evidence.store import EvidenceStore
 from storage.registry import service_eligibility
 from storage.runs import latest_runs
@@ -69,9 +70,11 @@ def write_report(session: Session, store: EvidenceStore, out_dir: Path, campaign
         views.append(ServiceView(run, findings, service_eligibility(run.service).summary()))
     generated = formatting.date_time(datetime.now(timezone.utc))
     for view in views:
+        visits = chain_indexes(session, {p.audit_run_id for p in view.run.pages if p.audit_run_id is not None})
         pages = [
             {
                 "record": page,
+                "unchanged_since": visits.get(page.audit_run_id),
                 "screenshot": copy_artifact(store, page.screenshot_sha, "image/jpeg", assets),
                 "dom": copy_artifact(store, page.dom_sha, "text/html; charset=utf-8", assets),
                 "axe": copy_artifact(store, page.axe_sha, "application/json", assets),

@@ -181,10 +181,7 @@ def run_content(session: Session, run_id: int) -> RunContent:
     findings = session.scalars(
         select(FindingRecord).where(FindingRecord.service_run_id == run_id).order_by(FindingRecord.check, FindingRecord.id)
     ).all()
-    origins = {p.audit_run_id for p in pages if p.audit_run_id is not None}
-    links = dict(session.execute(
-        select(ManifestRecord.service_run_id, ManifestRecord.chain_index).where(ManifestRecord.service_run_id.in_(origins))
-    ).all()) if origins else {}
+    links = chain_indexes(session, {p.audit_run_id for p in pages if p.audit_run_id is not None})
     wanted = {getattr(p, column) for p in pages for column in ARTIFACT_COLUMNS.values()} - {None}
     known = {a.sha256: a for a in session.scalars(select(Artifact).where(Artifact.sha256.in_(wanted)))} if wanted else {}
     artifacts = [
@@ -260,6 +257,15 @@ def seal_run(session: Session, store: EvidenceStore, run_id: int) -> ManifestRec
         session.execute(delete(PrunedArtifact).where(PrunedArtifact.sha256.in_(back)))
     session.flush()
     return record
+
+
+def chain_indexes(session: Session, run_ids: set[int]) -> dict[int, int]:
+    """Each run's place in its service's chain: the number of the visit, as evidence names it."""
+    if not run_ids:
+        return {}
+    return dict(session.execute(
+        select(ManifestRecord.service_run_id, ManifestRecord.chain_index).where(ManifestRecord.service_run_id.in_(run_ids))
+    ).all())
 
 
 def service_chain(session: Session, service_id: str) -> list[ManifestRecord]:

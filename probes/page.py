@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from contextlib import AsyncExitStack
+from typing import AsyncContextManager
 from datetime import datetime, timezone
 
 from playwright.async_api import BrowserContext, Page, Response
@@ -187,9 +189,20 @@ class Tab:
         if self._reloads is not None and self._page is not None and frame == self._page.main_frame:
             self._reloads.append(frame.url)
 
-    async def visit(self, url: str, kind: PageKind, prior: PriorVisit | None = None) -> PageCapture:
+    async def visit(self, url: str, kind: PageKind, prior: PriorVisit | None = None,
+                    loading: AsyncContextManager | None = None) -> PageCapture:
         """Visit a page; with `prior` (what the service's previous run saw there), a page found
-        byte-identical keeps that visit's audit instead of doing it again."""
+        byte-identical keeps that visit's audit instead of doing it again.
+
+        `loading` (the host's politeness slot) is held while the page loads and is read, and let go
+        before the audit: axe-core, the screenshot and the phone pass ask the site for nothing, so
+        the pause before the host's next page runs while they do."""
+        async with AsyncExitStack() as host:
+            if loading is not None:
+                await host.enter_async_context(loading)
+            return await self._visit(url, kind, prior, host)
+
+    async def _visit(self, url: str, kind: PageKind, prior: PriorVisit | None, host: AsyncExitStack) -> PageCapture:
         started = time.monotonic()
         capture = PageCapture(url=url, kind=kind, captured_at=_now())
         if self._on_visit is not None:
@@ -199,7 +212,7 @@ class Tab:
         self._dialogs, self._reloads = capture.dialogs, None
         settings = self._settings
         try:
-            await _visit(self._page, capture, settings, settings.page_timeout_s * 1000, self, prior)
+            await _visit(self._page, capture, settings, settings.page_timeout_s * 1000, self, prior, host)
         except PlaywrightError as exc:
             capture.ok = False
             capture.error_class = classify_exception(str(exc))
@@ -244,7 +257,7 @@ EMPTY_ANSWERS = (204, 205)
 
 
 async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab,
-                 prior: PriorVisit | None) -> None:
+                 prior: PriorVisit | None, host: AsyncExitStack) -> None:
     step = time.monotonic()
     answers: list[int] = []
 
@@ -314,6 +327,7 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     nav = collected.get("timings") or {}
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
     html = await _bounded(page.content(), settings)
+    await host.aclose()  # the site's part is done: its next page may load while this one is audited
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
     capture.ok = True
     if settings.landing_only:  # an availability check: status and timings are all it needs

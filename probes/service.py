@@ -35,8 +35,7 @@ def failed_capture(url: str, error_class: str, error: str, started_at: datetime)
 
 
 async def _visit(pool: BrowserPool, tab: Tab, url: str, kind: PageKind, prior: Mapping[str, PriorVisit]) -> PageCapture:
-    async with pool.hosts.slot(url):
-        return await tab.visit(url, kind, prior.get(url))
+    return await tab.visit(url, kind, prior.get(url), loading=pool.hosts.slot(url))
 
 
 async def _visit_all(pool: BrowserPool, tab: Tab, capture: ServiceCapture, planned: list,

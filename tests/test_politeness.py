@@ -1,0 +1,49 @@
+"""Politeness towards a host: its pages load one at a time, with a pause between two loads, even
+when several of its services are probed at once; the pause runs while the last page is audited."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from probes.browser import BrowserPool
+from probes.service import probe_service
+from probes.settings import ProbeSettings
+from tests.webserver import LocalSite, html
+
+PAUSE_S = 0.6
+
+
+def _page(title: str, link: str = "") -> str:
+    return (f"<!doctype html><html lang=fr><head><title>{title}</title></head><body><main><h1>{title}</h1>"
+            f"<p>Une démarche en ligne.</p>{link}</main></body></html>")
+
+
+def test_two_services_of_one_host_never_load_two_pages_at_once_and_pause_between_loads():
+    arrivals: list[tuple[float, str]] = []
+
+    def recorded(body: str):
+        def route(handler):
+            arrivals.append((time.monotonic(), handler.path))
+            return html(body)
+        return route
+
+    routes = {}
+    for service in ("a", "b"):
+        routes[f"/{service}/"] = recorded(_page(f"Démarche {service}", f'<a href="/{service}/connexion">Se connecter</a>'))
+        routes[f"/{service}/connexion"] = recorded(_page(f"Connexion {service}"))
+    settings = ProbeSettings(page_timeout_s=10, settle_cap_s=0.5, axe_timeout_s=20, concurrency=2,
+                             host_delay_s=PAUSE_S, mobile=False)
+
+    async def both(site: LocalSite):
+        async with BrowserPool(settings) as pool:
+            return await asyncio.gather(probe_service(pool, site.url("/a/")), probe_service(pool, site.url("/b/")))
+
+    with LocalSite(routes) as site:
+        captures = asyncio.run(both(site))
+    assert all(len(c.loaded_pages()) == 2 for c in captures)
+    times = sorted(t for t, _ in arrivals)
+    assert len(times) == 4
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    # Each load waits for the previous one to be read, then for the pause: never two at once.
+    assert min(gaps) >= PAUSE_S - 0.05, gaps

@@ -9,10 +9,18 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test setup chromium clean bench
 
-# make bench: Veilleur against pa11y-ci on N DSFR services (4 pages each) served on loopback.
+# make bench: on N DSFR services (4 pages each), each served on its own loopback address, the
+# floor (page load and axe-core, nothing else), Veilleur twice (a first campaign, then a second
+# in the same database) and pa11y-ci. pa11y-ci runs on Debian's full Chromium (on the headless
+# shell it loses most pages' results), installed here when missing and run as root.
 # make bench N=1000 SCALE=1: Veilleur alone, throughput of the first and last tenth, memory.
 N ?= 30
 bench: setup bench/node_modules/.package-lock.json
+	@if [ -z "$(SCALE)" ] && [ -z "$$VEILLEUR_BENCH_PA11Y_CHROMIUM" ] && [ ! -x /usr/bin/chromium ] \
+	    && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium (the full browser, for pa11y-ci)..."; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	fi
 	$(BIN)/python -m bench.run --services $(N) $(if $(SCALE),--scale,)
 
 # pa11y-ci and the State design system, from the npm registry, at the locked versions; no

@@ -1,9 +1,10 @@
-"""Serving the benchmark corpus on loopback: each service on its own port, so its own host.
+"""Serving the benchmark corpus on loopback: each service on its own address, 127.1.x.y, so its own host.
 
-One port per service keeps the probe's politeness (one page at a time per host) from serialising
-the campaign, as on real services which live on distinct hosts. A single thread watches every
-listening socket and each request gets its own thread, so a thousand services cost a thousand
-sockets, not a thousand idle threads.
+Real services live on distinct hosts: the browser shares no cache, no connection and no
+politeness slot between two of them. Linux routes the whole of 127.0.0.0/8 to loopback, so service
+i listens on an address of its own (`service_address(i)`) without any setup, every service on
+the same port. A single thread watches every listening socket and each request gets its own
+thread, so a thousand services cost a thousand sockets, not a thousand idle threads.
 
     with serve_corpus(100) as corpus:
         corpus.urls        # landing page of each service, service i at corpus.urls[i]
@@ -15,6 +16,7 @@ sockets, not a thousand idle threads.
 from __future__ import annotations
 
 import argparse
+import errno
 import mimetypes
 import selectors
 import sys
@@ -76,13 +78,31 @@ class _Handler(LoopbackHandler):
         return Reply(_NOT_FOUND, 404, HTML, _NOT_CACHED)
 
 
+# 250 hosts per third byte: the last byte stays 1..250, never a network or broadcast-looking 0 or 255.
+HOSTS_PER_BLOCK = 250
+MAX_SERVICES = 256 * HOSTS_PER_BLOCK
+
+
+def service_address(index: int) -> str:
+    """The loopback address service `index` is served on: 127.1.0.1, 127.1.0.2, ..., 127.1.1.1, ..."""
+    if not 0 <= index < MAX_SERVICES:
+        raise ValueError(f"service {index}: the corpus serves at most {MAX_SERVICES} services")
+    return f"127.1.{index // HOSTS_PER_BLOCK}.{index % HOSTS_PER_BLOCK + 1}"
+
+
 class _ServiceServer(LoopbackServer):
     request_queue_size = 64
 
-    def __init__(self, index: int):
+    def __init__(self, index: int, port: int):
         self.index = index
-        super().__init__(_Handler)
+        self._port = port
+        super().__init__(_Handler, host=service_address(index))
         self.timeout = 0  # handle_request() takes the connection that is waiting, and never waits
+
+    def server_bind(self) -> None:
+        # LoopbackServer asks for an ephemeral port; here every service shares one, as hosts do.
+        self.server_address = (self.host, self._port)
+        super().server_bind()
 
     def handle_error(self, request, client_address) -> None:
         # A browser that closes a page drops its connections mid-response: that is normal.
@@ -112,6 +132,32 @@ def _watch(servers: list[_ServiceServer], stop: threading.Event) -> None:
                 key.data.handle_request()  # accepts one connection; its thread serves it
 
 
+def _bind_on_one_port(services: int) -> list[_ServiceServer]:
+    # The first server's ephemeral port is free on its address only: another program may hold it on
+    # a later address, hence the retry with the next port the system gives.
+    first = _ServiceServer(0, 0)
+    servers = [first]
+    try:
+        servers += [_ServiceServer(index, first.port) for index in range(1, services)]
+    except BaseException:
+        for server in servers:
+            server.server_close()
+        raise
+    return servers
+
+
+def _bind_all(services: int, attempts: int = 5) -> list[_ServiceServer]:
+    if services <= 0:
+        return []
+    for _ in range(attempts - 1):
+        try:
+            return _bind_on_one_port(services)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    return _bind_on_one_port(services)
+
+
 def dsfr_installed() -> bool:
     """Whether `npm ci` in bench/ brought the DSFR's styles (make bench does; make test does not)."""
     return _asset("dsfr.min.css") is not None
@@ -119,11 +165,12 @@ def dsfr_installed() -> bool:
 
 @contextmanager
 def serve_corpus(services: int, require_dsfr: bool = True) -> Iterator[Corpus]:
-    """Serve `services` services; without the DSFR (`require_dsfr=False`, as in the test suite,
-    which does not run npm) the pages are the same and their styles are missing."""
+    """Serve `services` services, service i on `service_address(i)`, all on one port; without the
+    DSFR (`require_dsfr=False`, as in the test suite, which does not run npm) the pages are the
+    same and their styles are missing."""
     if require_dsfr and _asset("dsfr.min.css") is None:
         raise MissingDsfr(f"{DSFR_DIST}: the DSFR is missing; run `npm ci` in bench/ (make bench does)")
-    corpus = Corpus([_ServiceServer(index) for index in range(services)])
+    corpus = Corpus(_bind_all(services))
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(corpus.servers, stop), name="bench-corpus", daemon=True)
     watcher.start()

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
+from urllib.request import ProxyHandler, build_opener
 
 import pytest
 
 from bench.generate import PAGES, expected, registry
-from bench.serve import dsfr_installed, serve_corpus
+from bench.serve import dsfr_installed, serve_corpus, service_address
 from checks import run_checks
+from foundation.errors import InputError
 from probes.browser import BrowserPool
 from probes.service import probe_service
 from probes.settings import ProbeSettings, probe_settings_from_env
-from foundation.errors import InputError
 
 SERVICES = 5  # every FranceConnect level, JDMA present and absent, each declared conformity
 # Each service is on its own host, so politeness has nothing to protect here.
 FAST = ProbeSettings(page_timeout_s=10, settle_cap_s=1.0, axe_timeout_s=20, concurrency=SERVICES, host_delay_s=0)
+# A proxy set in the environment must not stand between the test and loopback.
+NO_PROXY = build_opener(ProxyHandler({}))
 
 
 def probe_all(urls: list[str], settings: ProbeSettings):
@@ -45,6 +49,18 @@ def test_each_bench_service_is_on_its_own_host_with_its_four_pages():
         assert len(set(corpus.urls)) == 3
         assert len(corpus.page_urls) == 3 * len(PAGES)
         assert [s["url"] for s in registry(corpus.urls)["services"]] == corpus.urls
+
+
+def test_service_i_is_served_on_its_own_loopback_address_127_1_x_y_every_service_on_one_port():
+    assert [service_address(i) for i in (0, 1, 249, 250, 251, 999)] == [
+        "127.1.0.1", "127.1.0.2", "127.1.0.250", "127.1.1.1", "127.1.1.2", "127.1.3.250"]
+    with serve_corpus(252, require_dsfr=False) as corpus:
+        addresses = [urlsplit(url) for url in corpus.urls]
+        assert [a.hostname for a in addresses] == [service_address(i) for i in range(252)]
+        assert len({a.port for a in addresses}) == 1
+        for index in (0, 1, 251):  # what answers at service i's address is service i
+            with NO_PROXY.open(corpus.urls[index], timeout=10) as answer:
+                assert f"({index})</title>" in answer.read().decode("utf-8")
 
 
 def test_the_checks_find_on_each_bench_service_what_the_corpus_says_it_shows():

@@ -93,25 +93,53 @@ async def _bounded_run(run, timeout_s: float) -> AxeOutcome:
     return outcome_from_results(results)
 
 
-@lru_cache(maxsize=1)
-def _run_script() -> str:
-    # Our own axe-core, injected and run in one round trip at every page, even where the page
-    # defines `window.axe` itself: a page must not be able to answer for axe. Within a tab the
-    # same source is compiled once (V8 caches it per renderer), so injecting costs little.
-    # The results come back as one JSON string (see QUIET_UI_JS's stringify): much cheaper to
-    # carry than a large object, which Playwright serialises value by value.
+def _configure() -> str:
     # In French when setup fetched axe-core's locale: rule titles and help are read by people.
     locale = french_locale()
-    configure = f" window.axe.configure({{locale: {locale}}});" if locale else ""
-    # Our axe is also kept where the page cannot replace it, for a second run in the same document.
+    return f" window.axe.configure({{locale: {locale}}});" if locale else ""
+
+
+@lru_cache(maxsize=1)
+def loader_script() -> str:
+    """An init script (probes/page.py installs it once per tab) that holds our axe-core, not yet
+    run: `window.__veilleurAxeLoad()` runs it in the page when an audit asks for it.
+
+    Sent to the browser once per tab instead of once per page: half a megabyte of source through
+    Playwright's driver at every page held the event loop on a full pipe for 85 ms a page, and
+    cost the driver as much CPU again (bench/). The body is only pre-parsed where it is not called
+    (frames, pages whose audit is kept); only the top document gets the loader."""
     return (
-        "async (options) => {\n" + axe_source() + "\n;" + configure +
-        " const axe = window.axe;"
-        " if (!Object.getOwnPropertyDescriptor(window, '__veilleurAxe'))"
-        "   Object.defineProperty(window, '__veilleurAxe', {value: axe});"
-        " const results = await axe.run(document, options);"
-        " return (window.__veilleurStringify || JSON.stringify)(results); }"
+        "(() => {\n"
+        "  if (window.top !== window || Object.getOwnPropertyDescriptor(window, '__veilleurAxeLoad')) return;\n"
+        "  Object.defineProperty(window, '__veilleurAxeLoad', {value: function () {\n"
+        + axe_source() + "\n;" + _configure() + " return window.axe; }});\n"
+        "})();"
     )
+
+
+# Our own axe-core, run at every page even where the page defines `window.axe` itself: a page must
+# not be able to answer for axe. It comes from the tab's loader (loader_script), or, in a page
+# without it, with the call itself (the whole source, in one round trip). Kept where the page
+# cannot replace it, for a second run in the same document (the phone pass). The results come back
+# as one JSON string (see QUIET_UI_JS's stringify): much cheaper to carry than a large object,
+# which Playwright serialises value by value.
+_KEEP_AND_RUN = (
+    " if (!Object.getOwnPropertyDescriptor(window, '__veilleurAxe'))"
+    "   Object.defineProperty(window, '__veilleurAxe', {value: axe});"
+    " const results = await axe.run(document, options);"
+    " return (window.__veilleurStringify || JSON.stringify)(results); }"
+)
+
+_LOADED_RUN = (
+    "async (options) => { const load = window.__veilleurAxeLoad;"
+    " if (typeof load !== 'function') return null;"
+    " const axe = load();" + _KEEP_AND_RUN
+)
+
+
+@lru_cache(maxsize=1)
+def _run_script() -> str:
+    return "async (options) => {\n" + axe_source() + "\n;" + _configure() + " const axe = window.axe;" + _KEEP_AND_RUN
 
 
 _RERUN_SCRIPT = """async (options) => {
@@ -122,10 +150,12 @@ _RERUN_SCRIPT = """async (options) => {
 
 
 async def _run(page, options: dict) -> dict:
-    return json.loads(await page.evaluate(_run_script(), options))
+    answer = await page.evaluate(_LOADED_RUN, options)
+    # No loader of ours in this document (a page opened without it): the source comes with the call.
+    return json.loads(answer) if isinstance(answer, str) else json.loads(await page.evaluate(_run_script(), options))
 
 
 async def _rerun(page, options: dict) -> dict:
     answer = await page.evaluate(_RERUN_SCRIPT, options)
-    # No axe of ours in this document (it navigated since, or axe never ran): inject it again.
+    # No axe of ours in this document (it navigated since, or axe never ran): run it afresh.
     return json.loads(answer) if isinstance(answer, str) else await _run(page, options)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
+from probes.axe import loader_script as axe_loader_script
 from probes.axe import run_axe
 from probes.fingerprint import ResourceLedger, audit_recipe, page_fingerprint
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
@@ -172,6 +173,8 @@ class Tab:
         page.on("framenavigated", self._on_navigated)
         self.ledger.watch(page)
         await page.add_init_script(QUIET_UI_JS)
+        if not self._settings.landing_only:
+            await page.add_init_script(axe_loader_script())
         await install_settle(page, self._settings)
         page.set_default_timeout(self._settings.page_timeout_s * 1000)
         self._crashed = False

@@ -439,7 +439,7 @@ def killed_midway(tmp_path_factory):
                         select_rows(OutgoingMail.campaign_id, OutgoingMail.kind, OutgoingMail.status, OutgoingMail.recipients)
                     ).all()
                     result["pages"] = session.execute(
-                        select_rows(PageRecord.service_run_id, func.count()).join(ServiceRun)
+                        select_rows(PageRecord.service_run_id, func.count()).join(ServiceRun, PageRecord.service_run_id == ServiceRun.id)
                         .where(ServiceRun.campaign_id == campaign_id).group_by(PageRecord.service_run_id)
                     ).all()
                     result["manifests"] = session.scalar(select_rows(func.count()).select_from(ManifestRecord)

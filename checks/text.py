@@ -26,11 +26,23 @@ def _fold_char(c: str) -> str:
     return base[0] if base else " "
 
 
+class _Folded(dict):
+    """Each character's folded form, worked out the first time the character is met: a page's
+    text is folded by str.translate in one pass, not character by character in Python."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def fold(text: str) -> str:
     """Lowercase, accents removed, typographic apostrophes/dashes/spaces made plain.
 
     The result has exactly the length of `text` (one character for one character)."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLDED)
 
 
 def collapse(text: str) -> str:

@@ -20,7 +20,7 @@ from probes.mobile import read_mobile
 from probes.models import MOBILE_PAGE_KINDS, Element, Form, PageCapture, PageKind, PriorVisit, ReusedAudit, Timings
 from probes.scripts import in_page
 from probes.settings import ProbeSettings
-from probes.settle import AWAIT_DOM_JS, dom_limits, settled_in_page, wait_network
+from probes.settle import AWAIT_DOM_JS, dom_limits, settled_in_page, wait_loaded
 from probes.settle import install as install_settle
 
 COLLECT_LIMITS = {"maxElements": 3000, "maxText": 200_000}
@@ -132,7 +132,7 @@ async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> d
                 raise
             if attempt == 2 or len(reloads) >= SELF_NAVIGATION_LIMIT:
                 return None
-        await wait_network(page, settings.settle_cap_s)
+        await wait_loaded(page, settings.settle_cap_s)
     return None
 
 
@@ -306,11 +306,11 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     # still long enough to be read: seen navigating this often after its load, it is a loop, and
     # waiting for it only spends the service's budget.
     reloads = tab.start_counting_navigations()
-    network_ms = await wait_network(page, settings.settle_cap_s)
+    load_ms = await wait_loaded(page, settings.settle_cap_s)
     step = time.monotonic()
     collected = None if len(reloads) >= SELF_NAVIGATION_LIMIT else await _collect(page, settings, reloads)
     dom = settled_in_page(collected.get("settled") if collected else None)
-    capture.timings.settle_ms = round(network_ms + dom.dom_ms, 1)
+    capture.timings.settle_ms = round(load_ms + dom.dom_ms, 1)
     capture.timings.dom_settle_ms = dom.dom_ms
     capture.final_url = page.url  # where it landed, if it navigated on its own
     if collected is None or len(reloads) >= SELF_NAVIGATION_LIMIT:

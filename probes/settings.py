@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from foundation.errors import InputError
 
 # Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
-# wall time (the network going quiet, the politeness pause between two pages of a host), so it
+# wall time (the page loading and settling, the politeness pause between two pages of a host), so it
 # takes three service runs per core to keep the cores busy; each run in flight holds a renderer
 # of about 200 MB of resident memory and its share of the browser's (300 MB in all).
 SERVICES_PER_CORE = 3
@@ -29,10 +29,10 @@ class ProbeSettings:
     """How a probe behaves; recorded with each run so that a result can be reproduced."""
 
     page_timeout_s: float = 20.0
-    # Before a page is read: the network quiet (no request for 500 ms), at most settle_cap_s;
-    # then the DOM still for settle_quiet_ms (no change, no timer due), at most settle_dom_cap_s
-    # more (0 ms: the network alone). A page already still pays nothing for the DOM's wait; one
-    # written 700 ms after its last request is read whole (tests/test_settle.py).
+    # Before a page is read: its load event, at most settle_cap_s; then no request of its scripts
+    # under way, the DOM still for settle_quiet_ms (no change, no timer due), at most
+    # settle_dom_cap_s more (0 ms: the load alone). A page already still pays nothing for the
+    # DOM's wait; one written 700 ms after its last request is read whole (tests/test_settle.py).
     settle_cap_s: float = 3.0
     settle_quiet_ms: float = 300.0
     settle_dom_cap_s: float = 2.0

@@ -1,4 +1,4 @@
-"""Waiting for a page to hold still before it is read: its network quiet, then its DOM."""
+"""Waiting for a page to hold still before it is read: its load, then its scripts' requests and its DOM."""
 
 from __future__ import annotations
 
@@ -19,17 +19,22 @@ from probes.settings import ProbeSettings
 #   class, aria-hidden, open), not `style`, which animations rewrite at every frame;
 # - the one-shot timers (setTimeout) the page has set and not cleared, with when they fire: the
 #   usual way content is written "a little later" (a loader, a hydration step, a delayed render).
-#   Intervals are not followed: a page polling or ticking for ever would always look busy.
-# Its wait(quiet, max) resolves once the DOM has not changed for `quiet` ms and every timer
-# pending at the call and due before the deadline has fired, or at the deadline.
+#   Intervals are not followed: a page polling or ticking for ever would always look busy;
+# - the requests its scripts have under way: fetch() until its body is read (json(), text()…),
+#   XMLHttpRequest until it ends, and the scripts, style sheets and images they add to the DOM
+#   until they load. That is the content still to come once the page has loaded, which the
+#   network's quiet (500 ms without a request, for every page) used to wait for.
+# Its wait(quiet, max) resolves once no request is under way, the DOM has not changed for `quiet`
+# ms and every timer pending when the requests ended and due before the deadline has fired, or at
+# the deadline.
 SETTLE_INIT_JS = """(() => {
   if (Object.getOwnPropertyDescriptor(window, "__veilleurSettle")) return;
   const clock = performance.now.bind(performance);
   const nativeSet = window.setTimeout, nativeClear = window.clearTimeout;
   const Observer = window.MutationObserver;
-  const HORIZON_MS = 10000, MAX_TIMERS = 1000;
+  const HORIZON_MS = 10000, MAX_TIMERS = 1000, POLL_MS = 50;
   const dues = new Map();
-  let last = 0, mutations = 0, watching = false, pruned = -Infinity;
+  let last = 0, mutations = 0, watching = false, pruned = -Infinity, pending = 0;
 
   window.setTimeout = function setTimeout(handler, delay) {
     const id = nativeSet.apply(window, arguments);
@@ -51,11 +56,58 @@ SETTLE_INIT_JS = """(() => {
     return nativeClear.apply(window, arguments);
   };
 
+  // One request under way until `promise` settles; the page gets the promise as it was.
+  function underWay(promise) {
+    pending++;
+    const done = () => { pending--; };
+    promise.then(done, done);
+    return promise;
+  }
+  const nativeFetch = window.fetch;
+  if (nativeFetch) {
+    window.fetch = function fetch() { return underWay(nativeFetch.apply(this, arguments)); };
+  }
+  if (window.Response) {
+    for (const name of ["json", "text", "arrayBuffer", "blob", "formData"]) {
+      const read = Response.prototype[name];
+      if (read) Response.prototype[name] = function () { return underWay(read.apply(this, arguments)); };
+    }
+  }
+  if (window.XMLHttpRequest) {
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function () {
+      let open = true;
+      const end = () => { if (open) { open = false; pending--; } };
+      pending++;
+      this.addEventListener("loadend", end);
+      try { return send.apply(this, arguments); } catch (error) { end(); throw error; }
+    };
+  }
+  const LOADING = "script[src], link[rel~='stylesheet'][href], img[src]";
+  function follow(element) {
+    if (element.tagName === "IMG" && (element.complete || element.loading === "lazy")) return;
+    let open = true;
+    const end = () => { if (open) { open = false; pending--; } };
+    pending++;
+    element.addEventListener("load", end, {once: true});
+    element.addEventListener("error", end, {once: true});
+    nativeSet.call(window, end, HORIZON_MS);  // an element never loaded nor failed: not for ever
+  }
+  function added(records) {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        if (node.matches(LOADING)) follow(node);
+        if (node.firstElementChild) for (const inner of node.querySelectorAll(LOADING)) follow(inner);
+      }
+    }
+  }
+
   function watch() {
     if (watching || !Observer) return;
     watching = true;
     last = clock();
-    new Observer((records) => { last = clock(); mutations += records.length; }).observe(document, {
+    new Observer((records) => { last = clock(); mutations += records.length; added(records); }).observe(document, {
       subtree: true, childList: true, characterData: true,
       attributes: true, attributeFilter: ["hidden", "class", "aria-hidden", "open"],
     });
@@ -66,18 +118,26 @@ SETTLE_INIT_JS = """(() => {
   function wait(quietMs, maxMs) {
     watch();
     const start = clock(), deadline = start + maxMs, before = mutations;
-    let timers = 0, awaited = 0;
-    for (const due of dues.values()) {
-      if (due > start && due <= deadline) { timers++; awaited = Math.max(awaited, due + 1); }
-    }
-    let checks = 0;
+    let timers = 0, awaited = 0, requests = pending, snapshot = true, checks = 0;
     return new Promise((resolve) => {
       const check = () => {
-        const now = clock(), ready = Math.max(last + quietMs, awaited);
+        const now = clock();
         checks++;
+        if (pending > 0 && now < deadline) {
+          snapshot = true;  // what the answers set going, they set once they are in
+          nativeSet.call(window, check, Math.min(POLL_MS, deadline - now));
+          return;
+        }
+        if (snapshot) {
+          snapshot = false;
+          for (const due of dues.values()) {
+            if (due > now && due <= deadline) { timers++; awaited = Math.max(awaited, due + 1); }
+          }
+        }
+        const ready = Math.max(last + quietMs, awaited);
         if (now >= ready || now >= deadline) {
-          resolve({waited_ms: now - start, mutations: mutations - before, timers, capped: now < ready,
-                   at_once: checks === 1});
+          resolve({waited_ms: now - start, mutations: mutations - before, timers, requests,
+                   capped: now < ready || pending > 0, at_once: checks === 1});
         } else {
           nativeSet.call(window, check, Math.min(ready, deadline) - now);
         }
@@ -106,9 +166,9 @@ _EVALUATE_MARGIN_S = 2.0
 
 @dataclass(frozen=True)
 class Settled:
-    """How long a page took to hold still, in ms: the network, then the DOM after it."""
+    """How long a page took to hold still, in ms: its load, then its requests and DOM after it."""
 
-    network_ms: float = 0.0
+    load_ms: float = 0.0
     dom_ms: float = 0.0
     # DOM changes seen during the DOM's wait; whether it was still at once (no change for a quiet
     # window and no timer due: no wait at all); whether the cap cut the wait short.
@@ -118,19 +178,20 @@ class Settled:
 
     @property
     def total_ms(self) -> float:
-        return self.network_ms + self.dom_ms
+        return self.load_ms + self.dom_ms
 
 
 def _ms_since(started: float) -> float:
     return round((time.monotonic() - started) * 1000, 1)
 
 
-async def wait_network(page: Page, cap_s: float) -> float:
-    """Wait for the network to go quiet (no request for 500 ms), never longer than the cap: pages
-    that poll forever are common."""
+async def wait_loaded(page: Page, cap_s: float) -> float:
+    """Wait for the page's load event (its images, style sheets, scripts and frames in), never
+    longer than the cap: one resource that never answers must not cost the page. What comes
+    after the load, the DOM's wait follows (SETTLE_INIT_JS)."""
     started = time.monotonic()
     try:
-        await page.wait_for_load_state("networkidle", timeout=cap_s * 1000)
+        await page.wait_for_load_state("load", timeout=cap_s * 1000)
     except PlaywrightError:
         pass
     return _ms_since(started)
@@ -166,13 +227,14 @@ async def wait_dom(page: Page, quiet_ms: float, cap_s: float) -> Settled:
 
 
 async def settle(page: Page, settings: ProbeSettings) -> Settled:
-    """The network quiet, then the DOM: content written by script after the last request (a
-    timer, a hydration step) is there when the page is read. A page already still (no change for
-    a quiet window, no timer due) does not wait for the DOM. The probe's own visit runs the DOM's
-    wait inside its collecting script instead (AWAIT_DOM_JS), saving the round trip."""
-    network_ms = await wait_network(page, settings.settle_cap_s)
+    """The load, then the DOM: content a script fetches or writes after the load (a request, a
+    timer, a hydration step) is there when the page is read. A page already still (no request
+    under way, no change for a quiet window, no timer due) does not wait for the DOM. The probe's
+    own visit runs the DOM's wait inside its collecting script instead (AWAIT_DOM_JS), saving
+    the round trip."""
+    load_ms = await wait_loaded(page, settings.settle_cap_s)
     dom = await wait_dom(page, settings.settle_quiet_ms, settings.settle_dom_cap_s)
-    return replace(dom, network_ms=network_ms)
+    return replace(dom, load_ms=load_ms)
 
 
 async def install(page: Page, settings: ProbeSettings) -> None:

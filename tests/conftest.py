@@ -82,3 +82,19 @@ def probe(url: str, settings: ProbeSettings = FAST):
             return await probe_service(pool, url)
 
     return asyncio.run(go())
+
+
+# The files that take a minute or more (browsers, subprocesses, 100-service campaigns), first:
+# the workers take files in collection order (--dist loadfile), and one of these started last
+# kept the whole suite waiting on one worker for two minutes.
+LONGEST_FIRST = (
+    "test_distributed.py", "test_hostile_chaos.py", "test_interruptions.py", "test_hostile_sites.py",
+    "test_scheduler.py", "test_probe.py", "test_campaign.py", "test_eval.py", "test_eval_real_markup.py",
+    "test_hostile_faults.py", "test_demo.py", "test_alerts.py", "test_eval_procedures.py", "test_exports.py",
+    "test_incremental_audit.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))

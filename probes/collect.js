@@ -94,5 +94,7 @@
     elements,
     forms,
     timings,
+    // For the full-page screenshot that follows: how tall the page is.
+    scroll_height: Math.max(document.documentElement.scrollHeight, body ? body.scrollHeight : 0),
   };
 }

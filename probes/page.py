@@ -17,7 +17,9 @@ from probes.axe import run_axe
 from probes.fingerprint import ResourceLedger, audit_recipe, page_fingerprint
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.mobile import read_mobile
-from probes.models import MOBILE_PAGE_KINDS, Element, Form, PageCapture, PageKind, PriorVisit, ReusedAudit, Timings
+from probes.models import (
+    MOBILE_PAGE_KINDS, Element, Form, MobileReading, PageCapture, PageKind, PriorVisit, ReusedAudit, Timings,
+)
 from probes.scripts import in_page
 from probes.settings import ProbeSettings
 from probes.settle import AWAIT_DOM_JS, dom_limits, settled_in_page, wait_loaded
@@ -60,7 +62,8 @@ QUIET_UI_JS = """(() => {
   window.open = () => null;
 })();"""
 
-QUIET_UI_RECORD = "() => Array.from(window.__veilleurDialogs || [])"
+# Read in the same round trip as the page's content (collect.js), once it has settled.
+QUIET_UI_RECORD = "result.dialogs = Array.from(window.__veilleurDialogs || []);"
 
 
 async def _dismiss(dialog) -> None:
@@ -82,11 +85,13 @@ async def _close_quietly(page: Page) -> None:
         pass
 
 
-async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float) -> bytes | None:
+async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float, height: int | None = None) -> bytes | None:
+    """The page from its top, as tall as it is (`height`, when the collect just measured it)."""
     try:
-        height = await _bounded(page.evaluate(
-            "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
-        ), settings)
+        if height is None:
+            height = await _bounded(page.evaluate(
+                "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+            ), settings)
         height = max(1, min(int(height or settings.viewport_height), settings.screenshot_max_height))
         return await page.screenshot(
             type="jpeg",
@@ -122,7 +127,8 @@ async def _collect(page: Page, settings: ProbeSettings, reloads: list[str]) -> d
     for attempt in range(3):
         before, url = len(reloads), page.url
         try:
-            return json.loads(await _bounded(page.evaluate(in_page("collect.js", AWAIT_DOM_JS), limits), settings))
+            return json.loads(await _bounded(page.evaluate(in_page("collect.js", AWAIT_DOM_JS, QUIET_UI_RECORD), limits),
+                                             settings))
         except PlaywrightError as exc:
             await asyncio.sleep(0.1)  # let the navigation that broke the script be reported
             # The document can be swapped under the script: the error is then "context destroyed"
@@ -232,7 +238,7 @@ class Tab:
             # otherwise than a fresh one: the next page gets a fresh one.
             resized = self._page is not None and self._page.viewport_size != {
                 "width": settings.viewport_width, "height": settings.viewport_height}
-            if not capture.ok or resized or (capture.mobile is not None and not capture.mobile.measured):
+            if not capture.ok or resized or _renderer_busy(capture) or (capture.mobile is not None and not capture.mobile.measured):
                 await self.close()
             capture.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
         return capture
@@ -250,6 +256,12 @@ class Tab:
         page, self._page = self._page, None
         if page is not None:
             await _close_quietly(page)
+
+
+def _renderer_busy(capture: PageCapture) -> bool:
+    """Whether axe-core timed out here: it is still running in the tab's renderer, which the next
+    page must not inherit."""
+    return capture.axe is not None and capture.axe.error == "timeout"
 
 
 def _ms_since(started: float) -> float:
@@ -317,7 +329,7 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         capture.error_class = "redirect_loop"
         capture.error = f"the page keeps navigating by itself ({len(reloads)} times after loading)"
         return
-    recorded = await _bounded(page.evaluate(QUIET_UI_RECORD), settings)
+    recorded = collected.get("dialogs")
     # The page can reach that array too: keep only what our shim could have written.
     recorded = [d[:300] for d in recorded if isinstance(d, str)] if isinstance(recorded, list) else []
     capture.dialogs[:0] = recorded[: max(0, 20 - len(capture.dialogs))]
@@ -345,13 +357,19 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         capture.screenshot_type = prior.screenshot_type
         return
     step = time.monotonic()
-    capture.screenshot = await _screenshot(page, settings, timeout_ms)
+    height = collected.get("scroll_height")
+    capture.screenshot = await _screenshot(page, settings, timeout_ms, height if isinstance(height, int) else None)
     capture.screenshot_type = "jpeg" if capture.screenshot else None
     capture.timings.screenshot_ms = _ms_since(step)
     step = time.monotonic()
     capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
     capture.timings.axe_ms = _ms_since(step)
-    if settings.mobile and capture.kind in MOBILE_PAGE_KINDS:
+    if settings.mobile and capture.kind in MOBILE_PAGE_KINDS and _renderer_busy(capture):
+        # axe-core runs on in the renderer after our timeout (a script cannot be stopped from
+        # outside): a phone pass would wait behind it for as long (45 s on a 150,000-node page).
+        capture.mobile = MobileReading(width=settings.mobile_width, height=settings.mobile_height,
+                                       error="axe-core ran out of time on this page: its renderer is still busy, no phone pass")
+    elif settings.mobile and capture.kind in MOBILE_PAGE_KINDS:
         step = time.monotonic()
         capture.mobile = await read_mobile(page, settings)
         capture.timings.mobile_ms = _ms_since(step)

@@ -24,9 +24,10 @@ from probes.settings import ProbeSettings
 #   XMLHttpRequest until it ends, and the scripts, style sheets and images they add to the DOM
 #   until they load. That is the content still to come once the page has loaded, which the
 #   network's quiet (500 ms without a request, for every page) used to wait for.
-# Its wait(quiet, max) resolves once no request is under way, the DOM has not changed for `quiet`
-# ms and every timer pending when the requests ended and due before the deadline has fired, or at
-# the deadline.
+# Its wait(quiet, max) resolves once the requests under way at the call (and those they lead to
+# before they end) are over, the DOM has not changed for `quiet` ms and every timer pending then
+# and due before the deadline has fired, or at the deadline. What those timers start is not
+# waited for: a page polling (fetch, then a timer, then fetch…) would otherwise never be read.
 SETTLE_INIT_JS = """(() => {
   if (Object.getOwnPropertyDescriptor(window, "__veilleurSettle")) return;
   const clock = performance.now.bind(performance);
@@ -34,7 +35,18 @@ SETTLE_INIT_JS = """(() => {
   const Observer = window.MutationObserver;
   const HORIZON_MS = 10000, MAX_TIMERS = 1000, POLL_MS = 50;
   const dues = new Map();
-  let last = 0, mutations = 0, watching = false, pruned = -Infinity, pending = 0;
+  let last = 0, mutations = 0, watching = false, pruned = -Infinity;
+  // Requests under way (one token each); `gathering`: the set a wait follows, while it still takes in
+  // the requests that start.
+  const open = new Set();
+  let gathering = null;
+  function opened() {
+    const token = {};
+    open.add(token);
+    if (gathering) gathering.add(token);
+    let ended = false;
+    return () => { if (!ended) { ended = true; open.delete(token); } };
+  }
 
   window.setTimeout = function setTimeout(handler, delay) {
     const id = nativeSet.apply(window, arguments);
@@ -58,8 +70,7 @@ SETTLE_INIT_JS = """(() => {
 
   // One request under way until `promise` settles; the page gets the promise as it was.
   function underWay(promise) {
-    pending++;
-    const done = () => { pending--; };
+    const done = opened();
     promise.then(done, done);
     return promise;
   }
@@ -76,9 +87,7 @@ SETTLE_INIT_JS = """(() => {
   if (window.XMLHttpRequest) {
     const send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.send = function () {
-      let open = true;
-      const end = () => { if (open) { open = false; pending--; } };
-      pending++;
+      const end = opened();
       this.addEventListener("loadend", end);
       try { return send.apply(this, arguments); } catch (error) { end(); throw error; }
     };
@@ -86,9 +95,7 @@ SETTLE_INIT_JS = """(() => {
   const LOADING = "script[src], link[rel~='stylesheet'][href], img[src]";
   function follow(element) {
     if (element.tagName === "IMG" && (element.complete || element.loading === "lazy")) return;
-    let open = true;
-    const end = () => { if (open) { open = false; pending--; } };
-    pending++;
+    const end = opened();
     element.addEventListener("load", end, {once: true});
     element.addEventListener("error", end, {once: true});
     nativeSet.call(window, end, HORIZON_MS);  // an element never loaded nor failed: not for ever
@@ -118,26 +125,28 @@ SETTLE_INIT_JS = """(() => {
   function wait(quietMs, maxMs) {
     watch();
     const start = clock(), deadline = start + maxMs, before = mutations;
-    let timers = 0, awaited = 0, requests = pending, snapshot = true, checks = 0;
+    const watched = gathering = new Set(open), requests = watched.size;
+    let timers = 0, awaited = 0, checks = 0;
     return new Promise((resolve) => {
       const check = () => {
         const now = clock();
         checks++;
-        if (pending > 0 && now < deadline) {
-          snapshot = true;  // what the answers set going, they set once they are in
+        for (const token of watched) if (!open.has(token)) watched.delete(token);
+        if (watched.size > 0 && now < deadline) {
           nativeSet.call(window, check, Math.min(POLL_MS, deadline - now));
           return;
         }
-        if (snapshot) {
-          snapshot = false;
+        if (gathering === watched) {
+          gathering = null;  // the answers are in: the timers they set going are the last awaited
           for (const due of dues.values()) {
             if (due > now && due <= deadline) { timers++; awaited = Math.max(awaited, due + 1); }
           }
         }
         const ready = Math.max(last + quietMs, awaited);
         if (now >= ready || now >= deadline) {
+          if (gathering === watched) gathering = null;
           resolve({waited_ms: now - start, mutations: mutations - before, timers, requests,
-                   capped: now < ready || pending > 0, at_once: checks === 1});
+                   capped: now < ready || watched.size > 0, at_once: checks === 1});
         } else {
           nativeSet.call(window, check, Math.min(ready, deadline) - now);
         }

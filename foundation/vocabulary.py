@@ -161,7 +161,7 @@ PROBE_SETTINGS: Mapping[str, str] = {
     "viewport_height": "hauteur de la fenêtre (px)",
     "screenshot_max_height": "hauteur maximale des captures (px)",
     "screenshot_quality": "qualité JPEG des captures",
-    "host_delay_s": "pause entre deux pages d’un même site (s)",
+    "host_delay_s": "intervalle minimal entre les chargements de deux pages d’un même site (s)",
     "max_attempts": "essais au plus par service",
     "retry_backoff_s": "attente avant un nouvel essai (s)",
     "landing_only": "page d’accueil seulement",

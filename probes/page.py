@@ -206,6 +206,8 @@ class Tab:
         `loading` (the host's politeness slot) is held while the page loads and is read, and let go
         before the audit: axe-core, the screenshot and the phone pass ask the site for nothing, so
         the pause before the host's next page runs while they do."""
+        if self._page is None:
+            self._page = await self._open()  # before the host's slot: the slot is the load's
         async with AsyncExitStack() as host:
             if loading is not None:
                 await host.enter_async_context(loading)

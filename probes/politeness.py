@@ -1,7 +1,11 @@
-"""Politeness towards the sites we probe: one page at a time per host, and a pause between pages.
+"""Politeness towards the sites we probe: one page at a time per host, two page loads at least a pause apart.
 
 Several services often live on one host (a ministry's portal); without this, a campaign at
-concurrency N would hit that host N times at once. Within a process, a lock per host does it;
+concurrency N would hit that host N times at once. The pause runs from the start of a page's load
+(as a crawl delay does, e.g. Scrapy's DOWNLOAD_DELAY): a host gets at most one page load per
+pause, never two at once, and a page that took longer than the pause to load is followed at once
+rather than after a further pause — which, for a re-audit with nothing to audit, was most of its
+time. Within a process, a lock per host does it;
 across the processes of a distributed campaign (Celery workers), `HostGate.across` adds a lock
 they share (campaign/distributed/host_leases.py), taken inside the process's own.
 """
@@ -24,7 +28,7 @@ def host_key(url: str) -> str:
 class SharedHostLock(Protocol):
     def hold(self, host: str, pause_s: float) -> AsyncContextManager[None]:
         """Held while one page of `host` loads, against every other process; on leaving, the host
-        stays closed to them for `pause_s` more (the pause between two pages)."""
+        stays closed to them until `pause_s` after the load started."""
 
 
 class HostGate:
@@ -32,25 +36,21 @@ class HostGate:
         self.min_delay_s = min_delay_s
         self.across = across
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._last_done: dict[str, float] = {}
+        self._last_start: dict[str, float] = {}
 
     @asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         key = host_key(url)
         async with self._locks[key]:
-            wait = self._last_done.get(key, 0.0) + self.min_delay_s - time.monotonic()
+            wait = self._last_start.get(key, float("-inf")) + self.min_delay_s - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             if self.across is None:
-                try:
-                    yield
-                finally:
-                    self._last_done[key] = time.monotonic()
+                self._last_start[key] = time.monotonic()
+                yield
                 return
             async with self.across.hold(key, self.min_delay_s):
-                try:
-                    yield
-                finally:
-                    # Before the shared lock is let go: the pause it keeps for the others counts
-                    # for this process too, which does not wait it a second time.
-                    self._last_done[key] = time.monotonic()
+                # Once the shared lock is ours: the pause it keeps for the others counts for this
+                # process too, which does not wait it a second time.
+                self._last_start[key] = time.monotonic()
+                yield

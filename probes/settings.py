@@ -44,7 +44,7 @@ class ProbeSettings:
     viewport_height: int = 800
     screenshot_max_height: int = 8000
     screenshot_quality: int = 70
-    # Politeness: pause between two pages of the same host (one page at a time per host).
+    # Politeness: one page at a time per host, two page loads of a host at least this far apart.
     host_delay_s: float = 0.5
     # Transient failures (timeout, 5xx, connection reset, crash) are tried again in the campaign.
     max_attempts: int = 3

@@ -2,7 +2,8 @@
 PostgreSQL (table `host_leases`), which every worker reaches already.
 
 A worker takes a host's lease before loading one of its pages, renews it while the page loads, and
-on leaving sets it to end after the pause between two pages: the other workers wait for that end. A
+on leaving sets it to end once the pause since the load started is over (probes/politeness.py):
+the other workers wait for that end. A
 worker that dies stops renewing: its hosts are free again within LEASE_S. Times are the database's
 (`now()`), so the workers' clocks do not matter.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import AsyncIterator
@@ -49,6 +51,7 @@ class HostLeases:
     async def hold(self, host: str, pause_s: float) -> AsyncIterator[None]:
         host = host[:300]
         held = await self._acquire(host)
+        started = time.monotonic()
         keeper = asyncio.create_task(self._keep(host)) if held else None
         try:
             yield
@@ -56,7 +59,8 @@ class HostLeases:
             if keeper is not None:
                 keeper.cancel()
                 await asyncio.gather(keeper, return_exceptions=True)
-                await self._step(self._release, host, pause_s)
+                # The pause runs from the start of the load (probes/politeness.py): what is left of it.
+                await self._step(self._release, host, max(0.0, pause_s - (time.monotonic() - started)))
 
     async def _acquire(self, host: str) -> bool:
         while True:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from campaign.executor import run_campaign, start_campaign
@@ -25,6 +26,7 @@ from foundation.quarters import Quarter
 from probes.settings import ProbeSettings
 from reports.evidence.bundle import choose_run, export_bundle
 from reports.site.html_report import write_report
+from reports.web.app import create_app
 from storage.db import Database, open_database
 from storage.evidence.manifests import Manifest, manifest_of_run
 from storage.evidence.store import EvidenceStore
@@ -65,6 +67,8 @@ class History:
     references: list[dict[str, int]]
     # What `veilleur verify` said after the fourth campaign (the fifth rewrites history on purpose).
     verified: bool
+    # The dashboard's page of the untouched site after the third campaign.
+    dashboard: str
 
     def pages(self, visit: int, site: str) -> dict[str, PageRecord]:
         with self.db.sessions() as session:
@@ -136,6 +140,7 @@ def history(tmp_path_factory) -> History:
         campaign()
         campaign()
         reference()
+        dashboard = TestClient(create_app(db, store)).get("/services/inchange").text
         campaign(replace(SETTINGS, full_audit=True))
         reference()
         with db.sessions() as session:
@@ -144,7 +149,7 @@ def history(tmp_path_factory) -> History:
             session.execute(update(ServiceRun).values(started_at=last_quarter))
             session.commit()
         campaign()
-    yield History(tmp, db, store, campaigns, references, verified)
+    yield History(tmp, db, store, campaigns, references, verified, dashboard)
     db.close()
 
 
@@ -171,7 +176,7 @@ def test_the_manifest_names_the_visit_that_made_each_audit_and_the_chain_still_v
     assert history.verified
 
 
-def test_the_report_and_the_bundle_say_the_page_is_unchanged_since_which_visit(history):
+def test_the_report_the_dashboard_and_the_bundle_say_the_page_is_unchanged_since_which_visit(history):
     said = "Page inchangée depuis la visite n° 1 (DOM rendu, feuilles de style, polices et images identiques octet pour octet)"
     with history.db.sessions() as session:
         write_report(session, history.store, history.folder / "report", campaign_id=history.campaigns[1])
@@ -181,6 +186,7 @@ def test_the_report_and_the_bundle_say_the_page_is_unchanged_since_which_visit(h
     with zipfile.ZipFile(bundle) as archive:
         index = archive.read("index.html").decode("utf-8")
     assert said in index and "Ces pièces sont celles du maillon 0." in index
+    assert said in history.dashboard
 
 
 def test_a_third_visit_still_points_at_the_visit_that_made_the_audit(history):

@@ -17,6 +17,7 @@ from reports.observatory.progress_chart import progress_svg
 from reports.tones import DSFR_BADGE
 from reports.web import views
 from reports.web.rendering import db_session, message, render
+from storage.evidence.manifests import chain_indexes
 from storage.schema import Ministry, PageRecord, Service
 
 router = APIRouter(include_in_schema=False)
@@ -89,8 +90,11 @@ def _service(session: Session, service_id: str, trimestre: str | None) -> HTMLRe
     runs = views.service_runs(session, service_id)
     latest = views.latest_findings_run(session, service_id)
     findings = [_finding_view(latest, f) for f in latest.findings] if latest else []
+    # The visit (link of the chain) whose audit each unchanged page keeps.
+    visits = chain_indexes(session, {p.audit_run_id for p in latest.pages if p.audit_run_id}) if latest else {}
+    unchanged = {p.id: visits[p.audit_run_id] for p in latest.pages if p.audit_run_id in visits} if latest else {}
     return render("service.html", service=found, quarter=quarter, state=state, progress=progress, history=history,
-                  runs=runs,
+                  runs=runs, unchanged=unchanged,
                   chart=progress_svg(views.run_history(runs), title="Visite après visite (sur 100)") if runs else "",
                   latest=latest, findings=findings)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from functools import lru_cache
 from typing import Mapping
 
 from playwright.async_api import Error as PlaywrightError
@@ -75,11 +76,15 @@ async def _digest(response: Response) -> str | None:
     return hashlib.sha256(body).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _axe_digest() -> str:
+    return hashlib.sha256(axe_source().encode("utf-8")).hexdigest()
+
+
 def audit_recipe(settings: ProbeSettings, browser_version: str | None) -> str:
     """How a page is audited: a change here makes every earlier audit stale."""
-    axe = hashlib.sha256(axe_source().encode("utf-8")).hexdigest()
     return "|".join(str(part) for part in (
-        __version__, browser_version, axe, settings.axe_rules, settings.viewport_width, settings.viewport_height,
+        __version__, browser_version, _axe_digest(), settings.axe_rules, settings.viewport_width, settings.viewport_height,
         settings.screenshot_quality, settings.screenshot_max_height, settings.mobile, settings.mobile_width,
         settings.mobile_height,
     ))

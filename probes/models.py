@@ -202,16 +202,6 @@ class PriorVisit(BaseModel):
     axe_sha: str | None = None
 
 
-class ReusedAudit(BaseModel):
-    """A page byte-identical to an earlier visit (rendered DOM, every stylesheet, font and image):
-    its audit — axe-core, screenshot, phone pass — is that visit's, by reference, not done again."""
-
-    run_id: int
-    visit: int
-    screenshot_sha: str | None = None
-    axe_sha: str | None = None
-
-
 class PageCapture(BaseModel):
     url: str
     kind: PageKind
@@ -245,8 +235,9 @@ class PageCapture(BaseModel):
     # image loaded for it, and how it was audited (probes/fingerprint.py); None when it could not
     # be established (the page then always gets a full audit).
     fingerprint: str | None = None
-    # Set when the audit was not done again because the page is unchanged since an earlier visit.
-    reused: ReusedAudit | None = None
+    # Set when the audit was not done again: the earlier visit the page is byte-identical to, whose
+    # axe-core results, screenshot and phone pass it keeps by reference.
+    reused: PriorVisit | None = None
 
     def links(self) -> list[Element]:
         return [e for e in self.elements if e.tag == "a" and e.href]

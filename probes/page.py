@@ -18,7 +18,7 @@ from probes.fingerprint import ResourceLedger, audit_recipe, page_fingerprint
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.mobile import read_mobile
 from probes.models import (
-    MOBILE_PAGE_KINDS, Element, Form, MobileReading, PageCapture, PageKind, PriorVisit, ReusedAudit, Timings,
+    MOBILE_PAGE_KINDS, Element, Form, MobileReading, PageCapture, PageKind, PriorVisit, Timings,
 )
 from probes.scripts import in_page
 from probes.settings import ProbeSettings
@@ -354,8 +354,7 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.fingerprint = page_fingerprint(html, resources, tab.recipe) if resources is not None else None
     capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
     if prior is not None and capture.fingerprint == prior.fingerprint:
-        capture.reused = ReusedAudit(run_id=prior.run_id, visit=prior.visit, screenshot_sha=prior.screenshot_sha,
-                                     axe_sha=prior.axe_sha)
+        capture.reused = prior
         capture.screenshot_type = prior.screenshot_type
         return
     step = time.monotonic()
@@ -366,16 +365,18 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     step = time.monotonic()
     capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
     capture.timings.axe_ms = _ms_since(step)
-    if settings.mobile and capture.kind in MOBILE_PAGE_KINDS and _renderer_busy(capture):
+    if not (settings.mobile and capture.kind in MOBILE_PAGE_KINDS):
+        return
+    if _renderer_busy(capture):
         # axe-core runs on in the renderer after our timeout (a script cannot be stopped from
         # outside): a phone pass would wait behind it for as long (45 s on a 150,000-node page).
         capture.mobile = MobileReading(width=settings.mobile_width, height=settings.mobile_height,
                                        error="axe-core ran out of time on this page: its renderer is still busy, no phone pass")
-    elif settings.mobile and capture.kind in MOBILE_PAGE_KINDS:
-        step = time.monotonic()
-        capture.mobile = await read_mobile(page, settings)
-        capture.timings.mobile_ms = _ms_since(step)
-        if capture.mobile.error and (tab.crashed or classify_exception(capture.mobile.error) == "crashed"):
-            # Our renderer or browser died under the phone pass: the visit is spoiled as if under
-            # the page itself (crashed), and the campaign tries the service again.
-            raise PlaywrightError(capture.mobile.error)
+        return
+    step = time.monotonic()
+    capture.mobile = await read_mobile(page, settings)
+    capture.timings.mobile_ms = _ms_since(step)
+    if capture.mobile.error and (tab.crashed or classify_exception(capture.mobile.error) == "crashed"):
+        # Our renderer or browser died under the phone pass: the visit is spoiled as if under
+        # the page itself (crashed), and the campaign tries the service again.
+        raise PlaywrightError(capture.mobile.error)

@@ -51,10 +51,10 @@ async def _screenshot(page: Page, reading: MobileReading, settings: ProbeSetting
 
 async def read_mobile(page: Page, settings: ProbeSettings) -> MobileReading:
     """Resize the tab to the phone's screen, let the page answer, measure it (viewport meta,
-    overflow, text sizes, axe-core's target-size), take its first screen if it overflows, and set
-    the tab back to the desktop size for the next page. Never raises: a pass that fails says why
+    overflow, text sizes, axe-core's target-size) and take its first screen if it overflows. The
+    tab stays at the phone's size: the next page's visit sets it back (probes/page.py), the last
+    page of a service run costs no relayout for nothing. Never raises: a pass that fails says why
     in `error`."""
-    desktop = page.viewport_size or {"width": settings.viewport_width, "height": settings.viewport_height}
     phone = {"width": settings.mobile_width, "height": settings.mobile_height}
     reading = MobileReading(**phone)
     url = page.url
@@ -75,9 +75,4 @@ async def read_mobile(page: Page, settings: ProbeSettings) -> MobileReading:
         reading = MobileReading(**phone, error=f"the page stopped answering (no reply within {settings.page_timeout_s:g} s)")
     except ValueError as exc:  # what came back is not what mobile.js returns: the page tampered with it
         reading = MobileReading(**phone, error=f"unreadable measures: {str(exc).splitlines()[0][:200]}")
-    finally:
-        try:
-            await _bounded(page.set_viewport_size(desktop), settings)
-        except (PlaywrightError, asyncio.TimeoutError):
-            pass  # a tab left at the phone's size is closed (page.py): no other page uses it
     return reading

@@ -47,11 +47,17 @@ def _redirect_chain(response: Response | None) -> list[str]:
 # costs a round trip to us each, and holds the page's loading for as long.
 #
 # It also keeps the browser's own JSON.stringify where the page cannot replace it: our scripts
-# return their results through it, as one string.
+# return their results through it, as one string; and the browser's own serialisation of the
+# document (what Playwright's content() returns), read in the collect's round trip.
 QUIET_UI_JS = """(() => {
   const seen = [];
   Object.defineProperty(window, "__veilleurDialogs", {value: seen});
   Object.defineProperty(window, "__veilleurStringify", {value: JSON.stringify.bind(JSON)});
+  const outerHTML = Object.getOwnPropertyDescriptor(Element.prototype, "outerHTML").get;
+  const serializer = new XMLSerializer(), serialize = XMLSerializer.prototype.serializeToString;
+  Object.defineProperty(window, "__veilleurDocument", {value: () =>
+    (document.doctype ? serialize.call(serializer, document.doctype) : "")
+    + (document.documentElement ? outerHTML.call(document.documentElement) : "")});
   const answer = {alert: undefined, confirm: false, prompt: null};
   for (const type of Object.keys(answer)) {
     window[type] = (message) => {
@@ -62,8 +68,10 @@ QUIET_UI_JS = """(() => {
   window.open = () => null;
 })();"""
 
-# Read in the same round trip as the page's content (collect.js), once it has settled.
-QUIET_UI_RECORD = "result.dialogs = Array.from(window.__veilleurDialogs || []);"
+# Read in the same round trip as the page's content (collect.js), once it has settled: one round
+# trip less per page than content() after it.
+QUIET_UI_RECORD = ("result.dialogs = Array.from(window.__veilleurDialogs || []);"
+                   " result.html = window.__veilleurDocument ? window.__veilleurDocument() : null;")
 
 
 async def _dismiss(dialog) -> None:
@@ -86,13 +94,23 @@ async def _close_quietly(page: Page) -> None:
 
 
 async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float, height: int | None = None) -> bytes | None:
-    """The page from its top, as tall as it is (`height`, when the collect just measured it)."""
+    """The page from its top, as tall as it is (`height`, when the collect just measured it).
+
+    The tab is made as tall as the page and left so (Tab sets it back before its next page): a
+    full-page capture in a desktop-sized tab resizes it to the page's height and back inside
+    Chromium, two layouts of the page; this way the phone pass that follows resizes from here,
+    and the last page of a service run is never resized back (a third less CPU for screenshot
+    and phone pass together, measured in bench/). Chromium's full-page capture lays the page out
+    at its full height as well, so the picture is the same."""
     try:
         if height is None:
             height = await _bounded(page.evaluate(
                 "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
             ), settings)
         height = max(1, min(int(height or settings.viewport_height), settings.screenshot_max_height))
+        await _bounded(page.set_viewport_size({"width": settings.viewport_width, "height": height}), settings)
+        # Clipped to the page as measured; should it grow at this height (a block of 100vh), the
+        # capture reaches past the viewport, as it did before.
         return await page.screenshot(
             type="jpeg",
             quality=settings.screenshot_quality,
@@ -100,6 +118,7 @@ async def _screenshot(page: Page, settings: ProbeSettings, timeout_ms: float, he
             clip={"x": 0, "y": 0, "width": settings.viewport_width, "height": height},
             timeout=timeout_ms,
             animations="disabled",
+            caret="initial",  # no style sheet slipped into every frame for a caret nobody has focused
         )
     except (PlaywrightError, asyncio.TimeoutError):
         return None
@@ -206,12 +225,26 @@ class Tab:
         `loading` (the host's politeness slot) is held while the page loads and is read, and let go
         before the audit: axe-core, the screenshot and the phone pass ask the site for nothing, so
         the pause before the host's next page runs while they do."""
+        if self._page is not None:
+            await self._back_to_desktop()
         if self._page is None:
             self._page = await self._open()  # before the host's slot: the slot is the load's
         async with AsyncExitStack() as host:
             if loading is not None:
                 await host.enter_async_context(loading)
             return await self._visit(url, kind, prior, host)
+
+    async def _back_to_desktop(self) -> None:
+        """The previous page's audit left the tab as tall as that page (its screenshot) or at a
+        phone's size: the next page is laid out on the desktop screen, as in a fresh tab. A tab
+        that will not resize is replaced by a fresh one."""
+        desktop = {"width": self._settings.viewport_width, "height": self._settings.viewport_height}
+        if self._page is None or self._page.viewport_size == desktop:
+            return
+        try:
+            await asyncio.wait_for(self._page.set_viewport_size(desktop), timeout=CLOSE_TIMEOUT_S)
+        except (PlaywrightError, asyncio.TimeoutError):
+            await self.close()
 
     async def _visit(self, url: str, kind: PageKind, prior: PriorVisit | None, host: AsyncExitStack) -> PageCapture:
         started = time.monotonic()
@@ -236,11 +269,9 @@ class Tab:
             capture.error = f"the page stopped answering (no reply within {settings.page_timeout_s:g} s)"
         finally:
             self._reloads = None
-            # A tab left at the phone's size, or whose phone pass broke, would show the next page
-            # otherwise than a fresh one: the next page gets a fresh one.
-            resized = self._page is not None and self._page.viewport_size != {
-                "width": settings.viewport_width, "height": settings.viewport_height}
-            if not capture.ok or resized or _renderer_busy(capture) or (capture.mobile is not None and not capture.mobile.measured):
+            # A tab whose phone pass broke would show the next page otherwise than a fresh one: the
+            # next page gets a fresh one.
+            if not capture.ok or _renderer_busy(capture) or (capture.mobile is not None and not capture.mobile.measured):
                 await self.close()
             capture.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
         return capture
@@ -343,7 +374,9 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     capture.forms = [Form.model_validate(f) for f in collected.get("forms", [])]
     nav = collected.get("timings") or {}
     capture.timings = Timings(**{**capture.timings.model_dump(), **{k: v for k, v in nav.items() if v is not None}})
-    html = await _bounded(page.content(), settings)
+    html = collected.get("html")
+    if not isinstance(html, str):  # a document our init script did not reach
+        html = await _bounded(page.content(), settings)
     await host.aclose()  # the site's part is done: its next page may load while this one is audited
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
     capture.ok = True
@@ -358,20 +391,24 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         capture.screenshot_type = prior.screenshot_type
         return
     step = time.monotonic()
+    capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
+    capture.timings.axe_ms = _ms_since(step)
+    phone_pass = settings.mobile and capture.kind in MOBILE_PAGE_KINDS
+    if _renderer_busy(capture):
+        # axe-core runs on in the renderer after our timeout (a script cannot be stopped from
+        # outside): a screenshot or a phone pass would wait behind it for as long (45 s on a
+        # 150,000-node page).
+        if phone_pass:
+            capture.mobile = MobileReading(width=settings.mobile_width, height=settings.mobile_height,
+                                           error="axe-core ran out of time on this page: its renderer is still busy, no phone pass")
+        return
+    # After axe-core, which audits the desktop screen: the screenshot leaves the tab as tall as the page.
+    step = time.monotonic()
     height = collected.get("scroll_height")
     capture.screenshot = await _screenshot(page, settings, timeout_ms, height if isinstance(height, int) else None)
     capture.screenshot_type = "jpeg" if capture.screenshot else None
     capture.timings.screenshot_ms = _ms_since(step)
-    step = time.monotonic()
-    capture.axe = await run_axe(page, settings.axe_timeout_s, settings.axe_rules)
-    capture.timings.axe_ms = _ms_since(step)
-    if not (settings.mobile and capture.kind in MOBILE_PAGE_KINDS):
-        return
-    if _renderer_busy(capture):
-        # axe-core runs on in the renderer after our timeout (a script cannot be stopped from
-        # outside): a phone pass would wait behind it for as long (45 s on a 150,000-node page).
-        capture.mobile = MobileReading(width=settings.mobile_width, height=settings.mobile_height,
-                                       error="axe-core ran out of time on this page: its renderer is still busy, no phone pass")
+    if not phone_pass:
         return
     step = time.monotonic()
     capture.mobile = await read_mobile(page, settings)

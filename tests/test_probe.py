@@ -68,6 +68,19 @@ def test_capture_holds_dom_text_links_forms_screenshot_and_axe(service_site):
     assert landing.timings.total_ms > 0
 
 
+def test_the_dom_kept_as_evidence_is_the_browsers_even_where_the_page_replaces_its_serialisers():
+    page = """<!doctype html><html lang=fr><body><h1>Vraie page</h1><script>
+      Object.defineProperty(Element.prototype, "outerHTML", {get() { return "<html>fausse</html>"; }});
+      XMLSerializer.prototype.serializeToString = () => "<!doctype faux>";</script></body></html>"""
+    site = LocalSite({"/": html(page)})
+    try:
+        landing = probe(site.url("/"), replace(FAST, max_key_pages=0)).landing
+    finally:
+        site.close()
+    assert landing.html.startswith("<!DOCTYPE html><html lang=\"fr\">") and "<h1>Vraie page</h1>" in landing.html
+    assert landing.html.count("fausse") == 1  # in the script's own text only
+
+
 def test_probe_announces_itself_with_a_named_user_agent(service_site):
     probe(service_site.url("/"))
     agent = service_site.requests[0][1]["User-Agent"]

@@ -80,8 +80,12 @@ def _observations(data: Path) -> dict[str, tuple]:
             quarter = Quarter.of(datetime.now(timezone.utc))
             references = reference_runs(session, quarter)
             uptime = {s.service_id: s.get("uptime").value for s in quarter_indicators(session, quarter)}
+            # Pages that failed, with why: none in a quiet campaign; where one shows, its message
+            # says whether the site or our stop was recorded.
+            failures = sorted((run.service_id, page.url, page.error_class, page.error)
+                              for run in runs for page in run.pages if page.error_class)
             return {"runs": seen, "references": {sid: ref.run.service_id for sid, ref in references.items()},
-                    "uptime": uptime}
+                    "uptime": uptime, "failures": failures}
     finally:
         db.close()
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foundation.errors import InputError, InputErrors
 from storage.eligibility import Eligibility, eligibility
-from storage.registry_file import RegistryFile, read_registry, unknown_ministries
 from storage.schema import Ministry, Service
+
+# storage/registry_file.py (the file's models) is imported by the functions that import a file:
+# reading the registry back, as every campaign does, should not pay for building them.
+if TYPE_CHECKING:
+    from storage.registry_file import RegistryFile
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ def import_registry(session: Session, path: Path, prune: bool = False, dry_run: 
     """Validate the whole file, then upsert it in one transaction: an error changes nothing.
     A dry run goes through the same steps and rolls them back: it says what an import would do
     and stores nothing."""
+    from storage.registry_file import read_registry
+
     registry = read_registry(path, known_ministries=set(session.scalars(select(Ministry.id))))
     try:
         summary = upsert_registry(session, registry, prune)
@@ -49,6 +56,8 @@ def import_registry(session: Session, path: Path, prune: bool = False, dry_run: 
 
 
 def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> ImportSummary:
+    from storage.registry_file import unknown_ministries
+
     known_ministries = set(session.scalars(select(Ministry.id)))
     declared = {m.entry.id for m in registry.ministries} | set(registry.ministry_names)
     unknown = unknown_ministries(

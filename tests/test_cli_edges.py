@@ -123,8 +123,9 @@ def _options(command: click.Command, path: str = "veilleur"):
         if isinstance(param, click.Option):
             yield path, param
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from _options(sub, f"{path} {name}")
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):  # `veilleur` loads its commands when asked for them
+            yield from _options(command.get_command(ctx, name), f"{path} {name}")
 
 
 def test_every_quarter_option_is_written_the_same_way_in_the_help():

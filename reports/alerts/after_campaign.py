@@ -11,6 +11,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,7 +19,6 @@ from foundation.errors import InputError
 from foundation.times import as_utc
 from reports.alerts.dashboard_links import links_for, public_url_from_env
 from reports.alerts.delivery import deliver_pending
-from reports.alerts.digests import Digest, DigestItem, render_digest, render_operator_summary
 from reports.alerts.incidents import IncidentChanges, IncidentPolicy, update_incidents
 from reports.alerts.locations import latest_run_id, locate
 from reports.alerts.mail_transport import mail_sender_from_env, transport_from_env
@@ -26,6 +26,9 @@ from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.outbox import enqueue
 from storage.schema import Campaign, Incident, Ministry, Service, ServiceRun
+
+if TYPE_CHECKING:
+    from reports.alerts.digests import DigestItem
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class AlertSettings:
 
 
 def _item(session, incident: Incident, kind: str, campaign_id: int, settings: AlertSettings) -> DigestItem:
+    from reports.alerts.digests import DigestItem  # only when someone is told (see _queue_alerts)
+
     service = incident.service
     report_url = f"{settings.report_url.rstrip('/')}/services/{service.id}.html" if settings.report_url else None
     # A reminder shows the place as this campaign saw it; a new incident or a recovery, as the
@@ -112,7 +117,11 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
         and changes.services > 0
         and len(regressed) / changes.services >= settings.mass_share
     )
+    # The digests are imported only when there is something to tell: their templates and pictures
+    # (Jinja2, Pillow) would cost every `veilleur run` start-up time, and most campaigns tell nothing.
     if mass:
+        from reports.alerts.digests import render_operator_summary
+
         for incident in changes.opened:
             incident.suppressed = True
         items = [_item(session, i, "new", campaign.id, settings) for i in changes.opened]
@@ -129,6 +138,10 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
     for incident in changes.closed:
         if incident.last_notified_at is not None:  # only recoveries of what the ministry was told
             by_ministry[incident.service.ministry_id].append((incident, "recovered"))
+
+    if not by_ministry:
+        return
+    from reports.alerts.digests import Digest, render_digest
 
     for ministry_id, entries in sorted(by_ministry.items()):
         ministry = session.get(Ministry, ministry_id)

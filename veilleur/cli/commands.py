@@ -1,35 +1,40 @@
-"""The `veilleur` command group: each command group from its own module, assembled here."""
+"""The `veilleur` command group: each command in its own module of veilleur/cli/, loaded only when
+the command line names it (`veilleur run` does not import the dashboard, the exports…)."""
 
 from __future__ import annotations
 
 import click
 
 from foundation import __version__
-from veilleur.cli import (
-    demo,
-    evaluate,
-    evidence,
-    indicators,
-    keys,
-    mail,
-    monitor,
-    probe,
-    registry,
-    report,
-    run,
-    serve,
-    status,
-    worker,
-)
 from veilleur.cli.group import VeilleurGroup
 
+# Every command: its name → its module, which lists it in `COMMANDS`. `veilleur --help` loads them
+# all (rare, and its listing is then the commands' own); tests/test_cli_commands.py fails when this
+# table and the modules drift apart.
+LAZY_COMMANDS: dict[str, str] = {
+    "registry": "veilleur.cli.registry",
+    "probe": "veilleur.cli.probe",
+    "run": "veilleur.cli.run",
+    "report": "veilleur.cli.report",
+    "demo": "veilleur.cli.demo",
+    "schedule": "veilleur.cli.monitor",
+    "status": "veilleur.cli.status",
+    "worker": "veilleur.cli.worker",
+    "mail": "veilleur.cli.mail",
+    "verify": "veilleur.cli.evidence",
+    "evidence": "veilleur.cli.evidence",
+    "keys": "veilleur.cli.keys",
+    "import": "veilleur.cli.indicators",
+    "export": "veilleur.cli.indicators",
+    "objectives": "veilleur.cli.indicators",
+    "reference": "veilleur.cli.indicators",
+    "eval": "veilleur.cli.evaluate",
+    "serve": "veilleur.cli.serve",
+    "proposals": "veilleur.cli.serve",
+}
 
-@click.group(cls=VeilleurGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=VeilleurGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="veilleur")
 def cli() -> None:
     """Veilleur: automated quality probe for French public online services."""
-
-
-for module in (registry, probe, run, report, demo, monitor, status, worker, mail, evidence, keys, indicators, evaluate, serve):
-    for command in module.COMMANDS:
-        cli.add_command(command)

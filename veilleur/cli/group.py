@@ -1,13 +1,17 @@
-"""The `veilleur` command group: bad input and usage errors end as one line on stderr, exit code 2."""
+"""The `veilleur` command group: each command's module is loaded only when the command line names
+it; bad input and usage errors end as one line on stderr, exit code 2."""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Mapping
 
 import click
 
 from foundation.errors import InputError
 from probes.settings import probe_settings_from_env
+from veilleur.cli import command_loaded
 
 # Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
 # earlier versions print the help and exit 0 themselves.
@@ -16,7 +20,24 @@ _NO_COMMAND = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 class VeilleurGroup(click.Group):
     """Every usage error and bad input ends as one line on stderr and exit code 2; a group called
-    without a command shows its help, exit code 0."""
+    without a command shows its help, exit code 0.
+
+    `lazy_commands` maps a command's name to its module: the module (and the libraries it pulls)
+    is imported when the command is asked for (click's "lazy loading subcommands" pattern)."""
+
+    def __init__(self, *args, lazy_commands: Mapping[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module = importlib.import_module(self.lazy_commands[cmd_name])
+        command_loaded()
+        return {command.name: command for command in module.COMMANDS}[cmd_name]
 
     def main(self, args=None, prog_name=None, **extra):
         try:

@@ -14,6 +14,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from checks.memo import one_run
 from checks.models import Finding
 from probes.models import ServiceCapture
 
@@ -83,12 +84,14 @@ def run_checks(capture: ServiceCapture) -> dict[str, Finding]:
     A check that crashes on an unexpected page gives `unknown` (it could not decide) instead of
     losing the other findings of the run; the crash is logged with its traceback."""
     findings: dict[str, Finding] = {}
-    for check_id, check in CHECKS.items():
-        try:
-            findings[check_id] = check.decide(capture)
-        except Exception as exc:  # noqa: BLE001 - one detector's bug must not sink the run
-            log.exception("check %s failed on %s", check_id, capture.url)
-            findings[check_id] = check.finding(status="unknown", reason=f"La vérification a échoué sur une erreur de Veilleur ({type(exc).__name__}) : rien n’est conclu.")
+    # Checks read the same pages: what several of them work out from one page is done once.
+    with one_run():
+        for check_id, check in CHECKS.items():
+            try:
+                findings[check_id] = check.decide(capture)
+            except Exception as exc:  # noqa: BLE001 - one detector's bug must not sink the run
+                log.exception("check %s failed on %s", check_id, capture.url)
+                findings[check_id] = check.finding(status="unknown", reason=f"La vérification a échoué sur une erreur de Veilleur ({type(exc).__name__}) : rien n’est conclu.")
     return findings
 
 

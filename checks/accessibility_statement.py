@@ -49,7 +49,7 @@ from checks import urls
 from checks.coverage import ACCESSIBILITY_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
 from checks.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Finding
-from checks.text import fold
+from checks.text import fold, folded_page_text
 from foundation import formatting, vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
@@ -218,7 +218,7 @@ def _level_from_rate(rate: float) -> str:
 def read_statement(page: PageCapture) -> Statement | None:
     """What a page declares as an accessibility statement, or None if it is not one."""
     text = page.text or page.main_text
-    folded = fold(text)
+    folded = folded_page_text(page)
     declaration = parse_declaration(folded)
     if declaration is None and page.kind != "accessibility":
         return None
@@ -298,7 +298,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     mention_level, mention_evidence, mention_url = None, None, None
     for page in loaded:
         text = page.text or page.main_text
-        if match := MENTION.search(fold(text)):
+        if match := MENTION.search(folded_page_text(page)):
             link = _statement_link(page, text[match.start():match.end()])
             mention_level = _level(match)
             mention_evidence = from_text(page, text, *match.span(), note="mention « Accessibilité » en pied de page", element=link)

@@ -59,6 +59,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from typing import ClassVar
 
@@ -68,7 +69,7 @@ from pydantic import Field
 
 from checks import franceconnect
 from checks.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure, landing_unknown, named, page_address, pages_read
-from checks.dom import document, main_text
+from checks.dom import document, folded_main_text, main_text
 from checks.evidence import MAX_EVIDENCE, from_text
 from checks.models import Evidence, Finding
 from checks.dom import css_path
@@ -264,10 +265,20 @@ _CONTAINER = re.compile(r"pieces?[-_]?(?:justificatives?|a[-_]fournir|jointes)|d
 _HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LEAD_IN_TAGS = {"p", "strong", "b", "span", "div", "em"}
 _INLINE = {"strong", "b", "em", "i", "span", "a", "abbr", "br", "sup", "sub", "small", "mark", "u", "code"}
-_CANDIDATES = ("//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //summary | //legend | //dt | //*[@role='heading']"
-               " | //button[@aria-controls] | //p | //strong | //b | //span | //div | //em")
+# What may announce a list, besides `role=heading` and an accordion's button (`button[aria-controls]`).
+_CANDIDATE_TAGS = {*_HEADING_TAGS, "summary", "legend", "dt", *_LEAD_IN_TAGS}
 _MAX_HEADING_WORDS = 15
+# XPath expressions are compiled once: `_Element.xpath` compiles its expression at every call.
+_LISTS = etree.XPath(".//ul | .//ol")
+_HEADINGS_IN = etree.XPath(".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6")
+_HEADINGS_AT_OR_IN = etree.XPath("self::h1 | self::h2 | self::h3 | self::h4 | self::h5 | self::h6 | .//h1 | .//h2"
+                                 " | .//h3 | .//h4 | .//h5 | .//h6")
+_ACCORDION_BUTTONS = etree.XPath(".//button[@aria-controls]")
+_BY_ID = etree.XPath("//*[@id=$id]")
+_WITH_ID_OR_CLASS = etree.XPath("//*[@id or @class]")
+_INPUTS = etree.XPath("//input")
 _SKIPPED = {"script", "style", "template", "noscript", "ul", "ol"}
+_SENTENCE = re.compile(r"[^\n.!?;]+[.!?;]*")
 _HINT = re.compile(r"hint|aide|help|description", re.I)
 _ASKS = re.compile(r"\b(?:joindre|joignez|fournir|fournissez|produire|produisez|transmettre|transmettez|presenter"
                    r"|presentez(?!-vous)|televerser|televersez|munissez-vous|munir|scanner|scannez|apporter"
@@ -281,24 +292,27 @@ _NOT_ASKED = re.compile(r"\bn'(?:avez|aurez) (?:pas|plus|rien|aucun)|\bplus beso
 
 def _text(node, skip_hints: bool = False) -> str:
     """The node's text, without nested lists, scripts and (for labels) hint spans."""
+    if not len(node):
+        return collapse(node.text or "")  # most nodes asked about hold only text
     out: list[str] = []
 
+    # (lxml makes a new string at each reading of a node's tag, text or tail: each is read once.)
     def walk(n) -> None:
-        if isinstance(n.tag, str):
-            tag = n.tag.lower()
+        if isinstance(tag := n.tag, str):
+            tag = tag.lower()
             hint = skip_hints and n is not node and _HINT.search(n.get("class") or "")
             if (tag in _SKIPPED and n is not node) or hint:
-                if n.tail:
-                    out.append(n.tail)
+                if tail := n.tail:
+                    out.append(tail)
                 return
             if tag in ("br", "li", "p", "div"):
                 out.append(" ")
-            if n.text:
-                out.append(n.text)
+            if text := n.text:
+                out.append(text)
             for child in n:
                 walk(child)
-        if n.tail and n is not node:
-            out.append(n.tail)
+        if n is not node and (tail := n.tail):
+            out.append(tail)
 
     walk(node)
     return collapse("".join(out))
@@ -312,7 +326,7 @@ def _top_lists(container) -> list:
     """The lists of a container that are not inside another list (or a navigation) of it."""
     if container.tag in ("ul", "ol"):
         return [container]
-    return [lst for lst in container.xpath(".//ul | .//ol") if not _nested_within(lst, container)]
+    return [lst for lst in _LISTS(container) if not _nested_within(lst, container)]
 
 
 def _nested_within(lst, container) -> bool:
@@ -325,15 +339,13 @@ def _nested_within(lst, container) -> bool:
 
 
 def _has_headings(node) -> bool:
-    return bool(node.xpath("self::h1 | self::h2 | self::h3 | self::h4 | self::h5 | self::h6 | .//h1 | .//h2 | .//h3"
-                           " | .//h4 | .//h5 | .//h6"))
+    return bool(_HEADINGS_AT_OR_IN(node))
 
 
 def _is_lead_in(node) -> bool:
     """A short block or inline run of text that can introduce a list: only inline children (a
     `<div>` holding a heading and a list is not one; its heading is)."""
-    return node.tag in _LEAD_IN_TAGS and all(isinstance(c.tag, str) and c.tag in _INLINE or not isinstance(c.tag, str)
-                                              for c in node)
+    return node.tag in _LEAD_IN_TAGS and all(not isinstance(tag := c.tag, str) or tag in _INLINE for c in node)
 
 
 def _introduces(node, heading: str) -> bool:
@@ -362,7 +374,7 @@ def _stops(sibling, level: int) -> bool:
     if not isinstance(sibling.tag, str):
         return False
     heads = [sibling] if sibling.tag in _HEADING_TAGS else []
-    heads += sibling.xpath(".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6")
+    heads += _HEADINGS_IN(sibling)
     return any(_HEADING_TAGS[h.tag] <= level for h in heads)
 
 
@@ -372,10 +384,10 @@ def _region(node, root) -> list:
     if tag == "summary":
         details = node.getparent()
         return _top_lists(details) if details is not None else []
-    buttons = node.xpath(".//button[@aria-controls]")
+    buttons = _ACCORDION_BUTTONS(node)
     target_id = node.get("aria-controls") or (buttons[0].get("aria-controls") if buttons else None)
     if target_id:
-        target = root.xpath("//*[@id=$id]", id=target_id)
+        target = _BY_ID(root, id=target_id)
         if target:
             return _top_lists(target[0])
     if tag == "legend":
@@ -421,6 +433,23 @@ def _items_of(lst, source: str, page: PageCapture) -> Iterator[Item]:
             yield Item(text, source, li, page)
 
 
+# The same short texts (a site's header and footer, its cards) come back on each of its pages, and
+# the test is slow: the answers for a text are kept (bounded).
+@lru_cache(maxsize=4096)
+def _announces_documents(heading: str) -> bool:
+    return bool(_HEADING_TEXT.search(fold(heading)))
+
+
+def _candidates(root) -> Iterator:
+    """The nodes that may announce a list, in document order (one pass over the tree, where an
+    XPath union of every kind makes one per kind)."""
+    for node in root.iter(etree.Element):
+        tag = node.tag
+        if tag in _CANDIDATE_TAGS or node.get("role") == "heading" or (
+                tag == "button" and node.get("aria-controls") is not None):
+            yield node
+
+
 def _list_items(page: PageCapture, root) -> list[Item]:
     seen: set[int] = set()
     items: list[Item] = []
@@ -432,13 +461,16 @@ def _list_items(page: PageCapture, root) -> list[Item]:
             seen.add(id(lst))
             items.extend(_items_of(lst, source, page))
 
-    for node in root.xpath(_CANDIDATES):
-        if any(isinstance(a.tag, str) and a.tag in ("script", "template", "nav") for a in node.iterancestors()):
+    # What sits in a script, a template or a navigation, found from those (few) containers down
+    # rather than from every candidate up.
+    left_out = {n for container in root.iter("script", "template", "nav") for n in container.iterdescendants()}
+    for node in _candidates(root):
+        if node in left_out:
             continue
         if _level(node) == 7 and node.tag in _LEAD_IN_TAGS and not _is_lead_in(node):
             continue
         heading = _text(node)
-        if not heading or len(heading.split()) > _MAX_HEADING_WORDS or not _HEADING_TEXT.search(fold(heading)):
+        if not heading or len(heading.split()) > _MAX_HEADING_WORDS or not _announces_documents(heading):
             continue
         if not _introduces(node, heading):
             continue
@@ -454,7 +486,7 @@ def _list_items(page: PageCapture, root) -> list[Item]:
                     items.append(Item(text, source, dd, page))
             continue
         take(_region(node, root), source)
-    for container in root.xpath("//*[@id or @class]"):
+    for container in _WITH_ID_OR_CLASS(root):
         if _CONTAINER.search(f"{container.get('id') or ''} {container.get('class') or ''}"):
             take(_top_lists(container), "liste des pièces justificatives")
     return items
@@ -492,7 +524,7 @@ def _label_of(field, root) -> str:
 
 def _upload_items(page: PageCapture, root) -> list[Item]:
     items = []
-    for field in root.xpath("//input"):
+    for field in _INPUTS(root):
         if (field.get("type") or "").strip().lower() != "file":
             continue
         if label := _label_of(field, root):
@@ -578,8 +610,8 @@ def _requested(pages: list[PageCapture]) -> list[Requested]:
                 if name not in found:
                     found[name] = Requested(name, doc, _node_evidence(item, f"pièce demandée ({item.source}) : {name}"))
         text = main_text(page)
-        folded = fold(text)
-        for match in re.finditer(r"[^\n.!?;]+[.!?;]*", folded):
+        folded = folded_main_text(page)
+        for match in _SENTENCE.finditer(folded):
             sentence = match.group(0)
             if not _ASKS.search(sentence) or _NOT_ASKED.search(sentence):
                 continue

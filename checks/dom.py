@@ -25,6 +25,8 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from checks.memo import per_run
+from checks.text import fold
 from probes.models import Element, PageCapture
 
 _NEVER_TEXT = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math",
@@ -41,7 +43,12 @@ _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "ale
 # Axeptio, OneTrust, the DSFR consent banner, home-made "cookie-banner"s).
 _BANNER = re.compile(r"cookie|consent|tarteaucitron|didomi|axeptio|onetrust|gdpr|rgpd|\bcmp\b|cmp-|bandeau-cnil",
                      re.I)
+# XPath expressions are compiled once: `_Element.xpath` compiles its expression at every call.
+_MAINS = etree.XPath("//main | //*[@role='main']")
+_ARTICLES = etree.XPath("//article")
+_IMAGES = etree.XPath("//img[@src] | //input[@type='image'][@src]")
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: innerText keeps non-breaking spaces
+_ANY_SPACE = re.compile(r"\s+")
 
 
 class _Parsed:
@@ -52,6 +59,8 @@ class _Parsed:
         self.root = root
         self._ids: dict[str, object] | None = None
         self._children: dict = {}  # node → {tag: [children with that tag]}
+        # Collector selector → node: several checks look up the same elements.
+        self.selected: dict[str, object] = {}
 
     def by_id(self, ident: str):
         if self._ids is None:
@@ -85,11 +94,6 @@ def _parsed(html: str) -> _Parsed | None:
     return parsed
 
 
-def _parse(html: str):
-    parsed = _parsed(html)
-    return parsed.root if parsed is not None else None
-
-
 def _indexes(root) -> _Parsed:
     """The indexes of a tree: those kept with it when `document` parsed it, else new ones."""
     parsed = _PARSED_BY_ROOT.get(id(root))
@@ -98,13 +102,23 @@ def _indexes(root) -> _Parsed:
 
 def document(page: PageCapture):
     """The page's rendered DOM as an lxml tree, or None when the probe kept none."""
-    return _parse(page.html) if page.html and page.html.strip() else None
+    parsed, _ = _page_tree(page)
+    return parsed.root if parsed is not None else None
+
+
+@per_run  # every check of a run then reads the same tree (its nodes compare equal) and its indexes
+def _page_tree(page: PageCapture) -> tuple[_Parsed | None, list]:
+    """The page's parse, and a Python object for each of its nodes, kept for the run: lxml makes
+    one anew (through lxml.html's class lookup, in Python) each time a node is reached and none is
+    alive, and the checks walk the tree many times."""
+    parsed = _parsed(page.html) if page.html and page.html.strip() else None
+    return parsed, list(parsed.root.iter()) if parsed is not None else []
 
 
 def _hidden(node) -> bool:
     if node.get("hidden") is not None or (node.get("aria-hidden") or "").strip().lower() == "true":
         return True
-    style = re.sub(r"\s+", "", (node.get("style") or "").lower())
+    style = _ANY_SPACE.sub("", (node.get("style") or "").lower())
     if "display:none" in style or "visibility:hidden" in style:
         return True
     return node.tag == "dialog" and node.get("open") is None
@@ -116,7 +130,12 @@ def is_hidden(node) -> bool:
 
 
 def _is_banner(node) -> bool:
-    return bool(_BANNER.search(" ".join((node.get("id") or "", node.get("class") or ""))))
+    return _names_a_banner(" ".join((node.get("id") or "", node.get("class") or "")))
+
+
+@lru_cache(maxsize=4096)  # asked of every node, whose classes are mostly a framework's few
+def _names_a_banner(id_and_class: str) -> bool:
+    return bool(_BANNER.search(id_and_class))
 
 
 def _is_chrome(node) -> bool:
@@ -141,12 +160,13 @@ def text_lines(root, skip) -> str:
     such, and every node for which `skip(node)` is true (with what it holds)."""
     out: list[str] = []
 
+    # (lxml makes a new string at each reading of a node's tag, text or tail: each is read once.)
     def walk(node) -> None:
-        if not isinstance(node.tag, str):  # comments, processing instructions
-            if node.tail:
-                out.append(_SPACE.sub(" ", node.tail))
+        if not isinstance(tag := node.tag, str):  # comments, processing instructions
+            if tail := node.tail:
+                out.append(_SPACE.sub(" ", tail))
             return
-        tag = node.tag.lower()
+        tag = tag.lower()
         skipped = tag in _NEVER_TEXT or skip(node)
         if not skipped:
             block = tag in _BLOCK
@@ -154,20 +174,21 @@ def text_lines(root, skip) -> str:
                 out.append("\n")
             if tag in ("td", "th"):
                 out.append("\t")
-            if node.text:
-                out.append(_SPACE.sub(" ", node.text))
+            if text := node.text:
+                out.append(_SPACE.sub(" ", text))
             for child in node:
                 walk(child)
             if block:
                 out.append("\n")
-        if node.tail and node is not root:
-            out.append(_SPACE.sub(" ", node.tail))
+        if node is not root and (tail := node.tail):
+            out.append(_SPACE.sub(" ", tail))
 
     walk(root)
     lines = (_SPACE.sub(" ", line).strip(" ") for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line.strip())
 
 
+@per_run
 def main_text(page: PageCapture) -> str:
     """The page's main content as text: `<main>` (or `[role=main]`), else its `<article>`s, else the
     body; without navigation, page header and footer, dialogs and cookie banners, wherever they
@@ -175,17 +196,22 @@ def main_text(page: PageCapture) -> str:
     root = document(page)
     if root is None:
         return page.main_text or page.text
-    mains = [n for n in root.xpath("//main | //*[@role='main']") if not is_hidden(n)]
+    mains = [n for n in _MAINS(root) if not is_hidden(n)]
     if mains:
         # Nested mains (a framework's wrapper inside the page's main) count once.
         roots = [m for m in mains if not any(a in mains for a in m.iterancestors())]
     else:
-        articles = [n for n in root.xpath("//article") if not is_hidden(n)]
+        articles = [n for n in _ARTICLES(root) if not is_hidden(n)]
         roots = [a for a in articles if not any(x in articles for x in a.iterancestors())]
         if not roots:
             body = root.find("body")
             roots = [body if body is not None else root]
     return "\n".join(text for r in roots if (text := _text_lines(r)))
+
+
+@per_run  # `checks.online_procedure` and `checks.dlnuf` search it both
+def folded_main_text(page: PageCapture) -> str:
+    return fold(main_text(page))
 
 
 @dataclass(frozen=True)
@@ -221,12 +247,17 @@ def css_path(node) -> str:
 
 def images(page: PageCapture) -> list[Image]:
     """Every image of the rendered DOM, with its absolute source."""
+    return list(_images(page))
+
+
+@per_run
+def _images(page: PageCapture) -> tuple[Image, ...]:
     root = document(page)
     if root is None:
-        return []
+        return ()
     base = page.final_url or page.url
     found = []
-    for node in root.xpath("//img[@src] | //input[@type='image'][@src]"):
+    for node in _IMAGES(root):
         src = (node.get("src") or "").strip()
         if not src or src.startswith("data:"):
             continue
@@ -240,38 +271,59 @@ def images(page: PageCapture) -> list[Image]:
             in_control=node.tag == "input" or any(t in ("a", "button", "form") for t in ancestors),
             node=node,
         ))
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------------------
 # A collected element in the rendered DOM, and what it is called
 
 _SELECTOR_STEP = re.compile(r"^([a-z][a-z0-9-]*)(?::nth-of-type\((\d+)\))?$", re.I)
+_CHILD = re.compile(r"(?<!\\) > ")
+_CSS_HEX_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?")
+_CSS_ESCAPE = re.compile(r"\\(.)")
 
 
 def _css_unescape(text: str) -> str:
-    text = re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), text)
-    return re.sub(r"\\(.)", r"\1", text)
+    if "\\" not in text:
+        return text
+    text = _CSS_HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _CSS_ESCAPE.sub(r"\1", text)
 
 
 def select(root, selector: str):
     """The node a collector selector names ("#id", "html > body > div:nth-of-type(2) > a",
     "#menu > ul > li:nth-of-type(3) > a"), or None. Only the forms probes/selector.js writes."""
     indexes = _indexes(root)
-    steps = re.split(r"(?<!\\) > ", selector.strip())
+    if selector not in indexes.selected:
+        indexes.selected[selector] = _select(indexes, selector)
+    return indexes.selected[selector]
+
+
+def _select(indexes: _Parsed, selector: str):
+    root = indexes.root
+    selector = selector.strip()
+    # (Only an escaped " > ", in an id, needs the regex: str.split is much faster.)
+    steps = _CHILD.split(selector) if "\\" in selector else selector.split(" > ")
     first, rest = steps[0], steps[1:]
     if first.startswith("#"):
         node = indexes.by_id(_css_unescape(first[1:]))
     else:
         node = root if first.lower() == "html" and root.tag == "html" else None
     for step in rest:
-        match = _SELECTOR_STEP.match(step)
-        if node is None or match is None:
+        parsed_step = _step(step)
+        if node is None or parsed_step is None:
             return None
-        tag, nth = match.group(1).lower(), int(match.group(2) or 1)
+        tag, nth = parsed_step
         same = indexes.children(node, tag)
         node = same[nth - 1] if 0 < nth <= len(same) else None
     return node
+
+
+@lru_cache(maxsize=1024)  # a few steps make every selector: "div", "li:nth-of-type(2)"…
+def _step(step: str) -> tuple[str, int] | None:
+    """(tag, n) of a selector step "tag" or "tag:nth-of-type(n)"."""
+    match = _SELECTOR_STEP.match(step)
+    return (match.group(1).lower(), int(match.group(2) or 1)) if match else None
 
 
 def _fragment(html: str):

@@ -54,14 +54,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from checks import urls
 from checks.coverage import FRANCECONNECT, landing_unknown, named, not_found, page_address, pages_read
 from checks.dom import Image, accessible_name, images, node_of
 from checks.evidence import MAX_EVIDENCE, from_element
+from checks.memo import alike, per_run
 from checks.models import Evidence, Finding
-from checks.offered import Offering
+from checks.offered import Offering, offering_of
 from checks.text import collapse, fold
 from foundation.tones import Tone
 from probes.models import Element, Form, ImageRef, PageCapture, ServiceCapture
@@ -96,6 +98,8 @@ _BRAND_ONLY = re.compile(r"^(?:(?:logo|bouton|icone) )?france ?connect ?(\+|plus
 _NEW_WINDOW = re.compile(r"\s*[-,:(]?\s*\(?\s*(?:lien externe|(?:(?:s'ouvre|ouvre|ouverture) )?(?:(?:dans|en) )?"
                          r"(?:une )?nouvel(?:le)? (?:fenetre|onglet))\s*\)?\s*$")
 _FC_WORD = re.compile(r"france[-_ ]?connect")
+_WORD_SEPARATOR = re.compile(r"[-._]")
+_PLUS_FILE = re.compile(r"plus|fcp")
 _LOGIN_SEGMENTS = {"login", "connexion", "auth", "oauth", "oauth2", "oidc", "authorize", "authorization",
                    "signin", "sign_in", "sign-in", "sso", "openid", "authentification", "authentication",
                    "identification", "session", "sessions"}
@@ -142,7 +146,10 @@ def _names(element: Element, node=None) -> list[Name]:
         said = collapse(part)
         if not said or said in (n.said for n in names):
             continue
-        folded = _NEW_WINDOW.sub("", collapse(fold(part)))
+        folded = collapse(fold(part))
+        # Any `_NEW_WINDOW` match holds one of these words, and the regex is slow on long texts.
+        if "nouvel" in folded or "lien externe" in folded:
+            folded = _NEW_WINDOW.sub("", folded)
         if folded and folded not in (n.folded for n in names):
             names.append(Name(said, folded))
     return names
@@ -152,16 +159,19 @@ def _is_actionable(element: Element) -> bool:
     return element.tag in _ACTIONABLE or element.attrs.get("role", "").lower() == "button"
 
 
-def _is_other_federation(element: Element, label: str) -> bool:
-    if any(m in element.classes for m in _OTHER_MODIFIERS):
+def _is_other_federation(element: Element, label: str, classes: list[str]) -> bool:
+    if any(m in classes for m in _OTHER_MODIFIERS):
         return True
     if _OTHER_BRANDS.search(label):
         return True
-    if any(urls.on_domain(element.href, d) for d in _OTHER_DOMAINS if element.href):
+    if (href := element.href) and any(urls.on_domain(href, d) for d in _OTHER_DOMAINS):
         return True
     return any(_OTHER_BRANDS.search(fold(i.src + " " + i.alt)) for i in element.images)
 
 
+# The functions of a URL alone are asked about every link of every page, by two checks: their
+# answers are kept (bounded, as in `checks.urls`).
+@lru_cache(maxsize=4096)
 def authorize_level(url: str) -> int | None:
     """The level of a FranceConnect OpenID Connect authorize URL, or None for any other URL."""
     if urls.scheme(url) not in ("http", "https"):
@@ -178,6 +188,7 @@ def authorize_level(url: str) -> int | None:
     return PLAIN
 
 
+@lru_cache(maxsize=4096)
 def _is_info_link(url: str) -> bool:
     """A link to franceconnect.gouv.fr that is not an authorize endpoint: an information page."""
     return any(urls.on_domain(url, d) for d in _FC_DOMAINS) and authorize_level(url) is None
@@ -197,13 +208,15 @@ def _urls_of(element: Element) -> list[str]:
     return found
 
 
-def _segments(url: str) -> list[str]:
-    return [s for s in fold(urls.path(url)).split("/") if s]
+@lru_cache(maxsize=4096)
+def _segments(url: str) -> tuple[str, ...]:
+    return tuple(s for s in fold(urls.path(url)).split("/") if s)
 
 
+@lru_cache(maxsize=4096)
 def _is_login_path(url: str) -> bool:
     """Whether a URL path has a login-ish segment (/login, /auth/…, /oidc/…)."""
-    return any(w in _LOGIN_SEGMENTS for s in _segments(url) for w in [s, *re.split(r"[-._]", s)])
+    return any(w in _LOGIN_SEGMENTS for s in _segments(url) for w in [s, *_WORD_SEPARATOR.split(s)])
 
 
 def _own_login_route(url: str) -> int | None:
@@ -219,7 +232,7 @@ def _own_login_route(url: str) -> int | None:
         return None  # e.g. /aide/franceconnect
     if not (others & _LOGIN_SEGMENTS or any(_LOGIN_IN_SEGMENT.search(s) for s in fc)):
         return None  # a page about FranceConnect, not a login route
-    plus = any(_PLUS_TEXT.search(re.sub(r"[-_.]", " ", s)) for s in fc)
+    plus = any(_PLUS_TEXT.search(_WORD_SEPARATOR.sub(" ", s)) for s in fc)
     return PLUS if plus else PLAIN
 
 
@@ -231,10 +244,11 @@ def _idp_login_route(url: str) -> int | None:
     named = [fold(v) for name in _IDP_PARAMS for v in query.get(name, [])]
     if not any(_FC_WORD.search(v) for v in named):
         return None
-    plus = any(_PLUS_TEXT.search(re.sub(r"[-_.]", " ", v)) for v in named)
+    plus = any(_PLUS_TEXT.search(_WORD_SEPARATOR.sub(" ", v)) for v in named)
     return PLUS if plus else PLAIN
 
 
+@lru_cache(maxsize=4096)
 def route_level(url: str) -> int | None:
     """The level of a same-site FranceConnect login route, or None."""
     return _own_login_route(url) or _idp_login_route(url)
@@ -259,15 +273,27 @@ def classify(element: Element, page: PageCapture | None = None) -> tuple[int, st
     if element.tag in ("script", "iframe"):
         return None
     node = node_of(page, element) if page is not None and _may_be_named_so(element) else None
+    return _classify(element, node) if node is not None else _classify_without_dom(element)
+
+
+# Asked twice for most elements (here with their page, by `checks.online_procedure` without), and
+# a site repeats its header and footer on every page.
+@per_run(key=alike)
+def _classify_without_dom(element: Element) -> tuple[int, str] | None:
+    return _classify(element, None)
+
+
+def _classify(element: Element, node) -> tuple[int, str] | None:
     names = _names(element, node)
     label = " ".join(n.folded for n in names)
-    if _is_other_federation(element, label):
+    classes = element.classes
+    if _is_other_federation(element, label, classes):
         return None
     link_level = max((lvl for u in _urls_of(element) if (lvl := authorize_level(u))), default=None)
 
     # 1. DSFR component.
-    if "fr-connect" in element.classes and _is_actionable(element):
-        if "fr-connect--plus" in element.classes:
+    if "fr-connect" in classes and _is_actionable(element):
+        if "fr-connect--plus" in classes:
             return PLUS, "bouton FranceConnect+ du DSFR (.fr-connect--plus)"
         if _PLUS_TEXT.search(label):
             return PLUS, "bouton FranceConnect du DSFR dont la marque indique FranceConnect+"
@@ -293,7 +319,7 @@ def classify(element: Element, page: PageCapture | None = None) -> tuple[int, st
         to_login = element.tag != "a" or _is_login_path(element.href) or route_level(element.href) is not None
         named = (_FC_WORD.search(alt) or _BUTTON_IMAGE.search(name)) and to_login
         if _CLICKABLE_IMAGE.search(name) or _LOGIN_ALT.search(alt) or named:
-            plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(alt))
+            plus = bool(_PLUS_FILE.search(name) or _PLUS_TEXT.search(alt))
             return (PLUS if plus else PLAIN), f"image du bouton FranceConnect{'+' if plus else ''} ({name or alt})"
 
     # 4. Login phrase as the whole of one of its names (visible text, accessible name, title).
@@ -328,7 +354,7 @@ def _clickable_image(page: PageCapture, image: Image, offering: Offering) -> Hit
         return None
     if image.node is not None and not offering.node(image.node, None):
         return None
-    plus = bool(re.search(r"plus|fcp", name) or _PLUS_TEXT.search(collapse(fold(image.alt))))
+    plus = bool(_PLUS_FILE.search(name) or _PLUS_TEXT.search(collapse(fold(image.alt))))
     element = Element(tag="img", selector=image.selector, attrs={"src": image.src, "alt": image.alt},
                       images=[ImageRef(src=image.src, alt=image.alt)], html=image.html)
     return Hit(PLUS if plus else PLAIN, page, f"image cliquable du bouton FranceConnect{'+' if plus else ''} ({name})",
@@ -336,7 +362,7 @@ def _clickable_image(page: PageCapture, image: Image, offering: Offering) -> Hit
 
 
 def _page_hits(page: PageCapture) -> list[Hit]:
-    offering = Offering(page)
+    offering = offering_of(page)
     hits: list[Hit] = []
     for index, element in enumerate(page.elements):
         found = classify(element, page)
@@ -376,6 +402,8 @@ class FranceConnectFinding(Finding):
 
 FINDING = FranceConnectFinding
 
+
+@per_run  # `checks.dlnuf` asks too, for the identity document
 def check(capture: ServiceCapture) -> FranceConnectFinding:
     if unknown := landing_unknown(capture, FranceConnectFinding):
         return unknown

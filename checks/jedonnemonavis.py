@@ -39,8 +39,9 @@ from checks import urls
 from checks.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
 from checks.dom import images, node_of
 from checks.evidence import MAX_EVIDENCE, from_element
+from checks.memo import alike, per_run
 from checks.models import Finding
-from checks.offered import Offering, in_template
+from checks.offered import Offering, in_template, offering_of
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -80,6 +81,7 @@ class Hit:
     demarche: str | None
 
 
+@per_run(key=alike)  # a site repeats its header and footer on every page
 def classify(element: Element) -> tuple[str, str | None] | None:
     """(why, démarche id or None) when the element is a JeDonneMonAvis button or widget."""
     if urls.scheme(element.href) == "mailto":
@@ -120,7 +122,7 @@ def _offered(page: PageCapture, element: Element, offering: Offering) -> bool:
 
 
 def _page_hits(page: PageCapture) -> list[Hit]:
-    offering = Offering(page)
+    offering = offering_of(page)
     hits = [Hit(page, element, *found) for element in page.elements
             if (found := classify(element)) and _offered(page, element, offering)]
     for image in images(page):

@@ -63,8 +63,8 @@ from checks import urls
 from checks.coverage import NON_DIGITAL_ALTERNATIVE, landing_unknown, not_found, pages_read
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, Finding
-from checks.offered import Offering
-from checks.text import collapse, fold
+from checks.offered import Offering, offering_of
+from checks.text import collapse, fold, folded_page_text
 from foundation import vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
@@ -108,16 +108,19 @@ _TOWN = re.compile(
     r"(?!(?i:cedex)\b)[A-ZÀ-Ý][\w'’-]*){0,4}(?:[ \u00a0]+(?i:cedex)(?:[ \u00a0]?\d{1,2}\b)?)?"
 )
 
+# (label, the words one of which every match holds, pattern). A pattern that starts with `\b` is
+# tried at every position of the text; a text without any of its words is not searched.
 _APPOINTMENT = (
-    ("prendre rendez-vous", re.compile(r"\b(prendre|prenez|prise de) (un )?rendez[- ]vous")),
-    ("sur rendez-vous", re.compile(r"\bsur rendez[- ]vous")),
-    ("accueil du public", re.compile(r"\baccueil (du|des) public")),
-    ("accueil physique", re.compile(r"\baccueil physique")),
-    ("guichet", re.compile(r"\bguichets?\b(?![- ](unique|numerique|en ligne|virtuel|electronique|entreprises?)\b|\.)")),
-    ("point d'accueil", re.compile(r"\bpoints? d'accueil")),
-    ("France services", re.compile(r"\bfrance services?\b")),
-    ("permanence", re.compile(r"\bpermanences?\b(?! (?:numerique|en ligne|web|internet)\b)")),
-    ("se rendre sur place", re.compile(
+    ("prendre rendez-vous", ("rendez",), re.compile(r"\b(prendre|prenez|prise de) (un )?rendez[- ]vous")),
+    ("sur rendez-vous", ("rendez",), re.compile(r"\bsur rendez[- ]vous")),
+    ("accueil du public", ("accueil",), re.compile(r"\baccueil (du|des) public")),
+    ("accueil physique", ("accueil",), re.compile(r"\baccueil physique")),
+    ("guichet", ("guichet",),
+     re.compile(r"\bguichets?\b(?![- ](unique|numerique|en ligne|virtuel|electronique|entreprises?)\b|\.)")),
+    ("point d'accueil", ("accueil",), re.compile(r"\bpoints? d'accueil")),
+    ("France services", ("france service",), re.compile(r"\bfrance services?\b")),
+    ("permanence", ("permanence",), re.compile(r"\bpermanences?\b(?! (?:numerique|en ligne|web|internet)\b)")),
+    ("se rendre sur place", ("rendez", "present", "rendre", "deplacez"), re.compile(
         r"\b(?:rendez[- ]vous|presentez[- ]vous|se presenter|vous presenter|se rendre|vous rendre|deplacez[- ]vous)"
         r"\s+(?:directement\s+)?(?:en|dans|a|au|aux|a la|a l')\s+(?:votre\s+|une\s+|la\s+|le\s+|l')?"
         r"(?:agence|mairie|prefecture|sous-prefecture|guichet|accueil|caisse|antenne|bureau|centre|point d'accueil"
@@ -278,7 +281,9 @@ def _addresses(page: PageCapture, text: str, folded: str, found: _Collector) -> 
 
 def _appointments(page: PageCapture, text: str, folded: str, found: _Collector) -> None:
     defender = defender_spans(folded)
-    for label, pattern in _APPOINTMENT:
+    for label, words, pattern in _APPOINTMENT:
+        if not any(word in folded for word in words):
+            continue
         matches = (m for m in pattern.finditer(folded) if not _defenders(folded, defender, m.start(), m.end()))
         if match := next(matches, None):
             found.add(found.appointments, label, from_text(page, text, match.start(), match.end(),
@@ -305,11 +310,12 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
         return unknown
     found = _Collector()
     for page in pages_read(capture, NON_DIGITAL_ALTERNATIVE.reads):
-        offering = Offering(page)
+        offering = offering_of(page)
         text = page.text or page.main_text
+        folded = folded_page_text(page)
         if hidden := offering.hidden_text():
             text += "\n" + hidden  # closed accordions, tabs, menus and <details> are offered too
-        folded = fold(text)
+            folded += "\n" + fold(hidden)  # `fold` goes character by character
         _phones(page, text, folded, found, offering)
         _addresses(page, text, folded, found)
         _appointments(page, text, folded, found)

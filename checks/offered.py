@@ -39,15 +39,18 @@ from __future__ import annotations
 import re
 
 from checks.dom import document, select, text_lines
+from checks.memo import per_run
 from checks.text import collapse
 from probes.models import Element, Form, PageCapture
 
 # How many controls deep "the control itself offered" is followed.
 _MAX_DEPTH = 3
 _ID_ATTRIBUTES = ("aria-controls", "aria-owns", "popovertarget", "commandfor")
+_ID_LIST = re.compile(r"[\s,]+")
 _HANDLER_ID = re.compile(r"""['"`]#?([\w:.-]+)['"`]""")
 # Shorter texts may be found in the visible text by chance.
 _MIN_TEXT = 20
+_SPACES = re.compile(r"\s+")
 
 
 def _tag(node) -> str:
@@ -59,7 +62,7 @@ def hidden_by_markup(node) -> bool:
     a `<dialog>` not open, a `<details>` not open (for what it holds beyond its summary)."""
     if node.get("hidden") is not None:
         return True
-    style = re.sub(r"\s+", "", (node.get("style") or "").lower())
+    style = _SPACES.sub("", (node.get("style") or "").lower())
     if "display:none" in style or "visibility:hidden" in style:
         return True
     return _tag(node) in ("dialog", "details") and node.get("open") is None
@@ -77,10 +80,10 @@ def _in_summary(node, details) -> bool:
 
 def _named_ids(node) -> set[str]:
     named: set[str] = set()
-    for name, value in node.attrib.items():
+    for name, value in node.items():
         name = name.lower()
         if name in _ID_ATTRIBUTES or name.startswith("data-"):
-            named.update(v.lstrip("#") for v in re.split(r"[\s,]+", value) if v.strip("#"))
+            named.update(v.lstrip("#") for v in _ID_LIST.split(value) if v.strip("#"))
         elif name == "href" and value.startswith("#") and len(value) > 1:
             named.add(value[1:])
         elif name.startswith("on"):
@@ -117,9 +120,11 @@ class Offering:
         # What holds an element the browser showed is shown itself.
         for element in page.elements:
             if element.visible and element.tag != "script":
-                node = select(self.root, element.selector)
-                if node is not None:
-                    self._shown.update([node, *node.iterancestors()])
+                holder = select(self.root, element.selector)
+                # Up to a node already known to be shown: its ancestors were added with it.
+                while holder is not None and holder not in self._shown:
+                    self._shown.add(holder)
+                    holder = holder.getparent()
 
     # -- closed things, and what opens them ------------------------------------------------------
 
@@ -232,7 +237,12 @@ def laid_out_without_size(element: Element) -> bool:
             and (box.x != 0 or box.y != 0))
 
 
+@per_run  # the checks reading a page ask about its elements, each its own; the DOM is read once
+def offering_of(page: PageCapture) -> Offering:
+    """The page's `Offering`."""
+    return Offering(page)
+
+
 def offered(page: PageCapture, element: Element) -> bool:
-    """Whether one collected element of a page is offered (for one question; a check asking about
-    many elements of a page builds one `Offering`)."""
-    return Offering(page).element(element)
+    """Whether one collected element of a page is offered."""
+    return offering_of(page).element(element)

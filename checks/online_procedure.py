@@ -66,16 +66,20 @@ answer. `partial` stands on what was found.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from checks import franceconnect, urls
 from checks.coverage import ALL_BUT_STATEMENT, ONLINE_PROCEDURE, blocking_failures, failure, landing_unknown, named, page_address, pages_read
-from checks.dom import document, main_text
+from checks.dom import document, folded_main_text, main_text
 from checks.evidence import MAX_EVIDENCE, from_element, from_text
+from checks.memo import alike, per_run
 from checks.models import Evidence, Finding
 from checks.text import collapse, fold
 from foundation import vocabulary
@@ -121,10 +125,13 @@ _LOGIN_LABEL = re.compile(r"\b(?:se connecter|connectez-vous|je me connecte|conn
                           r"|s'authentifier|mon compte|mon espace|espace (?:personnel|particulier|usager|professionnel)"
                           r"|acceder a (?:mon|votre) (?:compte|espace))\b")
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_CONTROL_TAGS = ("a", "button")
 _CHROME = {"header", "footer", "nav"}
 _CHROME_ROLES = {"banner", "contentinfo", "navigation"}
+_CHROME_BY_ROLE = etree.XPath("//*[" + " or ".join(f"@role='{role}'" for role in sorted(_CHROME_ROLES)) + "]")
 
 _DOCUMENT_FILE = re.compile(r"\.(?:pdf|docx?|odt|rtf)$", re.I)
+_DOWNLOAD = re.compile(r"<a\b[^>]*\sdownload\b", re.I)
 _DOCUMENT_IN_LABEL = re.compile(r"\b(?:pdf|docx?|odt|rtf)\b|\b\d+(?:[,.]\d+)?\s?(?:ko|mo|kb|mb)\b")
 _FORM_WORDS = re.compile(r"cerfa|formulaire|imprime|\bdemande|dossier|declaration|inscription|candidature|requete"
                          r"|\bfiche\b")
@@ -134,6 +141,7 @@ _NOT_A_FORM = re.compile(r"notice|guide|rapport|plaquette|brochure|depliant|ment
 _SERVICE_PUBLIC = ("service-public.fr", "service-public.gouv.fr")
 _INFO_PAGE = re.compile(r"/vosdroits/[FN]\d+", re.I)
 _FORM_PAGE = re.compile(r"/vosdroits/R\d+", re.I)
+_FORM_LINK = re.compile(r"formulaire|cerfa")
 
 # Forms that are not the procedure's.
 _SEARCH_NAMES = {"q", "query", "s", "search", "recherche", "rechercher", "keywords", "keyword", "motcle", "mot-cle",
@@ -204,6 +212,7 @@ _NOT_ONLINE = re.compile(
     r"|\bse (?:demande|fait|depose|deposent|font) (?:uniquement |exclusivement |seulement )?(?:en mairie|au guichet"
     r"|sur place|en personne|en prefecture|a l'accueil|au consulat)")
 _CERFA = re.compile(r"\bcerfa\b")
+_IF = re.compile(r"\bsi\b")
 _FILL_IN = re.compile(r"telecharg|imprim|rempli|complet|renvoy|envoy|retourn|depos")
 
 
@@ -243,6 +252,10 @@ def is_platform_link(url: str) -> bool:
 
 def document_name(element: Element) -> str | None:
     """The file name when a link leads to a document to download (PDF, Word, OpenDocument), else None."""
+    return _document_name(element, _label(element))
+
+
+def _document_name(element: Element, label: str) -> str | None:
     href = element.href
     if not href or urls.scheme(href) not in ("http", "https", "file", ""):
         return None
@@ -254,35 +267,54 @@ def document_name(element: Element) -> str | None:
             candidate = value.rsplit("/", 1)[-1].lower()
             if _DOCUMENT_FILE.search(candidate):
                 return candidate
-    if "application/pdf" in element.attrs.get("type", "").lower() or re.search(r"<a\b[^>]*\sdownload\b", element.html,
-                                                                                re.I):
+    if "application/pdf" in element.attrs.get("type", "").lower() or _DOWNLOAD.search(element.html):
         return name or href
-    if _DOCUMENT_IN_LABEL.search(fold(_label(element))):
+    if _DOCUMENT_IN_LABEL.search(fold(label)):
         return name or href
     return None
 
 
-def _section_headings(page: PageCapture) -> dict[tuple[str, str, str], str | None]:
-    """For each link and button of the rendered DOM, keyed by (tag, text, absolute href): the
-    heading of the section of the main content that holds it; None in the page's header, footer
-    or navigation, or before any heading. One pass in document order."""
+@dataclass
+class _Control:
+    """A link or button of the rendered DOM, and the heading of its section; its text and link
+    are read when first compared."""
+
+    node: object
+    base: str
+    heading: object | None
+
+    @functools.cached_property
+    def text(self) -> str:
+        return collapse(self.node.text_content())
+
+    @functools.cached_property
+    def href(self) -> str:
+        href = self.node.get("href")
+        return urljoin(self.base, href.strip()) if href is not None else ""
+
+    def matches(self, tag: str, text: str, href: str) -> bool:
+        return self.node.tag == tag and self.text == text and self.href == href
+
+
+def _section_headings(page: PageCapture) -> Iterator[_Control]:
+    """Each link and button of the rendered DOM, in document order, with the heading of the
+    section of the main content that holds it (None in the page's header, footer or navigation,
+    or before any heading)."""
     root = document(page)
     if root is None:
-        return {}
+        return
     base = page_address(page)
-    found: dict[tuple[str, str, str], str | None] = {}
-    heading: str | None = None
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
+    # The controls inside a header, footer or navigation, found from those (few) containers down
+    # rather than from every control up.
+    in_chrome = {control for container in root.iter(*_CHROME) for control in container.iterdescendants(*_CONTROL_TAGS)}
+    in_chrome.update(control for container in _CHROME_BY_ROLE(root)
+                     for control in container.iterdescendants(*_CONTROL_TAGS))
+    heading = None
+    for node in root.iter(*_HEADING_TAGS, *_CONTROL_TAGS):
         if node.tag in _HEADING_TAGS:
-            heading = collapse(node.text_content())
-        elif node.tag in ("a", "button"):
-            href = urljoin(base, node.get("href").strip()) if node.get("href") is not None else ""
-            chrome = any(isinstance(a.tag, str) and (a.tag in _CHROME or (a.get("role") or "") in _CHROME_ROLES)
-                         for a in node.iterancestors())
-            found.setdefault((node.tag, collapse(node.text_content()), href), None if chrome else heading)
-    return found
+            heading = node
+        else:
+            yield _Control(node, base, None if node in in_chrome else heading)
 
 
 def _is_info_page(url: str) -> bool:
@@ -303,27 +335,60 @@ def _quote(text: str, limit: int = 80) -> str:
 
 
 class _Headings:
-    """The section headings of a page's controls, read from its DOM when first asked."""
+    """The section headings of a page's controls, read from its DOM as far as asked: login
+    controls sit mostly in the page's header, so the rest is seldom read. A collected control is
+    taken to be the DOM's first with its tag, text and link."""
 
     def __init__(self, page: PageCapture) -> None:
         self.page = page
-        self._found: dict[tuple[str, str, str], str | None] | None = None
+        self._read: list[_Control] = []
+        self._unread: Iterator[_Control] | None = None
 
     def of(self, element: Element) -> str | None:
-        if self._found is None:
-            self._found = _section_headings(self.page)
-        return self._found.get((element.tag, collapse(element.text), element.href))
+        if element.tag not in _CONTROL_TAGS:
+            return None  # never among those read: no need to read them all to know
+        tag, text, href = element.tag, collapse(element.text), element.href
+        found = next((c for c in self._read if c.matches(tag, text, href)), None)
+        if found is None:
+            if self._unread is None:
+                self._unread = _section_headings(self.page)
+            for control in self._unread:
+                self._read.append(control)
+                if control.matches(tag, text, href):
+                    found = control
+                    break
+        if found is None or found.heading is None:
+            return None
+        return collapse(found.heading.text_content())
 
 
 def _sign(element: Element, headings: _Headings) -> tuple[str, str, str] | None:
     """("online" or "offline", why, evidence note) for a link or button that says how the procedure
     is done, else None (see the module docstring)."""
+    found = _sign_alone(element)
+    if found is not _LOGIN:
+        return found
+    heading = headings.of(element)
+    if heading and is_start_label(heading):
+        label = _label(element)
+        return ("online", f"bouton {_quote(label)} sous le titre {_quote(heading)}",
+                f"connexion à l’espace où se fait la démarche, sous le titre {_quote(heading)}")
+    return None
+
+
+# A login control: whether it starts the procedure depends on the section it sits in.
+_LOGIN = object()
+
+
+@per_run(key=alike)  # a site repeats its header and footer on every page
+def _sign_alone(element: Element) -> tuple[str, str, str] | object | None:
+    """`_sign` as far as the control tells by itself; `_LOGIN` for a login control."""
     label, href = _label(element), element.href
     folded = fold(label)
     if element.tag == "a" and is_platform_link(href):
         return ("online", f"lien vers la démarche sur {urls.host(href)}",
                 f"lien vers la démarche en ligne sur {urls.host(href)}" + (f" : {_quote(label)}" if label else ""))
-    file_name = document_name(element) if element.tag == "a" else None
+    file_name = _document_name(element, label) if element.tag == "a" else None
     if is_start_label(label):
         if file_name:
             why = f"le bouton {_quote(label)} mène à un document à imprimer ({file_name})"
@@ -335,18 +400,14 @@ def _sign(element: Element, headings: _Headings) -> tuple[str, str, str] | None:
         return ("online", "bouton de connexion FranceConnect",
                 "connexion FranceConnect à l’espace où se fait la démarche")
     if _LOGIN_LABEL.search(collapse(folded)) and not file_name:
-        heading = headings.of(element)
-        if heading and is_start_label(heading):
-            return ("online", f"bouton {_quote(label)} sous le titre {_quote(heading)}",
-                    f"connexion à l’espace où se fait la démarche, sous le titre {_quote(heading)}")
-        return None
+        return _LOGIN
     if element.tag != "a":
         return None
     if file_name and (_FORM_WORDS.search(folded) or _FORM_WORDS.search(file_name)) and not (
             _NOT_A_FORM.search(folded) or _NOT_A_FORM.search(file_name)):
         why = f"formulaire à télécharger et imprimer {_quote(label or file_name)} ({file_name})"
         return "offline", why, why
-    if _is_form_page(href) and re.search(r"formulaire|cerfa", folded):
+    if _is_form_page(href) and _FORM_LINK.search(folded):
         why = f"lien vers le formulaire cerfa {_quote(label)} de service-public.fr"
         return "offline", why, why
     return None
@@ -429,9 +490,15 @@ def _sentences(text: str):
 
 def offline_step(sentence: str) -> str | None:
     """What required off-line step a (folded) sentence describes, or None."""
-    if _OPTIONAL.search(sentence) or _NEGATED.search(sentence) or _ALTERNATIVE.search(sentence) or (
+    # The step first: most sentences describe none, and then the rest need not be read.
+    step = _step_described(sentence)
+    if step is None or _OPTIONAL.search(sentence) or _NEGATED.search(sentence) or _ALTERNATIVE.search(sentence) or (
             _RECEIVED.search(sentence)):
         return None
+    return step
+
+
+def _step_described(sentence: str) -> str | None:
     if _MAIL_CHANNEL.search(sentence) and _MAIL_ACTION.search(sentence) and _MAIL_OBJECT.search(sentence):
         return MAIL
     if _PRINT.search(sentence):
@@ -446,7 +513,7 @@ def offline_step(sentence: str) -> str | None:
 def _text_signals(page: PageCapture) -> tuple[list[Signal], list[Signal]]:
     """(required off-line steps, other off-line signs) in the page's main text."""
     text = main_text(page)
-    folded = fold(text)
+    folded = folded_main_text(page)
     steps: list[Signal] = []
     others: list[Signal] = []
     for start, end in _sentences(folded):
@@ -454,7 +521,7 @@ def _text_signals(page: PageCapture) -> tuple[list[Signal], list[Signal]]:
         if step := offline_step(sentence):
             steps.append(Signal(page, step, from_text(page, text, start, end, note=f"étape hors ligne : {step}"),
                                 quote=text[start:end]))
-        elif _NOT_ONLINE.search(sentence) and not re.search(r"\bsi\b", sentence):
+        elif _NOT_ONLINE.search(sentence) and not _IF.search(sentence):
             why = "la page indique que la démarche ne se fait pas en ligne"
             others.append(Signal(page, why, from_text(page, text, start, end, note=why)))
         elif _CERFA.search(sentence) and _FILL_IN.search(sentence) and not _NEGATED.search(sentence):

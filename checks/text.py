@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from checks.memo import per_run
+from probes.models import PageCapture
+
 # Characters that pages use where a plain one is meant.
 _SPACES = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\r\f\v"
 _APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u0060\u2032"
@@ -43,6 +46,12 @@ def fold(text: str) -> str:
 
     The result has exactly the length of `text` (one character for one character)."""
     return text.translate(_FOLDED)
+
+
+@per_run  # several checks search the same page's text
+def folded_page_text(page: PageCapture) -> str:
+    """`fold` of the page's visible text (its main text when the probe kept no other)."""
+    return fold(page.text or page.main_text)
 
 
 def collapse(text: str) -> str:

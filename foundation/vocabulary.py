@@ -10,6 +10,7 @@ Plurals and numbers come from the CLDR rules of `babel` (French: 0 and 1 take th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -268,6 +269,7 @@ def setting_value(value) -> str:
 # Numbers and plurals (CLDR, through babel)
 
 
+@lru_cache(maxsize=1024, typed=True)  # babel is slow to format, and the same counts come back all the time
 def integer(value: int) -> str:
     """`12 000`, with the narrow no-break space French typography puts between thousands."""
     return format_decimal(value, locale=_FRENCH)

@@ -84,14 +84,16 @@ def probe(url: str, settings: ProbeSettings = FAST):
     return asyncio.run(go())
 
 
-# The files that take a minute or more (browsers, subprocesses, 100-service campaigns), first:
+# The files that take twenty seconds or more (browsers, subprocesses, 100-service campaigns),
+# longest first (measured with --durations=0):
 # the workers take files in collection order (--dist loadfile), and one of these started last
 # kept the whole suite waiting on one worker for two minutes.
 LONGEST_FIRST = (
-    "test_distributed.py", "test_hostile_chaos.py", "test_interruptions.py", "test_hostile_sites.py",
-    "test_scheduler.py", "test_probe.py", "test_campaign.py", "test_eval.py", "test_eval_real_markup.py",
-    "test_hostile_faults.py", "test_demo.py", "test_alerts.py", "test_eval_procedures.py", "test_exports.py",
-    "test_incremental_audit.py",
+    "test_distributed.py", "test_interruptions.py", "test_hostile_chaos.py", "test_hostile_faults.py",
+    "test_campaign.py", "test_probe.py", "test_scheduler.py", "test_eval.py", "test_eval_real_markup.py",
+    "test_alerts.py", "test_demo.py", "test_eval_procedures.py", "test_hostile_sites.py", "test_incremental_audit.py",
+    "test_web_api.py", "test_settle.py", "test_evidence_signing.py", "test_exports.py", "test_office_files.py",
+    "test_evidence_bundle.py", "test_web_axe.py", "test_indicators_imports.py", "test_evidence_verify.py",
 )
 
 

@@ -67,7 +67,8 @@ def test_the_checks_find_on_each_bench_service_what_the_corpus_says_it_shows():
     with serve_corpus(SERVICES, require_dsfr=False) as corpus:
         captures = probe_all(corpus.urls, FAST)
     for index, capture in enumerate(captures):
-        assert [p.kind for p in capture.pages] == ["landing", "login", "contact", "accessibility"], index
+        assert [p.kind for p in capture.pages] == ["landing", "login", "contact", "accessibility"], (
+            index, capture.pages[0].error_class, capture.pages[0].error)
         assert statuses(capture) == expected_here(index), index
 
 

@@ -41,6 +41,7 @@ from typing import TypeVar
 
 from checks.models import Evidence, Finding
 from foundation import vocabulary
+from probes import interruption
 from probes.models import PageCapture, PageKind, ServiceCapture
 
 F = TypeVar("F", bound=Finding)
@@ -99,7 +100,11 @@ def page_address(page: PageCapture) -> str:
 
 
 def failure(page: PageCapture) -> str:
-    """Why a page did not load, in words: "délai dépassé" or "erreur HTTP 404"."""
+    """Why a page did not load, in words: "délai dépassé" or "erreur HTTP 404"; for a page that
+    is not the service, what it is instead ("page de refus d’un pare-feu applicatif (identifiant
+    de support 1234)"), which the probe recognised (probes/interruption.py)."""
+    if page.error_class in interruption.KINDS:
+        return page.error or vocabulary.error_class(page.error_class)
     if page.error_class:
         return vocabulary.error_class(page.error_class)
     return vocabulary.error_class(f"http_{page.http_status}" if page.http_status else None)
@@ -116,6 +121,9 @@ def landing_problem(capture: ServiceCapture) -> str | None:
     if landing is None:
         why = vocabulary.error_class(capture.error_class) if capture.error_class else "aucune page capturée"
         return f"La page d’accueil {capture.url} n’a pas pu être visitée ({why}) : rien ne peut être conclu."
+    if landing.error_class in interruption.KINDS:
+        return (f"La page d’accueil {landing.url} n’est pas le service ({failure(landing)}) : "
+                f"rien ne peut en être conclu.")
     if not landing.ok:
         return f"La page d’accueil {landing.url} n’a pas pu être chargée ({failure(landing)}) : rien ne peut être conclu."
     return None

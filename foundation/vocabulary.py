@@ -80,6 +80,15 @@ ERROR_CLASSES: Mapping[str, str] = {
     "browser": "erreur du navigateur",
     "http_4xx": "page introuvable ou refusée (erreur 4xx)",
     "http_5xx": "erreur du serveur (5xx)",
+    # Pages that are not the service (probes/interruption.py).
+    "waf": "refus d’un pare-feu applicatif",
+    "bot_challenge": "vérification anti-robot (captcha)",
+    "waiting_room": "salle d’attente virtuelle",
+    "maintenance": "page de maintenance",
+    "soft_404": "page introuvable servie comme une page normale",
+    "parked": "domaine parqué ou expiré",
+    "default_page": "page par défaut du serveur web",
+    "empty_shell": "application vide (aucun contenu affiché)",
     "error": "erreur",
 }
 

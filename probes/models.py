@@ -211,7 +211,9 @@ class PageCapture(BaseModel):
     error: str | None = None
     # Stable machine-readable cause of a failure: dns, connection_refused, connection_reset,
     # empty_response (204/205), tls, timeout, redirect_loop, http_4xx, http_5xx, blocked,
-    # not_html, crashed, browser.
+    # not_html, crashed, browser; and for a page that is not the service (probes/interruption.py,
+    # whose French reason is then the `error`): waf, bot_challenge, waiting_room, maintenance,
+    # soft_404, parked, default_page, empty_shell.
     error_class: str | None = None
     content_type: str | None = None
     redirect_chain: list[str] = Field(default_factory=list)

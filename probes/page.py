@@ -15,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from probes.axe import loader_script as axe_loader_script
 from probes.axe import run_axe
 from probes.fingerprint import ResourceLedger, audit_recipe, page_fingerprint
+from probes.interruption import recognise
 from probes.errors import NAVIGATED_AWAY, classify_exception, classify_status, is_html, short_message
 from probes.mobile import read_mobile
 from probes.models import (
@@ -303,6 +304,30 @@ def _ms_since(started: float) -> float:
 
 EMPTY_ANSWERS = (204, 205)
 
+# What is read of an error page (title, shown text, markup), to recognise what it is.
+READ_ERROR_PAGE_JS = """() => [document.title || "", document.body ? (document.body.innerText || "").slice(0, 20000) : "",
+  document.documentElement ? document.documentElement.outerHTML.slice(0, 200000) : ""]"""
+
+
+async def _read_error_page(page: Page, capture: PageCapture, settings: ProbeSettings) -> None:
+    try:
+        title, text, html = await _bounded(page.evaluate(READ_ERROR_PAGE_JS), settings)
+    except (PlaywrightError, asyncio.TimeoutError, TypeError, ValueError):
+        return  # the error class from the status stands
+    capture.title, capture.text, capture.html = str(title), str(text), str(html)
+
+
+def _not_the_service(capture: PageCapture) -> bool:
+    """Mark the page failed when it is not the service (probes/interruption.py): its own error
+    class, and the French reason naming what was seen as its error."""
+    seen = recognise(capture)
+    if seen is None:
+        return False
+    capture.ok = False
+    capture.error_class = seen.kind
+    capture.error = seen.reason
+    return True
+
 
 async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab,
                  prior: PriorVisit | None, host: AsyncExitStack) -> None:
@@ -339,6 +364,9 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     if status_error:
         capture.error_class = status_error
         capture.error = f"HTTP {capture.http_status}"
+        # What the error page says tells a firewall's refusal or a maintenance page from a bare error.
+        await _read_error_page(page, capture, settings)
+        _not_the_service(capture)
         capture.screenshot = await _screenshot(page, settings, timeout_ms)
         capture.screenshot_type = "jpeg" if capture.screenshot else None
         return
@@ -380,6 +408,12 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
     await host.aclose()  # the site's part is done: its next page may load while this one is audited
     capture.html = html if len(html) <= MAX_DOM_BYTES else html[:MAX_DOM_BYTES]
     capture.ok = True
+    if _not_the_service(capture):
+        # Not the service (a refusal, a maintenance page, an empty shell…): nothing of it is
+        # audited; its first screen is kept as what the probe saw instead, as for an error page.
+        capture.screenshot = await _screenshot(page, settings, timeout_ms)
+        capture.screenshot_type = "jpeg" if capture.screenshot else None
+        return
     if settings.landing_only:  # an availability check: status and timings are all it needs
         capture.timings.collect_ms = round(max(0.0, _ms_since(step) - dom.dom_ms), 1)
         return

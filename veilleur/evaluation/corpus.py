@@ -17,8 +17,12 @@ Layout (the same as /work/shared/realworld):
 A check id gives the expected status. Any other key is a field of one check's finding
 (`demarche_id`, `phones`, `rate`, `expired`, `rgaa_criteria`…; see checks/models.py), expected
 with that value; a check id may also map to an object with `status` and such fields. `about`
-describes the case in words. `server.json` gives, per URL path, an HTTP status to answer with
-(`{"status": {"/contact.html": 500}}`) and a delay in milliseconds (`{"delay_ms": {"/": 3000}}`).
+describes the case in words. `not_the_service` labels what the probe must recognise a page of the
+case as instead of the service (probes/interruption.py's class: `waf`, `maintenance`…), or
+`none` for a service page that merely mentions such a thing (scored as its own class by
+`veilleur eval`). `server.json` gives, per URL path, an HTTP status to answer with
+(`{"status": {"/contact.html": 500}}`), a delay in milliseconds (`{"delay_ms": {"/": 3000}}`)
+and headers (`{"headers": {"/": {"Retry-After": "3600"}}}`).
 
 Each case is served by its own server on its own port of 127.0.0.1: its own origin, so that no
 case sees another as the same site.
@@ -32,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from checks import finding_types
+from probes import interruption
 from foundation.errors import InputError
 from veilleur.loopback import HTML, FolderHandler, FolderServer, LoopbackServer, Reply, ServerGroup
 
@@ -39,6 +44,9 @@ LABELS_FILE = "labels.json"
 SERVER_FILE = "server.json"
 LANDING_FILE = "index.html"
 ABOUT = "about"
+NOT_THE_SERVICE = "not_the_service"
+SERVICE = "none"  # the label of a page that is the service
+PAGE_CLASSES: tuple[str, ...] = (SERVICE, *interruption.KINDS)
 
 # Finding field → the one check whose finding has it, for labels written flat next to the statuses.
 _BASE_FIELDS = {"status", "reason", "evidence"}
@@ -61,6 +69,7 @@ class Expectation:
 class ServerBehaviour:
     status: dict[str, int] = field(default_factory=dict)  # URL path → HTTP status
     delay_ms: dict[str, int] = field(default_factory=dict)  # URL path → delay before answering
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # URL path → extra headers
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class Case:
     expected: dict[str, Expectation]  # check id → expectation; only these checks are scored
     about: str = ""
     behaviour: ServerBehaviour = ServerBehaviour()
+    page_class: str | None = None  # `not_the_service`: what a page of it is instead, or "none"
 
 
 @dataclass(frozen=True)
@@ -105,14 +115,19 @@ def _field_value(check: str, name: str, value: Any, where: str) -> Any:
     return value
 
 
-def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expectation], str]:
+def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expectation], str, str | None]:
     if not isinstance(raw, dict):
         raise InputError(f"{where}: expected an object of check ids, got {type(raw).__name__}")
     statuses: dict[str, str] = {}
     fields: dict[str, dict[str, Any]] = {}
     about = ""
+    page_class = None
     for key, value in raw.items():
-        if key == ABOUT:
+        if key == NOT_THE_SERVICE:
+            if value not in PAGE_CLASSES:
+                raise InputError(f"{where} field '{key}': unknown class {value!r} (one of: {', '.join(PAGE_CLASSES)})")
+            page_class = value
+        elif key == ABOUT:
             if not isinstance(value, str):
                 raise InputError(f"{where} field '{ABOUT}': expected a text")
             about = value
@@ -137,9 +152,9 @@ def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expec
     for check in fields:
         if check not in statuses:
             raise InputError(f"{where} field '{next(iter(fields[check]))}': the case gives no status for {check}")
-    if not statuses:
+    if not statuses and page_class is None:
         raise InputError(f"{where}: labels no check")
-    return {c: Expectation(s, fields.get(c, {})) for c, s in statuses.items()}, about
+    return {c: Expectation(s, fields.get(c, {})) for c, s in statuses.items()}, about, page_class
 
 
 def _behaviour(path: Path) -> ServerBehaviour:
@@ -148,12 +163,17 @@ def _behaviour(path: Path) -> ServerBehaviour:
     raw = _read_json(path)
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected an object")
-    known = {"status", "delay_ms"}
+    known = {"status", "delay_ms", "headers"}
     for key in raw:
         if key not in known:
             raise InputError(f"{path}: field '{key}': unknown (one of: {', '.join(sorted(known))})")
+    headers = raw.get("headers", {})
+    if not isinstance(headers, dict) or not all(
+            isinstance(p, str) and p.startswith("/") and isinstance(h, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in h.items()) for p, h in headers.items()):
+        raise InputError(f"{path}: field 'headers': expected an object of URL path → {{header name: text}}")
     parsed: dict[str, dict[str, int]] = {}
-    for key in known:
+    for key in ("status", "delay_ms"):
         table = raw.get(key, {})
         if not isinstance(table, dict):
             raise InputError(f"{path}: field '{key}': expected an object of URL path → number")
@@ -167,7 +187,7 @@ def _behaviour(path: Path) -> ServerBehaviour:
             if key == "delay_ms" and not 0 <= value <= 120_000:
                 raise InputError(f"{path}: field 'delay_ms.{url_path}': must be between 0 and 120000")
         parsed[key] = dict(table)
-    return ServerBehaviour(status=parsed["status"], delay_ms=parsed["delay_ms"])
+    return ServerBehaviour(status=parsed["status"], delay_ms=parsed["delay_ms"], headers=headers)
 
 
 def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
@@ -200,8 +220,8 @@ def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
             raise InputError(f"{where}: no folder {case_dir}")
         if not (case_dir / LANDING_FILE).is_file():
             raise InputError(f"{where}: no landing page {case_dir / LANDING_FILE}")
-        expected, about = _case_expectations(name, raw, where)
-        cases.append(Case(name, case_dir, expected, about, _behaviour(case_dir / SERVER_FILE)))
+        expected, about, page_class = _case_expectations(name, raw, where)
+        cases.append(Case(name, case_dir, expected, about, _behaviour(case_dir / SERVER_FILE), page_class))
     unlabelled = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
                         and p.name not in labels)
     return Corpus(root, cases, unlabelled)
@@ -224,9 +244,10 @@ class _CaseHandler(FolderHandler):
         delay_s = behaviour.delay_ms.get(path, 0) / 1000
         file = self.file(path)
         status = behaviour.status.get(path, 200 if file else 404)
+        headers = dict(behaviour.headers.get(path, {}))
         if file is None:
-            return Reply(self.status_page(status), status, delay_s=delay_s)
-        return Reply(file.read_bytes(), status, self.content_type(file), delay_s=delay_s)
+            return Reply(self.status_page(status), status, headers=headers, delay_s=delay_s)
+        return Reply(file.read_bytes(), status, self.content_type(file), headers=headers, delay_s=delay_s)
 
 
 class _CaseServer(FolderServer):

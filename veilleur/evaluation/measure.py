@@ -17,6 +17,11 @@ see); an `unknown` where the label says `absent` costs precision. Each is undefi
 and never below a threshold) when its denominator is zero. The same two figures are also given
 per status, one status against the rest.
 
+Pages that are not the service (`not_the_service` labels: `waf`, `maintenance`…, or `none` for a
+page that is the service) are scored the same way, as one more line named `not_the_service`: the
+class found is that of the first visited page the probe recognised as not the service (its
+`error_class`), `none` when every page was the service; `none` is its negative status.
+
 Labelled fields (`demarche_id`, `phones`, `rate`…) are compared only when the status is right (a
 wrong status is already counted): numbers within 0.05, lists as sets, a URL label starting with
 "/" against the path (and query) of the URL found, anything else for equality. Their share of
@@ -34,9 +39,10 @@ from urllib.parse import urlsplit
 
 from checks import finding_types, run_checks
 from checks.models import Finding
+from probes import interruption
 from probes.models import ServiceCapture
 from probes.settings import ProbeSettings
-from veilleur.evaluation.corpus import Case, Corpus, Expectation, serve_corpus
+from veilleur.evaluation.corpus import NOT_THE_SERVICE, PAGE_CLASSES, SERVICE, Case, Corpus, Expectation, serve_corpus
 
 NEGATIVE = "absent"
 NUMBER_TOLERANCE = 0.05
@@ -173,12 +179,15 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 def score_check(check: str, judgements: list[Judgement]) -> CheckScore:
     """Confusion table, precision and recall of one check (see the module docstring)."""
+    if check == NOT_THE_SERVICE:
+        statuses, negative = PAGE_CLASSES, SERVICE
+    else:
+        statuses, negative = finding_types()[check].statuses, NEGATIVE
     mine = [j for j in judgements if j.check == check]
-    statuses = finding_types()[check].statuses
     confusion = {e: {f: 0 for f in statuses} for e in statuses}
     for j in mine:
         confusion[j.expected][j.found] += 1
-    positives = set(positive_statuses(check))
+    positives = {s for s in statuses if s != negative}
     claimed = [j for j in mine if j.found in positives]
     labelled = [j for j in mine if j.expected in positives]
     per_status = tuple(
@@ -204,12 +213,26 @@ def score_check(check: str, judgements: list[Judgement]) -> CheckScore:
     )
 
 
+def page_class(capture: ServiceCapture) -> tuple[str, str | None]:
+    """What the probe recognised a page of the service as instead of the service (the first such
+    page), with its reason; ("none", None) when every visited page was the service."""
+    for page in capture.pages:
+        if page.error_class in interruption.KINDS:
+            return page.error_class, f"{page.kind} {urlsplit(page.url).path}: {page.error}"
+    return SERVICE, None
+
+
 def evaluate(corpus_name: str, cases: list[Case], findings: dict[str, dict[str, Finding]],
-             thresholds: Thresholds) -> Evaluation:
-    """Judge every labelled check of every case against its findings, and score each check."""
+             thresholds: Thresholds, classes: dict[str, tuple[str, str | None]] | None = None) -> Evaluation:
+    """Judge every labelled check of every case against its findings, and score each check;
+    `classes` (case → page class found, reason) is judged against the `not_the_service` labels."""
     judgements = [judge(case.name, check, expectation, findings[case.name][check])
                   for case in cases for check, expectation in case.expected.items()]
-    checks = [c for c in finding_types() if any(j.check == c for j in judgements)]
+    for case in cases:
+        if case.page_class is not None:
+            found, reason = (classes or {}).get(case.name, (SERVICE, None))
+            judgements.append(Judgement(case.name, NOT_THE_SERVICE, case.page_class, found, reason))
+    checks = [c for c in [*finding_types(), NOT_THE_SERVICE] if any(j.check == c for j in judgements)]
     return Evaluation(corpus_name, judgements, {c: score_check(c, judgements) for c in checks}, thresholds)
 
 
@@ -252,7 +275,8 @@ def run_evaluation(corpus: Corpus, settings: ProbeSettings, thresholds: Threshol
     with serve_corpus(corpus) as served:
         captures = asyncio.run(_probe_all(served.urls, settings, progress or _stderr_progress(len(served.urls))))
     findings = {name: run_checks(capture) for name, capture in captures.items()}
-    evaluation = evaluate(str(corpus.root), corpus.cases, findings, thresholds)
+    classes = {name: page_class(capture) for name, capture in captures.items()}
+    evaluation = evaluate(str(corpus.root), corpus.cases, findings, thresholds, classes)
     evaluation.case_pages = {
         name: [{"kind": p.kind, "path": urlsplit(p.url).path, "http_status": p.http_status, "ok": p.ok}
                for p in capture.pages]

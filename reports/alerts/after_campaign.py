@@ -109,8 +109,28 @@ def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, setting
     deliver_pending(db.sessions, transport_from_env())
 
 
+def _queue_access_digest(session, campaign: Campaign, settings: AlertSettings) -> None:
+    """DINUM's digest of the addresses to update and the hosts refusing the probe, after a full
+    campaign that found any (reports/alerts/access_digest.py)."""
+    if campaign.kind != "full":
+        return  # availability checks run often; the next full campaign tells the same
+    from storage.access_problems import refusing_hosts, stale_addresses
+
+    ids = sorted(set(session.scalars(select(ServiceRun.service_id).where(ServiceRun.campaign_id == campaign.id))))
+    stale, refusals = stale_addresses(session, ids), refusing_hosts(session, ids)
+    if not stale and not refusals:
+        return
+    from reports.alerts.access_digest import AccessDigest, render_access_digest
+
+    names = dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(ids))).all())
+    digest = AccessDigest(campaign.id, tuple(settings.operator), tuple(stale.values()), tuple(refusals), names)
+    enqueue(session, render_access_digest(digest, settings.sender), kind="access_digest", campaign_id=campaign.id,
+            dedupe_key=f"access:{campaign.id}")
+
+
 def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: IncidentChanges, settings: AlertSettings) -> None:
     now = datetime.now(timezone.utc)
+    _queue_access_digest(session, campaign, settings)
     regressed = {i.service_id for i in changes.opened}
     mass = (
         len(regressed) >= settings.mass_min_services

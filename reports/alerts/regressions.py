@@ -13,6 +13,7 @@ from typing import Callable
 
 from checks import finding_type
 from foundation import vocabulary
+from probes import interruption
 
 AVAILABILITY = "availability"
 
@@ -94,6 +95,15 @@ def _describe_down(before: Observation, now: Observation) -> str:
     return f"Le service est injoignable ({vocabulary.error_class(now.error_class)})"
 
 
+def _availability_rank(obs: Observation) -> float | None:
+    """Up or down; None when the landing page was neither: a refusal or challenge addressed to
+    the probe (our access problem), a waiting room, or an address that no longer leads to the
+    démarche (probes/interruption.py). A maintenance page is the service being down."""
+    if not obs.ok and obs.error_class in interruption.NOT_AVAILABILITY:
+        return None
+    return 1.0 if obs.ok else 0.0
+
+
 def check_label(check: str) -> str:
     """A watched check's name for readers: the check's own label, "Disponibilité" for availability."""
     if check == AVAILABILITY:
@@ -115,7 +125,7 @@ def status_change(check: str, before: str | None, after: str | None) -> str | No
 
 def rules(axe_tolerance: int = 5) -> tuple[Rule, ...]:
     return (
-        Rule(AVAILABILITY, lambda o: 1.0 if o.ok else 0.0, _describe_down, needs_full=False),
+        Rule(AVAILABILITY, _availability_rank, _describe_down, needs_full=False),
         Rule("franceconnect", _status_rank("franceconnect", {"franceconnect_plus": 2, "franceconnect": 1, "absent": 0}),
              _describe_fc),
         Rule("jedonnemonavis", _status_rank("jedonnemonavis", {"present": 1, "absent": 0}),

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from foundation import formatting, vocabulary
 from foundation.quarters import Quarter
 from foundation.times import as_utc
+from probes import interruption
 from reports.observatory import levels
 from reports.observatory.levels import Level
 from storage.reference_runs import Reference, reference_runs
@@ -324,7 +325,10 @@ def _mobile(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indic
 
 
 def _uptime(probes: list[ServiceRun]) -> Indicator:
-    visits = [r for r in probes if r.ok is not None]
+    # A refusal or challenge addressed to the probe, a waiting room or an address that no longer
+    # leads to the démarche says nothing of whether the service was up: left out.
+    visits = [r for r in probes if r.ok is not None
+              and (r.ok or r.error_class not in interruption.NOT_AVAILABILITY)]
     if not visits:
         return Indicator("uptime", levels.NO_DATA, None, "sondes du trimestre")
     failed = [r for r in visits if not r.ok]

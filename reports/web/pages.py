@@ -17,6 +17,7 @@ from reports.observatory.progress_chart import progress_svg
 from reports.tones import DSFR_BADGE
 from reports.web import views
 from reports.web.rendering import db_session, message, render
+from storage.access_problems import refusing_hosts, stale_addresses
 from storage.evidence.manifests import chain_indexes
 from storage.schema import Ministry, PageRecord, Service
 
@@ -94,7 +95,8 @@ def _service(session: Session, service_id: str, trimestre: str | None) -> HTMLRe
     visits = chain_indexes(session, {p.audit_run_id for p in latest.pages if p.audit_run_id}) if latest else {}
     unchanged = {p.id: visits[p.audit_run_id] for p in latest.pages if p.audit_run_id in visits} if latest else {}
     return render("service.html", service=found, quarter=quarter, state=state, progress=progress, history=history,
-                  runs=runs, unchanged=unchanged,
+                  runs=runs, unchanged=unchanged, stale=stale_addresses(session, [service_id]).get(service_id),
+                  refusals=refusing_hosts(session, [service_id]),
                   chart=progress_svg(views.run_history(runs), title="Visite après visite (sur 100)") if runs else "",
                   latest=latest, findings=findings)
 
@@ -131,4 +133,4 @@ def incidents(session: SessionDep, ministere: str | None = None, statut: str | N
     state = statut if statut in views.INCIDENT_STATES else "all"
     view = views.incidents(session, state, ministere or None, page if 0 < page < 1_000_000 else 1)
     return render("incidents.html", nav="/incidents", view=view, states=views.INCIDENT_STATES,
-                  ministries=views.listed_ministries(session))
+                  ministries=views.listed_ministries(session), refusals=refusing_hosts(session))

@@ -55,6 +55,7 @@ def registry_import(file: Path, prune: bool, dry_run: bool) -> None:
 @click.option("--all", "include_retired", is_flag=True, help="Include retired services.")
 def registry_list(include_retired: bool) -> None:
     """Print the registered services with their eligibility as essential services."""
+    from storage.access_problems import stale_addresses
     from storage.registry import list_services, service_eligibility
 
     db, _ = open_stores()
@@ -70,7 +71,22 @@ def registry_list(include_retired: bool) -> None:
                 f"{s.annual_volume:,}".replace(",", " ") if s.annual_volume is not None else "—",
                 ("oui : " if elig.eligible else "") + elig.summary(),
             )
-    Console(width=200).print(table)
+        stale = stale_addresses(session, [s.id for s in services])
+    console = Console(width=200)
+    console.print(table)
+    _print_stale(console, stale)
+
+
+def _print_stale(console: Console, stale: dict) -> None:
+    """The services whose address, at their latest visit, no longer led to the démarche."""
+    if not stale:
+        return
+    console.print(f"{len(stale)} adresse{'s' if len(stale) > 1 else ''} à mettre à jour "
+                  f"(la dernière visite n’y a pas trouvé la démarche) :", soft_wrap=True)
+    for address in stale.values():
+        when = address.seen_at.strftime("%d/%m/%Y") if address.seen_at else "date inconnue"
+        console.print(f"  {address.service_id} : adresse à mettre à jour — {address.url} : {address.reason} "
+                      f"(visite du {when})", soft_wrap=True, markup=False, highlight=False)
 
 
 COMMANDS = [registry]

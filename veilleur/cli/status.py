@@ -18,6 +18,7 @@ def status() -> None:
     from campaign.distributed import broker_url
     from campaign.distributed.deliveries import running_campaigns
     from reports.alerts.after_campaign import open_incidents
+    from storage.access_problems import refusing_hosts
     from storage.registry import list_services
     from storage.schema import ServiceRun
 
@@ -64,6 +65,25 @@ def status() -> None:
                 ("ok" if run.ok else run.error_class or "échec") if run else "—",
                 ", ".join(by_service.get(service.id, [])) or "—",
             )
+        refusals = refusing_hosts(session)
+    console.print(table)
+    _print_refusals(console, refusals)
+
+
+def _print_refusals(console: Console, refusals: list) -> None:
+    """The hosts that refused or challenged the probe at the latest visit of a service: not the
+    services' downtime but our access problem, for DINUM to ask them to let the probe in."""
+    if not refusals:
+        console.print("Aucun hôte ne refuse la sonde.")
+        return
+    from foundation import vocabulary
+
+    table = Table(title="Hôtes qui refusent la sonde (à faire autoriser : adresse IP ou agent utilisateur de la sonde)")
+    for column in ("hôte", "service", "page", "ce qui a été vu", "visite"):
+        table.add_column(column)
+    for r in refusals:
+        table.add_row(r.host, r.service_id, f"{vocabulary.the_page(r.page_kind)} ({r.page_url})", r.reason,
+                      r.seen_at.strftime("%Y-%m-%d %H:%M") if r.seen_at else "—")
     console.print(table)
 
 

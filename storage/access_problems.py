@@ -66,6 +66,11 @@ def latest_runs(session: Session, service_ids: list[str] | None = None) -> list[
     return list(by_service.values())
 
 
+def _host(url: str) -> str:
+    """The host as the probe reached it, with its port when not the default, never credentials."""
+    return urlsplit(url).netloc.rsplit("@", 1)[-1].lower() or url
+
+
 def refusing_hosts(session: Session, service_ids: list[str] | None = None) -> list[Refusal]:
     """The pages of each service's latest visit that refused or challenged the probe, by host then
     service: for DINUM to ask these hosts to let the probe's address or user agent in."""
@@ -73,7 +78,7 @@ def refusing_hosts(session: Session, service_ids: list[str] | None = None) -> li
     for run in latest_runs(session, service_ids):
         for page in run.pages:
             if page.error_class in interruption.REFUSES_PROBE:
-                found.append(Refusal(run.service_id, urlsplit(page.url).hostname or page.url, page.url, page.kind,
+                found.append(Refusal(run.service_id, _host(page.url), page.url, page.kind,
                                      page.error_class, page.error or "", page.captured_at or run.started_at, run.id))
     return sorted(found, key=lambda r: (r.host, r.service_id, r.page_url))
 

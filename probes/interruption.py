@@ -42,7 +42,7 @@ NOT_AVAILABILITY: frozenset[str] = REFUSES_PROBE | WRONG_ADDRESS | {WAITING_ROOM
 SHORT_WORDS = 150
 # A parking page lists sponsored searches; a server's default page explains how to configure it.
 LONG_NOTICE_WORDS = 600
-# Fewer shown characters than this: the page shows nothing a person can read.
+# Fewer shown characters than this beside an empty mount point (id="root"…): an app shell.
 EMPTY_CHARS = 40
 SNIPPET_CHARS = 120
 
@@ -240,7 +240,7 @@ def recognise(page: PageCapture) -> Interruption | None:
     if 200 <= status < 300 and headline(_SOFT_404_HEADLINE):
         return Interruption(SOFT_404, f"page « introuvable » servie avec le statut {status}"
                                       + _quoted(_seen(page, headings, _SOFT_404_HEADLINE)))
-    if 200 <= status < 300 and _empty(page, text):
+    if 200 <= status < 300 and _empty(page, text, markup):
         shell = bool(_SCRIPT.search(markup) or _MOUNT.search(markup))
         return Interruption(EMPTY_SHELL, "application vide : la page n’affiche aucun contenu"
                                          + (" (ses scripts n’ont rien rendu)" if shell else "")
@@ -248,9 +248,10 @@ def recognise(page: PageCapture) -> Interruption | None:
     return None
 
 
-def _empty(page: PageCapture, text: str) -> bool:
-    """Nothing shown to read or act on: no text to speak of, no link, button, form or frame."""
-    if len(text) >= EMPTY_CHARS and not _LOADING.search(text):
+def _empty(page: PageCapture, text: str, markup: str) -> bool:
+    """Nothing shown to read or act on: no text at all, or only "Chargement…", or a few words
+    around an application's empty mount point; and no link, button, form or frame. A short page
+    of the site's own (a heading and nothing else) is still the service."""
+    if page.forms or any(e.tag in ("iframe", "a", "button", "input") and e.visible for e in page.elements):
         return False
-    return not page.forms and not any(e.tag in ("iframe", "a", "button", "input") and e.visible
-                                      for e in page.elements)
+    return not text or bool(_LOADING.search(text)) or (len(text) < EMPTY_CHARS and bool(_MOUNT.search(markup)))

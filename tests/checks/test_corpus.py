@@ -18,6 +18,7 @@ import pytest
 from checks import run_checks
 from probes.discovery import discover_key_pages
 from probes.errors import classify_status
+from probes.interruption import recognise
 from probes.models import PageCapture, ServiceCapture
 from tests.checks.pages import failed_page, page_from_html
 from veilleur.evaluation.corpus import Case, load_corpus
@@ -33,11 +34,16 @@ def _page(case: Case, path: str, kind: str) -> PageCapture:
     url = ORIGIN + path
     file = case.path / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
     status = case.behaviour.status.get(path, 200 if file.is_file() else 404)
-    if error_class := classify_status(status):
-        page = failed_page(url, kind=kind, error_class=error_class, error=f"HTTP {status}")
-        page.http_status = status
-        return page
-    return page_from_html(file.read_text(encoding="utf-8"), url=url, kind=kind)
+    page = failed_page(url, kind=kind, error_class=classify_status(status), error=f"HTTP {status}")
+    if file.is_file():
+        shown = page_from_html(file.read_text(encoding="utf-8"), url=url, kind=kind)
+        shown.http_status, shown.response_headers = status, case.behaviour.headers.get(path, {})
+        page = shown if page.error_class is None else page
+        # As the probe does: a page that is not the service fails with what it is instead.
+        if seen := recognise(shown):
+            page = failed_page(url, kind=kind, error_class=seen.kind, error=seen.reason)
+    page.http_status = status
+    return page
 
 
 def capture_of(case: Case) -> ServiceCapture:

@@ -27,6 +27,11 @@
   nothing the landing page's footer does not. A failed page that blocks nothing is still named in
   the reason of an `absent` finding, so a reader sees it was not read.
 
+A page that answered but is not the service (a firewall's refusal, a challenge, a maintenance
+page, a soft 404…: probes/interruption.py) is a failed page like any other here: the probe
+marks it so and audits nothing of it, and this rule names what it was instead ("page de refus
+d’un pare-feu applicatif (identifiant de support …)"). Nothing is found absent or measured on it.
+
 The accessibility statement page is the one page the FranceConnect, JeDonneMonAvis and
 non-digital checks do not read: it is a legal document, not where a service offers its login,
 its feedback button or its desk (its template quotes the Défenseur des droits' address and

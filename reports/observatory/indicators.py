@@ -338,6 +338,9 @@ def _uptime(probes: list[ServiceRun]) -> Indicator:
     classes = sorted({vocabulary.error_class(r.error_class) for r in failed})
     note = (f"{vocabulary.count(len(visits), 'visite', 'visites')}, {vocabulary.count(len(failed), 'échec', 'échecs')}"
             + (f" ({', '.join(classes)})" if classes else ""))
+    if left_out := len([r for r in probes if r.ok is False]) - len(failed):
+        note += (f" ; {vocabulary.count(left_out, 'visite non comptée', 'visites non comptées')} (sonde refusée, "
+                 f"salle d’attente ou adresse à mettre à jour)")
     # The failed visits are the evidence of downtime; the others are counted.
     return Indicator("uptime", levels.uptime_level(percent), percent, "sondes du trimestre",
                      EvidenceRef(runs=tuple(r.id for r in failed)), count=len(visits), note=note)

@@ -366,7 +366,9 @@ async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, time
         capture.error = f"HTTP {capture.http_status}"
         # What the error page says tells a firewall's refusal or a maintenance page from a bare error.
         await _read_error_page(page, capture, settings)
-        _not_the_service(capture)
+        if not _not_the_service(capture):
+            # A plain error page: kept as before, by its status and screenshot only.
+            capture.title = capture.text = capture.html = ""
         capture.screenshot = await _screenshot(page, settings, timeout_ms)
         capture.screenshot_type = "jpeg" if capture.screenshot else None
         return

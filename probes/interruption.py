@@ -45,6 +45,7 @@ LONG_NOTICE_WORDS = 600
 # Fewer shown characters than this beside an empty mount point (id="root"…): an app shell.
 EMPTY_CHARS = 40
 SNIPPET_CHARS = 120
+TEXT_READ_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ def recognise(page: PageCapture) -> Interruption | None:
         return None
     headings = _headings(page.html)
     headlines = [_fold(h) for h in [page.title, *headings] if h.strip()]
-    text = _fold(page.text)
+    # A page longer than this is no short message; its first part tells whether it is one.
+    text = _fold(page.text[:TEXT_READ_CHARS])
     words = len(text.split())
     short = words <= SHORT_WORDS
     markup = page.html[:500_000].lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
@@ -82,7 +83,9 @@ def _print_refusals(console: Console, refusals: list) -> None:
     for column in ("hôte", "service", "page", "ce qui a été vu", "visite"):
         table.add_column(column)
     for r in refusals:
-        table.add_row(r.host, r.service_id, f"{vocabulary.the_page(r.page_kind)} ({r.page_url})", r.reason,
+        # What a site showed is printed as text, never as console markup.
+        table.add_row(escape(r.host), r.service_id, escape(f"{vocabulary.the_page(r.page_kind)} ({r.page_url})"),
+                      escape(r.reason),
                       r.seen_at.strftime("%Y-%m-%d %H:%M") if r.seen_at else "—")
     console.print(table)
 

@@ -92,6 +92,8 @@ def _describe_axe(before: Observation, now: Observation) -> str:
 
 
 def _describe_down(before: Observation, now: Observation) -> str:
+    if now.error_class in interruption.KINDS:  # it answered, but with a maintenance page (or the like)
+        return f"Le service est interrompu ({vocabulary.error_class(now.error_class)})"
     return f"Le service est injoignable ({vocabulary.error_class(now.error_class)})"
 
 

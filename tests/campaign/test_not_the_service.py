@@ -183,6 +183,13 @@ def test_a_maintenance_page_on_the_landing_page_opens_an_availability_incident_a
         assert {f.status for f in run.findings} == {"unknown"}  # nothing learnt about the service from it
         assert [p.kind for p in run.pages] == ["landing"]  # no link followed from it
     assert [i for i in _incidents(history) if i[0] == DOWN] == [(DOWN, "availability")]
+    db = history.database()
+    try:
+        with db.sessions() as session:
+            change = session.scalars(select(Incident.change).where(Incident.service_id == DOWN)).one()
+    finally:
+        db.close()
+    assert change == "Le service est interrompu (page de maintenance)"
 
 
 def test_the_hosts_refusing_the_probe_are_listed_by_status_and_on_the_dashboard(history, monkeypatch):

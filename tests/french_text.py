@@ -39,7 +39,7 @@ DATA = re.compile(r"\S*(?:://|@|\.html|\.svg|\.png|\.jpg|\.json|\.eml|\.zip|\.pe
 
 
 # Ids of ours that are French words too, and read as such.
-FRENCH_WORDS = {"absent", "contact", "compatible", "incompatible", "non", "totalement", "partiellement"}
+FRENCH_WORDS = {"absent", "contact", "compatible", "incompatible", "non", "totalement", "partiellement", "maintenance"}
 
 
 def raw_words() -> set[str]:

@@ -46,6 +46,7 @@ def render_access_digest(digest: AccessDigest, sender: str, *, now: datetime | N
     message = _new_message(access_subject(digest), sender, digest.recipients, digest.campaign_id,
                            f"access.{digest.campaign_id}", now)
     context = dict(digest=digest, stale=_rows(digest.stale), refusals=digest.refusals, names=digest.names,
+                   refused_pages=vocabulary.count(len(digest.refusals), "page refusée", "pages refusées"),
                    campaign_date=formatting.date(now))
     message.set_content(_environment.get_template("mail/access_digest.txt").render(context))
     message.add_alternative(_environment.get_template("mail/access_digest.html").render(context), subtype="html")

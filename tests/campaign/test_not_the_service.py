@@ -30,6 +30,7 @@ from storage.db import Database, open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry, list_services
 from storage.schema import FindingRecord, Incident, OutgoingMail, ServiceRun
+from tests.french_text import all_problems, visible_text
 from veilleur.cli import cli
 from veilleur.demo.server import registry_yaml, serve_sites
 
@@ -247,3 +248,26 @@ def test_a_soft_404_at_the_registry_address_asks_for_the_address_to_be_updated(h
     text = " ".join(digest.get_body(("plain",)).get_content().split())
     assert f"Demander un extrait de casier ({MOVED}) : adresse à mettre à jour" in text
     assert history.hosts[REFUSED] in text and "14628307981935672114" in text
+
+
+def test_what_status_registry_list_the_dashboard_and_the_digest_say_of_it_is_french(history, monkeypatch):
+    monkeypatch.setenv("VEILLEUR_DATABASE_URL", f"sqlite:///{history.folder / 'veilleur.db'}")
+    monkeypatch.setenv("VEILLEUR_DATA_DIR", str(history.folder / "data"))
+    screens = [(f"veilleur {' '.join(args)}", CliRunner().invoke(cli, args, catch_exceptions=False).output)
+               for args in (["status"], ["registry", "list"])]
+    from reports.web.app import create_app
+
+    db = history.database()
+    try:
+        client = TestClient(create_app(db, EvidenceStore(history.folder / "evidence")))
+        screens += [(path, visible_text(client.get(path).text))
+                    for path in ("/incidents", f"/services/{REFUSED}", f"/services/{DOWN}", f"/services/{MOVED}")]
+        with db.sessions() as session:
+            raw = session.scalars(select(OutgoingMail.raw_message).where(OutgoingMail.kind == "access_digest")).first()
+    finally:
+        db.close()
+    digest = email.message_from_bytes(raw, policy=email.policy.default)
+    screens += [("digest", digest.get_body(("plain",)).get_content()),
+                ("digest (HTML)", visible_text(digest.get_body(("html",)).get_content()))]
+    assert "pare-feu" in screens[0][1]  # the refusal is there to be read
+    assert all_problems(screens) == {}

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
+from foundation import vocabulary
 from storage.stores import open_stores
 
 
@@ -63,7 +64,7 @@ def status() -> None:
                 service.id,
                 run.started_at.strftime("%Y-%m-%d %H:%M") if run and run.started_at else "jamais",
                 str(run.campaign_id) if run else "—",
-                ("ok" if run.ok else run.error_class or "échec") if run else "—",
+                ("ok" if run.ok else vocabulary.error_class(run.error_class)) if run else "—",
                 ", ".join(by_service.get(service.id, [])) or "—",
             )
         refusals = refusing_hosts(session)
@@ -77,8 +78,6 @@ def _print_refusals(console: Console, refusals: list) -> None:
     if not refusals:
         console.print("Aucun hôte ne refuse la sonde.")
         return
-    from foundation import vocabulary
-
     table = Table(title="Hôtes qui refusent la sonde (à faire autoriser : adresse IP ou agent utilisateur de la sonde)")
     for column in ("hôte", "service", "page", "ce qui a été vu", "visite"):
         table.add_column(column)

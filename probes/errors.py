@@ -1,7 +1,8 @@
 """Turning what went wrong during a visit into a stable error class.
 
 The classes are part of the output contract (`error_class`): reports, retries and alerts key on
-them, so they never carry a raw browser message.
+them, so they never carry a raw browser message. A page that answered but is not the service
+(a firewall's refusal, a maintenance page…) gets its class from probes/interruption.py instead.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Guarantees, whatever happens to the process:
   misfire grace period run once (coalesced): no campaign is skipped;
 - SIGTERM starts nothing new and gives the probes in flight a grace period, then stops.
 
+The scheduler reads no configuration: `veilleur schedule` gives it the settings it read (`use_settings`),
+and the jobs, persisted in the database with only their schedule (never a secret), use them when they run.
+
 With VEILLEUR_BROKER_URL the scheduler only dispatches each campaign's units to the workers and
 follows it to its end (campaign/distributed/), the alerts included; it then follows several
 campaigns at once, so that an availability check never waits for a full campaign to end.
@@ -28,17 +31,18 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign.distributed import broker_url, campaign_runner
+from campaign.distributed import campaign_runner
 from campaign.executor import start_campaign
 from campaign.schedule import ScheduleConfig
 from foundation.quarters import Quarter
-from probes.settings import probe_settings_from_env
-from reports.alerts.after_campaign import after_campaign
+from foundation.settings import Settings
+from probes.settings import probe_settings
+from reports.alerts.after_campaign import campaign_alerts
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.registry import list_services
 from storage.schema import Campaign
-from storage.stores import database_url, open_stores
+from storage.stores import data_dir, database_url, open_stores
 
 log = logging.getLogger("veilleur.scheduler")
 
@@ -46,6 +50,32 @@ JOBS_TABLE = "apscheduler_jobs"
 # Campaigns a distributed scheduler follows at once (each job still runs one at a time).
 FOLLOWED_AT_ONCE = 4
 STOP = threading.Event()
+# The settings of this scheduler process, given by `veilleur schedule` as it starts.
+_settings: Settings | None = None
+
+
+def use_settings(settings: Settings) -> None:
+    """The settings the jobs of this process run with (read once by the shell)."""
+    global _settings
+    _settings = settings
+
+
+def _current() -> Settings:
+    if _settings is None:
+        raise RuntimeError("the scheduler was given no settings: it is started by `veilleur schedule`")
+    return _settings
+
+
+def _open() -> tuple[Database, EvidenceStore]:
+    settings = _current()
+    return open_stores(settings.storage, settings.evidence)
+
+
+def _runner(db: Database, store: EvidenceStore):
+    """The campaign runner (in this process, or on the workers) and what follows a campaign."""
+    settings = _current()
+    return (campaign_runner(db, settings.broker),
+            campaign_alerts(db, store, settings.alerts, settings.mail, data_dir(settings.storage)))
 
 
 @dataclass(frozen=True)
@@ -95,13 +125,13 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                        config_fields: dict) -> None:
     """The job: start (or resume) the campaign of this slot and run it to its end."""
     config = ScheduleConfig(**{k: v for k, v in config_fields.items() if k != "services"})
-    db, store = open_stores()
+    db, store = _open()
     try:
         now = datetime.now(config.trigger(cron).timezone)
         slot = slot_of(config, cron, now)
         key = f"{job_id}@{slot.isoformat()}"
-        settings = probe_settings_from_env(landing_only=(kind == "availability"),
-                                           full_audit=(kind == "full" and last_of_its_quarter(config, cron, slot)))
+        settings = probe_settings(_current().probe, landing_only=(kind == "availability"),
+                                  full_audit=(kind == "full" and last_of_its_quarter(config, cron, slot)))
         with db.sessions() as session:
             chosen = [s for s in list_services(session, services or None) if s.id not in set(exclude)]
         if not chosen:
@@ -117,9 +147,9 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                 log.info("%s: campaign %s already done, not doubled", key, campaign_id)
                 return
             log.info("%s: resuming campaign %s", key, campaign_id)
-        runner = campaign_runner(db)  # in this process, or on the workers (VEILLEUR_BROKER_URL)
+        runner, alerts = _runner(db, store)  # in this process, or on the workers (VEILLEUR_BROKER_URL)
         summary = runner(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s,
-                         on_complete=lambda done: after_campaign(db, store, done))
+                         on_complete=alerts)
         log.info("%s: campaign %s, %d services, interrupted=%s", key, campaign_id, len(summary.results), summary.interrupted)
     finally:
         db.close()
@@ -136,10 +166,9 @@ def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig
         if STOP.is_set():
             break
         log.info("resuming campaign %s left unfinished", campaign_id)
-        runner = campaign_runner(db)
-        runner(db, store, campaign_id, probe_settings_from_env(landing_only=(kind == "availability")),
-               stop=STOP, stop_grace_s=config.stop_grace_s,
-               on_complete=lambda done: after_campaign(db, store, done))
+        runner, alerts = _runner(db, store)
+        runner(db, store, campaign_id, probe_settings(_current().probe, landing_only=(kind == "availability")),
+               stop=STOP, stop_grace_s=config.stop_grace_s, on_complete=alerts)
     return [c for c, _ in todo]
 
 
@@ -156,10 +185,10 @@ class JobStoreEditor(BaseScheduler):
 
 def _options(config: ScheduleConfig) -> dict:
     return dict(
-        jobstores={"default": SQLAlchemyJobStore(url=database_url(), tablename=JOBS_TABLE)},
+        jobstores={"default": SQLAlchemyJobStore(url=database_url(_current().storage), tablename=JOBS_TABLE)},
         # In this process, one campaign at a time: concurrency lives inside a campaign (the browser
         # pool). Distributed, following is cheap and the workers' queues keep kinds apart.
-        executors={"default": ThreadPoolExecutor(1 if broker_url() is None else FOLLOWED_AT_ONCE)},
+        executors={"default": ThreadPoolExecutor(1 if _current().broker.broker_url is None else FOLLOWED_AT_ONCE)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_grace_s},
         timezone=config.timezone,
     )
@@ -196,7 +225,7 @@ def sync_jobs(scheduler: BaseScheduler, config: ScheduleConfig) -> None:
 
 def run_due_once(config: ScheduleConfig) -> int:
     """`veilleur schedule --once`: resume leftovers, run every job that is due, then exit."""
-    db, store = open_stores()
+    db, store = _open()
     scheduler = job_editor(config)
     try:
         sync_jobs(scheduler, config)
@@ -219,7 +248,7 @@ def run_due_once(config: ScheduleConfig) -> int:
 
 
 def run_forever(config: ScheduleConfig) -> None:
-    db, store = open_stores()
+    db, store = _open()
 
     def on_term(signum, frame) -> None:
         log.warning("Interruption demandée (%s) : les démarches en cours se terminent (%s s au plus), "

@@ -75,7 +75,9 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     finally:
         _ENVIRON.given = None
     # A plain Settings below: the floors and the demo copy it with model_copy, never re-reading.
-    return Settings.model_validate(read.model_dump())
+    # Only what the environment gave counts as set (`model_fields_set`): the demo keeps its own
+    # page timeout unless VEILLEUR_PAGE_TIMEOUT names one.
+    return Settings.model_validate(read.model_dump(exclude_unset=True))
 
 
 def _message(exc: ValidationError, environ: Mapping[str, str]) -> str:
@@ -98,3 +100,19 @@ def current() -> Settings:
     context = click.get_current_context(silent=True)
     found = context.find_object(Settings) if context is not None else None
     return found if found is not None else read_settings()
+
+
+def open_stores(settings: Settings | None = None):
+    """The database and evidence store the storage and evidence sections name (storage/stores.py)."""
+    from storage.stores import open_stores as open_named
+
+    settings = settings or current()
+    return open_named(settings.storage, settings.evidence)
+
+
+def instance_keys(settings: Settings | None = None):
+    """This instance's signing key and keyring (storage/stores.py)."""
+    from storage.stores import instance_keys as keys_named
+
+    settings = settings or current()
+    return keys_named(settings.storage, settings.evidence)

@@ -7,6 +7,7 @@ import click
 
 from foundation import __version__
 from veilleur.cli.group import VeilleurGroup
+from veilleur.settings import read_settings
 
 # Every command: its name → its module, which lists it in `COMMANDS`. `veilleur --help` loads them
 # all (rare, and its listing is then the commands' own); tests/test_cli_commands.py fails when this
@@ -36,5 +37,9 @@ LAZY_COMMANDS: dict[str, str] = {
 
 @click.group(cls=VeilleurGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="veilleur")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Veilleur: automated quality probe for French public online services."""
+    # The environment is read here, once per command (a bad value: one French line, exit code 2);
+    # the command hands each floor its section (veilleur/settings.py).
+    ctx.obj = read_settings()

@@ -8,14 +8,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from storage.stores import open_stores
+from veilleur.settings import current, open_stores
 
 
 @click.command()
 def status() -> None:
     """Next scheduled runs, campaigns under way (queues and workers when distributed), each service's last outcome."""
     import scheduler
-    from campaign.distributed import broker_url
     from campaign.distributed.deliveries import running_campaigns
     from reports.alerts.after_campaign import open_incidents
     from storage.registry import list_services
@@ -30,7 +29,7 @@ def status() -> None:
         jobs.add_row(job_id, when.isoformat() if when else "en pause")
     console.print(jobs)
 
-    url = broker_url()
+    url = current().broker.broker_url
     if url is not None:
         _print_cluster(console, url)
     with db.sessions() as session:

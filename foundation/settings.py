@@ -183,7 +183,7 @@ class Section(BaseModel):
 
     @classmethod
     def label(cls) -> str:
-        return cls.__doc__.strip().splitlines()[0] if cls.__doc__ else cls.__name__
+        return cls.__doc__.strip().splitlines()[0].rstrip(".") if cls.__doc__ else cls.__name__
 
 
 class ProbeSection(Section):

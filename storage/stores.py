@@ -64,7 +64,7 @@ def _evidence_store(db: Database, storage: StorageSection) -> EvidenceStore:
     if scheme == "file":
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///absolute/path (three slashes)")
+            raise InputError(f"{EVIDENCE_ENV} : file:///chemin/absolu attendu (trois barres obliques), reçu « {url} »")
         return EvidenceStore(root, Path(unquote(parts.path)))
     if scheme.split("+")[0] in ("postgresql", "postgres"):
         from storage.evidence.database_store import DatabaseEvidenceStore
@@ -82,7 +82,8 @@ def _evidence_store(db: Database, storage: StorageSection) -> EvidenceStore:
             raise InputError(f"cannot open the evidence database {EVIDENCE_ENV}={make_url(url)!r}: "
                              f"{_first_line(exc)}") from None
         return DatabaseEvidenceStore(engine, root)
-    raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///path or a PostgreSQL URL (postgresql+psycopg://…)")
+    raise InputError(f"{EVIDENCE_ENV} : file:///chemin ou une adresse PostgreSQL (postgresql+psycopg://…) attendue, "
+                     f"reçu « {url} »")
 
 
 def open_stores(storage: StorageSection, evidence: EvidenceSection) -> tuple[Database, EvidenceStore]:

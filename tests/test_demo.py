@@ -40,6 +40,7 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Demo:
     from veilleur.demo.run import run_demo
+    from veilleur.settings import read_settings
 
     tmp = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as env:
@@ -49,7 +50,7 @@ def demo(tmp_path_factory) -> Demo:
         env.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
-            index = run_demo(tmp / "report")
+            index = run_demo(tmp / "report", read_settings())
         yield Demo(data=tmp / "data" / "demo", report=tmp / "report", index=index, stderr=err.getvalue())
 
 

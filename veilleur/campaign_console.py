@@ -29,13 +29,11 @@ from foundation import formatting, vocabulary
 from foundation.errors import InputError
 from probes.settings import ProbeSettings
 from foundation.settings import Settings
-from reports.alerts.after_campaign import campaign_alerts
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.registry import list_services
 from storage.runs import unfinished_campaign
-from storage.stores import data_dir
-from veilleur.settings import current, open_stores
+from veilleur.settings import alerts_after_campaign, current, open_stores
 
 console = Console(stderr=True)
 
@@ -81,7 +79,7 @@ def run_from_cli(
         if sections.broker.broker_url is not None:
             require_postgresql(db)  # before a campaign is created that no worker could reach
             runner = campaign_runner(db, sections.broker)
-    alerts = campaign_alerts(db, store, sections.alerts, sections.mail, data_dir(sections.storage))
+    alerts = alerts_after_campaign(db, store, sections)
     if resume:
         if service_ids or ministry_ids:
             raise InputError("--resume finishes the interrupted campaign as it was; it takes no --service or --ministry")

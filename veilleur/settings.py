@@ -116,3 +116,11 @@ def instance_keys(settings: Settings | None = None):
 
     settings = settings or current()
     return keys_named(settings.storage, settings.evidence)
+
+
+def alerts_after_campaign(db, store, settings: Settings | None = None):
+    """What follows a campaign (incidents, e-mails), with the alerts, mail and storage sections."""
+    from reports.alerts.after_campaign import campaign_alerts
+
+    settings = settings or current()
+    return campaign_alerts(db, store, settings.alerts, settings.mail, settings.storage.resolved_data_dir())

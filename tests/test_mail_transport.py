@@ -110,7 +110,7 @@ def test_smtp_urls_are_read_with_their_defaults(url, expected):
     ("smtps://user:secret@relay.example?starttls=1", "smtps:// chiffre dès le début"),
     ("smtp://user:secret@relay.example?tls=1", "paramètre inconnu 'tls'"),
     ("smtp://user:secret@relay.example?timeout=soon", "timeout : nombre de secondes attendu entre 0 et 600"),
-    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "n'est pas un fichier"),
+    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "cafile '/nowhere/ca.pem' n'est pas un fichier"),
 ])
 def test_a_bad_smtp_url_is_a_one_line_french_error_naming_the_variable_without_the_password(url, reason):
     with pytest.raises(InputError) as error:

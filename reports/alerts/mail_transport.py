@@ -166,7 +166,7 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         params[key] = value
     starttls = params.get("starttls", "0").lower()
     if starttls not in _TRUE | _FALSE:
-        raise bad(f"starttls : 1 ou 0 attendu, pas {params['starttls']!r}")
+        raise bad("starttls : 1 ou 0 attendu")
     if parts.scheme == "smtps" and starttls in _TRUE:
         raise bad("smtps:// chiffre dès le début ; starttls=1 ne va qu'avec smtp://")
     timeout = DEFAULT_TIMEOUT_S
@@ -174,9 +174,9 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         try:
             timeout = float(params["timeout"])
         except ValueError:
-            raise bad(f"timeout : nombre de secondes attendu entre 0 et 600, pas {params['timeout']!r}") from None
+            raise bad("timeout : nombre de secondes attendu entre 0 et 600") from None
         if not 0 < timeout <= 600:
-            raise bad(f"timeout : nombre de secondes attendu entre 0 et 600, pas {params['timeout']!r}")
+            raise bad("timeout : nombre de secondes attendu entre 0 et 600")
     cafile = Path(params["cafile"]) if params.get("cafile") else None
     if cafile is not None and not cafile.is_file():
         raise bad(f"cafile {str(cafile)!r} n'est pas un fichier")

@@ -320,9 +320,8 @@ def _make_due(cluster: Cluster, schedule: Path, job_id: str) -> None:
 
     from foundation.settings import Settings, StorageSection
 
-    scheduler.use_settings(Settings(storage=StorageSection(database_url=cluster.db_url)))
     config = load_schedule(schedule)
-    editor = scheduler.job_editor(config)
+    editor = scheduler.job_editor(Settings(storage=StorageSection(database_url=cluster.db_url)), config)
     scheduler.sync_jobs(editor, config)
     editor.modify_job(job_id, next_run_time=datetime.now(timezone.utc) - timedelta(minutes=1))
     editor.shutdown(wait=False)

@@ -81,8 +81,7 @@ def _make_due(data_dir) -> None:
     import scheduler
     from foundation.settings import Settings, StorageSection
 
-    scheduler.use_settings(Settings(storage=StorageSection(data_dir=data_dir)))
-    editor = scheduler.job_editor()
+    editor = scheduler.job_editor(Settings(storage=StorageSection(data_dir=data_dir)))
     editor.modify_job("full", next_run_time=datetime.now(timezone.utc) - timedelta(minutes=5))
     editor.shutdown(wait=False)
 

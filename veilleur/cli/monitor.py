@@ -30,12 +30,11 @@ def schedule(config_path: Path | None, once: bool) -> None:
             require_postgresql(db)  # the workers must reach it: refused now, not at the first campaign
     finally:
         db.close()
-    scheduler.use_settings(settings)
     if once:
-        ran = scheduler.run_due_once(config)
+        ran = scheduler.run_due_once(config, settings)
         click.echo(vocabulary.count(ran, "campagne due lancée", "campagnes dues lancées"))
     else:
-        scheduler.run_forever(config)
+        scheduler.run_forever(config, settings)
 
 
 COMMANDS = [schedule]

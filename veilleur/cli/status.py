@@ -25,7 +25,7 @@ def status() -> None:
     jobs = Table(title="Prochaines campagnes")
     jobs.add_column("tâche")
     jobs.add_column("prochaine exécution")
-    for job_id, when in scheduler.next_runs():
+    for job_id, when in scheduler.next_runs(current()):
         jobs.add_row(job_id, when.isoformat() if when else "en pause")
     console.print(jobs)
 

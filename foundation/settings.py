@@ -194,11 +194,11 @@ class ProbeSection(Section):
     max_key_pages: Annotated[int, BeforeValidator(whole(0, 10))] = setting(
         3, "MAX_KEY_PAGES", "Pages clés visitées après la page d'accueil (démarche, contact, accessibilité…).")
     concurrency: Annotated[int | None, BeforeValidator(whole(1, 64))] = setting(
-        None, "CONCURRENCY", "Services sondés à la fois.",
-        shown_default="3 par cœur, moins si la moitié de la mémoire ne suffit pas, 2 au moins")
+        None, "CONCURRENCY", "Services sondés à la fois (un Chromium, un contexte et un onglet chacun).",
+        shown_default="3 par cœur, au plus un par 300 Mo dans la moitié de la mémoire, 2 au moins")
     contact_url: Annotated[str, BeforeValidator(http_address)] = setting(
         "https://github.com/veilleur/veilleur", "CONTACT_URL",
-        "Adresse donnée aux sites visités dans l'en-tête User-Agent, pour nous joindre.")
+        "Adresse dans l'en-tête User-Agent `Veilleur/<version> (+<adresse>)`, pour que les sites visités puissent nous joindre.")
     host_delay: Annotated[float, BeforeValidator(decimal(0))] = setting(
         0.5, "HOST_DELAY", "Secondes au moins entre deux chargements de pages d'un même hôte (politesse).")
     max_attempts: Annotated[int, BeforeValidator(whole(1, 20))] = setting(
@@ -206,16 +206,25 @@ class ProbeSection(Section):
     retry_backoff: Annotated[float, BeforeValidator(decimal(0))] = setting(
         5.0, "RETRY_BACKOFF", "Secondes d'attente avant le deuxième essai (doublées à chaque essai suivant).")
     browser_recycle_pages: Annotated[int, BeforeValidator(whole(0))] = setting(
-        500, "BROWSER_RECYCLE_PAGES", "Pages après lesquelles Chromium est relancé (0 : jamais).")
+        500, "BROWSER_RECYCLE_PAGES",
+        "Un Chromium neuf après ce nombre de pages (0 : jamais) ; les visites en cours finissent sur l'ancien, "
+        "fermé avant que le nouveau démarre.")
     service_budget: Annotated[float, BeforeValidator(decimal(0, low_included=False))] = setting(
-        150.0, "SERVICE_BUDGET", "Secondes au plus pour un service, une fois son onglet ouvert.")
+        150.0, "SERVICE_BUDGET",
+        "Secondes au plus pour la visite d'un service une fois son navigateur ouvert (navigation, découverte, axe, "
+        "captures) ; les pages finies sont gardées, les autres notées hors délai.")
     settle_quiet_ms: Annotated[float, BeforeValidator(decimal(0))] = setting(
         300.0, "SETTLE_QUIET_MS",
-        "Millisecondes sans changement du DOM avant de lire une page (0 : dès son chargement).")
+        "Une fois le réseau calme, millisecondes pendant lesquelles le DOM doit rester inchangé (et les minuteries "
+        "dues s'exécuter) avant de lire la page, dans une limite de 2 s ; 0 : le réseau seulement.")
     mobile: Annotated[bool, BeforeValidator(flag)] = setting(
-        True, "MOBILE", "Mesure sur écran de téléphone (360 × 640) après la lecture sur ordinateur (1 ou 0).")
+        True, "MOBILE",
+        "Passage sur écran de téléphone (360 × 640) après la lecture sur ordinateur, pour la vérification mobile "
+        "(0 : sauté, elle dit alors `unknown`).")
     axe_rules: Annotated[str, BeforeValidator(choice("all", "rgaa"))] = setting(
-        "all", "AXE_RULES", "Règles d'axe-core passées : all (toutes), ou rgaa (celles liées à un critère du RGAA 4).")
+        "all", "AXE_RULES",
+        "Règles d'axe-core passées sur chaque page : all (toutes), ou rgaa (celles liées à un critère du RGAA 4 : "
+        "plus rapide, mais les règles sans critère, comme heading-order, ne sont alors pas signalées).")
     chromium: Text = setting(
         None, "CHROMIUM", "Exécutable de Chromium.",
         shown_default="celui de Playwright, puis chromium-headless-shell de Debian, puis /usr/bin/chromium")
@@ -288,11 +297,12 @@ class WebSection(Section):
 
     operator_token: Text = setting(
         None, "OPERATOR_TOKEN",
-        "Jeton des points d'accès réservés à l'opérateur (Authorization: Bearer …).",
-        shown_default="aucun : ces points d'accès sont fermés")
+        "Jeton des points d'accès réservés à l'opérateur (Authorization: Bearer …) : /api/exports, /api/proposals.",
+        shown_default="aucun : ces points d'accès répondent 403")
     secret_key: Text = setting(
-        None, "SECRET_KEY", "Clé qui signe les jetons des formulaires.",
-        shown_default="une clé tirée au hasard à chaque démarrage")
+        None, "SECRET_KEY",
+        "Clé qui signe les jetons des formulaires du tableau de bord (CSRF) ; à fixer quand plusieurs processus le servent.",
+        shown_default="une clé tirée au hasard par processus")
 
 
 class BrokerSection(Section):

@@ -46,7 +46,9 @@ def whole(low: int | None = None, high: int | None = None) -> Callable[[Any], in
     """A whole number within [low, high]."""
     expected = " ".join(filter(None, ["nombre entier attendu", _range(low, high, True)]))
 
-    def parse(value: Any) -> int:
+    def parse(value: Any) -> int | None:
+        if value is None:
+            return None  # a section built by hand leaving an optional number to its default rule
         if isinstance(value, bool):
             raise _bad(expected)
         if isinstance(value, str):
@@ -65,7 +67,9 @@ def decimal(low: float | None = None, high: float | None = None, low_included: b
     """A number (a point or a comma before its decimals) within its limits."""
     expected = " ".join(filter(None, ["nombre attendu", _range(low, high, low_included)]))
 
-    def parse(value: Any) -> float:
+    def parse(value: Any) -> float | None:
+        if value is None:
+            return None
         if isinstance(value, bool):
             raise _bad(expected)
         if isinstance(value, str):
@@ -171,7 +175,6 @@ def variable_of(field: FieldInfo) -> str:
     return field.json_schema_extra["variable"]  # type: ignore[index]
 
 
-Whole = Annotated[int, BeforeValidator(whole())]
 Text = Annotated[str | None, BeforeValidator(text)]
 Address = Annotated[str | None, BeforeValidator(http_address)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import click
@@ -49,31 +50,24 @@ class EnvironmentSettings(Settings, BaseSettings):
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
-        return (VariablesSource(settings_cls, _ENVIRON.get(os.environ)),)
+        given = _ENVIRON.get()
+        return (VariablesSource(settings_cls, os.environ if given is None else given),)
 
 
-class _Environ:
-    """Which mapping the source reads; os.environ unless read_settings was given another."""
-
-    def __init__(self) -> None:
-        self.given: Mapping[str, str] | None = None
-
-    def get(self, default: Mapping[str, str]) -> Mapping[str, str]:
-        return self.given if self.given is not None else default
-
-
-_ENVIRON = _Environ()
+# The mapping read_settings was given (tests, tools), else None: the process's environment. pydantic-settings
+# builds the sources in a class method, with no word from the caller, hence this context variable.
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("veilleur_environ", default=None)
 
 
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings the environment gives, or InputError naming the first bad variable in French."""
-    _ENVIRON.given = environ
+    token = _ENVIRON.set(environ)
     try:
         read = EnvironmentSettings()
     except ValidationError as exc:
         raise InputError(_message(exc, environ if environ is not None else os.environ)) from None
     finally:
-        _ENVIRON.given = None
+        _ENVIRON.reset(token)
     # A plain Settings below: the floors and the demo copy it with model_copy, never re-reading.
     # Only what the environment gave counts as set (`model_fields_set`): the demo keeps its own
     # page timeout unless VEILLEUR_PAGE_TIMEOUT names one.

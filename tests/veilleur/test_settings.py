@@ -98,3 +98,21 @@ def test_variables_outside_tools_rely_on_keep_their_names_and_defaults():
 def test_a_misspelt_setting_built_by_hand_is_refused():
     with pytest.raises(ValueError):
         ProbeSection(page_timout=3)
+
+
+def test_the_demo_runs_on_settings_of_its_own_made_from_the_commands(tmp_path):
+    from veilleur.demo.run import DASHBOARD_URL, demo_settings
+
+    given = read_settings({"VEILLEUR_DATA_DIR": str(tmp_path), "VEILLEUR_SMTP_URL": "smtp://relay.example",
+                           "VEILLEUR_DATABASE_URL": "postgresql+psycopg://prod/veilleur",
+                           "VEILLEUR_MAIL_FROM": "veilleur@exemple.gouv.fr", "VEILLEUR_SIGNING_KEY": "clé"})
+    demo = demo_settings(given)
+    # Its own data dir, database and outbox: never the monitoring's data, never a real SMTP server.
+    assert demo.storage == StorageSection(data_dir=tmp_path / "demo")
+    assert demo.mail.smtp_url is None and demo.mail.mail_from == "veilleur@exemple.gouv.fr"
+    assert demo.alerts.public_url == DASHBOARD_URL and demo.probe.page_timeout == 10
+    assert demo.evidence == given.evidence
+    assert os.environ.get("VEILLEUR_DATA_DIR") != str(tmp_path / "demo")  # the environment is left alone
+    named = demo_settings(read_settings({"VEILLEUR_PUBLIC_URL": "https://veilleur.exemple.gouv.fr",
+                                         "VEILLEUR_PAGE_TIMEOUT": "30"}))
+    assert named.alerts.public_url == "https://veilleur.exemple.gouv.fr" and named.probe.page_timeout == 30

@@ -51,6 +51,8 @@ def demo(tmp_path_factory) -> Demo:
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
             index = run_demo(tmp / "report", read_settings())
+        # The commands of the tests below read the demo's data, as its last line tells a person to.
+        env.setenv("VEILLEUR_DATA_DIR", str(tmp / "data" / "demo"))
         yield Demo(data=tmp / "data" / "demo", report=tmp / "report", index=index, stderr=err.getvalue())
 
 

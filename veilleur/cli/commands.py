@@ -7,7 +7,6 @@ import click
 
 from foundation import __version__
 from veilleur.cli.group import VeilleurGroup
-from veilleur.settings import read_settings
 
 # Every command: its name → its module, which lists it in `COMMANDS`. `veilleur --help` loads them
 # all (rare, and its listing is then the commands' own); tests/test_cli_commands.py fails when this
@@ -41,5 +40,7 @@ LAZY_COMMANDS: dict[str, str] = {
 def cli(ctx: click.Context) -> None:
     """Veilleur: automated quality probe for French public online services."""
     # The environment is read here, once per command (a bad value: one French line, exit code 2);
-    # the command hands each floor its section (veilleur/settings.py).
+    # the command hands each floor its section. Imported here: `--version` and `--help` need no pydantic.
+    from veilleur.settings import read_settings
+
     ctx.obj = read_settings()

@@ -12,7 +12,6 @@ import click
 from foundation.errors import InputError
 from probes.settings import probe_settings
 from veilleur.cli import command_loaded
-from veilleur.settings import current
 
 # Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
 # earlier versions print the help and exit 0 themselves.
@@ -72,4 +71,6 @@ def probe_options(fn):
 
 def settings_from_options(page_timeout, concurrency, max_pages):
     """The probe section the shell read, then the command's options."""
+    from veilleur.settings import current
+
     return probe_settings(current().probe, page_timeout_s=page_timeout, concurrency=concurrency, max_key_pages=max_pages)

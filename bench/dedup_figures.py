@@ -57,10 +57,12 @@ def measure(work: Path) -> tuple[StoreFigures, StoreFigures, Counter, Counter]:
         registry.write_text(registry_yaml(server), encoding="utf-8")
         with db.sessions() as session:
             import_registry(session, registry)
-        first = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store, sections=sections).campaign_id
+        first = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store,
+                             sections=sections).campaign_id
         with db.sessions() as session:
             after_one = store_figures(session)
-        second = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store, sections=sections).campaign_id
+        second = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store,
+                              sections=sections).campaign_id
     with db.sessions() as session:
         after_two = store_figures(session)
         sizes = dict(session.execute(select(Artifact.sha256, Artifact.size)).all())

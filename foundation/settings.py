@@ -132,7 +132,8 @@ def http_address(value: Any) -> str | None:
 def sender(value: Any) -> str:
     """A sender: `adresse@domaine` or `Nom <adresse@domaine>`, on one line."""
     text = str(value).strip()
-    expected = "adresse d'expéditeur attendue, comme veilleur@exemple.gouv.fr ou « Veilleur <veilleur@exemple.gouv.fr> »"
+    expected = ("adresse d'expéditeur attendue, comme veilleur@exemple.gouv.fr "
+                "ou « Veilleur <veilleur@exemple.gouv.fr> »")
     if any(ch in text for ch in "\r\n\0"):
         raise _bad(expected)
     try:
@@ -201,11 +202,13 @@ class ProbeSection(Section):
         shown_default="3 par cœur, au plus un par 300 Mo dans la moitié de la mémoire, 2 au moins")
     contact_url: Annotated[str, BeforeValidator(http_address)] = setting(
         "https://github.com/veilleur/veilleur", "CONTACT_URL",
-        "Adresse dans l'en-tête User-Agent `Veilleur/<version> (+<adresse>)`, pour que les sites visités puissent nous joindre.")
+        "Adresse dans l'en-tête User-Agent `Veilleur/<version> (+<adresse>)`, pour que les sites visités "
+        "puissent nous joindre.")
     host_delay: Annotated[float, BeforeValidator(decimal(0))] = setting(
         0.5, "HOST_DELAY", "Secondes au moins entre deux chargements de pages d'un même hôte (politesse).")
     max_attempts: Annotated[int, BeforeValidator(whole(1, 20))] = setting(
-        3, "MAX_ATTEMPTS", "Essais d'un service après une panne passagère (délai dépassé, erreur 5xx, connexion coupée).")
+        3, "MAX_ATTEMPTS",
+        "Essais d'un service après une panne passagère (délai dépassé, erreur 5xx, connexion coupée).")
     retry_backoff: Annotated[float, BeforeValidator(decimal(0))] = setting(
         5.0, "RETRY_BACKOFF", "Secondes d'attente avant le deuxième essai (doublées à chaque essai suivant).")
     browser_recycle_pages: Annotated[int, BeforeValidator(whole(0))] = setting(
@@ -304,7 +307,8 @@ class WebSection(Section):
         shown_default="aucun : ces points d'accès répondent 403")
     secret_key: Text = setting(
         None, "SECRET_KEY",
-        "Clé qui signe les jetons des formulaires du tableau de bord (CSRF) ; à fixer quand plusieurs processus le servent.",
+        "Clé qui signe les jetons des formulaires du tableau de bord (CSRF) ; à fixer quand plusieurs "
+        "processus le servent.",
         shown_default="une clé tirée au hasard par processus")
 
 

@@ -1,4 +1,4 @@
-"""How a probe behaves: its settings, made from the probe section the shell read (VEILLEUR_PAGE_TIMEOUT…) and a command's options."""
+"""How a probe behaves: its settings, from the probe section the shell read (VEILLEUR_PAGE_TIMEOUT…) and the options."""
 
 from __future__ import annotations
 

@@ -28,8 +28,8 @@ from campaign.distributed import require_postgresql
 from campaign.distributed.host_leases import HostLeases
 from campaign.service_run import UnitNotStored, run_unit
 from foundation.errors import InputError
-from probes.browser import BrowserPool
 from foundation.settings import EvidenceSection, StorageSection
+from probes.browser import BrowserPool
 from probes.settings import ProbeSettings
 from storage.db import Database, open_database
 from storage.evidence.signing import keys_of

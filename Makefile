@@ -53,7 +53,7 @@ $(STAMP): pyproject.toml
 # Debian's headless shell, /usr/bin/chromium. As root, Debian's headless shell is installed when
 # nothing better is found (it probes with 40 % less CPU than the full browser; see bench/).
 chromium: $(STAMP)
-	@$(BIN)/python -m probes.chromium --check >/dev/null 2>&1; found=$$?; \
+	@$(BIN)/python -m veilleur.chromium --check >/dev/null 2>&1; found=$$?; \
 	if [ $$found != 0 ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium-headless-shell..."; \
@@ -63,7 +63,7 @@ chromium: $(STAMP)
 	    echo "No Chromium found: set VEILLEUR_CHROMIUM or install the 'chromium-headless-shell' package (as root)." >&2; exit 1; \
 	  fi; \
 	fi
-	@echo "Chromium: $$($(BIN)/python -m probes.chromium)"
+	@echo "Chromium: $$($(BIN)/python -m veilleur.chromium)"
 
 clean:
 	rm -rf $(VENV) veilleur-data veilleur-report build *.egg-info bench/node_modules

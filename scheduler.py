@@ -8,6 +8,10 @@ Guarantees, whatever happens to the process:
   misfire grace period run once (coalesced): no campaign is skipped;
 - SIGTERM starts nothing new and gives the probes in flight a grace period, then stops.
 
+The scheduler reads no configuration: `veilleur schedule` gives it the settings it read, and the jobs,
+persisted in the database with only their schedule (never a secret), run with those of the process
+that runs them (`use_settings`).
+
 With VEILLEUR_BROKER_URL the scheduler only dispatches each campaign's units to the workers and
 follows it to its end (campaign/distributed/), the alerts included; it then follows several
 campaigns at once, so that an availability check never waits for a full campaign to end.
@@ -28,17 +32,18 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign.distributed import broker_url, campaign_runner
+from campaign.distributed import campaign_runner
 from campaign.executor import start_campaign
 from campaign.schedule import ScheduleConfig
 from foundation.quarters import Quarter
-from probes.settings import probe_settings_from_env
-from reports.alerts.after_campaign import after_campaign
+from foundation.settings import Settings
+from probes.settings import probe_settings
+from reports.alerts.after_campaign import campaign_alerts
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.registry import list_services
 from storage.schema import Campaign
-from storage.stores import database_url, open_stores
+from storage.stores import data_dir, database_url, open_stores
 
 log = logging.getLogger("veilleur.scheduler")
 
@@ -46,6 +51,31 @@ JOBS_TABLE = "apscheduler_jobs"
 # Campaigns a distributed scheduler follows at once (each job still runs one at a time).
 FOLLOWED_AT_ONCE = 4
 STOP = threading.Event()
+# The settings the jobs of this process run with: APScheduler calls a job with the arguments stored
+# with it, which hold no setting (a database password, an SMTP login must not sit in a table).
+_settings: Settings | None = None
+
+
+def use_settings(settings: Settings) -> None:
+    """The settings the jobs of this process run with (read once by the shell)."""
+    global _settings
+    _settings = settings
+
+
+def _current() -> Settings:
+    if _settings is None:
+        raise RuntimeError("the scheduler was given no settings: it is started by `veilleur schedule`")
+    return _settings
+
+
+def _open(settings: Settings) -> tuple[Database, EvidenceStore]:
+    return open_stores(settings.storage, settings.evidence)
+
+
+def _runner(db: Database, store: EvidenceStore, settings: Settings):
+    """The campaign runner (in this process, or on the workers) and what follows a campaign."""
+    return (campaign_runner(db, settings.broker),
+            campaign_alerts(db, store, settings.alerts, settings.mail, data_dir(settings.storage)))
 
 
 @dataclass(frozen=True)
@@ -95,20 +125,21 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                        config_fields: dict) -> None:
     """The job: start (or resume) the campaign of this slot and run it to its end."""
     config = ScheduleConfig(**{k: v for k, v in config_fields.items() if k != "services"})
-    db, store = open_stores()
+    settings = _current()
+    db, store = _open(settings)
     try:
         now = datetime.now(config.trigger(cron).timezone)
         slot = slot_of(config, cron, now)
         key = f"{job_id}@{slot.isoformat()}"
-        settings = probe_settings_from_env(landing_only=(kind == "availability"),
-                                           full_audit=(kind == "full" and last_of_its_quarter(config, cron, slot)))
+        probing = probe_settings(settings.probe, landing_only=(kind == "availability"),
+                                 full_audit=(kind == "full" and last_of_its_quarter(config, cron, slot)))
         with db.sessions() as session:
             chosen = [s for s in list_services(session, services or None) if s.id not in set(exclude)]
         if not chosen:
             log.info("%s: no service to probe", key)
             return
         try:
-            campaign_id = start_campaign(db, chosen, "scheduler", settings, schedule_key=key)
+            campaign_id = start_campaign(db, chosen, "scheduler", probing, schedule_key=key)
         except IntegrityError:
             with db.sessions() as session:
                 existing = session.scalars(select(Campaign).where(Campaign.schedule_key == key)).one()
@@ -117,15 +148,15 @@ def scheduled_campaign(job_id: str, kind: str, services: list[str] | None, exclu
                 log.info("%s: campaign %s already done, not doubled", key, campaign_id)
                 return
             log.info("%s: resuming campaign %s", key, campaign_id)
-        runner = campaign_runner(db)  # in this process, or on the workers (VEILLEUR_BROKER_URL)
-        summary = runner(db, store, campaign_id, settings, stop=STOP, stop_grace_s=config.stop_grace_s,
-                         on_complete=lambda done: after_campaign(db, store, done))
+        runner, alerts = _runner(db, store, settings)  # in this process, or on the workers (VEILLEUR_BROKER_URL)
+        summary = runner(db, store, campaign_id, probing, stop=STOP, stop_grace_s=config.stop_grace_s,
+                         on_complete=alerts)
         log.info("%s: campaign %s, %d services, interrupted=%s", key, campaign_id, len(summary.results), summary.interrupted)
     finally:
         db.close()
 
 
-def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig) -> list[int]:
+def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig, settings: Settings) -> list[int]:
     """Finish the campaigns a killed scheduler left running (their slot passed already)."""
     with db.sessions() as session:
         campaigns = session.scalars(
@@ -136,10 +167,9 @@ def resume_unfinished(db: Database, store: EvidenceStore, config: ScheduleConfig
         if STOP.is_set():
             break
         log.info("resuming campaign %s left unfinished", campaign_id)
-        runner = campaign_runner(db)
-        runner(db, store, campaign_id, probe_settings_from_env(landing_only=(kind == "availability")),
-               stop=STOP, stop_grace_s=config.stop_grace_s,
-               on_complete=lambda done: after_campaign(db, store, done))
+        runner, alerts = _runner(db, store, settings)
+        runner(db, store, campaign_id, probe_settings(settings.probe, landing_only=(kind == "availability")),
+               stop=STOP, stop_grace_s=config.stop_grace_s, on_complete=alerts)
     return [c for c, _ in todo]
 
 
@@ -154,25 +184,25 @@ class JobStoreEditor(BaseScheduler):
         super().shutdown(wait)
 
 
-def _options(config: ScheduleConfig) -> dict:
+def _options(config: ScheduleConfig, settings: Settings) -> dict:
     return dict(
-        jobstores={"default": SQLAlchemyJobStore(url=database_url(), tablename=JOBS_TABLE)},
+        jobstores={"default": SQLAlchemyJobStore(url=database_url(settings.storage), tablename=JOBS_TABLE)},
         # In this process, one campaign at a time: concurrency lives inside a campaign (the browser
         # pool). Distributed, following is cheap and the workers' queues keep kinds apart.
-        executors={"default": ThreadPoolExecutor(1 if broker_url() is None else FOLLOWED_AT_ONCE)},
+        executors={"default": ThreadPoolExecutor(1 if settings.broker.broker_url is None else FOLLOWED_AT_ONCE)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": config.misfire_grace_s},
         timezone=config.timezone,
     )
 
 
-def job_editor(config: ScheduleConfig | None = None) -> JobStoreEditor:
-    editor = JobStoreEditor(**_options(config or ScheduleConfig()))
+def job_editor(settings: Settings, config: ScheduleConfig | None = None) -> JobStoreEditor:
+    editor = JobStoreEditor(**_options(config or ScheduleConfig(), settings))
     editor.start(paused=True)
     return editor
 
 
-def build_scheduler(config: ScheduleConfig) -> BackgroundScheduler:
-    return BackgroundScheduler(**_options(config))
+def build_scheduler(config: ScheduleConfig, settings: Settings) -> BackgroundScheduler:
+    return BackgroundScheduler(**_options(config, settings))
 
 
 def sync_jobs(scheduler: BaseScheduler, config: ScheduleConfig) -> None:
@@ -194,13 +224,14 @@ def sync_jobs(scheduler: BaseScheduler, config: ScheduleConfig) -> None:
                           replace_existing=True)
 
 
-def run_due_once(config: ScheduleConfig) -> int:
+def run_due_once(config: ScheduleConfig, settings: Settings) -> int:
     """`veilleur schedule --once`: resume leftovers, run every job that is due, then exit."""
-    db, store = open_stores()
-    scheduler = job_editor(config)
+    use_settings(settings)
+    db, store = _open(settings)
+    scheduler = job_editor(settings, config)
     try:
         sync_jobs(scheduler, config)
-        resume_unfinished(db, store, config)
+        resume_unfinished(db, store, config, settings)
         ran = 0
         for job in scheduler.get_jobs():
             now = datetime.now(job.next_run_time.tzinfo) if job.next_run_time else None
@@ -218,8 +249,9 @@ def run_due_once(config: ScheduleConfig) -> int:
         db.close()
 
 
-def run_forever(config: ScheduleConfig) -> None:
-    db, store = open_stores()
+def run_forever(config: ScheduleConfig, settings: Settings) -> None:
+    use_settings(settings)
+    db, store = _open(settings)
 
     def on_term(signum, frame) -> None:
         log.warning("Interruption demandée (%s) : les démarches en cours se terminent (%s s au plus), "
@@ -229,11 +261,11 @@ def run_forever(config: ScheduleConfig) -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
-    editor = job_editor(config)
+    editor = job_editor(settings, config)
     sync_jobs(editor, config)
     editor.shutdown(wait=False)
-    resume_unfinished(db, store, config)
-    scheduler = build_scheduler(config)
+    resume_unfinished(db, store, config, settings)
+    scheduler = build_scheduler(config, settings)
     if not STOP.is_set():
         scheduler.start()
         for job in scheduler.get_jobs():
@@ -245,9 +277,9 @@ def run_forever(config: ScheduleConfig) -> None:
     db.close()
 
 
-def next_runs(config: ScheduleConfig | None = None) -> list[tuple[str, datetime | None]]:
+def next_runs(settings: Settings, config: ScheduleConfig | None = None) -> list[tuple[str, datetime | None]]:
     """The stored jobs and their next run time (for `veilleur status`)."""
-    scheduler = job_editor(config)
+    scheduler = job_editor(settings, config)
     try:
         return [(job.id, job.next_run_time) for job in scheduler.get_jobs()]
     finally:

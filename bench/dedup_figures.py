@@ -11,14 +11,14 @@ store holds, with what the second campaign added by kind of file.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import select
 
-from probes.settings import probe_settings_from_env
+from foundation.settings import MailSection, StorageSection
+from probes.settings import probe_settings
 from storage.db import open_database
 from storage.evidence.figures import StoreFigures, store_figures
 from storage.evidence.manifests import ARTIFACT_COLUMNS
@@ -26,6 +26,7 @@ from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry
 from storage.schema import Artifact, ManifestRecord, PageRecord, ServiceRun
 from veilleur.campaign_console import run_from_cli
+from veilleur.settings import read_settings
 from veilleur.demo.server import registry_yaml, serve_sites
 
 
@@ -47,16 +48,21 @@ def _files_by_kind(session, campaign_id: int) -> dict[str, set[str]]:
 def measure(work: Path) -> tuple[StoreFigures, StoreFigures, Counter, Counter]:
     db = open_database(f"sqlite:///{work / 'veilleur.db'}")
     store = EvidenceStore(work / "evidence")
-    settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
+    # The environment's settings, on this work folder, its e-mails to its own outbox.
+    sections = read_settings().model_copy(update={"storage": StorageSection(data_dir=work), "mail": MailSection()})
+    given = "page_timeout" in sections.probe.model_fields_set
+    settings = probe_settings(sections.probe, page_timeout_s=None if given else 10.0)
     with serve_sites() as server:
         registry = work / "registry.yaml"
         registry.write_text(registry_yaml(server), encoding="utf-8")
         with db.sessions() as session:
             import_registry(session, registry)
-        first = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store).campaign_id
+        first = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store,
+                             sections=sections).campaign_id
         with db.sessions() as session:
             after_one = store_figures(session)
-        second = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store).campaign_id
+        second = run_from_cli([], [], False, settings, trigger="demo", db=db, store=store,
+                              sections=sections).campaign_id
     with db.sessions() as session:
         after_two = store_figures(session)
         sizes = dict(session.execute(select(Artifact.sha256, Artifact.size)).all())

@@ -539,9 +539,10 @@ def _work_folder(keep: Path | None) -> Path:
 
 def _floor_concurrency(given: int | None) -> int:
     # What Veilleur's `run` uses without --concurrency: VEILLEUR_CONCURRENCY, else its default.
-    from probes.settings import probe_settings_from_env
+    from probes.settings import probe_settings
+    from veilleur.settings import read_settings
 
-    return given or probe_settings_from_env().concurrency
+    return given or probe_settings(read_settings().probe).concurrency
 
 
 def main(argv: list[str] | None = None) -> int:

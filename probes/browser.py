@@ -73,7 +73,7 @@ class BrowserPool:
 
     def __init__(self, settings: ProbeSettings, executable: str | None = None):
         self.settings = settings
-        self.executable = executable or find_chromium()
+        self.executable = executable or find_chromium(settings.chromium)
         self._playwright: Playwright | None = None
         self._current: _Generation | None = None
         self._slots = asyncio.Semaphore(settings.concurrency)

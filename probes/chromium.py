@@ -7,16 +7,15 @@ headless by default; measured in bench/ on DSFR pages, it costs 40 % less CPU pe
 whole probe (911 → 550 ms) and 40 % less memory, because the full browser brings its whole user
 interface and GPU process along in headless mode.
 
-`python -m probes.chromium` prints the path found, or exits 1; `--check` exits 2 when only a full
-system Chromium is found (it works, slower), which the Makefile then completes with the headless
-shell when it runs as root.
+`python -m veilleur.chromium` (the shell, which reads VEILLEUR_CHROMIUM) prints the path found, or
+exits 1; `--check` exits 2 when only a full system Chromium is found (it works, slower), which the
+Makefile then completes with the headless shell when it runs as root.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 from probes.trackers import resolver_rules
@@ -64,8 +63,8 @@ def _playwright_chromium() -> str | None:
     return path if path and Path(path).is_file() else None
 
 
-def find_chromium() -> str:
-    explicit = os.environ.get("VEILLEUR_CHROMIUM")
+def find_chromium(explicit: str | None = None) -> str:
+    """`explicit` (VEILLEUR_CHROMIUM) if given, else the first Chromium found in the order above."""
     if explicit:
         resolved = shutil.which(explicit) or explicit
         if not Path(resolved).is_file():
@@ -90,25 +89,3 @@ def launch_args() -> list[str]:
         # Chromium refuses to start its sandbox as root.
         args.append("--no-sandbox")
     return args
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        found = find_chromium()
-    except ChromiumNotFound as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(found)
-    # Only a system full Chromium is worth completing: one chosen (VEILLEUR_CHROMIUM) or
-    # Playwright's own is not in SYSTEM_CHROMIUM.
-    chosen = bool(os.environ.get("VEILLEUR_CHROMIUM"))
-    if "--check" in argv and not chosen and found in SYSTEM_CHROMIUM and found != HEADLESS_SHELL:
-        print(f"{found} is a full Chromium: {HEADLESS_SHELL} (Debian's chromium-headless-shell) "
-              "probes with 40 % less CPU", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,11 +1,11 @@
-"""How a probe behaves: its settings, read from the environment (VEILLEUR_PAGE_TIMEOUT, VEILLEUR_CONCURRENCY…)."""
+"""How a probe behaves: its settings, from the probe section the shell read (VEILLEUR_PAGE_TIMEOUT…) and the options."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 
-from foundation.errors import InputError
+from foundation.settings import ProbeSection
 
 # Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
 # wall time (the page loading and settling, the politeness pause between two pages of a host), so it
@@ -72,6 +72,8 @@ class ProbeSettings:
     # the quarter (storage/prior_audits.py): `veilleur run --full-audit`, and the last scheduled
     # campaign of each quarter, which stands for it.
     full_audit: bool = False
+    # The Chromium executable (VEILLEUR_CHROMIUM); None: probes/chromium.py looks for one.
+    chromium: str | None = None
 
     def user_agent(self, version: str, browser_version: str | None = None) -> str:
         base = f"Veilleur/{version} (+{self.contact_url})"
@@ -79,48 +81,22 @@ class ProbeSettings:
         return f"{base} Chrome/{browser_version}" if browser_version else base
 
 
-def _env_float(name: str, default: float, allow_zero: bool = False) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise InputError(f"environment variable {name}: must be positive, got {raw!r}")
-    return value
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise InputError(f"environment variable {name}: {raw!r} is neither 1 nor 0")
-
-
-def probe_settings_from_env(**overrides) -> ProbeSettings:
+def probe_settings(section: ProbeSection, **overrides) -> ProbeSettings:
+    """The settings of a campaign: the section's values, then the command's options (None: not given)."""
     values = {
-        "page_timeout_s": _env_float("VEILLEUR_PAGE_TIMEOUT", ProbeSettings.page_timeout_s),
-        "max_key_pages": int(_env_float("VEILLEUR_MAX_KEY_PAGES", ProbeSettings.max_key_pages, allow_zero=True)),
-        "concurrency": int(_env_float("VEILLEUR_CONCURRENCY", default_concurrency())),
-        "contact_url": os.environ.get("VEILLEUR_CONTACT_URL", ProbeSettings.contact_url),
-        "host_delay_s": _env_float("VEILLEUR_HOST_DELAY", ProbeSettings.host_delay_s, allow_zero=True),
-        "max_attempts": int(_env_float("VEILLEUR_MAX_ATTEMPTS", ProbeSettings.max_attempts)),
-        "retry_backoff_s": _env_float("VEILLEUR_RETRY_BACKOFF", ProbeSettings.retry_backoff_s, allow_zero=True),
-        "browser_recycle_pages": int(_env_float("VEILLEUR_BROWSER_RECYCLE_PAGES", ProbeSettings.browser_recycle_pages,
-                                                allow_zero=True)),
-        "service_budget_s": _env_float("VEILLEUR_SERVICE_BUDGET", ProbeSettings.service_budget_s),
-        "settle_quiet_ms": _env_float("VEILLEUR_SETTLE_QUIET_MS", ProbeSettings.settle_quiet_ms, allow_zero=True),
-        "mobile": _env_flag("VEILLEUR_MOBILE", ProbeSettings.mobile),
+        "page_timeout_s": section.page_timeout,
+        "max_key_pages": section.max_key_pages,
+        "concurrency": section.concurrency or default_concurrency(),
+        "contact_url": section.contact_url,
+        "host_delay_s": section.host_delay,
+        "max_attempts": section.max_attempts,
+        "retry_backoff_s": section.retry_backoff,
+        "browser_recycle_pages": section.browser_recycle_pages,
+        "service_budget_s": section.service_budget,
+        "settle_quiet_ms": section.settle_quiet_ms,
+        "mobile": section.mobile,
+        "axe_rules": section.axe_rules,
+        "chromium": section.chromium,
     }
-    values["axe_rules"] = os.environ.get("VEILLEUR_AXE_RULES") or ProbeSettings.axe_rules
     values.update({k: v for k, v in overrides.items() if v is not None})
-    if values["axe_rules"] not in ("all", "rgaa"):
-        raise InputError(f"axe rules: must be 'all' or 'rgaa', got {values['axe_rules']!r} (VEILLEUR_AXE_RULES)")
     return ProbeSettings(**values)

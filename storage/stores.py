@@ -1,9 +1,8 @@
-"""Where things are kept (VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL, VEILLEUR_EVIDENCE_URL), and opening the
-database, evidence store and signing keys there."""
+"""Where things are kept (the storage section: VEILLEUR_DATA_DIR, VEILLEUR_DATABASE_URL, VEILLEUR_EVIDENCE_URL),
+and opening the database, evidence store and signing keys there."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,6 +10,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from foundation.errors import InputError
+from foundation.settings import EvidenceSection, StorageSection
 from storage.db import Database, make_engine, open_database, upgrade
 from storage.evidence.signing import InstanceKeys
 from storage.evidence.store import EvidenceStore
@@ -18,20 +18,19 @@ from storage.evidence.store import EvidenceStore
 EVIDENCE_ENV = "VEILLEUR_EVIDENCE_URL"
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("VEILLEUR_DATA_DIR") or "./veilleur-data").resolve()
+def data_dir(storage: StorageSection) -> Path:
+    return storage.resolved_data_dir()
 
 
-def database_url() -> str:
-    url = os.environ.get("VEILLEUR_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{data_dir() / 'veilleur.db'}"
+def database_url(storage: StorageSection) -> str:
+    if storage.database_url:
+        return storage.database_url
+    return f"sqlite:///{data_dir(storage) / 'veilleur.db'}"
 
 
-def instance_keys() -> InstanceKeys:
+def instance_keys(storage: StorageSection, evidence: EvidenceSection) -> InstanceKeys:
     """The signing key and keyring of this instance, in its data dir (VEILLEUR_SIGNING_KEY may give the key)."""
-    return InstanceKeys(data_dir())
+    return InstanceKeys(data_dir(storage), evidence.signing_key)
 
 
 def _first_line(exc: Exception) -> str:
@@ -47,19 +46,25 @@ def postgresql_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def open_evidence_store(db: Database) -> EvidenceStore:
+def open_evidence_store(db: Database, storage: StorageSection, evidence: EvidenceSection) -> EvidenceStore:
     """The store VEILLEUR_EVIDENCE_URL names: `file:///path`, or a PostgreSQL database (blobs in its
     table `evidence_blobs`; the database's own URL keeps them beside the runs). Unset: the data
-    dir's evidence/."""
-    root = data_dir() / "evidence"
-    url = (os.environ.get(EVIDENCE_ENV) or "").strip()
+    dir's evidence/. The store carries the instance's signing key, which seals what it keeps."""
+    store = _evidence_store(db, storage)
+    store.signing_key = evidence.signing_key
+    return store
+
+
+def _evidence_store(db: Database, storage: StorageSection) -> EvidenceStore:
+    root = data_dir(storage) / "evidence"
+    url = storage.evidence_url or ""
     if not url:
         return EvidenceStore(root)
     scheme = urlsplit(url).scheme.lower()
     if scheme == "file":
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///absolute/path (three slashes)")
+            raise InputError(f"{EVIDENCE_ENV} : file:///chemin/absolu attendu (trois barres obliques), reçu « {url} »")
         return EvidenceStore(root, Path(unquote(parts.path)))
     if scheme.split("+")[0] in ("postgresql", "postgres"):
         from storage.evidence.database_store import DatabaseEvidenceStore
@@ -77,19 +82,20 @@ def open_evidence_store(db: Database) -> EvidenceStore:
             raise InputError(f"cannot open the evidence database {EVIDENCE_ENV}={make_url(url)!r}: "
                              f"{_first_line(exc)}") from None
         return DatabaseEvidenceStore(engine, root)
-    raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///path or a PostgreSQL URL (postgresql+psycopg://…)")
+    raise InputError(f"{EVIDENCE_ENV} : file:///chemin ou une adresse PostgreSQL (postgresql+psycopg://…) attendue, "
+                     f"reçu « {url} »")
 
 
-def open_stores() -> tuple[Database, EvidenceStore]:
+def open_stores(storage: StorageSection, evidence: EvidenceSection) -> tuple[Database, EvidenceStore]:
     # A bad VEILLEUR_SIGNING_KEY or key file stops the command here, as one line, not at the first seal.
-    instance_keys().check()
-    url = database_url()
+    instance_keys(storage, evidence).check()
+    url = database_url(storage)
     try:
         db = open_database(url)
     except Exception as exc:
         raise InputError(f"cannot open the database {url!r}: {_first_line(exc)}") from None
     try:
-        return db, open_evidence_store(db)
+        return db, open_evidence_store(db, storage, evidence)
     except BaseException:
         db.close()
         raise

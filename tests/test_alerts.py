@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from reports.alerts.mail_transport import transport_from_env
+from reports.alerts.mail_transport import mail_transport
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
 from storage.schema import Incident
@@ -20,7 +20,7 @@ from storage.registry import import_registry, list_services
 from tests.smtp_server import smtp_server  # noqa: F401  (fixture)
 from tests.webserver import LocalSite, html
 from campaign.executor import run_campaign, start_campaign
-from reports.alerts.after_campaign import after_campaign
+from veilleur.settings import alerts_after_campaign, read_settings
 from probes.settings import ProbeSettings
 
 WITH_FC = """<!doctype html><html lang="fr"><head><title>Démarche</title></head><body><main><h1>Démarche en ligne</h1>
@@ -57,7 +57,7 @@ class Fleet:
             services = list_services(session)
         campaign_id = start_campaign(self.db, services, "manual", SETTINGS)
         run_campaign(self.db, self.store, campaign_id, SETTINGS,
-                     on_complete=lambda done: after_campaign(self.db, self.store, done))
+                     on_complete=alerts_after_campaign(self.db, self.store))
         return campaign_id
 
     def incidents(self) -> list[Incident]:
@@ -131,8 +131,10 @@ def test_with_smtp_down_the_alert_is_delivered_once_it_comes_back(fleet, smtp_se
         assert queued.status == "queued" and queued.attempts == 1 and queued.last_error
     smtp_server.start()
     later = datetime.now(timezone.utc) + timedelta(minutes=2)
-    deliver_pending(fleet.db.sessions, transport_from_env(), now=later)
-    deliver_pending(fleet.db.sessions, transport_from_env(), now=later + timedelta(hours=1))
+    settings = read_settings()  # VEILLEUR_SMTP_URL, as `veilleur mail send` reads it
+    transport = mail_transport(settings.mail, settings.storage.resolved_data_dir())
+    deliver_pending(fleet.db.sessions, transport, now=later)
+    deliver_pending(fleet.db.sessions, transport, now=later + timedelta(hours=1))
     [mail] = smtp_server.wait_for(1)
     assert "FranceConnect" in mail.message()["Subject"] or "incident" in mail.message()["Subject"]
     with fleet.db.sessions() as session:
@@ -167,7 +169,7 @@ def test_an_unreachable_service_is_confirmed_by_availability_checks(fleet, smtp_
             services = list_services(session)
         campaign_id = start_campaign(fleet.db, services, "scheduler", quick)
         run_campaign(fleet.db, fleet.store, campaign_id, quick,
-                     on_complete=lambda done: after_campaign(fleet.db, fleet.store, done))
+                     on_complete=alerts_after_campaign(fleet.db, fleet.store))
     [incident] = fleet.incidents()
     assert (incident.check_id, incident.current_status) == ("availability", "connection_refused")
     [mail] = smtp_server.wait_for(1)

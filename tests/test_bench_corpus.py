@@ -14,7 +14,8 @@ from checks import run_checks
 from foundation.errors import InputError
 from probes.browser import BrowserPool
 from probes.service import probe_service
-from probes.settings import ProbeSettings, probe_settings_from_env
+from probes.settings import ProbeSettings, probe_settings
+from veilleur.settings import read_settings
 
 SERVICES = 5  # every FranceConnect level, JDMA present and absent, each declared conformity
 # Each service is on its own host, so politeness has nothing to protect here.
@@ -84,9 +85,7 @@ def test_rgaa_only_axe_reports_rgaa_rules_only_and_the_other_checks_do_not_chang
     assert all("RGAAv4" in v.tags for p in rgaa_only.pages for v in p.axe.violations)
 
 
-def test_an_unknown_axe_rules_setting_is_refused_naming_the_variable(monkeypatch):
-    monkeypatch.setenv("VEILLEUR_AXE_RULES", "wcag")
-    with pytest.raises(InputError, match="VEILLEUR_AXE_RULES.*'wcag'|'wcag'.*VEILLEUR_AXE_RULES"):
-        probe_settings_from_env()
-    monkeypatch.setenv("VEILLEUR_AXE_RULES", "rgaa")
-    assert probe_settings_from_env().axe_rules == "rgaa"
+def test_an_unknown_axe_rules_setting_is_refused_naming_the_variable():
+    with pytest.raises(InputError, match="^VEILLEUR_AXE_RULES : une valeur parmi all, rgaa attendue, reçu « wcag »$"):
+        read_settings({"VEILLEUR_AXE_RULES": "wcag"})
+    assert probe_settings(read_settings({"VEILLEUR_AXE_RULES": "rgaa"}).probe).axe_rules == "rgaa"

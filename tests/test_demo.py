@@ -40,6 +40,7 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Demo:
     from veilleur.demo.run import run_demo
+    from veilleur.settings import read_settings
 
     tmp = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as env:
@@ -49,7 +50,9 @@ def demo(tmp_path_factory) -> Demo:
         env.setenv("VEILLEUR_PAGE_TIMEOUT", "8")
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
-            index = run_demo(tmp / "report")
+            index = run_demo(tmp / "report", read_settings())
+        # The commands of the tests below read the demo's data, as its last line tells a person to.
+        env.setenv("VEILLEUR_DATA_DIR", str(tmp / "data" / "demo"))
         yield Demo(data=tmp / "data" / "demo", report=tmp / "report", index=index, stderr=err.getvalue())
 
 

@@ -318,19 +318,13 @@ def _make_due(cluster: Cluster, schedule: Path, job_id: str) -> None:
     import scheduler
     from campaign.schedule import load_schedule
 
-    saved = os.environ.get("VEILLEUR_DATABASE_URL")
-    os.environ["VEILLEUR_DATABASE_URL"] = cluster.db_url
-    try:
-        config = load_schedule(schedule)
-        editor = scheduler.job_editor(config)
-        scheduler.sync_jobs(editor, config)
-        editor.modify_job(job_id, next_run_time=datetime.now(timezone.utc) - timedelta(minutes=1))
-        editor.shutdown(wait=False)
-    finally:
-        if saved is None:
-            os.environ.pop("VEILLEUR_DATABASE_URL")
-        else:
-            os.environ["VEILLEUR_DATABASE_URL"] = saved
+    from foundation.settings import Settings, StorageSection
+
+    config = load_schedule(schedule)
+    editor = scheduler.job_editor(Settings(storage=StorageSection(database_url=cluster.db_url)), config)
+    scheduler.sync_jobs(editor, config)
+    editor.modify_job(job_id, next_run_time=datetime.now(timezone.utc) - timedelta(minutes=1))
+    editor.shutdown(wait=False)
 
 
 # --- 40 services, two workers, one killed --------------------------------------------------------

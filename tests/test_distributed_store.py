@@ -15,7 +15,7 @@ from foundation.quarters import Quarter
 from storage.evidence.database_store import DatabaseEvidenceStore
 from storage.evidence.signing import keys_of
 from storage.schema import EvidenceBlob
-from storage.stores import open_stores
+from veilleur.settings import open_stores
 from tests.conftest import PG_URL, _reset_postgres
 from tests.evidence_runs import page_sha, record, screenshot, seed
 from veilleur.cli import cli
@@ -138,4 +138,5 @@ def test_an_evidence_url_neither_file_nor_postgresql_is_refused_in_one_line(tmp_
     monkeypatch.setenv("VEILLEUR_EVIDENCE_URL", "s3://preuves/")
     refused = run("verify")
     assert refused.exit_code == 2
-    assert "VEILLEUR_EVIDENCE_URL='s3://preuves/': expected file:///path or a PostgreSQL URL" in refused.output
+    assert ("VEILLEUR_EVIDENCE_URL : file:///chemin ou une adresse PostgreSQL (postgresql+psycopg://…) attendue, "
+            "reçu « s3://preuves/ »") in refused.output

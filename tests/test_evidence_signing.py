@@ -27,6 +27,7 @@ from storage.evidence.store import EvidenceStore
 from storage.schema import Artifact, FindingRecord, ManifestRecord
 from tests.evidence_runs import manifest_of, record, seed
 from veilleur.cli import cli
+from veilleur.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FORGED = "signature invalid: bundle.json or its files were changed after signing"
@@ -237,6 +238,7 @@ def test_a_signing_key_given_by_the_environment_is_used_instead(db, data, tmp_pa
     expected = fingerprint(key.public_key())
     # As an environment file holds it: on one line, with \n escapes.
     monkeypatch.setenv("VEILLEUR_SIGNING_KEY", pem.replace("\n", "\\n"))
+    data.signing_key = read_settings().evidence.signing_key  # as a command's stores carry it
     run_id = record(db, data, "a")
     assert manifest_of(db, run_id).key_fingerprint == expected
     assert not (tmp_path / "data" / "signing-key.pem").exists()

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from campaign.executor import run_campaign, start_campaign
 from probes.settings import ProbeSettings
 from reports.alerts.after_campaign import AlertSettings, after_campaign
+from reports.alerts.mail_transport import OutboxTransport
 from storage.db import Database, open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry, list_services
@@ -57,7 +58,9 @@ def _campaign(db: Database, store: EvidenceStore) -> int:
 
 
 def _alerts(db: Database, store: EvidenceStore, campaign_id: int, public_url: str | None) -> EmailMessage:
-    after_campaign(db, store, campaign_id, AlertSettings(public_url=public_url, **ALERTS))
+    # Delivered to an outbox beside the evidence: never a configured SMTP server, never ./veilleur-data.
+    outbox = OutboxTransport(store.root.parent / "data" / "outbox")
+    after_campaign(db, store, campaign_id, AlertSettings(public_url=public_url, **ALERTS), outbox)
     with db.sessions() as session:
         mail = session.scalars(select(OutgoingMail).where(OutgoingMail.campaign_id == campaign_id)).one()
         return email.message_from_bytes(mail.raw_message, policy=email.policy.default)
@@ -78,10 +81,7 @@ def regression(tmp_path_factory) -> Regression:
     (redesign / "index.html").write_text(home, encoding="utf-8")
 
     store = EvidenceStore(folder / "evidence")
-    with pytest.MonkeyPatch.context() as env, serve_sites(sites) as server:
-        # Delivery writes to the data dir's outbox: never a configured SMTP server, never ./veilleur-data.
-        env.setenv("VEILLEUR_DATA_DIR", str(folder / "data"))
-        env.delenv("VEILLEUR_SMTP_URL", raising=False)
+    with serve_sites(sites) as server:
         (folder / "registry.yaml").write_text(registry_yaml(server), encoding="utf-8")
         db = open_database(f"sqlite:///{folder / 'told.db'}")
         with db.sessions() as session:

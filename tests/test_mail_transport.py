@@ -10,14 +10,20 @@ from datetime import datetime, timezone
 import pytest
 
 from reports.alerts.digests import render_digest
-from reports.alerts.mail_transport import (OutboxTransport, SmtpTransport, mail_sender_from_env, parse_smtp_url,
-                                    transport_from_env)
+from reports.alerts.mail_transport import OutboxTransport, SmtpTransport, mail_transport, parse_smtp_url
 from storage.evidence.store import EvidenceStore
 from reports.alerts.delivery import TransportUnavailable
 from storage.outbox import OutgoingEnvelope
 from tests.mail_samples import NOW, SENDER, digest, pictured
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpTestServer, smtp_tls_server  # noqa: F401  (fixture)
 from foundation.errors import InputError
+from veilleur.settings import read_settings
+
+
+def transport_from(environment: dict[str, str], data_dir=None):
+    """The transport a command builds from the environment the shell read."""
+    settings = read_settings(environment)
+    return mail_transport(settings.mail, data_dir or settings.storage.resolved_data_dir())
 
 
 def envelope_of(message, mail_id=7) -> OutgoingEnvelope:
@@ -32,9 +38,8 @@ def message(tmp_path):
     return render_digest(digest(pictured(store)), store, SENDER, now=NOW)
 
 
-def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server, monkeypatch, message):
-    monkeypatch.setenv("VEILLEUR_SMTP_URL", smtp_tls_server.url(SMTP_USER, SMTP_PASSWORD))
-    transport = transport_from_env()
+def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server, message):
+    transport = transport_from({"VEILLEUR_SMTP_URL": smtp_tls_server.url(SMTP_USER, SMTP_PASSWORD)})
     assert isinstance(transport, SmtpTransport) and transport.password == SMTP_PASSWORD
     assert SMTP_PASSWORD not in transport.describe()
     transport.send(envelope_of(message))
@@ -43,10 +48,9 @@ def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server,
     assert received.rcpt_tos == ("qualite-numerique@interieur.example", "ants@interieur.example")
 
 
-def test_a_wrong_password_makes_the_server_unavailable_not_the_message_bad(smtp_tls_server, monkeypatch, message):
-    monkeypatch.setenv("VEILLEUR_SMTP_URL", smtp_tls_server.url(SMTP_USER, "wrong"))
+def test_a_wrong_password_makes_the_server_unavailable_not_the_message_bad(smtp_tls_server, message):
     with pytest.raises(TransportUnavailable, match="refused the login: 535"):
-        transport_from_env().send(envelope_of(message))
+        transport_from({"VEILLEUR_SMTP_URL": smtp_tls_server.url(SMTP_USER, "wrong")}).send(envelope_of(message))
     assert smtp_tls_server.received == []
 
 
@@ -58,17 +62,15 @@ def test_a_certificate_from_an_untrusted_authority_is_refused(smtp_tls_server, m
     assert smtp_tls_server.received == []
 
 
-def test_smtps_delivers_over_tls_from_the_first_byte(monkeypatch, message):
+def test_smtps_delivers_over_tls_from_the_first_byte(message):
     with SmtpTestServer(implicit_tls=True) as server:
-        monkeypatch.setenv("VEILLEUR_SMTP_URL", server.url())
-        transport_from_env().send(envelope_of(message))
+        transport_from({"VEILLEUR_SMTP_URL": server.url()}).send(envelope_of(message))
         [received] = server.received
     assert received.over_tls
 
 
-def test_without_smtp_the_outbox_holds_a_valid_eml_with_both_parts(env_data_dir, monkeypatch, message):
-    monkeypatch.delenv("VEILLEUR_SMTP_URL", raising=False)
-    transport = transport_from_env()
+def test_without_smtp_the_outbox_holds_a_valid_eml_with_both_parts(env_data_dir, message):
+    transport = transport_from({"VEILLEUR_DATA_DIR": str(env_data_dir), "VEILLEUR_SMTP_URL": ""})
     assert isinstance(transport, OutboxTransport) and transport.directory == env_data_dir / "outbox"
     transport.send(envelope_of(message, mail_id=7))
     [written] = (env_data_dir / "outbox").iterdir()
@@ -101,30 +103,27 @@ def test_smtp_urls_are_read_with_their_defaults(url, expected):
 
 
 @pytest.mark.parametrize("url, reason", [
-    ("http://relay.example", "must start with smtp:// or smtps://"),
-    ("smtp://:secret@:25", "names no host"),
-    ("smtp://user:secret@relay.example:99999", "not a valid URL"),
-    ("smtp://user:secret@relay.example?starttls=maybe", "starttls must be 1 or 0"),
-    ("smtps://user:secret@relay.example?starttls=1", "smtps:// is TLS from the start"),
-    ("smtp://user:secret@relay.example?tls=1", "unknown parameter 'tls'"),
-    ("smtp://user:secret@relay.example?timeout=soon", "timeout must be a number"),
-    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "is not a file"),
+    ("http://relay.example", "adresse commençant par smtp:// ou smtps:// attendue"),
+    ("smtp://:secret@:25", "aucun hôte nommé"),
+    ("smtp://user:secret@relay.example:99999", "adresse illisible"),
+    ("smtp://user:secret@relay.example?starttls=maybe", "starttls : 1 ou 0 attendu"),
+    ("smtps://user:secret@relay.example?starttls=1", "smtps:// chiffre dès le début"),
+    ("smtp://user:secret@relay.example?tls=1", "paramètre inconnu 'tls'"),
+    ("smtp://user:secret@relay.example?timeout=soon", "timeout : nombre de secondes attendu entre 0 et 600"),
+    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "cafile '/nowhere/ca.pem' n'est pas un fichier"),
 ])
-def test_a_bad_smtp_url_is_a_one_line_error_naming_the_variable_without_the_password(monkeypatch, url, reason):
-    monkeypatch.setenv("VEILLEUR_SMTP_URL", url)
+def test_a_bad_smtp_url_is_a_one_line_french_error_naming_the_variable_without_the_password(url, reason):
     with pytest.raises(InputError) as error:
-        transport_from_env()
+        transport_from({"VEILLEUR_SMTP_URL": url})
     text = str(error.value)
-    assert text.startswith("environment variable VEILLEUR_SMTP_URL ") and reason in text
+    assert text.startswith(f"VEILLEUR_SMTP_URL : {reason}") and text.endswith(" »")
     assert "secret" not in text and "\n" not in text
 
 
-def test_the_sender_comes_from_veilleur_mail_from_and_is_checked(monkeypatch):
-    monkeypatch.delenv("VEILLEUR_MAIL_FROM", raising=False)
-    assert mail_sender_from_env() == "veilleur@localhost"
-    monkeypatch.setenv("VEILLEUR_MAIL_FROM", "Veilleur DINUM <veilleur@numerique.example>")
-    assert mail_sender_from_env() == "Veilleur DINUM <veilleur@numerique.example>"
+def test_the_sender_comes_from_veilleur_mail_from_and_is_checked():
+    assert read_settings({}).mail.mail_from == "veilleur@localhost"
+    named = {"VEILLEUR_MAIL_FROM": "Veilleur DINUM <veilleur@numerique.example>"}
+    assert read_settings(named).mail.mail_from == "Veilleur DINUM <veilleur@numerique.example>"
     for bad in ("pas une adresse", "veilleur@numerique.example\nBcc: x@evil.example"):
-        monkeypatch.setenv("VEILLEUR_MAIL_FROM", bad)
-        with pytest.raises(InputError, match="^environment variable VEILLEUR_MAIL_FROM: not a sender address"):
-            mail_sender_from_env()
+        with pytest.raises(InputError, match="^VEILLEUR_MAIL_FROM : adresse d'expéditeur attendue"):
+            read_settings({"VEILLEUR_MAIL_FROM": bad})

@@ -79,8 +79,9 @@ def veilleur(*args, env, **kw):
 def _make_due(data_dir) -> None:
     """Pretend the nightly job's time has come (instead of waiting for 02:00)."""
     import scheduler
+    from foundation.settings import Settings, StorageSection
 
-    editor = scheduler.job_editor()
+    editor = scheduler.job_editor(Settings(storage=StorageSection(data_dir=data_dir)))
     editor.modify_job("full", next_run_time=datetime.now(timezone.utc) - timedelta(minutes=5))
     editor.shutdown(wait=False)
 

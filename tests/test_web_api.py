@@ -3,6 +3,7 @@ Runs on SQLite, and on PostgreSQL when configured."""
 
 from __future__ import annotations
 
+from foundation.settings import WebSection
 import io
 import json
 import re
@@ -26,7 +27,7 @@ def api(db, tmp_path):
 
     store = EvidenceStore(tmp_path / "evidence")
     seeded = seed_dashboard(db, store)
-    client = TestClient(create_app(db, store, operator_token=TOKEN))
+    client = TestClient(create_app(db, store, web=WebSection(operator_token=TOKEN)))
     client.db, client.seeded = db, seeded
     return client
 

@@ -3,6 +3,7 @@ over a seeded database): no server error, and every answer conforms to the schem
 
 from __future__ import annotations
 
+from foundation.settings import WebSection
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -23,7 +24,7 @@ def api_schema(tmp_path_factory):
     db = open_database(f"sqlite:///{folder / 'veilleur.db'}")
     store = EvidenceStore(folder / "evidence")
     seed_dashboard(db, store)
-    yield schemathesis.openapi.from_asgi("/openapi.json", create_app(db, store, operator_token=TOKEN))
+    yield schemathesis.openapi.from_asgi("/openapi.json", create_app(db, store, web=WebSection(operator_token=TOKEN)))
     db.close()
 
 

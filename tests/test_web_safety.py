@@ -4,6 +4,7 @@ limit per client address), operator endpoints behind a token."""
 
 from __future__ import annotations
 
+from foundation.settings import WebSection
 import re
 import shutil
 
@@ -43,7 +44,7 @@ def site(seeded_copy, tmp_path):
     shutil.copy(folder / "veilleur.db", tmp_path / "veilleur.db")
     db = open_database(f"sqlite:///{tmp_path / 'veilleur.db'}")
     store = EvidenceStore(folder / "evidence")
-    app = create_app(db, store, operator_token=TOKEN, proposal_limit=RateLimit(limit=2, window_s=600))
+    app = create_app(db, store, web=WebSection(operator_token=TOKEN), proposal_limit=RateLimit(limit=2, window_s=600))
     client = TestClient(app)
     client.db, client.seeded = db, seeded
     yield client
@@ -176,7 +177,7 @@ def test_without_a_configured_token_operator_endpoints_are_disabled(tmp_path):
     from storage.db import open_database
 
     db = open_database(f"sqlite:///{tmp_path / 'v.db'}")
-    client = TestClient(create_app(db, EvidenceStore(tmp_path / "evidence"), operator_token=""))
+    client = TestClient(create_app(db, EvidenceStore(tmp_path / "evidence"), web=WebSection(operator_token="")))
     refused = client.get("/api/exports", headers={"Authorization": "Bearer "})
     assert refused.status_code == 403 and "VEILLEUR_OPERATOR_TOKEN" in refused.json()["detail"]
     db.close()

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -36,6 +37,16 @@ def test_veilleur_serve_answers_on_the_given_host_and_port(tmp_path):
         assert "Accessibilité : partiellement conforme" in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/services", timeout=5) as response:
             assert response.read() == b'{"items":[],"total":0,"limit":50,"offset":0}'
+        # The operator's token is the one `veilleur serve` read in VEILLEUR_OPERATOR_TOKEN.
+        operator = urllib.request.Request(f"http://127.0.0.1:{port}/api/proposals", headers={"Authorization": "Bearer t"})
+        with urllib.request.urlopen(operator, timeout=5) as response:
+            assert response.status == 200
+        stranger = urllib.request.Request(f"http://127.0.0.1:{port}/api/proposals", headers={"Authorization": "Bearer u"})
+        try:
+            urllib.request.urlopen(stranger, timeout=5)
+            raise AssertionError("a wrong operator token was let in")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 403
     finally:
         server.terminate()
         _, err = server.communicate(timeout=20)

@@ -3,6 +3,7 @@ with a hostile name), one run recorded with real evidence files, and the app ser
 
 from __future__ import annotations
 
+from foundation.settings import WebSection
 import socket
 import threading
 import time
@@ -92,7 +93,7 @@ def served_dashboard(tmp_path, operator_token: str | None = "jeton-operateur", *
     store = EvidenceStore(tmp_path / "evidence")
     seeded = seed_dashboard(db, store)
     try:
-        with LiveServer(create_app(db, store, operator_token=operator_token, **app_kw)) as server:
+        with LiveServer(create_app(db, store, WebSection(operator_token=operator_token), **app_kw)) as server:
             server.seeded = seeded
             server.db = db
             yield server

@@ -22,18 +22,18 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from campaign.distributed import broker_url, campaign_runner, require_postgresql
+from campaign.distributed import campaign_runner, require_postgresql
 from campaign.executor import CampaignSummary, UnitResult, run_campaign, start_campaign
 from checks import check_ids, finding_type
 from foundation import formatting, vocabulary
 from foundation.errors import InputError
 from probes.settings import ProbeSettings
-from reports.alerts.after_campaign import after_campaign
+from foundation.settings import Settings
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.registry import list_services
 from storage.runs import unfinished_campaign
-from storage.stores import open_stores
+from veilleur.settings import alerts_after_campaign, current, open_stores
 
 console = Console(stderr=True)
 
@@ -66,17 +66,20 @@ def progress_columns() -> tuple[ProgressColumn, ...]:
 
 def run_from_cli(
     service_ids: list[str], ministry_ids: list[str], resume: bool, settings: ProbeSettings, trigger: str,
-    db: Database | None = None, store: EvidenceStore | None = None,
+    db: Database | None = None, store: EvidenceStore | None = None, sections: Settings | None = None,
 ) -> CampaignSummary:
     """A campaign over the registry, or the rest of the interrupted one. On stores of its own (the
     demo's, a test's) it runs in this process; on the command's, on the workers when
-    VEILLEUR_BROKER_URL is set."""
+    VEILLEUR_BROKER_URL is set. `sections`: the settings of the alerts that follow (the command's
+    unless given, as the demo gives its own)."""
+    sections = sections or current()
     runner = run_campaign
     if db is None or store is None:
-        db, store = open_stores()
-        if broker_url() is not None:
+        db, store = open_stores(sections)
+        if sections.broker.broker_url is not None:
             require_postgresql(db)  # before a campaign is created that no worker could reach
-            runner = campaign_runner(db)
+            runner = campaign_runner(db, sections.broker)
+    alerts = alerts_after_campaign(db, store, sections)
     if resume:
         if service_ids or ministry_ids:
             raise InputError("--resume finishes the interrupted campaign as it was; it takes no --service or --ministry")
@@ -101,10 +104,10 @@ def run_from_cli(
             console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
                           "confiés aux workers")
     if runner is not run_campaign:
-        _say_workers()
+        _say_workers(sections.broker.broker_url or "")
 
     try:
-        return _run_with_progress(db, store, campaign_id, settings, runner)
+        return _run_with_progress(db, store, campaign_id, settings, runner, alerts)
     except KeyboardInterrupt:
         # Ctrl-C between the campaign's creation and the moment it listens for signals itself: the
         # campaign exists with its units pending, so say how to finish it, as after any stop.
@@ -113,11 +116,10 @@ def run_from_cli(
         raise SystemExit(130) from None
 
 
-def _say_workers() -> None:
+def _say_workers(url: str) -> None:
     from campaign.distributed.app import safe_url
     from campaign.distributed.status import workers_answering
 
-    url = broker_url() or ""
     answering = workers_answering(url)
     if answering:
         console.print(f"Broker {safe_url(url)} : {vocabulary.count(answering, 'worker répond', 'workers répondent')}")
@@ -127,7 +129,7 @@ def _say_workers() -> None:
 
 
 def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
-                       runner=run_campaign) -> CampaignSummary:
+                       runner=run_campaign, on_complete=None) -> CampaignSummary:
     with Progress(*progress_columns(), console=console, transient=False) as progress:
         task = progress.add_task("services", total=None, last="")
 
@@ -144,7 +146,7 @@ def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, set
                 "(`veilleur run --resume`). Ctrl-C de nouveau pour arrêter tout de suite.[/yellow]")
 
         summary = runner(db, store, campaign_id, settings, on_start=on_start, on_result=on_result,
-                         on_complete=lambda done: after_campaign(db, store, done),
+                         on_complete=on_complete,
                          on_stopping=on_stopping, stop_grace_s=STOP_GRACE_S)
     print_summary(summary)
     for result in summary.results:

@@ -9,22 +9,20 @@ run by `veilleur worker` processes, dispatched and followed by `veilleur run` an
 - `status.py`: queue depths, workers and campaign progress, for `veilleur status`.
 
 Nothing here is imported while VEILLEUR_BROKER_URL is unset, except the few functions below: the
-embedded default never loads Celery.
+embedded default never loads Celery. The broker's address is given by the shell (the broker section),
+never read here.
 """
 
 from __future__ import annotations
 
-import os
+from functools import partial
 from typing import Callable
 
 from foundation.errors import InputError
+from foundation.settings import BrokerSection
 from storage.db import Database
 
 BROKER_ENV = "VEILLEUR_BROKER_URL"
-
-
-def broker_url() -> str | None:
-    return (os.environ.get(BROKER_ENV) or "").strip() or None
 
 
 def require_postgresql(db: Database) -> None:
@@ -37,14 +35,14 @@ def require_postgresql(db: Database) -> None:
         )
 
 
-def campaign_runner(db: Database) -> Callable:
+def campaign_runner(db: Database, broker: BrokerSection) -> Callable:
     """`run_campaign` (campaign/executor.py) in this process, or, with VEILLEUR_BROKER_URL, the same
     campaign dispatched to workers and followed to its end: same arguments, same summary."""
-    if broker_url() is None:
+    if broker.broker_url is None:
         from campaign.executor import run_campaign
 
         return run_campaign
     require_postgresql(db)
     from campaign.distributed.follow import follow_campaign
 
-    return follow_campaign
+    return partial(follow_campaign, broker_url=broker.broker_url)

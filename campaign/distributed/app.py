@@ -11,8 +11,8 @@ Delivery loses nothing and doubles nothing:
 Availability checks and full campaigns have queues of their own, so that a worker kept for
 availability (`veilleur worker --queues availability`) never waits behind audits.
 
-`celery -A campaign.distributed.app flower` (or `inspect`, `events`) finds the application as `app`,
-built from VEILLEUR_BROKER_URL.
+`celery -A veilleur.celery_app flower` (or `inspect`, `events`) finds the application there, built by
+the shell from VEILLEUR_BROKER_URL (only the shell reads the environment).
 """
 
 from __future__ import annotations
@@ -73,20 +73,3 @@ def make_app(broker_url: str, worker: bool = False):
         app.task(name=TASK, bind=True)(run_service_unit)
     return app
 
-
-_app = None
-
-
-def __getattr__(name: str):
-    # `celery -A campaign.distributed.app …` looks for `app` (or `celery`) in this module.
-    if name in ("app", "celery"):
-        global _app
-        if _app is None:
-            from campaign.distributed import BROKER_ENV, broker_url
-
-            url = broker_url()
-            if url is None:
-                raise RuntimeError(f"{BROKER_ENV} is not set")
-            _app = make_app(url, worker=True)
-        return _app
-    raise AttributeError(name)

@@ -20,7 +20,6 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.distributed import broker_url
 from campaign.distributed.app import TASK, make_app, queue_for, safe_url
 from campaign.distributed.deliveries import RECORDED, ended, prepare_dispatch, superseded, withdraw
 from campaign.executor import CampaignSummary, UnitResult, finish_campaign_if_complete
@@ -47,12 +46,11 @@ def follow_campaign(
     stop: threading.Event | None = None, stop_grace_s: float = 30.0,
     on_complete: Callable[[int], None] | None = None,
     on_stopping: Callable[[], None] = lambda: None,
+    *, broker_url: str,
 ) -> CampaignSummary:
     stop = stop or threading.Event()
     at_once = threading.Event()
-    url = broker_url()
-    if url is None:
-        raise InputError("VEILLEUR_BROKER_URL is not set: nothing to dispatch to")
+    url = broker_url
 
     def pending() -> tuple[list[Unit], str]:
         with db.sessions() as session:

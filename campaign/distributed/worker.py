@@ -28,8 +28,9 @@ from campaign.distributed import require_postgresql
 from campaign.distributed.host_leases import HostLeases
 from campaign.service_run import UnitNotStored, run_unit
 from foundation.errors import InputError
+from foundation.settings import EvidenceSection, StorageSection
 from probes.browser import BrowserPool
-from probes.settings import ProbeSettings, probe_settings_from_env
+from probes.settings import ProbeSettings
 from storage.db import Database, open_database
 from storage.evidence.signing import keys_of
 from storage.evidence.store import EvidenceStore
@@ -56,9 +57,9 @@ class WorkerPool(BrowserPool):
 
 
 class WorkerRuntime:
-    def __init__(self, concurrency: int | None = None):
-        self.settings = probe_settings_from_env(concurrency=concurrency)
-        self.db, self.store = _open(self.settings.concurrency)
+    def __init__(self, settings: ProbeSettings, storage: StorageSection, evidence: EvidenceSection):
+        self.settings = settings
+        self.db, self.store = _open(self.settings.concurrency, storage, evidence)
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         # What it signs with; a task from an instance that signs with another key is not run.
         self.key_fingerprint = keys_of(self.store).signer().fingerprint
@@ -116,9 +117,9 @@ def campaign_settings(recorded: dict) -> ProbeSettings:
     return ProbeSettings(**{k: v for k, v in recorded.items() if k in ProbeSettings.__dataclass_fields__})
 
 
-def _open(concurrency: int) -> tuple[Database, EvidenceStore]:
-    instance_keys().check()
-    url = database_url()
+def _open(concurrency: int, storage: StorageSection, evidence: EvidenceSection) -> tuple[Database, EvidenceStore]:
+    instance_keys(storage, evidence).check()
+    url = database_url(storage)
     try:
         migrated = open_database(url)  # brought up to date once, here
     except Exception as exc:
@@ -133,7 +134,7 @@ def _open(concurrency: int) -> tuple[Database, EvidenceStore]:
                            max_overflow=concurrency)
     db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
     try:
-        return db, open_evidence_store(db)
+        return db, open_evidence_store(db, storage, evidence)
     except BaseException:
         db.close()
         raise
@@ -143,17 +144,20 @@ _runtime: WorkerRuntime | None = None
 _runtime_lock = threading.Lock()
 
 
-def start_runtime(concurrency: int | None = None) -> WorkerRuntime:
+def start_runtime(settings: ProbeSettings, storage: StorageSection, evidence: EvidenceSection) -> WorkerRuntime:
+    """The worker's runtime, with the settings `veilleur worker` read (the worker process reads nothing itself)."""
     global _runtime
     with _runtime_lock:
         if _runtime is None:
-            _runtime = WorkerRuntime(concurrency)
+            _runtime = WorkerRuntime(settings, storage, evidence)
         return _runtime
 
 
 def current_runtime() -> WorkerRuntime:
-    """The runtime `veilleur worker` started, or one started now (a worker run by `celery worker`)."""
-    return _runtime or start_runtime()
+    """The runtime `veilleur worker` started before taking its first task."""
+    if _runtime is None:
+        raise RuntimeError("no worker runtime: a worker is started by `veilleur worker`, which gives it its settings")
+    return _runtime
 
 
 def stop_runtime() -> None:

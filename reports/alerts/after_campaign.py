@@ -7,21 +7,20 @@ process that dies anywhere here is resumed without losing or doubling an alert.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 
-from foundation.errors import InputError
+from foundation.settings import AlertsSection, MailSection
 from foundation.times import as_utc
-from reports.alerts.dashboard_links import links_for, public_url_from_env
-from reports.alerts.delivery import deliver_pending
+from reports.alerts.dashboard_links import links_for
+from reports.alerts.delivery import MailTransport, deliver_pending
 from reports.alerts.incidents import IncidentChanges, IncidentPolicy, update_incidents
 from reports.alerts.locations import latest_run_id, locate
-from reports.alerts.mail_transport import mail_sender_from_env, transport_from_env
 from storage.db import Database
 from storage.evidence.store import EvidenceStore
 from storage.outbox import enqueue
@@ -45,23 +44,16 @@ class AlertSettings:
     public_url: str | None = None   # the dashboard (VEILLEUR_PUBLIC_URL); None: no dashboard links
 
     @classmethod
-    def from_env(cls) -> "AlertSettings":
-        def number(name: str, default: float) -> float:
-            raw = os.environ.get(name)
-            try:
-                return float(raw) if raw else default
-            except ValueError:
-                raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
-
-        operator = tuple(a.strip() for a in os.environ.get("VEILLEUR_OPERATOR_EMAIL", "").split(",") if a.strip())
+    def of(cls, alerts: AlertsSection, mail: MailSection) -> "AlertSettings":
+        """From the alerts and mail sections the shell read."""
         return cls(
-            confirm_runs=int(number("VEILLEUR_ALERT_CONFIRM_RUNS", 2)),
-            reminder_days=number("VEILLEUR_ALERT_REMINDER_DAYS", 7),
-            mass_share=number("VEILLEUR_ALERT_MASS_SHARE", 0.30),
-            operator=operator or cls.operator,
-            sender=mail_sender_from_env(),
-            report_url=os.environ.get("VEILLEUR_REPORT_URL") or None,
-            public_url=public_url_from_env(),
+            confirm_runs=alerts.confirm_runs,
+            reminder_days=alerts.reminder_days,
+            mass_share=alerts.mass_share,
+            operator=alerts.operator_email or cls.operator,
+            sender=mail.mail_from,
+            report_url=alerts.report_url,
+            public_url=alerts.public_url,
         )
 
 
@@ -96,8 +88,8 @@ def _due_reminder(incident: Incident, now: datetime, settings: AlertSettings) ->
     return now - as_utc(last) >= timedelta(days=settings.reminder_days)
 
 
-def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, settings: AlertSettings | None = None) -> None:
-    settings = settings or AlertSettings.from_env()
+def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, settings: AlertSettings,
+                   transport: MailTransport) -> None:
     with db.sessions() as session:
         campaign = session.get(Campaign, campaign_id)
         if campaign is not None and campaign.alerts_done_at is None:
@@ -106,7 +98,17 @@ def after_campaign(db: Database, store: EvidenceStore, campaign_id: int, setting
             campaign.alerts_done_at = datetime.now(timezone.utc)
             session.commit()
     # Delivery is separate: a message that cannot be sent now stays queued and is retried later.
-    deliver_pending(db.sessions, transport_from_env())
+    deliver_pending(db.sessions, transport)
+
+
+def campaign_alerts(db: Database, store: EvidenceStore, alerts: AlertsSection, mail: MailSection,
+                    data_dir: Path) -> Callable[[int], None]:
+    """What follows a campaign (`on_complete` of the runners), with the sections the shell read; a bad
+    VEILLEUR_SMTP_URL stops the command now, before the campaign, not after it."""
+    from reports.alerts.mail_transport import mail_transport
+
+    settings, transport = AlertSettings.of(alerts, mail), mail_transport(mail, data_dir)
+    return lambda campaign_id: after_campaign(db, store, campaign_id, settings, transport)
 
 
 def _queue_access_digest(session, campaign: Campaign, settings: AlertSettings) -> None:

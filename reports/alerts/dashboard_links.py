@@ -1,4 +1,4 @@
-"""Links from an alert to the dashboard, built on its public address (`VEILLEUR_PUBLIC_URL`).
+"""Links from an alert to the dashboard, built on its public address (`VEILLEUR_PUBLIC_URL`, the alerts section).
 
 Without that address there are no dashboard links at all: a ministry cannot open a dashboard
 served on an operator's loopback. The paths are the dashboard's routes (reports/web/pages.py,
@@ -7,28 +7,10 @@ reports/web/evidence.py); tests/test_incidents.py follows each link an e-mail ca
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
-from foundation.errors import InputError
 from reports.alerts.locations import Spot
-
-PUBLIC_URL_VARIABLE = "VEILLEUR_PUBLIC_URL"
-
-
-def public_url_from_env() -> str | None:
-    """The dashboard's public base address, checked (http or https, with a host), without its
-    trailing slash; None when unset."""
-    raw = os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
-    if not raw:
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise InputError(f"environment variable {PUBLIC_URL_VARIABLE}: {raw!r} is not an http(s) address "
-                         "such as https://veilleur.example.gouv.fr")
-    return raw.rstrip("/")
-
 
 def service_page(base: str, service_id: str) -> str:
     return f"{base}/services/{quote(service_id, safe='')}"

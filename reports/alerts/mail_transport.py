@@ -1,4 +1,4 @@
-"""Where queued e-mails go: an SMTP server (`VEILLEUR_SMTP_URL`), or `.eml` files in the outbox.
+"""Where queued e-mails go: an SMTP server (`VEILLEUR_SMTP_URL`, the mail section), or `.eml` files in the outbox.
 
 `VEILLEUR_SMTP_URL` is `smtp://user:password@host:port` (plain, or `?starttls=1` to upgrade the
 connection), or `smtps://…` (TLS from the first byte). User and password are URL-decoded, so a
@@ -10,7 +10,6 @@ for a relay with a private certificate). Without it, messages are written as `.e
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -20,14 +19,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from foundation.errors import InputError
 from foundation.files import write_atomically
+from foundation.settings import MailSection
 from reports.alerts.delivery import MailTransport, SendOutcome, TransportError, TransportUnavailable
-from reports.alerts.mail_headers import sender_mailbox
 from storage.outbox import OutgoingEnvelope
-from storage.stores import data_dir
 
 SMTP_URL_VARIABLE = "VEILLEUR_SMTP_URL"
-MAIL_FROM_VARIABLE = "VEILLEUR_MAIL_FROM"
-DEFAULT_SENDER = "veilleur@localhost"
 DEFAULT_TIMEOUT_S = 30.0
 
 TlsMode = Literal["none", "starttls", "tls"]
@@ -150,40 +146,40 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     shown = _redacted(url)
 
     def bad(reason: str) -> InputError:
-        return InputError(f"environment variable {SMTP_URL_VARIABLE} {shown!r}: {reason}")
+        return InputError(f"{SMTP_URL_VARIABLE} : {reason}, reçu « {shown} »")
 
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise bad(f"not a valid URL ({exc})") from None
+        raise bad(f"adresse illisible ({exc})") from None
     if parts.scheme not in ("smtp", "smtps"):
-        raise bad("must start with smtp:// or smtps://")
+        raise bad("adresse commençant par smtp:// ou smtps:// attendue")
     if not parts.hostname:
-        raise bad("names no host (smtp://user:password@host:port)")
+        raise bad("aucun hôte nommé (smtp://utilisateur:mot-de-passe@hôte:port)")
     if parts.path not in ("", "/"):
-        raise bad(f"unexpected path {parts.path!r}")
+        raise bad(f"chemin inattendu {parts.path!r}")
     params: dict[str, str] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key not in ("starttls", "timeout", "cafile"):
-            raise bad(f"unknown parameter {key!r} (known: starttls, timeout, cafile)")
+            raise bad(f"paramètre inconnu {key!r} (connus : starttls, timeout, cafile)")
         params[key] = value
     starttls = params.get("starttls", "0").lower()
     if starttls not in _TRUE | _FALSE:
-        raise bad(f"starttls must be 1 or 0, got {params['starttls']!r}")
+        raise bad("starttls : 1 ou 0 attendu")
     if parts.scheme == "smtps" and starttls in _TRUE:
-        raise bad("smtps:// is TLS from the start; starttls=1 is for smtp:// only")
+        raise bad("smtps:// chiffre dès le début ; starttls=1 ne va qu'avec smtp://")
     timeout = DEFAULT_TIMEOUT_S
     if "timeout" in params:
         try:
             timeout = float(params["timeout"])
         except ValueError:
-            raise bad(f"timeout must be a number of seconds, got {params['timeout']!r}") from None
+            raise bad("timeout : nombre de secondes attendu entre 0 et 600") from None
         if not 0 < timeout <= 600:
-            raise bad(f"timeout must be between 0 and 600 seconds, got {params['timeout']!r}")
+            raise bad("timeout : nombre de secondes attendu entre 0 et 600")
     cafile = Path(params["cafile"]) if params.get("cafile") else None
     if cafile is not None and not cafile.is_file():
-        raise bad(f"cafile {str(cafile)!r} is not a file")
+        raise bad(f"cafile {str(cafile)!r} n'est pas un fichier")
     tls: TlsMode = "tls" if parts.scheme == "smtps" else ("starttls" if starttls in _TRUE else "none")
     return SmtpSettings(
         host=parts.hostname,
@@ -196,22 +192,13 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     )
 
 
-def transport_from_env() -> MailTransport:
+def mail_transport(mail: MailSection, data_dir: Path) -> MailTransport:
     """SMTP when `VEILLEUR_SMTP_URL` is set, else the outbox folder of the data dir."""
-    url = os.environ.get(SMTP_URL_VARIABLE, "").strip()
+    url = mail.smtp_url
     if not url:
-        return OutboxTransport(data_dir() / "outbox")
+        return OutboxTransport(data_dir / "outbox")
     settings = parse_smtp_url(url)
     context = ssl.create_default_context(cafile=str(settings.cafile) if settings.cafile else None)
     return SmtpTransport(settings.host, settings.port, tls=settings.tls, username=settings.username,
                          password=settings.password, timeout_s=settings.timeout_s, ssl_context=context)
 
-
-def mail_sender_from_env() -> str:
-    """`VEILLEUR_MAIL_FROM` (`adresse@domaine` or `Nom <adresse@domaine>`), checked."""
-    value = os.environ.get(MAIL_FROM_VARIABLE, "").strip() or DEFAULT_SENDER
-    try:
-        sender_mailbox(value)
-    except ValueError as exc:
-        raise InputError(f"environment variable {MAIL_FROM_VARIABLE}: {exc}") from None
-    return value

@@ -28,7 +28,6 @@ from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, SIGNATURE, Bu
 from storage.evidence.manifests import Manifest
 from storage.evidence.signing import KEYRING_FILE, Keyring, KeyringEntry, read_keyring, read_trusted_keys
 from storage.evidence.verification import ArtifactChecker, FileDigest, Verification, digest_stream, read_manifest
-from storage.stores import data_dir
 
 
 class ZipSource:
@@ -72,13 +71,13 @@ class BundleVerification(Verification):
     signed_by: KeyringEntry | None = None
 
 
-def trusted_keys(public_key: Path | None) -> Keyring | None:
+def trusted_keys(public_key: Path | None, data_dir: Path) -> Keyring | None:
     """The keys a bundle's signature is checked against: the file given (a PEM public key or a
     keyring), else this machine's instance keyring if its data dir has one, else None. Read only:
     verifying a bundle creates nothing."""
     if public_key is not None:
         return read_trusted_keys(public_key, "--public-key")
-    keyring = data_dir() / KEYRING_FILE
+    keyring = data_dir / KEYRING_FILE
     return read_keyring(keyring) if keyring.is_file() else None
 
 

@@ -1,13 +1,12 @@
 """The dashboard application: `create_app(db, store)` → a FastAPI (ASGI) app.
 
-Configuration: VEILLEUR_OPERATOR_TOKEN (operator endpoints; unset: they are disabled) and
-VEILLEUR_SECRET_KEY (signs the form tokens; unset: a random key per process, so a restart only
-asks visitors to reload the form).
+Configuration, the web section `veilleur serve` gives: VEILLEUR_OPERATOR_TOKEN (operator endpoints;
+unset: they are disabled) and VEILLEUR_SECRET_KEY (signs the form tokens; unset: a random key per
+process, so a restart only asks visitors to reload the form).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from foundation import __version__
+from foundation.settings import WebSection
 from reports.web import api, evidence, keys, pages, proposals
 from reports.web.page_cache import PageCache
 from reports.web.rendering import message
@@ -30,8 +30,9 @@ STATIC = Path(__file__).parent / "static"
 PROPOSALS_PER_WINDOW, PROPOSAL_WINDOW_S = 5, 600.0
 
 
-def create_app(db: Database, store: EvidenceStore, operator_token: str | None = None, secret: bytes | None = None,
+def create_app(db: Database, store: EvidenceStore, web: WebSection | None = None,
                proposal_limit: RateLimit | None = None) -> FastAPI:
+    web = web or WebSection()
     app = FastAPI(
         title="Veilleur", version=__version__,
         description="Quality of the French State's online services, as probed by Veilleur: services, runs, "
@@ -40,8 +41,8 @@ def create_app(db: Database, store: EvidenceStore, operator_token: str | None = 
         docs_url=None, redoc_url=None,
     )
     app.state.db, app.state.store = db, store
-    app.state.operator_token = operator_token if operator_token is not None else os.environ.get("VEILLEUR_OPERATOR_TOKEN")
-    key = secret or os.environ.get("VEILLEUR_SECRET_KEY", "").encode() or secrets.token_bytes(32)
+    app.state.operator_token = web.operator_token
+    key = web.secret_key.encode() if web.secret_key else secrets.token_bytes(32)
     app.state.csrf = Csrf(key)
     app.state.proposal_limit = proposal_limit or RateLimit(PROPOSALS_PER_WINDOW, PROPOSAL_WINDOW_S)
     app.state.pages = PageCache()

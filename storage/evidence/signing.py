@@ -1,8 +1,9 @@
 """Signs what an instance seals and exports with its Ed25519 key, and checks signatures against its keyring.
 
 The instance's private key is `<data dir>/signing-key.pem` (PKCS#8 PEM, mode 0600), created on first
-use, unless VEILLEUR_SIGNING_KEY gives one (an Ed25519 private key in PEM; `\\n` escapes allowed, for
-environment files that cannot hold a newline). Every public key the instance ever signed with is in
+use, unless the evidence section's key (VEILLEUR_SIGNING_KEY, read by the shell) gives one (an Ed25519
+private key in PEM; `\\n` escapes allowed, for environment files that cannot hold a newline).
+Every public key the instance ever signed with is in
 `<data dir>/keyring.json`, with its fingerprint and dates: a key rotated out stays there, so that what
 it signed still verifies.
 
@@ -19,7 +20,6 @@ import base64
 import binascii
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -235,15 +235,17 @@ _thread_lock = threading.Lock()
 class InstanceKeys:
     """The signing key and keyring of the instance whose data dir is `folder`."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, given_key: str | None = None):
         self.folder = Path(folder)
+        # The key VEILLEUR_SIGNING_KEY gives (the evidence section); None: the data dir's key file.
+        self.given_key = given_key.strip() if given_key and given_key.strip() else None
         self.key_path = self.folder / KEY_FILE
         self.keyring_path = self.folder / KEYRING_FILE
         self.created = False  # set when this object made the key file
 
     @property
     def from_environment(self) -> bool:
-        return bool(os.environ.get(ENV, "").strip())
+        return self.given_key is not None
 
     @property
     def source(self) -> str:
@@ -307,7 +309,7 @@ class InstanceKeys:
     # --- inside -----------------------------------------------------------------------------------
 
     def _environment_key(self) -> Ed25519PrivateKey:
-        text = os.environ[ENV].strip()
+        text = self.given_key or ""
         if "\\n" in text and "\n" not in text:
             text = text.replace("\\n", "\n")
         return _load_private(text.encode("utf-8", "replace"), ENV)
@@ -366,4 +368,4 @@ def keys_of(store: EvidenceStore) -> InstanceKeys:
     """The keys of the instance that owns `store`. They live in its data dir, the folder that holds
     the evidence store (`<data dir>/evidence`, storage/stores.py): so the demo's store and the tests'
     stores sign with keys of their own, never with the production key."""
-    return InstanceKeys(store.root.parent)
+    return InstanceKeys(store.root.parent, store.signing_key)

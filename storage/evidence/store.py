@@ -24,6 +24,10 @@ def sha256_of(data: bytes) -> str:
 
 
 class EvidenceStore:
+    # The key VEILLEUR_SIGNING_KEY gives, set by storage/stores.py when it opens the store: whoever
+    # holds the store seals with the instance's key (signing.py `keys_of`). None: the data dir's key file.
+    signing_key: str | None = None
+
     def __init__(self, root: Path, folder: Path | None = None):
         self.root = Path(root)
         # Where the files are: the data dir's evidence/ unless VEILLEUR_EVIDENCE_URL names a folder.

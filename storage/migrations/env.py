@@ -6,11 +6,14 @@ from storage.schema import Base
 
 config = context.config
 engine = config.attributes.get("engine")
-if engine is None:  # `alembic` CLI use: build the engine from the project's configuration
+if engine is None:  # `alembic -x url=…` use: the shell alone reads VEILLEUR_DATABASE_URL, so the URL is given
     from storage.db import make_engine
-    from storage.stores import database_url
 
-    engine = make_engine(database_url())
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic : donnez l'adresse de la base, alembic -x url=postgresql+psycopg://… upgrade head "
+                         "(veilleur met la base à jour lui-même à chaque commande)")
+    engine = make_engine(url)
 
 with engine.connect() as connection:
     context.configure(

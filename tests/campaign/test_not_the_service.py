@@ -25,6 +25,7 @@ from campaign.executor import run_campaign, start_campaign
 from foundation.quarters import Quarter
 from probes.settings import ProbeSettings
 from reports.alerts.after_campaign import AlertSettings, after_campaign
+from reports.alerts.mail_transport import OutboxTransport
 from reports.observatory.indicators import quarter_indicators
 from storage.db import Database, open_database
 from storage.evidence.store import EvidenceStore
@@ -91,7 +92,9 @@ def _campaign(db: Database, store: EvidenceStore) -> int:
         services = list_services(session)
     campaign_id = start_campaign(db, services, "manual", SETTINGS)
     run_campaign(db, store, campaign_id, SETTINGS)
-    after_campaign(db, store, campaign_id, AlertSettings(public_url=None, **ALERTS))
+    # Delivered to an outbox beside the evidence: never a configured SMTP server.
+    outbox = OutboxTransport(store.root.parent / "data" / "outbox")
+    after_campaign(db, store, campaign_id, AlertSettings(public_url=None, **ALERTS), outbox)
     return campaign_id
 
 

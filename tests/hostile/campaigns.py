@@ -13,7 +13,7 @@ from storage.evidence.store import EvidenceStore
 from storage.schema import ServiceRun
 from storage.registry import import_registry, list_services
 from campaign.executor import CampaignSummary, run_campaign, start_campaign
-from reports.alerts.after_campaign import after_campaign
+from veilleur.settings import alerts_after_campaign
 from probes.settings import ProbeSettings
 
 
@@ -64,7 +64,7 @@ class Campaigns:
             stop: threading.Event | None = None) -> CampaignSummary:
         campaign_id = campaign_id or self.start(settings)
         return run_campaign(self.db, self.store, campaign_id, settings, stop=stop,
-                            on_complete=lambda done: after_campaign(self.db, self.store, done))
+                            on_complete=alerts_after_campaign(self.db, self.store))
 
     def recorded(self, campaign_id: int) -> dict[str, Recorded]:
         with self.db.sessions() as session:

@@ -36,5 +36,11 @@ LAZY_COMMANDS: dict[str, str] = {
 
 @click.group(cls=VeilleurGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="veilleur")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Veilleur: automated quality probe for French public online services."""
+    # The environment is read here, once per command (a bad value: one French line, exit code 2);
+    # the command hands each floor its section. Imported here: `--version` and `--help` need no pydantic.
+    from veilleur.settings import read_settings
+
+    ctx.obj = read_settings()

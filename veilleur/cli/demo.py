@@ -12,8 +12,9 @@ import click
 def demo(out_dir: Path) -> None:
     """Serve the bundled demo sites on 127.0.0.1, audit them, and write the report."""
     from veilleur.demo.run import run_demo
+    from veilleur.settings import current
 
-    run_demo(out_dir)
+    run_demo(out_dir, current())
 
 
 COMMANDS = [demo]

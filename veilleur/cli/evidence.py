@@ -33,8 +33,10 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path |
         if service_ids:
             raise InputError("--bundle and --service: give one or the other")
         from reports.evidence.bundle_verification import trusted_keys, verify_bundle
+        from storage.stores import data_dir
+        from veilleur.settings import current
 
-        result = verify_bundle(bundle, trusted_keys(public_key))
+        result = verify_bundle(bundle, trusted_keys(public_key, data_dir(current().storage)))
         for problem in result.problems:
             click.echo(f"FAIL {problem}")
         m = result.manifest
@@ -49,7 +51,7 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path |
 
     from storage.evidence.figures import store_figures
     from storage.evidence.verification import verify_database
-    from storage.stores import open_stores
+    from veilleur.settings import open_stores
 
     db, store = open_stores()
     with db.sessions() as session:
@@ -94,7 +96,7 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
         raise InputError("--quarter and --run: give one or the other")
     from foundation.quarters import Quarter
     from reports.evidence.bundle import choose_run, export_bundle
-    from storage.stores import open_stores
+    from veilleur.settings import open_stores
 
     wanted_quarter = Quarter.parse(quarter) if quarter else None
     db, store = open_stores()
@@ -115,7 +117,7 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
 def evidence_prune(keep_quarters: int, dry_run: bool) -> None:
     """Delete the evidence files of old runs, except each quarter's reference run (manifests stay)."""
     from storage.evidence.retention import prune
-    from storage.stores import open_stores
+    from veilleur.settings import open_stores
 
     db, store = open_stores()
     with db.sessions() as session:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import click
 
 from foundation.errors import InputError
-from probes.settings import probe_settings_from_env
+from probes.settings import probe_settings
 from veilleur.cli import command_loaded
 
 # Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
@@ -70,4 +70,7 @@ def probe_options(fn):
 
 
 def settings_from_options(page_timeout, concurrency, max_pages):
-    return probe_settings_from_env(page_timeout_s=page_timeout, concurrency=concurrency, max_key_pages=max_pages)
+    """The probe section the shell read, then the command's options."""
+    from veilleur.settings import current
+
+    return probe_settings(current().probe, page_timeout_s=page_timeout, concurrency=concurrency, max_key_pages=max_pages)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from foundation import formatting
 from foundation.errors import InputError
-from storage.stores import open_stores
+from veilleur.settings import open_stores
 
 
 def _quarter(text: str):

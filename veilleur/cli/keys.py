@@ -22,7 +22,7 @@ def keys() -> None:
 @click.option("--pem", "pem_only", is_flag=True, help="Print only the public key (PEM), e.g. to publish it.")
 def keys_show(pem_only: bool) -> None:
     """Print the current public key (PEM), its fingerprint and the keyring (created on first use)."""
-    from storage.stores import instance_keys
+    from veilleur.settings import instance_keys
 
     instance = instance_keys()
     instance.check()
@@ -47,7 +47,7 @@ def keys_show(pem_only: bool) -> None:
 @keys.command("rotate")
 def keys_rotate() -> None:
     """Make a new signing key; the old public key stays in the keyring, so what it signed still verifies."""
-    from storage.stores import instance_keys
+    from veilleur.settings import instance_keys
 
     instance = instance_keys()
     instance.check()

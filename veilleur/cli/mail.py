@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from storage.stores import open_stores
+from veilleur.settings import current, open_stores
 
 
 def _when(moment: datetime | None) -> str:
@@ -31,9 +31,11 @@ def mail_send() -> None:
 
     Exits with 1 when a delivery failed: the message stays queued and is retried."""
     from reports.alerts.delivery import deliver_pending
-    from reports.alerts.mail_transport import transport_from_env
+    from reports.alerts.mail_transport import mail_transport
+    from storage.stores import data_dir
 
-    transport = transport_from_env()
+    settings = current()
+    transport = mail_transport(settings.mail, data_dir(settings.storage))
     db, _ = open_stores()
     try:
         report = deliver_pending(db.sessions, transport)

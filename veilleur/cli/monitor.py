@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from foundation import vocabulary
-from storage.stores import open_stores
+from veilleur.settings import current, open_stores
 
 
 @click.command()
@@ -21,19 +21,20 @@ def schedule(config_path: Path | None, once: bool) -> None:
 
     config = load_schedule(config_path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    db = open_stores()[0]  # migrate before the job store touches the database
+    settings = current()
+    db = open_stores(settings)[0]  # migrate before the job store touches the database
     try:
-        from campaign.distributed import broker_url, require_postgresql
+        from campaign.distributed import require_postgresql
 
-        if broker_url() is not None:
+        if settings.broker.broker_url is not None:
             require_postgresql(db)  # the workers must reach it: refused now, not at the first campaign
     finally:
         db.close()
     if once:
-        ran = scheduler.run_due_once(config)
+        ran = scheduler.run_due_once(config, settings)
         click.echo(vocabulary.count(ran, "campagne due lancée", "campagnes dues lancées"))
     else:
-        scheduler.run_forever(config)
+        scheduler.run_forever(config, settings)
 
 
 COMMANDS = [schedule]

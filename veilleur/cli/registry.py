@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from storage.stores import open_stores
+from veilleur.settings import open_stores
 
 
 @click.group()

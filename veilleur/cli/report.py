@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from foundation.errors import InputError
-from storage.stores import open_stores
+from veilleur.settings import open_stores
 
 
 def _folder_to_write(out_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES
-from storage.stores import open_stores
+from veilleur.settings import current, open_stores
 
 
 @click.command()
@@ -23,7 +23,7 @@ def serve(host: str, port: int) -> None:
     try:
         # Behind a reverse proxy, --forwarded-allow-ips is uvicorn's: keep the proxy's X-Forwarded-For
         # trusted only from it, or the rate limit would count the proxy as the only client.
-        uvicorn.run(create_app(db, store), host=host, port=port, proxy_headers=False, log_level="info")
+        uvicorn.run(create_app(db, store, current().web), host=host, port=port, proxy_headers=False, log_level="info")
     finally:
         db.close()
 

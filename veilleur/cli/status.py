@@ -10,14 +10,13 @@ from rich.table import Table
 from sqlalchemy import select
 
 from foundation import vocabulary
-from storage.stores import open_stores
+from veilleur.settings import current, open_stores
 
 
 @click.command()
 def status() -> None:
     """Next scheduled runs, campaigns under way (queues and workers when distributed), each service's last outcome."""
     import scheduler
-    from campaign.distributed import broker_url
     from campaign.distributed.deliveries import running_campaigns
     from reports.alerts.after_campaign import open_incidents
     from storage.access_problems import refusing_hosts
@@ -29,11 +28,11 @@ def status() -> None:
     jobs = Table(title="Prochaines campagnes")
     jobs.add_column("tâche")
     jobs.add_column("prochaine exécution")
-    for job_id, when in scheduler.next_runs():
+    for job_id, when in scheduler.next_runs(current()):
         jobs.add_row(job_id, when.isoformat() if when else "en pause")
     console.print(jobs)
 
-    url = broker_url()
+    url = current().broker.broker_url
     if url is not None:
         _print_cluster(console, url)
     with db.sessions() as session:

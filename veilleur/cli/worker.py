@@ -9,6 +9,8 @@ import click
 
 from campaign.distributed.app import QUEUES
 from foundation.errors import InputError
+from probes.settings import probe_settings
+from veilleur.settings import current
 
 
 @click.command()
@@ -20,11 +22,12 @@ from foundation.errors import InputError
 @click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
 def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str) -> None:
     """Run the service runs of distributed campaigns (needs VEILLEUR_BROKER_URL and PostgreSQL)."""
-    from campaign.distributed import BROKER_ENV, broker_url
+    from campaign.distributed import BROKER_ENV
     from campaign.distributed.app import make_app, safe_url
     from campaign.distributed.worker import start_runtime, stop_runtime
 
-    url = broker_url()
+    settings = current()
+    url = settings.broker.broker_url
     if url is None:
         raise InputError(f"{BROKER_ENV} n'est pas défini : un worker prend ses tâches d'un broker "
                          "(amqp://… pour RabbitMQ, redis://… pour Redis)")
@@ -32,7 +35,8 @@ def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str
     unknown = [k for k in kinds if k not in QUEUES]
     if not kinds or unknown:
         raise InputError(f"--queues {queues!r}: expected full, availability or both (comma-separated)")
-    runtime = start_runtime(concurrency)
+    # The worker process gets the settings read here: its tasks read nothing themselves.
+    runtime = start_runtime(probe_settings(settings.probe, concurrency=concurrency), settings.storage, settings.evidence)
     click.echo(f"veilleur worker : {runtime.settings.concurrency} à la fois, files {', '.join(kinds)}, "
                f"broker {safe_url(url)}, preuves dans {runtime.store}, clé {runtime.key_fingerprint[:16]}…", err=True)
     app = make_app(url, worker=True)

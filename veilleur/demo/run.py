@@ -4,22 +4,22 @@ It audits the bundled sites once, then plays a regression: the carte-grise site 
 FranceConnect button, two more campaigns over it confirm the incident, and the ministry's digest
 lands in the outbox. The digest links to the dashboard at the address the last line tells how to
 serve it on (DASHBOARD_URL), unless VEILLEUR_PUBLIC_URL names another.
+
+The demo runs on settings of its own, made from the command's (`demo_settings`): its data dir, its
+outbox, its links; it never changes the environment.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from rich.console import Console
 
 from foundation.quarters import Quarter
 from foundation.times import utc_now
-from probes.settings import probe_settings_from_env
-from reports.alerts.dashboard_links import PUBLIC_URL_VARIABLE
+from foundation.settings import MailSection, Settings, StorageSection
+from probes.settings import probe_settings
 from reports.site.html_report import write_report
 from storage.db import open_database
 from storage.evidence.store import EvidenceStore
@@ -37,46 +37,50 @@ REGRESSING = "carte-grise"
 DASHBOARD_URL = "http://127.0.0.1:8000"
 
 
-@contextmanager
-def _public_url() -> Iterator[str]:
-    """The dashboard's address for the demo's e-mail links: the configured one, else DASHBOARD_URL
-    for the demo's duration only (a demo run in a test or a shell leaves the variable as it was)."""
-    configured = os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
-    if configured:
-        yield configured.rstrip("/")
-        return
-    os.environ[PUBLIC_URL_VARIABLE] = DASHBOARD_URL
-    try:
-        yield DASHBOARD_URL
-    finally:
-        os.environ.pop(PUBLIC_URL_VARIABLE, None)
+def demo_settings(settings: Settings) -> Settings:
+    """The demo's settings, from the command's: a data dir of its own (`demo/` in the configured one),
+    so the demo never mixes with (or erases) real monitoring data, with its database and evidence
+    there; e-mails to its own outbox, never to a configured SMTP server; the dashboard links to
+    DASHBOARD_URL unless VEILLEUR_PUBLIC_URL names another; 10 s per page unless
+    VEILLEUR_PAGE_TIMEOUT says otherwise. The signing key, the broker and the rest are the command's."""
+    probe = settings.probe
+    if "page_timeout" not in probe.model_fields_set:
+        probe = probe.model_copy(update={"page_timeout": 10.0})
+    alerts = settings.alerts
+    if alerts.public_url is None:
+        alerts = alerts.model_copy(update={"public_url": DASHBOARD_URL})
+    return settings.model_copy(update={
+        "probe": probe, "alerts": alerts,
+        "storage": StorageSection(data_dir=data_dir(settings.storage) / "demo"),
+        "mail": MailSection(mail_from=settings.mail.mail_from),
+    })
 
 
-def run_demo(out_dir: Path) -> Path:
-    # A fresh data dir of its own, so the demo never mixes with (or erases) real monitoring data.
-    demo_dir = data_dir() / "demo"
+def run_demo(out_dir: Path, settings: Settings) -> Path:
+    """The demo on the settings the command read (`demo_settings` makes its own from them)."""
+    settings = demo_settings(settings)
+    demo_dir = data_dir(settings.storage)
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
     demo_dir.mkdir(parents=True)
-    # The demo's e-mails go to its own outbox, never to a configured SMTP server.
-    os.environ["VEILLEUR_DATA_DIR"] = str(demo_dir)
-    os.environ.pop("VEILLEUR_SMTP_URL", None)
+    public_url = settings.alerts.public_url
     db = open_database(f"sqlite:///{demo_dir / 'veilleur.db'}")
     store = EvidenceStore(demo_dir / "evidence")
-    with serve_sites() as server, _public_url() as public_url:
+    store.signing_key = settings.evidence.signing_key
+    with serve_sites() as server:
         registry = demo_dir / "registry.yaml"
         registry.write_text(registry_yaml(server), encoding="utf-8")
         console.print(f"{len(server.sites)} sites de démonstration servis sur 127.0.0.1 ; registre : {registry}")
         with db.sessions() as session:
             import_registry(session, registry)
             import_declared(session, _declarations(demo_dir))
-        settings = probe_settings_from_env(page_timeout_s=float(os.environ.get("VEILLEUR_PAGE_TIMEOUT", 10)))
-        run_from_cli([], [], False, settings, trigger="demo", db=db, store=store)
+        probing = probe_settings(settings.probe)
+        run_from_cli([], [], False, probing, trigger="demo", db=db, store=store, sections=settings)
 
         console.print(f"\n[bold]{REGRESSING}[/bold] perd son bouton FranceConnect : deux campagnes le confirment.")
         server.serve_from(REGRESSING, VARIANTS / REGRESSING)
         for _ in range(2):
-            run_from_cli([REGRESSING], [], False, settings, trigger="demo", db=db, store=store)
+            run_from_cli([REGRESSING], [], False, probing, trigger="demo", db=db, store=store, sections=settings)
     with db.sessions() as session:
         index = write_report(session, store, out_dir)
     outbox = sorted((demo_dir / "outbox").glob("*.eml"))

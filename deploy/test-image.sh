@@ -65,11 +65,14 @@ cleanup() {
   local status=$?
   set +e
   say "cleanup"
+  # The cluster's containers with their anonymous /data volumes (`down -v` removes named ones only).
+  containers=$(podman ps -aq --filter "label=io.podman.compose.project=$NAME")
+  [ -n "$containers" ] && podman rm -f -v -t 5 $containers >/dev/null 2>&1
   if [ -f "$WORK/compose.env" ]; then
     (cd deploy && set -a && . "$WORK/compose.env" && set +a &&
      $PODMAN_COMPOSE -p "$NAME" -f compose.yaml -f compose.test.yaml down -v -t 5 >/dev/null 2>&1)
   fi
-  podman rm -f -t 5 "$NAME-scheduler" "$NAME-dashboard" >/dev/null 2>&1
+  podman rm -f -v -t 5 "$NAME-scheduler" "$NAME-dashboard" >/dev/null 2>&1
   podman volume rm -f "$NAME-data" "$NAME-demo" >/dev/null 2>&1
   podman rmi -f "$IMAGE" >/dev/null 2>&1
   [ "${VEILLEUR_IMAGE_KEEP_BASE:-1}" = 0 ] && podman rmi -f "$BASE" >/dev/null 2>&1
@@ -218,7 +221,7 @@ EOF
   || { podman logs "$NAME-scheduler" | tail; fail "the scheduler stopped"; }
 run podman run --rm -v "$NAME-data:/data" "$IMAGE" verify > "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "veilleur verify"; }
 tail -2 "$WORK/verify.log"
-run podman rm -f -t 10 "$NAME-scheduler" "$NAME-dashboard" >/dev/null
+run podman rm -f -v -t 10 "$NAME-scheduler" "$NAME-dashboard" >/dev/null
 
 # --- 5. a cluster -----------------------------------------------------------------------------------
 say "cluster: database $DB and vhost $VHOST on the host's PostgreSQL and RabbitMQ"

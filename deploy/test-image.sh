@@ -134,6 +134,7 @@ fi
 say "image $IMAGE"
 run make --no-print-directory image IMAGE="$IMAGE" BASE="$BASE" IMAGE_BUILD_FLAGS=--network=host
 podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "image size: %.2f GB (%d bytes)\n", $1/1e9, $1}'
+podman history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F'\t' '$1 !~ /^0/ {print "  " $1 "\t" substr($2, 1, 90)}'
 
 # --- 3. help, probe, demo ---------------------------------------------------------------------------
 say "veilleur --help"
@@ -202,12 +203,13 @@ run podman run --rm --network host --shm-size 1g -v "$NAME-data:/data" "$IMAGE" 
 tail -2 "$WORK/run.log"
 run podman run --rm -v "$NAME-data:/data" "$IMAGE" keys show > "$WORK/keys.txt"
 head -2 "$WORK/keys.txt"
+run podman run --rm -v "$NAME-data:/data" "$IMAGE" keys show --pem > "$WORK/config/cle-publique.pem"
 run podman run --rm -v "$NAME-data:/data" --entrypoint cat "$IMAGE" /data/signing-key.pem > "$WORK/signing-key.pem"
 grep -q "BEGIN PRIVATE KEY" "$WORK/signing-key.pem" || fail "the signing key's backup"
-run podman run -d --name "$NAME-scheduler" --network host -v "$NAME-data:/data" -v "$WORK/config:/config:ro" \
+run podman run -d --name "$NAME-scheduler" --restart unless-stopped --network host -v "$NAME-data:/data" -v "$WORK/config:/config:ro" \
   "$IMAGE" schedule --config /config/schedule.yaml >/dev/null
 port=$(free_port)
-run podman run -d --name "$NAME-dashboard" --network host -v "$NAME-data:/data" \
+run podman run -d --name "$NAME-dashboard" --restart unless-stopped --network host -v "$NAME-data:/data" \
   "$IMAGE" serve --host 127.0.0.1 --port "$port" >/dev/null
 wait_for "http://127.0.0.1:$port/api/runs"
 curl -sf "http://127.0.0.1:$port/api/runs" > "$WORK/runs.json"
@@ -219,7 +221,8 @@ sys.exit(0 if sorted(r["service_id"] for r in runs if r["status"] == "done") == 
 EOF
 [ "$(podman inspect -f '{{.State.Running}}' "$NAME-scheduler")" = true ] \
   || { podman logs "$NAME-scheduler" | tail; fail "the scheduler stopped"; }
-run podman run --rm -v "$NAME-data:/data" "$IMAGE" verify > "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "veilleur verify"; }
+run podman run --rm -v "$NAME-data:/data" -v "$WORK/config:/config:ro" "$IMAGE" verify --public-key /config/cle-publique.pem \
+  > "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "veilleur verify"; }
 tail -2 "$WORK/verify.log"
 run podman rm -f -v -t 10 "$NAME-scheduler" "$NAME-dashboard" >/dev/null
 

@@ -34,14 +34,14 @@ chmod 755 "$WORK"                       # the containers' uid 10001 reads the re
 STARTED=$SECONDS
 
 say() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - STARTED))"; }
-fail() { echo "test-image: FAILED: $*" >&2; exit 1; }
+fail() { echo "test-image : ÉCHEC : $*" >&2; exit 1; }
 run() { echo "+ $*" >&2; "$@"; }
 
 for tool in podman runc mmdebstrap psql curl openssl python3; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (.ci/run installs it)"
+  command -v "$tool" >/dev/null || fail "$tool manque (.ci/image l’installe)"
 done
-command -v "${PODMAN_COMPOSE%% *}" >/dev/null || fail "podman-compose is missing (PODMAN_COMPOSE names it)"
-[ "$(id -u)" = 0 ] || fail "run as root (podman's storage and networking here are root's)"
+command -v "${PODMAN_COMPOSE%% *}" >/dev/null || fail "podman-compose manque (PODMAN_COMPOSE donne la commande)"
+[ "$(id -u)" = 0 ] || fail "à lancer en root (le stockage et le réseau de podman sont ceux de root ici)"
 
 # --- podman, as this host allows it ---------------------------------------------------------------
 # crun refuses this host's hybrid cgroups: runc, with cgroupfs and events in a file (no systemd
@@ -64,7 +64,7 @@ SERVERS=()
 cleanup() {
   local status=$?
   set +e
-  say "cleanup"
+  say "nettoyage"
   # The cluster's containers with their anonymous /data volumes (`down -v` removes named ones only).
   containers=$(podman ps -aq --filter "label=io.podman.compose.project=$NAME")
   [ -n "$containers" ] && podman rm -f -v -t 5 $containers >/dev/null 2>&1
@@ -80,7 +80,7 @@ cleanup() {
   drop_vhost >/dev/null 2>&1
   for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null; done
   rm -rf "$WORK"
-  if [ $status = 0 ]; then echo "test-image: all passed in $((SECONDS - STARTED)) s"; else echo "test-image: failed (exit $status)" >&2; fi
+  if [ $status = 0 ]; then echo "test-image : tout est passé en $((SECONDS - STARTED)) s"; else echo "test-image : échec (code $status)" >&2; fi
   exit $status
 }
 trap cleanup EXIT
@@ -110,21 +110,21 @@ serve_site() {
     [ -n "$port" ] && { echo "http://127.0.0.1:$port/"; return; }
     sleep 0.1
   done
-  fail "the site $folder did not start"
+  fail "le site $folder n’a pas démarré"
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_for() {  # URL: until it answers 200, 60 s at most
   for _ in $(seq 120); do curl -sf -o /dev/null "$1" && return; sleep 0.5; done
-  fail "$1 did not answer"
+  fail "$1 ne répond pas"
 }
 
 # --- 1. the base ------------------------------------------------------------------------------------
 if podman image exists "$BASE"; then
-  say "base $BASE: already made, reused"
+  say "base $BASE : déjà faite, reprise"
 else
-  say "base $BASE: made with mmdebstrap"
+  say "base $BASE : faite avec mmdebstrap"
   # shellcheck source=deploy/image-base.sh
   . deploy/image-base.sh
   make_base "$BASE"
@@ -133,14 +133,14 @@ fi
 # --- 2. the image -----------------------------------------------------------------------------------
 say "image $IMAGE"
 run make --no-print-directory image IMAGE="$IMAGE" BASE="$BASE" IMAGE_BUILD_FLAGS=--network=host
-podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "image size: %.2f GB (%d bytes)\n", $1/1e9, $1}'
+podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "taille de l’image : %.2f Go (%d octets)\n", $1/1e9, $1}'
 podman history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F'\t' '$1 !~ /^0/ {print "  " $1 "\t" substr($2, 1, 90)}'
 
 # --- 3. help, probe, demo ---------------------------------------------------------------------------
 say "veilleur --help"
 run podman run --rm --network none "$IMAGE" --help > "$WORK/help.txt" && grep -q "Commands:" "$WORK/help.txt" || fail "veilleur --help"
 
-say "veilleur probe of a page on the host's loopback"
+say "veilleur probe d’une page servie sur la boucle locale de la machine"
 mkdir -p "$WORK/page"
 cat > "$WORK/page/index.html" <<'EOF'
 <!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Démarche d'essai</title></head>
@@ -148,25 +148,25 @@ cat > "$WORK/page/index.html" <<'EOF'
 EOF
 page_url=$(serve_site "$WORK/page")
 run podman run --rm --network host --shm-size 1g "$IMAGE" probe --json --max-pages 0 "$page_url" > "$WORK/probe.json" \
-  || fail "veilleur probe (its output: $(head -c 2000 "$WORK/probe.json"))"
+  || fail "veilleur probe (sa sortie : $(head -c 2000 "$WORK/probe.json"))"
 # The image without alternative text must be found by axe-core: the browser, its driver and axe ran.
-python3 - "$WORK/probe.json" <<'EOF' || fail "axe-core did not measure the page"
+python3 - "$WORK/probe.json" <<'EOF' || fail "axe-core n’a pas mesuré la page"
 import json, sys
 result = json.load(open(sys.argv[1]))
 axe = result["checks"]["accessibility"]
 rules = [r if isinstance(r, str) else r.get("id") for r in axe.get("rules", [])]
-print(f"probe: {result['http_status']}, accessibility {axe['status']}, {axe['violations']} violation(s) {rules}, "
+print(f"sonde : HTTP {result['http_status']}, accessibilité {axe['status']}, {axe['violations']} violation(s) {rules}, "
       f"axe-core {axe.get('axe_version')}, Chromium {result['tools']['chromium']}")
 sys.exit(0 if axe["status"] == "measured" and "image-alt" in json.dumps(axe["rules"]) else 1)
 EOF
 
-say "veilleur demo with no network, its report in a volume"
+say "veilleur demo sans réseau, son rapport dans un volume"
 run podman volume create "$NAME-demo" >/dev/null
 run podman run --rm --network none --shm-size 1g -v "$NAME-demo:/data" "$IMAGE" demo --out rapport > "$WORK/demo.log" 2>&1 \
   || { tail -20 "$WORK/demo.log"; fail "veilleur demo"; }
 tail -3 "$WORK/demo.log"
 run podman run --rm -v "$NAME-demo:/data" --entrypoint test "$IMAGE" -s /data/rapport/index.html \
-  || fail "the demo's report is not in the volume (/data/rapport/index.html)"
+  || fail "le rapport de la démonstration n’est pas dans le volume (/data/rapport/index.html)"
 
 # --- 4. one machine ---------------------------------------------------------------------------------
 # Two services, each a site on the host's loopback.
@@ -195,7 +195,7 @@ EOF
 cp deploy/schedule.yaml "$WORK/config/schedule.yaml"
 chmod -R a+rX "$WORK/config"
 
-say "one machine: the registry file, a campaign, the key and its backup, the scheduler and the dashboard"
+say "une machine : le registre, une campagne, la clé et sa sauvegarde, l’ordonnanceur et le tableau de bord"
 run podman volume create "$NAME-data" >/dev/null
 run podman run --rm -v "$NAME-data:/data" -v "$WORK/config:/config:ro" "$IMAGE" registry import /config/services.yaml
 run podman run --rm --network host --shm-size 1g -v "$NAME-data:/data" "$IMAGE" run --max-pages 1 > "$WORK/run.log" 2>&1 \
@@ -205,7 +205,7 @@ run podman run --rm -v "$NAME-data:/data" "$IMAGE" keys show > "$WORK/keys.txt"
 head -2 "$WORK/keys.txt"
 run podman run --rm -v "$NAME-data:/data" "$IMAGE" keys show --pem > "$WORK/config/cle-publique.pem"
 run podman run --rm -v "$NAME-data:/data" --entrypoint cat "$IMAGE" /data/signing-key.pem > "$WORK/signing-key.pem"
-grep -q "BEGIN PRIVATE KEY" "$WORK/signing-key.pem" || fail "the signing key's backup"
+grep -q "BEGIN PRIVATE KEY" "$WORK/signing-key.pem" || fail "la sauvegarde de la clé de signature"
 run podman run -d --name "$NAME-scheduler" --restart unless-stopped --network host -v "$NAME-data:/data" -v "$WORK/config:/config:ro" \
   "$IMAGE" schedule --config /config/schedule.yaml >/dev/null
 port=$(free_port)
@@ -213,21 +213,21 @@ run podman run -d --name "$NAME-dashboard" --restart unless-stopped --network ho
   "$IMAGE" serve --host 127.0.0.1 --port "$port" >/dev/null
 wait_for "http://127.0.0.1:$port/api/runs"
 curl -sf "http://127.0.0.1:$port/api/runs" > "$WORK/runs.json"
-python3 - "$WORK/runs.json" <<'EOF' || fail "the dashboard does not list the campaign's two runs"
+python3 - "$WORK/runs.json" <<'EOF' || fail "le tableau de bord ne liste pas les deux exécutions de la campagne"
 import json, sys
 runs = json.load(open(sys.argv[1]))["items"]
-print("dashboard /api/runs:", ", ".join(f"{r['service_id']} {r['status']}" for r in runs))
+print("tableau de bord, /api/runs :", ", ".join(f"{r['service_id']} {r['status']}" for r in runs))
 sys.exit(0 if sorted(r["service_id"] for r in runs if r["status"] == "done") == ["aides", "permis"] else 1)
 EOF
 [ "$(podman inspect -f '{{.State.Running}}' "$NAME-scheduler")" = true ] \
-  || { podman logs "$NAME-scheduler" | tail; fail "the scheduler stopped"; }
+  || { podman logs "$NAME-scheduler" | tail; fail "l’ordonnanceur s’est arrêté"; }
 run podman run --rm -v "$NAME-data:/data" -v "$WORK/config:/config:ro" "$IMAGE" verify --public-key /config/cle-publique.pem \
   > "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "veilleur verify"; }
 tail -2 "$WORK/verify.log"
 run podman rm -f -v -t 10 "$NAME-scheduler" "$NAME-dashboard" >/dev/null
 
 # --- 5. a cluster -----------------------------------------------------------------------------------
-say "cluster: database $DB and vhost $VHOST on the host's PostgreSQL and RabbitMQ"
+say "groupe : base $DB et hôte virtuel $VHOST sur le PostgreSQL et le RabbitMQ de la machine"
 run psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB"
 run add_vhost
 DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$DB
@@ -249,41 +249,41 @@ compose() { (cd deploy && run $PODMAN_COMPOSE -p "$NAME" -f compose.yaml -f comp
 
 # The registry first: its import makes the database's tables, before three processes start on it.
 compose run --rm scheduler registry import /test/services.yaml > "$WORK/compose.log" 2>&1 \
-  || { tail -20 "$WORK/compose.log"; fail "registry import in the cluster"; }
+  || { tail -20 "$WORK/compose.log"; fail "import du registre dans le groupe"; }
 compose up -d --no-build scheduler worker dashboard >> "$WORK/compose.log" 2>&1 \
   || { tail -20 "$WORK/compose.log"; fail "podman-compose up"; }
 wait_for "http://127.0.0.1:$dashboard_port/api/runs"
 
-say "cluster: a distributed campaign"
+say "groupe : une campagne répartie"
 # `veilleur run` with VEILLEUR_BROKER_URL hands the services to the workers and follows them.
 compose run --rm scheduler run --max-pages 1 > "$WORK/campaign.log" 2>&1 \
-  || { tail -30 "$WORK/campaign.log"; (cd deploy && $PODMAN_COMPOSE -p "$NAME" -f compose.yaml -f compose.test.yaml logs worker 2>&1 | tail -30); fail "the distributed campaign"; }
+  || { tail -30 "$WORK/campaign.log"; (cd deploy && $PODMAN_COMPOSE -p "$NAME" -f compose.yaml -f compose.test.yaml logs worker 2>&1 | tail -30); fail "la campagne répartie"; }
 tail -2 "$WORK/campaign.log"
 curl -sf "http://127.0.0.1:$dashboard_port/api/runs" > "$WORK/runs.json"
-python3 - "$WORK/runs.json" <<'EOF' || fail "the dashboard does not list the distributed campaign's runs"
+python3 - "$WORK/runs.json" <<'EOF' || fail "le tableau de bord ne liste pas les exécutions de la campagne répartie"
 import json, sys
 runs = json.load(open(sys.argv[1]))["items"]
-print("dashboard /api/runs:", ", ".join(f"{r['service_id']} {r['status']}" for r in runs))
+print("tableau de bord, /api/runs :", ", ".join(f"{r['service_id']} {r['status']}" for r in runs))
 sys.exit(0 if sorted(r["service_id"] for r in runs if r["status"] == "done") == ["aides", "permis"] else 1)
 EOF
 
-say "cluster: veilleur verify in a fresh container (an empty data dir of its own)"
+say "groupe : veilleur verify dans un conteneur neuf (son dossier de données vide)"
 verify() {
   run podman run --rm --network host -e VEILLEUR_DATABASE_URL="$DATABASE_URL" -e VEILLEUR_EVIDENCE_URL="$DATABASE_URL" \
     "$IMAGE" verify > "$WORK/verify.log" 2>&1
 }
-verify || { cat "$WORK/verify.log"; fail "veilleur verify of the cluster's store"; }
+verify || { cat "$WORK/verify.log"; fail "veilleur verify des preuves du groupe"; }
 cat "$WORK/verify.log"
-grep -q "manifests signed by keys of the database" "$WORK/verify.log" || fail "verify did not use the database's keys"
+grep -q "manifests signed by keys of the database" "$WORK/verify.log" || fail "verify n’a pas pris les clés de la base"
 
-say "cluster: one byte of one blob flipped, verify must fail"
+say "groupe : un octet d’une preuve changé, verify doit échouer"
 sha=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc \
   "SELECT dom_sha FROM page_captures WHERE dom_sha IS NOT NULL ORDER BY id LIMIT 1")
-[ -n "$sha" ] || fail "no page's DOM in the cluster's store"
+[ -n "$sha" ] || fail "aucun DOM de page dans les preuves du groupe"
 run psql -h 127.0.0.1 -U postgres -d "$DB" -qc \
   "UPDATE evidence_blobs SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 1) WHERE sha256 = '$sha'"
-if verify; then cat "$WORK/verify.log"; fail "verify passed on a store with a flipped byte"; fi
+if verify; then cat "$WORK/verify.log"; fail "verify passe malgré un octet changé"; fi
 grep -m2 "FAIL artifact $sha altered" "$WORK/verify.log"
-grep -q "FAIL artifact $sha altered" "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "verify did not name the altered blob"; }
+grep -q "FAIL artifact $sha altered" "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "verify ne nomme pas la preuve changée"; }
 
-say "all steps passed"
+say "toutes les étapes sont passées"

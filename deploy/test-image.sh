@@ -106,7 +106,7 @@ serve_site() {
   python3 -m http.server 0 --bind 127.0.0.1 --directory "$folder" >"$log" 2>&1 &
   SERVERS+=($!)
   for _ in $(seq 50); do
-    port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$log" | head -1)
+    port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$log" 2>/dev/null | head -1)
     [ -n "$port" ] && { echo "http://127.0.0.1:$port/"; return; }
     sleep 0.1
   done

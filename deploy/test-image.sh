@@ -60,7 +60,6 @@ EOF
 export CONTAINERS_CONF=$WORK/containers.conf
 
 # --- cleanup: whatever was made, pass or fail -------------------------------------------------------
-SERVERS=()
 cleanup() {
   local status=$?
   set +e
@@ -78,7 +77,8 @@ cleanup() {
   [ "${VEILLEUR_IMAGE_KEEP_BASE:-1}" = 0 ] && podman rmi -f "$BASE" >/dev/null 2>&1
   psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
   drop_vhost >/dev/null 2>&1
-  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null; done
+  # The sites' servers, by their process ids (serve_site runs in a subshell: a file keeps them).
+  [ -f "$WORK/servers.pids" ] && while read -r pid; do kill "$pid" 2>/dev/null; done < "$WORK/servers.pids"
   rm -rf "$WORK"
   if [ $status = 0 ]; then echo "test-image : tout est passé en $((SECONDS - STARTED)) s"; else echo "test-image : échec (code $status)" >&2; fi
   exit $status
@@ -104,7 +104,7 @@ drop_vhost() {
 serve_site() {
   local folder=$1 log=$1.log
   python3 -m http.server 0 --bind 127.0.0.1 --directory "$folder" >"$log" 2>&1 &
-  SERVERS+=($!)
+  echo $! >> "$WORK/servers.pids"
   for _ in $(seq 50); do
     port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$log" 2>/dev/null | head -1)
     [ -n "$port" ] && { echo "http://127.0.0.1:$port/"; return; }

@@ -1,13 +1,15 @@
 # The two commands of the README: each sets everything up on a fresh machine, then runs.
 #   make demo   — audit the bundled demo sites and write the HTML report
 #   make test   — the import rules of the floors, then the test suite (real Chromium on loopback, SQLite and PostgreSQL)
+# and a third, for deployment (docs/deploiement.md):
+#   make image  — the Docker image, with docker or podman, whichever is there
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup chromium clean bench
+.PHONY: demo test setup chromium clean bench image
 
 # make bench: on N DSFR services (4 pages each), each served on its own loopback address, the
 # floor (page load and axe-core, nothing else), Veilleur twice (a first campaign, then a second
@@ -39,6 +41,16 @@ TEST_WORKERS ?= 3
 test: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# make image IMAGE=name BASE=image IMAGE_BUILD_FLAGS=…: docker when its daemon answers, else podman.
+# BASE replaces the Dockerfile's python:3.11-slim-bookworm (deploy/test-image.sh passes a Debian base
+# made locally, where no image registry is reachable).
+IMAGE ?= veilleur
+image:
+	@if docker info >/dev/null 2>&1; then engine=docker; \
+	elif command -v podman >/dev/null 2>&1; then engine=podman; \
+	else echo "Ni docker (son démon en marche) ni podman : installez l’un des deux." >&2; exit 1; fi; \
+	set -x; $$engine build $(IMAGE_BUILD_FLAGS) $(if $(BASE),--build-arg BASE=$(BASE)) -t $(IMAGE) .
 
 setup: $(STAMP) chromium
 	@$(BIN)/python -m probes.axe_locale --fetch

@@ -320,6 +320,19 @@ class ManifestRecord(Base):
     key_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
+class SigningKeyRecord(Base):
+    """A public key the instance signs or signed with (storage/evidence/published_keys.py): in the
+    database, so that every process reading the runs finds it, whatever its own data dir holds."""
+
+    __tablename__ = "signing_keys"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(20))
+    public_key: Mapped[str] = mapped_column(Text)  # PEM
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class PrunedArtifact(Base):
     """An evidence file deleted by `veilleur evidence prune`: its row in `artifacts` stays."""
 

@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from storage.evidence.signing import fingerprint
 from storage.evidence.store import EvidenceStore
-from storage.schema import Artifact, FindingRecord, ManifestRecord
+from storage.schema import Artifact, FindingRecord, ManifestRecord, SigningKeyRecord
 from tests.evidence_runs import manifest_of, record, seed
 from veilleur.cli import cli
 from veilleur.settings import read_settings
@@ -319,17 +319,14 @@ def test_verify_names_a_manifest_whose_signature_was_removed_or_whose_key_is_unk
     assert fails(result) == [(f"FAIL manifest {manifest_of(db, second).sha256} of run {second} of service a "
                               "(chain link 1) is not signed, yet an earlier manifest of its chain is")]
 
+    # An auditor who trusts another key than the one that signed.
     stranger = Ed25519PrivateKey.generate().public_key()
-    keyring = tmp_path / "data" / "keyring.json"
-    document = json.loads(keyring.read_text())
-    document["keys"] = [{"fingerprint": fingerprint(stranger), "algorithm": "Ed25519", "created_at": None,
-                         "public_key": stranger.public_bytes(serialization.Encoding.PEM,
-                                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()}]
-    keyring.write_text(json.dumps(document))
-    result = veilleur("verify")
+    trusted = tmp_path / "trusted.pem"
+    trusted.write_bytes(stranger.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    result = veilleur("verify", "--public-key", str(trusted))
     known = manifest_of(db, first)
     assert f"FAIL manifest {known.sha256} of run {first} of service a (chain link 0) is signed by an unknown key " \
-           f"{known.key_fingerprint}" in result.output
+           f"{known.key_fingerprint} (not in --public-key {trusted})" in result.output
 
 
 def test_manifests_sealed_before_the_instance_signed_are_counted_not_failed(db, data, tmp_path):
@@ -338,6 +335,7 @@ def test_manifests_sealed_before_the_instance_signed_are_counted_not_failed(db, 
     # A database from before signing: its manifests have no signature, its data dir no key.
     with db.sessions() as session, session.begin():
         session.execute(update(ManifestRecord).values(signature=None, key_fingerprint=None))
+        session.execute(delete(SigningKeyRecord))
     for name in ("signing-key.pem", "keyring.json"):
         (tmp_path / "data" / name).unlink()
     result = veilleur("verify")

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from foundation.errors import InputError
 from reports.french_dates import french_datetime
 from reports.web.rendering import message, render
+from storage.evidence.published_keys import instance_keyring
 from storage.evidence.signing import ALGORITHM, KEYRING_FORMAT, KeyringEntry, keys_of
 
 router = APIRouter()
@@ -31,10 +32,13 @@ class KeyView:
 
 
 def _keys(request: Request) -> tuple[KeyringEntry, list[KeyringEntry]]:
-    """The key the instance signs with (made on first use, as when it seals) and the older ones, newest first."""
+    """The key the instance signs with (made on first use, as when it seals) and the older ones, newest first:
+    those its database holds, since the dashboard's own data dir may be a container's, with no keyring."""
     instance = keys_of(request.app.state.store)
     current = instance.current()
-    older = [e for e in instance.keyring().entries if e.fingerprint != current.fingerprint]
+    with request.app.state.db.sessions() as session:
+        keyring = instance_keyring(session, request.app.state.store)
+    older = [e for e in keyring.entries if e.fingerprint != current.fingerprint]
     older.sort(key=lambda e: e.retired_at or e.created_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return current, older
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from checks.models import Evidence
 from foundation.times import as_utc
+from storage.evidence.published_keys import publish
 from storage.evidence.signing import keys_of
 from storage.evidence.store import EvidenceStore
 from storage.schema import (
@@ -240,7 +241,11 @@ def seal_run(session: Session, store: EvidenceStore, run_id: int) -> ManifestRec
         created_at=datetime.now(timezone.utc),
     )
     data = manifest.canonical_bytes()
-    signature = keys_of(store).signer().sign(data)
+    keys = keys_of(store)
+    signer = keys.signer()
+    signature = signer.sign(data)
+    # In the run's transaction: a manifest is never committed without its key where every process finds it.
+    publish(session, keys, signer)
     sha = store.put(data)
     if session.get(Artifact, sha) is None:
         session.add(Artifact(sha256=sha, size=len(data), media_type=MEDIA_TYPE))

@@ -5,7 +5,8 @@ which manifest is missing or altered, where a chain is broken, which run has no 
 which run's rows no longer say what its manifest sealed. A file that retention deleted on purpose
 (`pruned_artifacts`) is counted as pruned, not reported: a file deleted by hand is missing.
 
-Each manifest's signature is checked against the instance's keyring: a signature that does not
+Each manifest's signature is checked against the instance's keys, as its database holds them
+(published_keys.py), or against the keys an auditor gives: a signature that does not
 match its manifest, or a key the keyring does not hold, is named. A manifest without a signature is
 named too, unless it was sealed before the instance had its first key (sealed by a Veilleur that did
 not sign yet): those are counted.
@@ -27,7 +28,8 @@ from sqlalchemy.orm import Session
 from foundation.errors import InputError
 from foundation.times import as_utc
 from storage.evidence.manifests import Manifest, ManifestArtifact, run_content, service_chain
-from storage.evidence.signing import Keyring, keys_of
+from storage.evidence.published_keys import instance_keyring
+from storage.evidence.signing import Keyring
 from storage.evidence.store import EvidenceStore
 from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
 
@@ -218,8 +220,9 @@ def check_manifest_signature(record: ManifestRecord, manifest: Manifest, data: b
 
 def verify_database(session: Session, store: EvidenceStore, service_ids: list[str] | None = None,
                     keyring: Keyring | None = None) -> Verification:
-    """`keyring`: the public keys to check signatures with; default, the instance's own."""
-    keyring = keyring if keyring is not None else keys_of(store).keyring()
+    """`keyring`: the public keys to check signatures with; default, the instance's own, as its
+    database holds them (and this process's keyring, for keys signed with before the database held any)."""
+    keyring = keyring if keyring is not None else instance_keyring(session, store)
     result = Verification(keyring=keyring.source)
     source = StoreSource(store)
     checker = ArtifactChecker(source, set(session.scalars(select(PrunedArtifact.sha256))))

@@ -22,13 +22,10 @@ def _size(n: float) -> str:
 @click.option("--service", "service_ids", multiple=True, metavar="ID", help="Only this service's chain (repeatable).")
 @click.option("--bundle", type=click.Path(path_type=Path), help="Check an exported bundle instead (no database needed).")
 @click.option("--public-key", type=click.Path(path_type=Path), metavar="FILE",
-              help="With --bundle: check its signature against this PEM public key or keyring "
-                   "(default: this machine's instance keyring).")
+              help="Check the signatures against this PEM public key or keyring only (default: the "
+                   "instance's keys as its database holds them; with --bundle, this machine's keyring).")
 def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path | None) -> None:
     """Re-hash the evidence, walk each service's chain of manifests, check the signatures; exit 1 on any problem."""
-    if public_key is not None and bundle is None:
-        raise InputError("--public-key: only with --bundle "
-                         "(`veilleur verify` checks manifests against the instance keyring)")
     if bundle is not None:
         if service_ids:
             raise InputError("--bundle and --service: give one or the other")
@@ -50,12 +47,15 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path |
         return
 
     from storage.evidence.figures import store_figures
+    from storage.evidence.signing import read_trusted_keys
     from storage.evidence.verification import verify_database
     from veilleur.settings import open_stores
 
+    # Read before the database is opened: a wrong file is said at once, nothing else is touched.
+    trusted = read_trusted_keys(public_key, "--public-key") if public_key is not None else None
     db, store = open_stores()
     with db.sessions() as session:
-        result = verify_database(session, store, list(service_ids))
+        result = verify_database(session, store, list(service_ids), trusted)
         figures = None if service_ids else store_figures(session)
     for problem in result.problems:
         click.echo(f"FAIL {problem}")

@@ -250,12 +250,8 @@ def is_platform_link(url: str) -> bool:
             and bool(_PLATFORM_PATH.match(urls.path(url))))
 
 
-def document_name(element: Element) -> str | None:
-    """The file name when a link leads to a document to download (PDF, Word, OpenDocument), else None."""
-    return _document_name(element, _label(element))
-
-
 def _document_name(element: Element, label: str) -> str | None:
+    """The file name when a link leads to a document to download (PDF, Word, OpenDocument), else None."""
     href = element.href
     if not href or urls.scheme(href) not in ("http", "https", "file", ""):
         return None

@@ -15,10 +15,16 @@ embedded default never loads Celery.
 from __future__ import annotations
 
 import os
-from typing import Callable
+import threading
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from foundation.errors import InputError
+from probes.settings import ProbeSettings
 from storage.db import Database
+from storage.evidence.store import EvidenceStore
+
+if TYPE_CHECKING:  # the executor loads Chromium's driver: only its types are named here
+    from campaign.executor import CampaignSummary, UnitResult
 
 BROKER_ENV = "VEILLEUR_BROKER_URL"
 
@@ -37,7 +43,20 @@ def require_postgresql(db: Database) -> None:
         )
 
 
-def campaign_runner(db: Database) -> Callable:
+class CampaignRunner(Protocol):
+    """What `veilleur run` and the scheduler call to run a campaign, without asking where it runs:
+    `run_campaign` (campaign/executor.py) in this process and `follow_campaign`
+    (campaign/distributed/follow.py) on the workers both have this shape (a test holds them to it)."""
+
+    def __call__(
+        self, db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
+        on_start: Callable[[int], None] = ..., on_result: Callable[[UnitResult], None] = ...,
+        stop: threading.Event | None = None, stop_grace_s: float = 30.0,
+        on_complete: Callable[[int], None] | None = None, on_stopping: Callable[[], None] = ...,
+    ) -> CampaignSummary: ...
+
+
+def campaign_runner(db: Database) -> CampaignRunner:
     """`run_campaign` (campaign/executor.py) in this process, or, with VEILLEUR_BROKER_URL, the same
     campaign dispatched to workers and followed to its end: same arguments, same summary."""
     if broker_url() is None:

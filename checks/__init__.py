@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.memo import one_run
+from checks.readings.memo import one_run
 from checks.models import Finding
 from probes.models import ServiceCapture
 

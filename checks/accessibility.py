@@ -23,10 +23,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.coverage import landing_unknown, named, page_address
+from checks.readings.coverage import landing_unknown, named, page_address
 from checks.models import Evidence, Finding
 from checks.rgaa_map import criteria_of, criterion_key
-from checks.text import collapse
+from checks.readings.text import collapse
 from foundation import formatting, vocabulary
 from probes.models import AxeViolation, PageCapture, ServiceCapture
 

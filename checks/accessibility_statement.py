@@ -33,7 +33,7 @@ Text inside scripts (JSON of translations, for instance) is not page text and ne
 Read on every visited page. With no mention and no declaration, the answer is `absent` only when
 the statement page, if the site links to one, was read: a statement link that leads off the site
 (a ministry's portal), that the probe did not follow or that failed gives `unknown`; a failed
-login or contact page does not (see `checks.coverage`).
+login or contact page does not (see `checks.readings.coverage`).
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
-from checks.coverage import ACCESSIBILITY_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
-from checks.evidence import element_containing, from_element, from_text
+from checks.readings.coverage import ACCESSIBILITY_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
+from checks.readings.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Finding
-from checks.text import fold, folded_page_text
+from checks.readings.text import fold, folded_page_text
 from foundation import formatting, vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture

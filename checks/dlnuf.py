@@ -38,7 +38,7 @@ d'impôt", "votre mot de passe", "l'adresse de l'entreprise").
 
 Held: the documents that an exchange between administrations gives to the service (API Impôt
 particulier, API Particulier, COMEDEC, API Entreprise: see the data file). The identity document
-counts as held only when the site offers FranceConnect (read here with `checks.franceconnect`),
+counts as held only when the site offers FranceConnect (read here with `checks.readings.identity_login`),
 which passes the user's certified identity.
 
 Status: `measured` with `documents` (every requested document, each once, in the order read:
@@ -47,7 +47,7 @@ lists, file fields, then sentences, page by page) and
 with empty lists only when the procedure's form is there to be read (`online_procedure`'s
 `procedure_forms`), without any file field: an information page that lists nothing says nothing
 about what the procedure asks. `unknown` when no list, file field or form is found, when the
-landing page failed (see `checks.coverage`), and when any page read failed (it may ask for more).
+landing page failed (see `checks.readings.coverage`), and when any page read failed (it may ask for more).
 
 The indicator grades the held documents still asked for: `level()` (0–1 good, 2–4 medium, more
 than 4 bad).
@@ -67,14 +67,14 @@ import yaml
 from lxml import etree
 from pydantic import Field
 
-from checks import franceconnect
-from checks.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure, landing_unknown, named, page_address, pages_read
-from checks.dom import document, folded_main_text, main_text
-from checks.evidence import MAX_EVIDENCE, from_text
+from checks.readings.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure, landing_unknown, named, page_address, pages_read
+from checks.readings.dom import document, folded_main_text, main_text
+from checks.readings.evidence import MAX_EVIDENCE, from_text
 from checks.models import Evidence, Finding
-from checks.dom import css_path
-from checks.online_procedure import procedure_forms
-from checks.text import collapse, fold
+from checks.readings.dom import css_path
+from checks.readings.identity_login import login_buttons
+from checks.readings.procedure_forms import procedure_forms
+from checks.readings.text import collapse, fold
 from foundation import vocabulary
 from foundation.tones import Tone
 from probes.models import PageCapture, ServiceCapture
@@ -674,8 +674,8 @@ def check(capture: ServiceCapture) -> DlnufFinding:
         )
 
     identity = [r for r in requested if r.document is not None and r.document.held == "franceconnect"]
-    fc = franceconnect.check(capture) if identity else None
-    fc_offered = fc is not None and fc.status in ("franceconnect", "franceconnect_plus")
+    buttons = login_buttons(pages) if identity else []
+    fc_offered = bool(buttons)
     held = [r for r in requested if _is_held(r, fc_offered)]
     evidence = []
     for r in requested:
@@ -687,9 +687,9 @@ def check(capture: ServiceCapture) -> DlnufFinding:
             note += " — non détenue : le site ne propose pas FranceConnect"
         evidence.append(r.evidence.model_copy(update={"note": note}))
     evidence = evidence[:MAX_EVIDENCE]
-    if fc_offered and fc.evidence:
+    if fc_offered:
         # The button that makes the identity held is part of the proof, whatever the list's length.
-        evidence = evidence[:MAX_EVIDENCE - 1] + [fc.evidence[0].model_copy(update={
+        evidence = evidence[:MAX_EVIDENCE - 1] + [buttons[0].evidence().model_copy(update={
             "note": "FranceConnect proposé : l’identité de l’usager est transmise au service"})]
 
     names = [r.name for r in requested]

@@ -13,7 +13,7 @@ Counts, on any loaded page:
   is read from that URL, whatever its host: staging instances serve the same paths), or the
   script `jdma-modal-widget.js` (`/static/…` or `/Demarches/assets/…`, self-hosted copies too).
 
-Buttons and links count when they are offered (`checks.offered`): shown, or inside a menu, a
+Buttons and links count when they are offered (`checks.readings.offered`): shown, or inside a menu, a
 modal, an accordion or a `<details>` that a control opens ("Donner mon avis" opening a DSFR
 modal). One hidden for good — the `hidden` attribute or a stylesheet's `display: none` that no
 control undoes, often beside "le recueil des avis est suspendu", or inside a `<template>` — does
@@ -25,7 +25,7 @@ Not JeDonneMonAvis: the words without such a link, a `mailto:` feedback link (ev
 quotes a JeDonneMonAvis address), links to the JeDonneMonAvis home or information pages.
 
 Read on the landing, login and contact pages (not the accessibility statement): see
-`checks.coverage`.
+`checks.readings.coverage`.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
-from checks.dom import images, node_of
-from checks.evidence import MAX_EVIDENCE, from_element
-from checks.memo import alike, per_run
+from checks.readings.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
+from checks.readings.dom import images, node_of
+from checks.readings.evidence import MAX_EVIDENCE, from_element
+from checks.readings.memo import alike, per_run
 from checks.models import Finding
-from checks.offered import Offering, in_template, offering_of
+from checks.readings.offered import Offering, in_template, offering_of
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 

@@ -29,7 +29,7 @@ enough, whatever the other pages). Otherwise `compatible` when every page of tho
 and was fully read on the phone's screen; `unknown` when one of them failed to load, when the
 phone pass did not run on it (turned off, or broke), or when axe-core's target-size could not be
 measured: the page not read may be the one with the problem. `unknown` too when the landing page
-failed (see `checks.coverage`).
+failed (see `checks.readings.coverage`).
 
 Evidence points at the element (selector, HTML, text) with a note in French; it carries no box,
 since boxes of the phone pass are on the phone's screenshot, not on the page's desktop one.
@@ -43,9 +43,9 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.coverage import failure, landing_unknown, named, page_address
+from checks.readings.coverage import failure, landing_unknown, named, page_address
 from checks.models import Evidence, Finding
-from checks.text import collapse
+from checks.readings.text import collapse
 from foundation import formatting, vocabulary
 from foundation.tones import Tone
 from probes.models import MOBILE_PAGE_KINDS, MobileReading, PageCapture, ServiceCapture

@@ -28,7 +28,7 @@ quotes the Défenseur des droits' address and number, which are not the service'
   la mairie"). "Rendez-vous sur le site" is an idiom for "go to the website", not an appointment.
 
 What is read: the page's visible text, plus the text of the closed parts a control opens
-(accordions, tabs, menus, modals, `<details>`: see `checks.offered`), since a phone number behind
+(accordions, tabs, menus, modals, `<details>`: see `checks.readings.offered`), since a phone number behind
 "Par téléphone" is offered to whoever clicks; not what is hidden for good (the `hidden` attribute
 or a stylesheet's `display: none` that no control undoes, a `<template>`). `tel:` links count
 when they are offered.
@@ -45,7 +45,7 @@ number only quoted for the Défenseur does not count either.
 
 Present if any phone, address or appointment wording is found; each hit has an excerpt. Read on
 the landing, login and contact pages; a failed login or contact page keeps the check from
-claiming absence (`checks.coverage`).
+claiming absence (`checks.readings.coverage`).
 """
 
 from __future__ import annotations
@@ -60,11 +60,11 @@ from phonenumbers import PhoneNumberFormat
 from pydantic import Field
 
 from checks import urls
-from checks.coverage import NON_DIGITAL_ALTERNATIVE, landing_unknown, not_found, pages_read
-from checks.evidence import MAX_EVIDENCE, from_element, from_text
+from checks.readings.coverage import NON_DIGITAL_ALTERNATIVE, landing_unknown, not_found, pages_read
+from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.models import Evidence, Finding
-from checks.offered import Offering, offering_of
-from checks.text import collapse, fold, folded_page_text
+from checks.readings.offered import Offering, offering_of
+from checks.readings.text import collapse, fold, folded_page_text
 from foundation import vocabulary
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture

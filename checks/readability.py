@@ -1,6 +1,6 @@
 """How plain is the French text? Kandel & Moles, on a 0–10 scale (higher is plainer).
 
-Text: the main content of the loaded pages (`checks.dom.main_text`: `<main>`, else the
+Text: the main content of the loaded pages (`checks.readings.dom.main_text`: `<main>`, else the
 `<article>`s, else the body; navigation, the page header and footer, dialogs and cookie banners
 left out), line by line, each line kept once across all pages (blocks repeated on every page
 count once). The accessibility statement is not read: it is a legal template whose wording the
@@ -39,8 +39,8 @@ import re
 import threading
 from typing import ClassVar
 
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
-from checks.dom import main_text
+from checks.readings.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
+from checks.readings.dom import main_text
 from checks.models import Evidence, Finding
 from foundation import formatting, vocabulary
 from probes.models import ServiceCapture

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import checks
-from checks.coverage import landing_unknown
+from checks.readings.coverage import landing_unknown
 from checks.models import Evidence, Finding
 from foundation.tones import Tone
 from probes.models import ServiceCapture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks import CHECKS, check_ids, finding_types, run_checks
-from checks.coverage import SCOPES, blocking_failures
+from checks.readings.coverage import SCOPES, blocking_failures
 from probes.models import ServiceCapture
 from tests.checks.pages import capture, failed_page, landing
 
@@ -87,7 +87,7 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     assert findings["franceconnect"].status == "absent"
 
 
-# Which failed page blocks which absence claim: the table of checks/coverage.py's docstring.
+# Which failed page blocks which absence claim: the table of checks/readings/coverage.py's docstring.
 BLOCKS = {
     "login": {"franceconnect", "jedonnemonavis", "non_digital_alternative"},
     "contact": {"jedonnemonavis", "non_digital_alternative"},

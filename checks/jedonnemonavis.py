@@ -36,12 +36,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.readings.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, named, not_found, pages_read
 from checks.readings.dom import images, node_of
 from checks.readings.evidence import MAX_EVIDENCE, from_element
 from checks.readings.memo import alike, per_run
 from checks.models import Finding
 from checks.readings.offered import Offering, in_template, offering_of
+from foundation import vocabulary
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -138,6 +139,11 @@ def _page_hits(page: PageCapture) -> list[Hit]:
     return hits
 
 
+# The button is on the help page and in the frame of the procedure that starts at the login page:
+# a failed login or contact page keeps the check from claiming absence.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
+
+
 class JeDonneMonAvisFinding(Finding):
     check: ClassVar[str] = "jedonnemonavis"
     statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
@@ -145,11 +151,22 @@ class JeDonneMonAvisFinding(Finding):
     short_label: ClassVar[str] = "JDMA"
     tones: ClassVar[Mapping[str, Tone]] = {"present": Tone.GOOD, "absent": Tone.BAD}
     position: ClassVar[int] = 20
+    order: ClassVar[tuple[str, ...]] = ("absent", "present")
+    watched: ClassVar[bool] = True
 
     demarche_id: str | None = None
 
     def headline(self) -> str:
         return f"démarche {self.demarche_id}" if self.demarche_id else ""
+
+    def regression(self, before: Finding) -> str:
+        return "Le bouton JeDonneMonAvis a disparu"
+
+    @classmethod
+    def next_steps(cls, before: str | None, after: str | None, where: str) -> tuple[str, ...]:
+        return (f"Remettez le bouton « Je donne mon avis » {where}, avec le lien de votre démarche sur "
+                "jedonnemonavis.numerique.gouv.fr : sans lui, les usagers ne peuvent plus noter la démarche.",
+                vocabulary.DEPLOYMENT_ADVICE)
 
 
 FINDING = JeDonneMonAvisFinding
@@ -157,9 +174,9 @@ FINDING = JeDonneMonAvisFinding
 def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     if unknown := landing_unknown(capture, JeDonneMonAvisFinding):
         return unknown
-    hits = [hit for page in pages_read(capture, JEDONNEMONAVIS.reads) for hit in _page_hits(page)]
+    hits = [hit for page in pages_read(capture, SCOPE.reads) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, JEDONNEMONAVIS)
+        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, SCOPE)
     # What a user sees first, and what names the démarche, is the best evidence.
     hits.sort(key=lambda h: (not h.element.visible, h.demarche is None))
     first = hits[0]

@@ -76,15 +76,16 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from checks import urls
-from checks.readings.coverage import ALL_BUT_STATEMENT, ONLINE_PROCEDURE, blocking_failures, failure, landing_unknown, named, page_address, pages_read
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, blocking_failures, failure, landing_unknown, named, page_address, pages_read
 from checks.readings.dom import document, folded_main_text, main_text
 from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.readings.memo import alike, per_run
-from checks.models import Evidence, Finding
+from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings import identity_login
 from checks.readings.procedure_forms import distinct_fields, file_fields, procedure_forms
 from checks.readings.text import collapse, fold
 from foundation import vocabulary
+from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, Form, PageCapture, ServiceCapture
 
@@ -484,6 +485,25 @@ def _text_signals(page: PageCapture) -> tuple[list[Signal], list[Signal]]:
 # The finding
 
 
+# How a procedure starts may be on any page of the site but its statement: any of them that failed
+# may be the one that says it.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=ALL_BUT_STATEMENT)
+
+ONLINE_MEASURED = IndicatorSpec("online_measured", "Réalisable en ligne (mesuré)", "probe (online_procedure check)",
+                                "status of the online_procedure check: online, partial, offline, unknown",
+                                position=110)
+
+
+def online_measured_level(status: str | None) -> Level:
+    """"Réalisable en ligne", as the check saw it on the site: a start control leading to an online
+    form (Oui), a required step off line (Partiel), paper only (Non)."""
+    return {"online": YES, "partial": PARTIAL, "offline": NO}.get(status or "", UNKNOWN)
+
+
+def _online_measured(finding: OnlineProcedureFinding, visit: Visit) -> Reading:
+    return Reading(online_measured_level(finding.status), finding.status, finding.reason)
+
+
 class OnlineProcedureFinding(Finding):
     check: ClassVar[str] = "online_procedure"
     statuses: ClassVar[tuple[str, ...]] = ("online", "partial", "offline", "unknown")
@@ -491,6 +511,8 @@ class OnlineProcedureFinding(Finding):
     short_label: ClassVar[str] = "en ligne"
     tones: ClassVar[Mapping[str, Tone]] = {"online": Tone.GOOD, "partial": Tone.MEDIUM, "offline": Tone.BAD}
     position: ClassVar[int] = 70
+    order: ClassVar[tuple[str, ...]] = ("offline", "partial", "online")
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(ONLINE_MEASURED, _online_measured),)
 
 
 FINDING = OnlineProcedureFinding
@@ -544,7 +566,7 @@ def check(capture: ServiceCapture) -> OnlineProcedureFinding:
             evidence=_evidence(online[:5], steps),
         )
 
-    failed = [p for p in blocking_failures(capture, ONLINE_PROCEDURE) if p.kind != "landing"]
+    failed = [p for p in blocking_failures(capture, SCOPE) if p.kind != "landing"]
     if failed and (online or offline or steps):
         found = "un moyen de commencer la démarche en ligne" if online else "des signes d’une démarche hors ligne"
         missing = "; ".join(f"{named(p)} : {failure(p)}" for p in failed)

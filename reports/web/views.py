@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
+from foundation.tones import Tone
 from reports.alerts.incident_list import IncidentEntry, entries, incidents_query
 from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, published, quarter_indicators
 from reports.observatory.level_bars import QuarterLevels
-from reports.observatory.levels import Tone
 from reports.observatory.progress import (
     History,
     QuarterProgress,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from checks import finding_from_stored, indicator_feeds
-from checks.models import Feed, Visit
+from checks.jedonnemonavis import JeDonneMonAvisFinding
+from checks.models import Feed, Finding, Visit
 from foundation import vocabulary
 from foundation.grid import IndicatorSpec
 from foundation.quarters import Quarter
@@ -189,15 +190,17 @@ def _finding_evidence(run: ServiceRun, record: FindingRecord, extra_urls: tuple[
 # One indicator each
 
 
+def _typed(record: FindingRecord) -> Finding:
+    return finding_from_stored(record.check, record.status, record.reason, record.details or {}, record.evidence or [])
+
+
 def _fed(feed: Feed, run: ServiceRun | None, record: FindingRecord | None, visit: Visit) -> Indicator:
     """An indicator a check feeds, read by the check's own rule from its typed finding."""
     if run is None or record is None:
         reading = feed.reading(None, visit)
         return Indicator(feed.spec.key, reading.level, reading.value, reading.source, EvidenceRef(), reading.count,
                          reading.note)
-    finding = finding_from_stored(record.check, record.status, record.reason, record.details or {},
-                                  record.evidence or [])
-    reading = feed.reading(finding, visit)
+    reading = feed.reading(_typed(record), visit)
     return Indicator(feed.spec.key, reading.level, reading.value, reading.source,
                      _finding_evidence(run, record, reading.urls), reading.count, reading.note)
 
@@ -206,8 +209,11 @@ def _satisfaction(
     service: Service, run: ServiceRun | None, findings: dict[str, FindingRecord], scores: list[SatisfactionScore],
     known_demarche: str | None,
 ) -> Indicator:
-    record = findings.get("jedonnemonavis")
-    finding_demarche = (record.details or {}).get("demarche_id") if record else None
+    # The satisfaction score is imported; the check that reads the JeDonneMonAvis button says
+    # whether users can give it, and which démarche the score is filed under.
+    record = findings.get(JeDonneMonAvisFinding.check)
+    button_finding = _typed(record) if record else None
+    finding_demarche = button_finding.demarche_id if isinstance(button_finding, JeDonneMonAvisFinding) else None
     demarche = service.jdma_demarche_id or finding_demarche or known_demarche
     # A figure imported for the service itself wins over one found through the démarche id.
     chosen = next((s for s in scores if s.service_id == service.id), None) or next(
@@ -275,17 +281,19 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
                      count=len(measured), note="médiane de l'événement load de la page d'accueil")
 
 
-def _declared(key: str, declared: DeclaredIndicator | None) -> Indicator:
+def _declared(key: str, declared: DeclaredIndicator | None, level: Callable[[float], Level] | None = None,
+              words: Callable[[str], Level] | None = None) -> Indicator:
+    """A declared figure, judged by `level` (shown as declared without it), or declared words
+    ("oui", "partiel", "non") judged by `words`."""
     if declared is None:
         return Indicator(key, levels.NO_DATA, None, "déclaré")
     source = "déclaré" + (f" : {declared.declared_by}" if declared.declared_by else "")
     evidence = EvidenceRef(imports=(f"{declared.source_file}: ligne {declared.source_row}",))
     note = f"déclaré pour {declared.quarter}"
-    if key == "online":
-        return Indicator(key, levels.online_level(declared.value), declared.value, source, evidence, note=note)
+    if words is not None:
+        return Indicator(key, words(declared.value), declared.value, source, evidence, note=note)
     value = published(key, float(declared.value))
-    level = levels.score_level(value) if key == "dlnuf" else levels.DECLARED
-    return Indicator(key, level, value, source, evidence, note=note)
+    return Indicator(key, level(value) if level else levels.DECLARED, value, source, evidence, note=note)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -319,7 +327,8 @@ def _known_demarches(session: Session) -> dict[str, str]:
     """Each service's JeDonneMonAvis démarche id as last seen on its site by any run."""
     rows = session.execute(
         select(ServiceRun.service_id, FindingRecord.details).join(FindingRecord.run)
-        .where(FindingRecord.check == "jedonnemonavis", FindingRecord.status == "present").order_by(FindingRecord.id)
+        .where(FindingRecord.check == JeDonneMonAvisFinding.check, FindingRecord.status == "present")
+        .order_by(FindingRecord.id)
     ).all()
     return {service_id: details["demarche_id"] for service_id, details in rows if (details or {}).get("demarche_id")}
 
@@ -339,8 +348,8 @@ def service_indicators(
         "satisfaction": _satisfaction(service, run, findings, scores, known_demarche),
         "uptime": _uptime(probes),
         "load_time": _load_time(probes),
-        "online": _declared("online", declared.get((service.id, "online"))),
-        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf"))),
+        "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),
+        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.score_level),
         "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage"))),
     }
     for check_id, feed in indicator_feeds():

@@ -310,7 +310,8 @@ def _handicap(finding: AccessibilityStatementFinding, visit: Visit) -> Reading:
     # judged on the day of the visit that read them.
     expired = finding.expired
     if expired is None:
-        expired = statement_date is not None and bool(is_expired(statement_date.isoformat(), visit.as_of))
+        expired = (statement_date is not None and visit.as_of is not None
+                   and bool(is_expired(statement_date.isoformat(), visit.as_of)))
     notes = [f"déclaration : {vocabulary.status(finding.status)}"]
     if statement_date:
         notes.append(f"datée du {formatting.date(statement_date)}" + (", de plus de trois ans" if expired else ""))
@@ -333,7 +334,7 @@ class AccessibilityStatementFinding(Finding):
     position: ClassVar[int] = 50
     watched: ClassVar[bool] = True
     located_on: ClassVar[str | None] = "accessibility"
-    indicators: ClassVar[tuple[Feed, ...]] = (Feed(HANDICAP, _handicap),)
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(HANDICAP, _handicap, history="Taux RGAA déclaré"),)
 
     rate: float | None = None
     statement_url: str | None = None

@@ -60,6 +60,8 @@ class Feed:
     spec: IndicatorSpec
     read: Callable[[Finding, Visit], Reading]
     without_finding: Callable[[Visit], Reading] = lambda visit: Reading(NO_DATA)
+    # Drawn visit after visit on the service's dashboard page under this label (None: not drawn).
+    history: str | None = None
 
     def reading(self, finding: Finding | None, visit: Visit) -> Reading:
         return self.without_finding(visit) if finding is None else self.read(finding, visit)

@@ -111,7 +111,7 @@ class ReadabilityFinding(Finding):
     label: ClassVar[str] = "Clarté du langage"
     short_label: ClassVar[str] = "lisibilité"
     position: ClassVar[int] = 60
-    indicators: ClassVar[tuple[Feed, ...]] = (Feed(READABILITY, _readability),)
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(READABILITY, _readability, history="Clarté du langage (sur 10)"),)
 
     score: float | None = None
     kandel_moles: float | None = None

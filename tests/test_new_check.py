@@ -115,6 +115,17 @@ def test_the_registry_finds_every_check_module_of_the_package():
         finding = registered.finding
         assert finding.check == check_id and finding.label and finding.short_label
         assert set(finding.tones) <= set(finding.statuses)
+        # Its meaning is its own: the order of its statuses, the page its element is on, its indicators.
+        assert set(finding.order) <= set(finding.statuses) and "unknown" not in finding.order
+        assert finding.located_on in (None, "landing", "login", "contact", "accessibility", "other")
+        assert not finding.tolerant or finding.watched
+    keys = [feed.spec.key for _, feed in checks.indicator_feeds()]
+    assert len(keys) == len(set(keys))
+    assert [check_id for check_id, _ in checks.indicator_feeds()] == [
+        "franceconnect", "accessibility_statement", "accessibility", "readability", "non_digital_alternative",
+        "mobile", "online_procedure", "dlnuf"]
+    assert [f.check for f in checks.watched_checks()] == [
+        "franceconnect", "jedonnemonavis", "non_digital_alternative", "accessibility", "accessibility_statement"]
 
 
 def test_a_registered_check_takes_its_place_and_leaves_when_unregistered(page_title_check):

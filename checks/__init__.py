@@ -17,9 +17,9 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.readings.memo import one_run
 from checks.models import Feed, Finding
 from checks.readings.coverage import Scope
+from checks.readings.memo import one_run
 from probes.models import ServiceCapture
 
 log = logging.getLogger(__name__)

@@ -23,10 +23,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.readings.coverage import landing_unknown, named, page_address
 from checks.models import Evidence, Feed, Finding, Reading, Visit
-from checks.rgaa_map import criteria_of, criterion_key
+from checks.readings.coverage import landing_unknown, named, page_address
 from checks.readings.text import collapse
+from checks.rgaa_map import criteria_of, criterion_key
 from foundation import formatting, vocabulary
 from foundation.grid import MEASURED, UNKNOWN, IndicatorSpec
 from probes.models import AxeViolation, PageCapture, ServiceCapture

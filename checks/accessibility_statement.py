@@ -46,9 +46,9 @@ from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
+from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.coverage import ALL_PAGES, Scope, landing_unknown, named, not_found, page_address, pages_read
 from checks.readings.evidence import element_containing, from_element, from_text
-from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.text import fold, folded_page_text
 from foundation import formatting, vocabulary
 from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level

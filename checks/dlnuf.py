@@ -67,11 +67,11 @@ import yaml
 from lxml import etree
 from pydantic import Field
 
+from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, blocking_failures, failure, landing_unknown, named, page_address, pages_read
 from checks.readings.dom import document, folded_main_text, main_text
-from checks.readings.evidence import MAX_EVIDENCE, from_text
-from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.dom import css_path
+from checks.readings.evidence import MAX_EVIDENCE, from_text
 from checks.readings.identity_login import login_buttons
 from checks.readings.procedure_forms import procedure_forms
 from checks.readings.text import collapse, fold

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
+from checks.models import Finding
 from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, named, not_found, pages_read
 from checks.readings.dom import images, node_of
 from checks.readings.evidence import MAX_EVIDENCE, from_element
 from checks.readings.memo import alike, per_run
-from checks.models import Finding
 from checks.readings.offered import Offering, in_template, offering_of
 from foundation import vocabulary
 from foundation.tones import Tone

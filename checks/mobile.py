@@ -43,8 +43,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.readings.coverage import failure, landing_unknown, named, page_address
 from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import failure, landing_unknown, named, page_address
 from checks.readings.text import collapse
 from foundation import formatting, vocabulary
 from foundation.grid import NO, UNKNOWN, YES, IndicatorSpec, Level

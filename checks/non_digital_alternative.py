@@ -60,9 +60,9 @@ from phonenumbers import PhoneNumberFormat
 from pydantic import Field
 
 from checks import urls
+from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, not_found, pages_read
 from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
-from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.offered import Offering, offering_of
 from checks.readings.text import collapse, fold, folded_page_text
 from foundation import vocabulary

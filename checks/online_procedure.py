@@ -76,12 +76,12 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from checks import urls
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings import identity_login
 from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, blocking_failures, failure, landing_unknown, named, page_address, pages_read
 from checks.readings.dom import document, folded_main_text, main_text
 from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
 from checks.readings.memo import alike, per_run
-from checks.models import Evidence, Feed, Finding, Reading, Visit
-from checks.readings import identity_login
 from checks.readings.procedure_forms import distinct_fields, file_fields, procedure_forms
 from checks.readings.text import collapse, fold
 from foundation import vocabulary

@@ -39,9 +39,9 @@ import re
 import threading
 from typing import ClassVar
 
+from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
 from checks.readings.dom import main_text
-from checks.models import Evidence, Feed, Finding, Reading, Visit
 from foundation import formatting, vocabulary
 from foundation.grid import UNKNOWN, IndicatorSpec, Level, score_level
 from probes.models import ServiceCapture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.readings.coverage import page_address
 from checks.models import Evidence
+from checks.readings.coverage import page_address
 from checks.readings.text import collapse, excerpt, fold
 from probes.models import Element, PageCapture
 

@@ -56,11 +56,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checks import urls
+from checks.models import Evidence
 from checks.readings.coverage import page_address
 from checks.readings.dom import Image, accessible_name, images, node_of
-from checks.readings.evidence import MAX_EVIDENCE, from_element
+from checks.readings.evidence import from_element
 from checks.readings.memo import alike, per_run
-from checks.models import Evidence
 from checks.readings.offered import Offering, offering_of
 from checks.readings.text import collapse, fold
 from probes.models import Element, Form, ImageRef, PageCapture

@@ -36,13 +36,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.models import Finding
+from checks.models import Feed, Finding, Reading, Visit
 from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, named, not_found, pages_read
 from checks.readings.dom import images, node_of
 from checks.readings.evidence import MAX_EVIDENCE, from_element
 from checks.readings.memo import alike, per_run
 from checks.readings.offered import Offering, in_template, offering_of
 from foundation import vocabulary
+from foundation.grid import NO, NO_DATA, TOO_FEW_REVIEWS, UNKNOWN, IndicatorSpec, Level, score_level
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -144,6 +145,49 @@ def _page_hits(page: PageCapture) -> list[Hit]:
 SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
 
 
+# "Satisfaction usagers" is the score imported from JeDonneMonAvis; the button this check reads
+# says whether users can give it, and under which démarche the score is filed.
+SATISFACTION = IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
+                             "satisfaction score out of 10", kind="score",
+                             count_meaning="avis sur lesquels repose la note", position=40)
+MIN_REVIEWS = 100  # fewer reviews: "Nombre d'avis insuffisant"
+
+
+def satisfaction_level(score: float | None, reviews: int | None, button_status: str | None) -> Level:
+    """"Satisfaction usagers": the imported JeDonneMonAvis score, once there are 100 reviews.
+
+    Without an imported score, a missing button is Non (no way for users to give their opinion).
+    """
+    if score is not None and reviews is not None:
+        return TOO_FEW_REVIEWS if reviews < MIN_REVIEWS else score_level(score)
+    if button_status == "absent":
+        return NO
+    if button_status in (None, "unknown"):
+        return UNKNOWN
+    return NO_DATA
+
+
+def _satisfaction(finding: JeDonneMonAvisFinding | None, visit: Visit) -> Reading:
+    finding_demarche = finding.demarche_id if finding is not None else None
+    demarche = visit.jdma_demarche_id or finding_demarche or visit.known_demarche
+    # A figure imported for the service itself wins over one found through the démarche id.
+    chosen = next((s for s in visit.scores if s.service_id == visit.service_id), None) or next(
+        (s for s in visit.scores if demarche and s.demarche_id == demarche), None)
+    button = finding.status if finding is not None else None
+    if button == "present":
+        note = "bouton JDMA présent" + (f" (démarche {finding_demarche})" if finding_demarche else "")
+    elif button == "absent":
+        note = "bouton JDMA absent"
+    else:
+        note = "bouton JDMA non vérifié" if finding is not None else None
+    if chosen is None:
+        level = satisfaction_level(None, None, button) if finding is not None else NO_DATA
+        return Reading(level, None, (note + " ; " if note else "") + "pas de note importée pour le trimestre")
+    score = SATISFACTION.published(chosen.score)
+    return Reading(satisfaction_level(score, chosen.reviews, button), score, note, count=chosen.reviews,
+                   source="JeDonneMonAvis", imports=(chosen.source,))
+
+
 class JeDonneMonAvisFinding(Finding):
     check: ClassVar[str] = "jedonnemonavis"
     statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
@@ -153,6 +197,8 @@ class JeDonneMonAvisFinding(Finding):
     position: ClassVar[int] = 20
     order: ClassVar[tuple[str, ...]] = ("absent", "present")
     watched: ClassVar[bool] = True
+    indicators: ClassVar[tuple[Feed, ...]] = (
+        Feed(SATISFACTION, _satisfaction, lambda visit: _satisfaction(None, visit)),)
 
     demarche_id: str | None = None
 

@@ -28,13 +28,29 @@ class Evidence(BaseModel):
 
 
 @dataclass(frozen=True)
+class ImportedScore:
+    """A satisfaction score imported for the quarter (a JeDonneMonAvis export), for a service or a démarche."""
+
+    service_id: str | None
+    demarche_id: str | None
+    score: float
+    reviews: int
+    source: str  # the imported file and row
+
+
+@dataclass(frozen=True)
 class Visit:
     """What an indicator may need besides the finding: the service as the registry describes it,
-    and the day of the visit that found it (a statement's age is judged on that day)."""
+    the day of the visit that found it (a statement's age is judged on that day), and what was
+    imported or seen about it elsewhere (satisfaction scores, its démarche as any run last saw it)."""
 
     has_account: bool = True
     fc_level_required: str = "franceconnect"
     as_of: date | None = None
+    service_id: str = ""
+    jdma_demarche_id: str | None = None
+    known_demarche: str | None = None
+    scores: tuple[ImportedScore, ...] = ()  # newest import first
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class Reading:
     source: str = "sonde"
     # Pages the figure rests on besides the finding's evidence (the statement's own address).
     urls: tuple[str, ...] = ()
+    # Imported rows the figure rests on.
+    imports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 
 from checks.accessibility_statement import handicap_level, is_expired
 from checks.franceconnect import authentication_level
+from checks.jedonnemonavis import satisfaction_level
 from checks.non_digital_alternative import alternative_level
 from checks.readability import readability_level
 from foundation.tones import Tone
@@ -81,7 +82,7 @@ def test_scores_out_of_ten(score, expected):
     (None, None, "unknown", L.UNKNOWN),
 ])
 def test_satisfaction_levels(score, reviews, button, expected):
-    assert L.satisfaction_level(score, reviews, button) == expected
+    assert satisfaction_level(score, reviews, button) == expected
 
 
 @pytest.mark.parametrize("status, score, expected", [

@@ -122,8 +122,8 @@ def test_the_registry_finds_every_check_module_of_the_package():
     keys = [feed.spec.key for _, feed in checks.indicator_feeds()]
     assert len(keys) == len(set(keys))
     assert [check_id for check_id, _ in checks.indicator_feeds()] == [
-        "franceconnect", "accessibility_statement", "accessibility", "readability", "non_digital_alternative",
-        "mobile", "online_procedure", "dlnuf"]
+        "franceconnect", "accessibility_statement", "accessibility", "jedonnemonavis", "readability",
+        "non_digital_alternative", "mobile", "online_procedure", "dlnuf"]
     assert [f.check for f in checks.watched_checks()] == [
         "franceconnect", "jedonnemonavis", "non_digital_alternative", "accessibility", "accessibility_statement"]
 

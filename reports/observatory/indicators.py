@@ -17,7 +17,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from checks import finding_from_stored, indicator_feeds
 from checks.jedonnemonavis import JeDonneMonAvisFinding
-from checks.models import Feed, Finding, Visit
+from checks.models import Feed, Finding, ImportedScore, Visit
 from foundation import vocabulary
 from foundation.grid import IndicatorSpec
 from foundation.quarters import Quarter
@@ -40,9 +40,6 @@ from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, Satisfa
 # The indicators computed here; those a check feeds are declared in its module
 # (`Finding.indicators`) and listed from the registry.
 OWN: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
-                  "satisfaction score out of 10", kind="score", count_meaning="avis sur lesquels repose la note",
-                  position=40),
     IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
                   count_meaning="visites du trimestre", position=70),
@@ -198,43 +195,11 @@ def _fed(feed: Feed, run: ServiceRun | None, record: FindingRecord | None, visit
     """An indicator a check feeds, read by the check's own rule from its typed finding."""
     if run is None or record is None:
         reading = feed.reading(None, visit)
-        return Indicator(feed.spec.key, reading.level, reading.value, reading.source, EvidenceRef(), reading.count,
-                         reading.note)
+        return Indicator(feed.spec.key, reading.level, reading.value, reading.source,
+                         EvidenceRef(imports=reading.imports), reading.count, reading.note)
     reading = feed.reading(_typed(record), visit)
-    return Indicator(feed.spec.key, reading.level, reading.value, reading.source,
-                     _finding_evidence(run, record, reading.urls), reading.count, reading.note)
-
-
-def _satisfaction(
-    service: Service, run: ServiceRun | None, findings: dict[str, FindingRecord], scores: list[SatisfactionScore],
-    known_demarche: str | None,
-) -> Indicator:
-    # The satisfaction score is imported; the check that reads the JeDonneMonAvis button says
-    # whether users can give it, and which démarche the score is filed under.
-    record = findings.get(JeDonneMonAvisFinding.check)
-    button_finding = _typed(record) if record else None
-    finding_demarche = button_finding.demarche_id if isinstance(button_finding, JeDonneMonAvisFinding) else None
-    demarche = service.jdma_demarche_id or finding_demarche or known_demarche
-    # A figure imported for the service itself wins over one found through the démarche id.
-    chosen = next((s for s in scores if s.service_id == service.id), None) or next(
-        (s for s in scores if demarche and s.demarche_id == demarche), None)
-    button = record.status if record else None
-    if button == "present":
-        note = "bouton JDMA présent" + (f" (démarche {finding_demarche})" if finding_demarche else "")
-    elif button == "absent":
-        note = "bouton JDMA absent"
-    else:
-        note = "bouton JDMA non vérifié" if record else None
-    evidence = _finding_evidence(run, record) if run and record else EvidenceRef()
-    if chosen is None:
-        level = levels.satisfaction_level(None, None, button) if record else levels.NO_DATA
-        return Indicator("satisfaction", level, None, "sonde", evidence,
-                         note=(note + " ; " if note else "") + "pas de note importée pour le trimestre")
-    evidence = EvidenceRef(evidence.runs, evidence.findings, evidence.pages, evidence.screenshots, evidence.urls,
-                           (chosen.source,))
-    score = published("satisfaction", chosen.score)
-    return Indicator("satisfaction", levels.satisfaction_level(score, chosen.reviews, button), score,
-                     "JeDonneMonAvis", evidence, count=chosen.reviews, note=note)
+    evidence = replace(_finding_evidence(run, record, reading.urls), imports=reading.imports)
+    return Indicator(feed.spec.key, reading.level, reading.value, reading.source, evidence, reading.count, reading.note)
 
 
 def _uptime(probes: list[ServiceRun]) -> Indicator:
@@ -343,9 +308,10 @@ def service_indicators(
     started = as_utc(run.started_at) if run else None
     # A statement's age is judged on the day of the visit that read it.
     as_of = started.date() if started else (quarter.end - timedelta(days=1)).date()
-    visit = Visit(has_account=service.has_account, fc_level_required=service.fc_level_required, as_of=as_of)
+    visit = Visit(has_account=service.has_account, fc_level_required=service.fc_level_required, as_of=as_of,
+                  service_id=service.id, jdma_demarche_id=service.jdma_demarche_id, known_demarche=known_demarche,
+                  scores=tuple(ImportedScore(s.service_id, s.demarche_id, s.score, s.reviews, s.source) for s in scores))
     computed = {
-        "satisfaction": _satisfaction(service, run, findings, scores, known_demarche),
         "uptime": _uptime(probes),
         "load_time": _load_time(probes),
         "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),

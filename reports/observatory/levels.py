@@ -1,7 +1,6 @@
 """The levels of the indicators that no check feeds, and the thresholds that turn their figures into a level.
 
-Availability, load time, the satisfaction score imported from JeDonneMonAvis and the declared
-indicators are judged here; an indicator fed by a check is judged in that check's module (its
+Availability, load time and the declared indicators are judged here; an indicator fed by a check is judged in that check's module (its
 `Finding.indicators`), on the same grid (foundation/grid.py, whose levels this module names for
 the observatory's screens). The thresholds are the observatory's (issue 6); docs/indicators.md
 lists them.
@@ -34,31 +33,16 @@ from foundation.grid import (
 )
 
 __all__ = ["ABSENT", "ALL_LEVELS", "DECLARED", "FRANCECONNECT", "FRANCECONNECT_PLUS", "GREEN", "LOAD_GREEN_MS",
-           "LOAD_ORANGE_MS", "MEASURED", "MIN_REVIEWS", "NO", "NO_DATA", "NOT_APPLICABLE", "ORANGE", "PARTIAL",
+           "LOAD_ORANGE_MS", "MEASURED", "NO", "NO_DATA", "NOT_APPLICABLE", "ORANGE", "PARTIAL",
            "PRESENT", "RED", "SCORE_GREEN", "SCORE_ORANGE", "TOO_FEW_REVIEWS", "UNKNOWN", "UPTIME_GREEN",
-           "UPTIME_ORANGE", "YES", "Level", "load_time_level", "online_level", "satisfaction_level", "score_level",
+           "UPTIME_ORANGE", "YES", "Level", "load_time_level", "online_level", "score_level",
            "uptime_level"]
 
 # Thresholds
-MIN_REVIEWS = 100  # fewer reviews: "Nombre d'avis insuffisant"
 UPTIME_GREEN = 99.9  # percent, strictly above
 UPTIME_ORANGE = 98.5  # percent, at least
 LOAD_GREEN_MS = 400.0  # strictly below
 LOAD_ORANGE_MS = 800.0  # at most
-
-
-def satisfaction_level(score: float | None, reviews: int | None, button_status: str | None) -> Level:
-    """"Satisfaction usagers": the imported JeDonneMonAvis score, once there are 100 reviews.
-
-    Without an imported score, a missing button is Non (no way for users to give their opinion).
-    """
-    if score is not None and reviews is not None:
-        return TOO_FEW_REVIEWS if reviews < MIN_REVIEWS else score_level(score)
-    if button_status == "absent":
-        return NO
-    if button_status in (None, "unknown"):
-        return UNKNOWN
-    return NO_DATA
 
 
 def uptime_level(percent: float | None) -> Level:

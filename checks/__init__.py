@@ -1,9 +1,12 @@
 """Checks: pure functions from a ServiceCapture to typed findings, each with its evidence.
 
 Never imports Playwright: every detector runs on saved captures. A check is one module of this
-package defining `FINDING` (its Finding subclass: statuses, fields, and how it is shown) and
-`check(capture) -> Finding`; the registry below finds every such module, so adding a check is
-adding its file (and its tests). Every screen and command reads the checks from here.
+package defining `FINDING` (its Finding subclass: statuses, fields, how it is shown, and what it
+means: the order of its statuses, the indicators it feeds, its regression rule, its advice, where
+its element is) and `check(capture) -> Finding`, and, for a presence check, its `SCOPE` (which
+failed pages block its absence claims, checks/readings/coverage.py). The registry below finds
+every such module, so adding a check is adding its file (and its tests). Every screen, command,
+indicator and alert reads the checks from here.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.memo import one_run
-from checks.models import Finding
+from checks.models import Feed, Finding
+from checks.readings.coverage import Scope
+from checks.readings.memo import one_run
 from probes.models import ServiceCapture
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 class Check:
     finding: type[Finding]
     decide: Callable[[ServiceCapture], Finding]
+    scope: Scope | None = None
 
     @property
     def id(self) -> str:
@@ -37,9 +42,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def register(finding: type[Finding], decide: Callable[[ServiceCapture], Finding]) -> Check:
+def register(finding: type[Finding], decide: Callable[[ServiceCapture], Finding], scope: Scope | None = None) -> Check:
     """Add a check to the registry, in its place (`Finding.position`)."""
-    check = Check(finding, decide)
+    check = Check(finding, decide, scope)
     entries = [c for c in CHECKS.values() if c.id != check.id] + [check]
     CHECKS.clear()
     CHECKS.update((c.id, c) for c in sorted(entries, key=lambda c: (c.finding.position, c.id)))
@@ -55,7 +60,8 @@ def _discover() -> None:
         module = importlib.import_module(f"{__name__}.{info.name}")
         finding, decide = getattr(module, "FINDING", None), getattr(module, "check", None)
         if isinstance(finding, type) and issubclass(finding, Finding) and callable(decide):
-            register(finding, decide)
+            scope = getattr(module, "SCOPE", None)
+            register(finding, decide, scope if isinstance(scope, Scope) else None)
 
 
 def check_ids() -> tuple[str, ...]:
@@ -71,6 +77,17 @@ def finding_type(check_id: str) -> type[Finding]:
     that stored findings of a retired check still show."""
     check = CHECKS.get(check_id)
     return check.finding if check else Finding
+
+
+def indicator_feeds() -> list[tuple[str, Feed]]:
+    """Every indicator a registered check feeds, with the check's id, in the indicators' order."""
+    feeds = [(check_id, feed) for check_id, check in CHECKS.items() for feed in check.finding.indicators]
+    return sorted(feeds, key=lambda entry: (entry[1].spec.position, entry[1].spec.key))
+
+
+def watched_checks() -> list[type[Finding]]:
+    """The checks whose regressions raise incidents, in the registry's order."""
+    return [check.finding for check in CHECKS.values() if check.finding.watched]
 
 
 def finding_from_stored(check: str, status: str, reason: str | None, details: dict, evidence: list) -> Finding:
@@ -97,5 +114,5 @@ def run_checks(capture: ServiceCapture) -> dict[str, Finding]:
 
 _discover()
 
-__all__ = ["CHECKS", "Check", "check_ids", "finding_from_stored", "finding_type", "finding_types", "register",
-           "run_checks", "unregister"]
+__all__ = ["CHECKS", "Check", "check_ids", "finding_from_stored", "finding_type", "finding_types", "indicator_feeds",
+           "register", "run_checks", "unregister", "watched_checks"]

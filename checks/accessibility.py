@@ -23,11 +23,12 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.coverage import landing_unknown, named, page_address
-from checks.models import Evidence, Finding
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import landing_unknown, named, page_address
+from checks.readings.text import collapse
 from checks.rgaa_map import criteria_of, criterion_key
-from checks.text import collapse
 from foundation import formatting, vocabulary
+from foundation.grid import MEASURED, UNKNOWN, IndicatorSpec
 from probes.models import AxeViolation, PageCapture, ServiceCapture
 
 MAX_EVIDENCE = 50
@@ -55,12 +56,34 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in version.split(".") if n.isdigit())
 
 
+AXE = IndicatorSpec("accessibility_axe", "Contrôle automatique axe-core", "probe (accessibility check)",
+                    "axe-core violations on the visited pages (evidence shown beside the declared rate, never in it)",
+                    kind="violations", count_meaning="pages mesurées", position=30)
+
+
+def _accessibility_axe(finding: AccessibilityFinding, visit: Visit) -> Reading:
+    if finding.status != "measured" or finding.violations is None:
+        return Reading(UNKNOWN, None, finding.reason)
+    rules = finding.rules
+    note = "règles : " + ", ".join(rules[:8]) + (" …" if len(rules) > 8 else "") if rules else "aucune violation"
+    if finding.by_impact:
+        note += " ; par gravité : " + vocabulary.by_impact(finding.by_impact)
+    return Reading(MEASURED, int(finding.violations), note, count=finding.pages_measured)
+
+
 class AccessibilityFinding(Finding):
     check: ClassVar[str] = "accessibility"
     statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
     label: ClassVar[str] = "Accessibilité (axe-core)"
     short_label: ClassVar[str] = "axe"
     position: ClassVar[int] = 40
+    # Serious and critical violations, which vary a little between visits: the incident policy's
+    # tolerance applies.
+    watched: ClassVar[bool] = True
+    tolerant: ClassVar[bool] = True
+    not_an_element: ClassVar[str | None] = ("Pas d’image : ce constat compte les erreurs de toutes les pages visitées, "
+                                            "détaillées dans le dossier de preuves.")
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(AXE, _accessibility_axe),)
 
     # Violations: what axe-core found failing.
     violations: int | None = None
@@ -76,6 +99,29 @@ class AccessibilityFinding(Finding):
 
     def headline(self) -> str:
         return formatting.violations(self.violations)
+
+    def serious_violations(self) -> int | None:
+        if self.status != "measured":
+            return None
+        return int(self.by_impact.get("critical", 0)) + int(self.by_impact.get("serious", 0))
+
+    def rank(self) -> float | None:
+        serious = self.serious_violations()
+        return None if serious is None else -float(serious)
+
+    def regression(self, before: Finding) -> str:
+        b = before.serious_violations() if isinstance(before, AccessibilityFinding) else None
+        n = self.serious_violations()
+        added = (n or 0) - (b or 0)
+        words = vocabulary.count(added, "nouvelle violation d’accessibilité grave ou critique",
+                                 "nouvelles violations d’accessibilité graves ou critiques")
+        return f"{words} (axe-core : {vocabulary.integer(b or 0)} → {vocabulary.integer(n or 0)})"
+
+    @classmethod
+    def next_steps(cls, before: str | None, after: str | None, where: str) -> tuple[str, ...]:
+        return ("Corrigez les nouvelles erreurs d’accessibilité graves ou critiques : leur liste, règle par "
+                "règle, est dans le dossier de preuves de la dernière visite.",
+                vocabulary.DEPLOYMENT_ADVICE)
 
 
 FINDING = AccessibilityFinding

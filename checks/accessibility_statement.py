@@ -33,7 +33,7 @@ Text inside scripts (JSON of translations, for instance) is not page text and ne
 Read on every visited page. With no mention and no declaration, the answer is `absent` only when
 the statement page, if the site links to one, was read: a statement link that leads off the site
 (a ministry's portal), that the probe did not follow or that failed gives `unknown`; a failed
-login or contact page does not (see `checks.coverage`).
+login or contact page does not (see `checks.readings.coverage`).
 """
 
 from __future__ import annotations
@@ -46,11 +46,12 @@ from typing import ClassVar
 from urllib.parse import urldefrag
 
 from checks import urls
-from checks.coverage import ACCESSIBILITY_STATEMENT, landing_unknown, named, not_found, page_address, pages_read
-from checks.evidence import element_containing, from_element, from_text
-from checks.models import Evidence, Finding
-from checks.text import fold, folded_page_text
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import ALL_PAGES, Scope, landing_unknown, named, not_found, page_address, pages_read
+from checks.readings.evidence import element_containing, from_element, from_text
+from checks.readings.text import fold, folded_page_text
 from foundation import formatting, vocabulary
+from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
@@ -263,6 +264,66 @@ def _link_target(page: PageCapture, link: Element | None) -> str | None:
     return None if target in (urldefrag(page.url)[0], urldefrag(page_address(page))[0]) else link.href
 
 
+# The mention is on the landing page and the declaration on its own page: only a failed statement
+# page keeps the check from claiming absence (a login or contact page says nothing the landing
+# page's footer does not).
+SCOPE = Scope(reads=ALL_PAGES, blocked_by=frozenset({"accessibility"}))
+
+HANDICAP = IndicatorSpec("handicap", "Prise en compte du handicap", "probe (accessibility_statement check)",
+                         "declared RGAA conformity rate, percent", kind="percent", position=20)
+RGAA_FULL = 100.0  # declared conformity rate, percent
+RGAA_PARTIAL = 50.0
+
+
+def handicap_level(statement_status: str | None, rate: float | None, expired: bool) -> Level:
+    """"Prise en compte du handicap", from the declared RGAA rate only (never from axe-core).
+
+    100 % → Oui, at least 50 % → Partiel, below → Non. No statement, or one over three years old,
+    is Non. A statement that says "totalement conforme" without a figure stands for 100 %; one
+    that gives no rate otherwise cannot be shown to reach 50 %, so it is Non.
+    """
+    if statement_status in (None, "unknown"):
+        return UNKNOWN
+    if statement_status == "absent" or expired:
+        return NO
+    if rate is None:
+        return YES if statement_status == "totalement" else NO
+    if rate >= RGAA_FULL:
+        return YES
+    if rate >= RGAA_PARTIAL:
+        return PARTIAL
+    return NO
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _handicap(finding: AccessibilityStatementFinding, visit: Visit) -> Reading:
+    if finding.status == "unknown":
+        return Reading(UNKNOWN, None, finding.reason)
+    statement_date = _day(finding.date)
+    # The check's own word on the statement's age wins; older findings do not carry it, and are
+    # judged on the day of the visit that read them.
+    expired = finding.expired
+    if expired is None:
+        expired = (statement_date is not None and visit.as_of is not None
+                   and bool(is_expired(statement_date.isoformat(), visit.as_of)))
+    notes = [f"déclaration : {vocabulary.status(finding.status)}"]
+    if statement_date:
+        notes.append(f"datée du {formatting.date(statement_date)}" + (", de plus de trois ans" if expired else ""))
+    elif finding.status != "absent":
+        notes.append("date non trouvée")
+    if finding.rate is None and finding.status not in ("absent", "totalement"):
+        notes.append("taux non publié")
+    rate = HANDICAP.published(float(finding.rate)) if finding.rate is not None else None
+    return Reading(handicap_level(finding.status, rate, bool(expired)), rate, " ; ".join(notes),
+                   urls=(finding.statement_url or "",))
+
+
 class AccessibilityStatementFinding(Finding):
     check: ClassVar[str] = "accessibility_statement"
     statuses: ClassVar[tuple[str, ...]] = ("totalement", "partiellement", "non", "absent", "unknown")
@@ -271,6 +332,9 @@ class AccessibilityStatementFinding(Finding):
     tones: ClassVar[Mapping[str, Tone]] = {
         "totalement": Tone.GOOD, "partiellement": Tone.MEDIUM, "non": Tone.BAD, "absent": Tone.BAD}
     position: ClassVar[int] = 50
+    watched: ClassVar[bool] = True
+    located_on: ClassVar[str | None] = "accessibility"
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(HANDICAP, _handicap, history="Taux RGAA déclaré"),)
 
     rate: float | None = None
     statement_url: str | None = None
@@ -283,13 +347,33 @@ class AccessibilityStatementFinding(Finding):
     def headline(self) -> str:
         return formatting.percent(self.rate)
 
+    def rank(self) -> float | None:
+        """A statement that is there and valid (1), or missing or over three years old (0)."""
+        if self.status == "unknown":
+            return None
+        return 0.0 if self.status == "absent" or self.expired else 1.0
+
+    def regression(self, before: Finding) -> str:
+        if self.status == "absent":
+            return "La déclaration d’accessibilité n’est plus trouvée"
+        return "La déclaration d’accessibilité a plus de trois ans : elle n’est plus valable"
+
+    @classmethod
+    def next_steps(cls, before: str | None, after: str | None, where: str) -> tuple[str, ...]:
+        if after == "absent":
+            return ("Republiez la déclaration d’accessibilité et remettez le lien « Accessibilité : … » en pied "
+                    "de chaque page, avec l’état de conformité.",
+                    vocabulary.DEPLOYMENT_ADVICE)
+        return ("Faites réaliser un nouvel audit RGAA et publiez la déclaration mise à jour : une déclaration "
+                "de plus de trois ans n’est plus valable.",)
+
 
 FINDING = AccessibilityStatementFinding
 
 def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     if unknown := landing_unknown(capture, AccessibilityStatementFinding):
         return unknown
-    loaded = pages_read(capture, ACCESSIBILITY_STATEMENT.reads)
+    loaded = pages_read(capture, SCOPE.reads)
     statements = [s for p in loaded if (s := read_statement(p))]
     # A page of kind accessibility comes first, then pages that make the declaration.
     statements.sort(key=lambda s: (s.level is None, s.page.kind != "accessibility"))
@@ -333,7 +417,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
                                      f"n’a pas été lue."),
             evidence=[from_element(capture.landing, unread, note="lien vers la déclaration, non suivi")],
             **{**details, "statement_url": unread.href})
-    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, ACCESSIBILITY_STATEMENT, **details)
+    return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, SCOPE, **details)
 
 
 def _capitalized(text: str) -> str:

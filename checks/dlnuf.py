@@ -38,7 +38,7 @@ d'impôt", "votre mot de passe", "l'adresse de l'entreprise").
 
 Held: the documents that an exchange between administrations gives to the service (API Impôt
 particulier, API Particulier, COMEDEC, API Entreprise: see the data file). The identity document
-counts as held only when the site offers FranceConnect (read here with `checks.franceconnect`),
+counts as held only when the site offers FranceConnect (read here with `checks.readings.identity_login`),
 which passes the user's certified identity.
 
 Status: `measured` with `documents` (every requested document, each once, in the order read:
@@ -47,7 +47,7 @@ lists, file fields, then sentences, page by page) and
 with empty lists only when the procedure's form is there to be read (`online_procedure`'s
 `procedure_forms`), without any file field: an information page that lists nothing says nothing
 about what the procedure asks. `unknown` when no list, file field or form is found, when the
-landing page failed (see `checks.coverage`), and when any page read failed (it may ask for more).
+landing page failed (see `checks.readings.coverage`), and when any page read failed (it may ask for more).
 
 The indicator grades the held documents still asked for: `level()` (0–1 good, 2–4 medium, more
 than 4 bad).
@@ -67,22 +67,31 @@ import yaml
 from lxml import etree
 from pydantic import Field
 
-from checks import franceconnect
-from checks.coverage import ALL_BUT_STATEMENT, DLNUF, blocking_failures, failure, landing_unknown, named, page_address, pages_read
-from checks.dom import document, folded_main_text, main_text
-from checks.evidence import MAX_EVIDENCE, from_text
-from checks.models import Evidence, Finding
-from checks.dom import css_path
-from checks.online_procedure import procedure_forms
-from checks.text import collapse, fold
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, blocking_failures, failure, landing_unknown, named, page_address, pages_read
+from checks.readings.dom import document, folded_main_text, main_text
+from checks.readings.dom import css_path
+from checks.readings.evidence import MAX_EVIDENCE, from_text
+from checks.readings.identity_login import login_buttons
+from checks.readings.procedure_forms import procedure_forms
+from checks.readings.text import collapse, fold
 from foundation import vocabulary
+from foundation.grid import GREEN, ORANGE, RED, UNKNOWN, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import PageCapture, ServiceCapture
 
 DATA_FILE = "data/held_documents.yaml"
 
-# The indicator's bands: held documents still asked for.
-GOOD_MAX, MEDIUM_MAX = 1, 4
+# Which documents a procedure asks for may be on any page of the site but its statement: any of
+# them that failed may be the one that asks for more.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=ALL_BUT_STATEMENT)
+
+# The indicator's bands: supporting documents asked that the administration already holds (and
+# could fetch itself through an API). 0–1 green, 2–4 orange, more than 4 red.
+GREEN_MAX, ORANGE_MAX = 1, 4
+DLNUF_MEASURED = IndicatorSpec("dlnuf_measured", "Dites-le-nous une fois (mesuré)", "probe (dlnuf check)",
+                               "supporting documents asked that the administration already holds, count", kind="held",
+                               count_meaning="pièces demandées", position=130)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -545,6 +554,26 @@ class Requested:
     evidence: Evidence
 
 
+def dlnuf_measured_level(status: str | None, held: int | None) -> Level:
+    """The indicator's level for a number of requested documents the administration already holds."""
+    if status != "measured" or held is None:
+        return UNKNOWN
+    if held <= GREEN_MAX:
+        return GREEN
+    if held <= ORANGE_MAX:
+        return ORANGE
+    return RED
+
+
+def _dlnuf_measured(finding: DlnufFinding, visit: Visit) -> Reading:
+    if finding.status != "measured":
+        return Reading(UNKNOWN, None, finding.reason)
+    documents, held = finding.documents, finding.held
+    note = (("déjà détenues : " + ", ".join(held) if held else "aucune pièce déjà détenue")
+            + (" ; demandées : " + ", ".join(documents) if documents else " ; aucune pièce demandée"))
+    return Reading(dlnuf_measured_level(finding.status, len(held)), len(held), note, count=len(documents))
+
+
 class DlnufFinding(Finding):
     check: ClassVar[str] = "dlnuf"
     statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
@@ -553,6 +582,7 @@ class DlnufFinding(Finding):
     # `measured` is a figure, not a judgement: `level()` grades it.
     tones: ClassVar[Mapping[str, Tone]] = {}
     position: ClassVar[int] = 80
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(DLNUF_MEASURED, _dlnuf_measured),)
 
     documents: list[str] = Field(default_factory=list)
     held: list[str] = Field(default_factory=list)
@@ -567,21 +597,6 @@ class DlnufFinding(Finding):
 
 
 FINDING = DlnufFinding
-
-
-def level(held: int) -> Tone:
-    """The indicator's level for a number of requested documents the administration already holds:
-    0–1 good, 2–4 medium, more than 4 bad."""
-    if held <= GOOD_MAX:
-        return Tone.GOOD
-    return Tone.MEDIUM if held <= MEDIUM_MAX else Tone.BAD
-
-
-def finding_level(finding: Finding) -> Tone:
-    """`level()` of a dlnuf finding; unknown when nothing was measured."""
-    if finding.status != "measured" or not isinstance(finding, DlnufFinding):
-        return Tone.UNKNOWN
-    return level(len(finding.held))
 
 
 def _node_evidence(item: Item, note: str) -> Evidence:
@@ -641,7 +656,7 @@ def check(capture: ServiceCapture) -> DlnufFinding:
         return unknown
     pages = pages_read(capture, ALL_BUT_STATEMENT)
     requested = _requested(pages)
-    failed = [p for p in blocking_failures(capture, DLNUF) if p.kind != "landing"]
+    failed = [p for p in blocking_failures(capture, SCOPE) if p.kind != "landing"]
     if failed:
         found = (vocabulary.count(len(requested), "pièce demandée trouvée", "pièces demandées trouvées")
                  if requested else "Aucune pièce demandée trouvée")
@@ -674,8 +689,8 @@ def check(capture: ServiceCapture) -> DlnufFinding:
         )
 
     identity = [r for r in requested if r.document is not None and r.document.held == "franceconnect"]
-    fc = franceconnect.check(capture) if identity else None
-    fc_offered = fc is not None and fc.status in ("franceconnect", "franceconnect_plus")
+    buttons = login_buttons(pages) if identity else []
+    fc_offered = bool(buttons)
     held = [r for r in requested if _is_held(r, fc_offered)]
     evidence = []
     for r in requested:
@@ -687,9 +702,9 @@ def check(capture: ServiceCapture) -> DlnufFinding:
             note += " — non détenue : le site ne propose pas FranceConnect"
         evidence.append(r.evidence.model_copy(update={"note": note}))
     evidence = evidence[:MAX_EVIDENCE]
-    if fc_offered and fc.evidence:
+    if fc_offered:
         # The button that makes the identity held is part of the proof, whatever the list's length.
-        evidence = evidence[:MAX_EVIDENCE - 1] + [fc.evidence[0].model_copy(update={
+        evidence = evidence[:MAX_EVIDENCE - 1] + [buttons[0].evidence().model_copy(update={
             "note": "FranceConnect proposé : l’identité de l’usager est transmise au service"})]
 
     names = [r.name for r in requested]

@@ -13,7 +13,7 @@ Counts, on any loaded page:
   is read from that URL, whatever its host: staging instances serve the same paths), or the
   script `jdma-modal-widget.js` (`/static/…` or `/Demarches/assets/…`, self-hosted copies too).
 
-Buttons and links count when they are offered (`checks.offered`): shown, or inside a menu, a
+Buttons and links count when they are offered (`checks.readings.offered`): shown, or inside a menu, a
 modal, an accordion or a `<details>` that a control opens ("Donner mon avis" opening a DSFR
 modal). One hidden for good — the `hidden` attribute or a stylesheet's `display: none` that no
 control undoes, often beside "le recueil des avis est suspendu", or inside a `<template>` — does
@@ -25,7 +25,7 @@ Not JeDonneMonAvis: the words without such a link, a `mailto:` feedback link (ev
 quotes a JeDonneMonAvis address), links to the JeDonneMonAvis home or information pages.
 
 Read on the landing, login and contact pages (not the accessibility statement): see
-`checks.coverage`.
+`checks.readings.coverage`.
 """
 
 from __future__ import annotations
@@ -36,12 +36,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from checks import urls
-from checks.coverage import JEDONNEMONAVIS, landing_unknown, named, not_found, pages_read
-from checks.dom import images, node_of
-from checks.evidence import MAX_EVIDENCE, from_element
-from checks.memo import alike, per_run
-from checks.models import Finding
-from checks.offered import Offering, in_template, offering_of
+from checks.models import Feed, Finding, Reading, Visit
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, named, not_found, pages_read
+from checks.readings.dom import images, node_of
+from checks.readings.evidence import MAX_EVIDENCE, from_element
+from checks.readings.memo import alike, per_run
+from checks.readings.offered import Offering, in_template, offering_of
+from foundation import vocabulary
+from foundation.grid import NO, NO_DATA, TOO_FEW_REVIEWS, UNKNOWN, IndicatorSpec, Level, score_level
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -138,6 +140,54 @@ def _page_hits(page: PageCapture) -> list[Hit]:
     return hits
 
 
+# The button is on the help page and in the frame of the procedure that starts at the login page:
+# a failed login or contact page keeps the check from claiming absence.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
+
+
+# "Satisfaction usagers" is the score imported from JeDonneMonAvis; the button this check reads
+# says whether users can give it, and under which démarche the score is filed.
+SATISFACTION = IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
+                             "satisfaction score out of 10", kind="score",
+                             count_meaning="avis sur lesquels repose la note", position=40)
+MIN_REVIEWS = 100  # fewer reviews: "Nombre d'avis insuffisant"
+
+
+def satisfaction_level(score: float | None, reviews: int | None, button_status: str | None) -> Level:
+    """"Satisfaction usagers": the imported JeDonneMonAvis score, once there are 100 reviews.
+
+    Without an imported score, a missing button is Non (no way for users to give their opinion).
+    """
+    if score is not None and reviews is not None:
+        return TOO_FEW_REVIEWS if reviews < MIN_REVIEWS else score_level(score)
+    if button_status == "absent":
+        return NO
+    if button_status in (None, "unknown"):
+        return UNKNOWN
+    return NO_DATA
+
+
+def _satisfaction(finding: JeDonneMonAvisFinding | None, visit: Visit) -> Reading:
+    finding_demarche = finding.demarche_id if finding is not None else None
+    demarche = visit.jdma_demarche_id or finding_demarche or visit.known_demarche
+    # A figure imported for the service itself wins over one found through the démarche id.
+    chosen = next((s for s in visit.scores if s.service_id == visit.service_id), None) or next(
+        (s for s in visit.scores if demarche and s.demarche_id == demarche), None)
+    button = finding.status if finding is not None else None
+    if button == "present":
+        note = "bouton JDMA présent" + (f" (démarche {finding_demarche})" if finding_demarche else "")
+    elif button == "absent":
+        note = "bouton JDMA absent"
+    else:
+        note = "bouton JDMA non vérifié" if finding is not None else None
+    if chosen is None:
+        level = satisfaction_level(None, None, button) if finding is not None else NO_DATA
+        return Reading(level, None, (note + " ; " if note else "") + "pas de note importée pour le trimestre")
+    score = SATISFACTION.published(chosen.score)
+    return Reading(satisfaction_level(score, chosen.reviews, button), score, note, count=chosen.reviews,
+                   source="JeDonneMonAvis", imports=(chosen.source,))
+
+
 class JeDonneMonAvisFinding(Finding):
     check: ClassVar[str] = "jedonnemonavis"
     statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
@@ -145,11 +195,24 @@ class JeDonneMonAvisFinding(Finding):
     short_label: ClassVar[str] = "JDMA"
     tones: ClassVar[Mapping[str, Tone]] = {"present": Tone.GOOD, "absent": Tone.BAD}
     position: ClassVar[int] = 20
+    order: ClassVar[tuple[str, ...]] = ("absent", "present")
+    watched: ClassVar[bool] = True
+    indicators: ClassVar[tuple[Feed, ...]] = (
+        Feed(SATISFACTION, _satisfaction, lambda visit: _satisfaction(None, visit)),)
 
     demarche_id: str | None = None
 
     def headline(self) -> str:
         return f"démarche {self.demarche_id}" if self.demarche_id else ""
+
+    def regression(self, before: Finding) -> str:
+        return "Le bouton JeDonneMonAvis a disparu"
+
+    @classmethod
+    def next_steps(cls, before: str | None, after: str | None, where: str) -> tuple[str, ...]:
+        return (f"Remettez le bouton « Je donne mon avis » {where}, avec le lien de votre démarche sur "
+                "jedonnemonavis.numerique.gouv.fr : sans lui, les usagers ne peuvent plus noter la démarche.",
+                vocabulary.DEPLOYMENT_ADVICE)
 
 
 FINDING = JeDonneMonAvisFinding
@@ -157,9 +220,9 @@ FINDING = JeDonneMonAvisFinding
 def check(capture: ServiceCapture) -> JeDonneMonAvisFinding:
     if unknown := landing_unknown(capture, JeDonneMonAvisFinding):
         return unknown
-    hits = [hit for page in pages_read(capture, JEDONNEMONAVIS.reads) for hit in _page_hits(page)]
+    hits = [hit for page in pages_read(capture, SCOPE.reads) for hit in _page_hits(page)]
     if not hits:
-        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, JEDONNEMONAVIS)
+        return not_found(capture, JeDonneMonAvisFinding, LOOKED_FOR, SCOPE)
     # What a user sees first, and what names the démarche, is the best evidence.
     hits.sort(key=lambda h: (not h.element.visible, h.demarche is None))
     first = hits[0]

@@ -29,7 +29,7 @@ enough, whatever the other pages). Otherwise `compatible` when every page of tho
 and was fully read on the phone's screen; `unknown` when one of them failed to load, when the
 phone pass did not run on it (turned off, or broke), or when axe-core's target-size could not be
 measured: the page not read may be the one with the problem. `unknown` too when the landing page
-failed (see `checks.coverage`).
+failed (see `checks.readings.coverage`).
 
 Evidence points at the element (selector, HTML, text) with a note in French; it carries no box,
 since boxes of the phone pass are on the phone's screenshot, not on the page's desktop one.
@@ -43,10 +43,11 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from checks.coverage import failure, landing_unknown, named, page_address
-from checks.models import Evidence, Finding
-from checks.text import collapse
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import failure, landing_unknown, named, page_address
+from checks.readings.text import collapse
 from foundation import formatting, vocabulary
+from foundation.grid import NO, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import MOBILE_PAGE_KINDS, MobileReading, PageCapture, ServiceCapture
 
@@ -57,6 +58,20 @@ TARGET_SIZE_RULE = "target-size"
 MAX_TARGETS_SHOWN = 3  # per page, in the evidence
 
 
+MOBILE = IndicatorSpec("mobile", "Compatibilité mobile", "probe (mobile check)",
+                       "status of the mobile check: compatible, incompatible, unknown", position=90)
+
+
+def mobile_level(status: str | None) -> Level:
+    """"Compatibilité mobile": usable on a 360 px wide phone screen (Oui) or not (Non)."""
+    return {"compatible": YES, "incompatible": NO}.get(status or "", UNKNOWN)
+
+
+def _mobile(finding: MobileFinding, visit: Visit) -> Reading:
+    note = vocabulary.detail_value("problems", finding.problems) if finding.problems else finding.reason
+    return Reading(mobile_level(finding.status), finding.status, note)
+
+
 class MobileFinding(Finding):
     check: ClassVar[str] = "mobile"
     statuses: ClassVar[tuple[str, ...]] = ("compatible", "incompatible", "unknown")
@@ -64,6 +79,8 @@ class MobileFinding(Finding):
     short_label: ClassVar[str] = "mobile"
     tones: ClassVar[Mapping[str, Tone]] = {"compatible": Tone.GOOD, "incompatible": Tone.BAD}
     position: ClassVar[int] = 90
+    order: ClassVar[tuple[str, ...]] = ("incompatible", "compatible")
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(MOBILE, _mobile),)
 
     problems: list[str] = Field(default_factory=list)
     pages_measured: int = 0

@@ -28,7 +28,7 @@ quotes the Défenseur des droits' address and number, which are not the service'
   la mairie"). "Rendez-vous sur le site" is an idiom for "go to the website", not an appointment.
 
 What is read: the page's visible text, plus the text of the closed parts a control opens
-(accordions, tabs, menus, modals, `<details>`: see `checks.offered`), since a phone number behind
+(accordions, tabs, menus, modals, `<details>`: see `checks.readings.offered`), since a phone number behind
 "Par téléphone" is offered to whoever clicks; not what is hidden for good (the `hidden` attribute
 or a stylesheet's `display: none` that no control undoes, a `<template>`). `tel:` links count
 when they are offered.
@@ -45,7 +45,7 @@ number only quoted for the Défenseur does not count either.
 
 Present if any phone, address or appointment wording is found; each hit has an excerpt. Read on
 the landing, login and contact pages; a failed login or contact page keeps the check from
-claiming absence (`checks.coverage`).
+claiming absence (`checks.readings.coverage`).
 """
 
 from __future__ import annotations
@@ -60,12 +60,13 @@ from phonenumbers import PhoneNumberFormat
 from pydantic import Field
 
 from checks import urls
-from checks.coverage import NON_DIGITAL_ALTERNATIVE, landing_unknown, not_found, pages_read
-from checks.evidence import MAX_EVIDENCE, from_element, from_text
-from checks.models import Evidence, Finding
-from checks.offered import Offering, offering_of
-from checks.text import collapse, fold, folded_page_text
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, not_found, pages_read
+from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
+from checks.readings.offered import Offering, offering_of
+from checks.readings.text import collapse, fold, folded_page_text
 from foundation import vocabulary
+from foundation.grid import ABSENT, PRESENT, UNKNOWN, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
@@ -290,6 +291,27 @@ def _appointments(page: PageCapture, text: str, folded: str, found: _Collector) 
                                                            note=f"accueil au guichet ou sur rendez-vous : « {label} »"))
 
 
+# The alternative is given on the contact page and next to the login form ("Besoin d'aide ?
+# Appelez le …"): a failed login or contact page keeps the check from claiming absence.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
+
+ALTERNATIVE = IndicatorSpec("non_digital_alternative", "Alternative non numérique",
+                            "probe (non_digital_alternative check)", "status of the check: present, absent, unknown",
+                            position=60)
+
+
+def alternative_level(status: str | None) -> Level:
+    return {"present": PRESENT, "absent": ABSENT}.get(status or "", UNKNOWN)
+
+
+def _alternative(finding: NonDigitalAlternativeFinding, visit: Visit) -> Reading:
+    found = [*finding.phones, *finding.addresses]
+    if finding.appointment:
+        found.append("prise de rendez-vous")
+    note = "; ".join(found[:5]) if found else finding.reason
+    return Reading(alternative_level(finding.status), finding.status, note)
+
+
 class NonDigitalAlternativeFinding(Finding):
     check: ClassVar[str] = "non_digital_alternative"
     statuses: ClassVar[tuple[str, ...]] = ("present", "absent", "unknown")
@@ -297,10 +319,25 @@ class NonDigitalAlternativeFinding(Finding):
     short_label: ClassVar[str] = "alt. non num."
     tones: ClassVar[Mapping[str, Tone]] = {"present": Tone.GOOD, "absent": Tone.BAD}
     position: ClassVar[int] = 30
+    order: ClassVar[tuple[str, ...]] = ("absent", "present")
+    watched: ClassVar[bool] = True
+    located_on: ClassVar[str | None] = "contact"
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(ALTERNATIVE, _alternative),)
 
     phones: list[str] = Field(default_factory=list)
     addresses: list[str] = Field(default_factory=list)
     appointment: bool = False
+
+    def regression(self, before: Finding) -> str:
+        return "Plus aucune alternative non numérique (téléphone, guichet, rendez-vous) n’est indiquée"
+
+    @classmethod
+    def next_steps(cls, before: str | None, after: str | None, where: str) -> tuple[str, ...]:
+        return (f"Indiquez de nouveau {where} un moyen d’être aidé sans internet : numéro de téléphone, adresse "
+                "d’accueil au guichet ou prise de rendez-vous.",
+                "Vérifiez que la page de contact est toujours accessible depuis l’accueil du site.",
+                "En attendant, aux usagers qui vous écrivent ou vous appellent, répondez en leur donnant "
+                "l’adresse du guichet ou le numéro de téléphone.")
 
 
 FINDING = NonDigitalAlternativeFinding
@@ -309,7 +346,7 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
     if unknown := landing_unknown(capture, NonDigitalAlternativeFinding):
         return unknown
     found = _Collector()
-    for page in pages_read(capture, NON_DIGITAL_ALTERNATIVE.reads):
+    for page in pages_read(capture, SCOPE.reads):
         offering = offering_of(page)
         text = page.text or page.main_text
         folded = folded_page_text(page)
@@ -320,7 +357,7 @@ def check(capture: ServiceCapture) -> NonDigitalAlternativeFinding:
         _addresses(page, text, folded, found)
         _appointments(page, text, folded, found)
     if not (found.phones or found.addresses or found.appointments):
-        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, NON_DIGITAL_ALTERNATIVE)
+        return not_found(capture, NonDigitalAlternativeFinding, LOOKED_FOR, SCOPE)
     parts = [vocabulary.count(len(found.phones), "numéro de téléphone", "numéros de téléphone") if found.phones else "",
              vocabulary.count(len(found.addresses), "adresse postale", "adresses postales") if found.addresses else "",
              "un accueil au guichet ou sur rendez-vous" if found.appointments else ""]

@@ -2,7 +2,7 @@
 off line (`partial`), only on paper or in person (`offline`)?
 
 Read on every visited page but the accessibility statement (a legal document): its collected
-controls, its forms and its main text (`checks.dom.main_text`: navigation, page header and
+controls, its forms and its main text (`checks.readings.dom.main_text`: navigation, page header and
 footer left out; the content of closed accordions kept).
 
 Online, any of:
@@ -14,7 +14,7 @@ Online, any of:
   control: one that leads to a document to download (see offline), a `mailto:`/`tel:` link, or a
   link to an information page of service-public.fr (`/vosdroits/F…`, `/vosdroits/N…`);
 - a login to the personal space where the procedure is done: a FranceConnect button (as
-  `checks.franceconnect` reads it: FranceConnect is offered by the services themselves), a login
+  `checks.readings.identity_login` reads it: FranceConnect is offered by the services themselves), a login
   that says what it is for ("Se connecter pour déposer ma demande", "… pour s'inscrire"), or a
   login control ("Se connecter", "Mon compte", "Accéder à mon espace") in the section of the
   main content whose heading announces the procedure ("Commencer la démarche", "Faire ma
@@ -23,10 +23,10 @@ Online, any of:
 - a link to a procedure on Démarches simplifiées (`demarches-simplifiees.fr/commencer/…`, the
   older `/dossiers/new?procedure_id=…`, and the same paths on the platform's .gouv.fr address
   `demarche.numerique.gouv.fr`), whatever its label;
-- the procedure's form itself: a form sent by POST (or holding a file field) with a file field or
-  at least four fields (a radio group counts once), that is neither a search form, nor a login or
-  account form (a password field), nor a contact form (a message, question or subject field and
-  no file field), nor a form of the contact page.
+- the procedure's form itself (`checks.readings.procedure_forms`): a form sent by POST (or holding a
+  file field) with a file field or at least four fields (a radio group counts once), that is
+  neither a search form, nor a login or account form (a password field), nor a contact form (a
+  message, question or subject field and no file field), nor a form of the contact page.
 
 Off line, any of:
 
@@ -59,7 +59,7 @@ reach the service ("écrivez-nous par courrier"), not how the procedure goes.
 Status: `partial` when an online start and a required step off line are both found; `online`
 with an online start and no such step; `offline` with off-line signs and no online start.
 `unknown` when nothing says how the procedure is done, when the landing page failed (see
-`checks.coverage`), and when `online` or `offline` would be claimed while one of the pages read
+`checks.readings.coverage`), and when `online` or `offline` would be claimed while one of the pages read
 failed: the missing page could hold the start control or the off-line step that changes the
 answer. `partial` stands on what was found.
 """
@@ -75,14 +75,17 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from checks import franceconnect, urls
-from checks.coverage import ALL_BUT_STATEMENT, ONLINE_PROCEDURE, blocking_failures, failure, landing_unknown, named, page_address, pages_read
-from checks.dom import document, folded_main_text, main_text
-from checks.evidence import MAX_EVIDENCE, from_element, from_text
-from checks.memo import alike, per_run
-from checks.models import Evidence, Finding
-from checks.text import collapse, fold
+from checks import urls
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings import identity_login
+from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, blocking_failures, failure, landing_unknown, named, page_address, pages_read
+from checks.readings.dom import document, folded_main_text, main_text
+from checks.readings.evidence import MAX_EVIDENCE, from_element, from_text
+from checks.readings.memo import alike, per_run
+from checks.readings.procedure_forms import distinct_fields, file_fields, procedure_forms
+from checks.readings.text import collapse, fold
 from foundation import vocabulary
+from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, Form, PageCapture, ServiceCapture
 
@@ -142,13 +145,6 @@ _SERVICE_PUBLIC = ("service-public.fr", "service-public.gouv.fr")
 _INFO_PAGE = re.compile(r"/vosdroits/[FN]\d+", re.I)
 _FORM_PAGE = re.compile(r"/vosdroits/R\d+", re.I)
 _FORM_LINK = re.compile(r"formulaire|cerfa")
-
-# Forms that are not the procedure's.
-_SEARCH_NAMES = {"q", "query", "s", "search", "recherche", "rechercher", "keywords", "keyword", "motcle", "mot-cle",
-                 "mots-cles", "term", "terms"}
-_SEARCH_ACTION = re.compile(r"recherche|search", re.I)
-_MESSAGE_FIELD = re.compile(r"message|question|commentaire|objet|sujet|subject|comment")
-_MIN_FIELDS = 4
 
 # The text: sentences, and what makes one an off-line step, a cerfa to fill in, a "not online".
 _SENTENCE = re.compile(r"[^\n.!?;]+[.!?;]*")
@@ -250,12 +246,8 @@ def is_platform_link(url: str) -> bool:
             and bool(_PLATFORM_PATH.match(urls.path(url))))
 
 
-def document_name(element: Element) -> str | None:
-    """The file name when a link leads to a document to download (PDF, Word, OpenDocument), else None."""
-    return _document_name(element, _label(element))
-
-
 def _document_name(element: Element, label: str) -> str | None:
+    """The file name when a link leads to a document to download (PDF, Word, OpenDocument), else None."""
     href = element.href
     if not href or urls.scheme(href) not in ("http", "https", "file", ""):
         return None
@@ -396,7 +388,7 @@ def _sign_alone(element: Element) -> tuple[str, str, str] | object | None:
         if urls.scheme(href) in ("mailto", "tel", "javascript") or _is_info_page(href):
             return None
         return "online", f"bouton {_quote(label)}", f"bouton pour commencer la démarche en ligne : {_quote(label)}"
-    if franceconnect.classify(element) is not None:
+    if identity_login.classify(element) is not None:
         return ("online", "bouton de connexion FranceConnect",
                 "connexion FranceConnect à l’espace où se fait la démarche")
     if _LOGIN_LABEL.search(collapse(folded)) and not file_name:
@@ -426,49 +418,8 @@ def _controls(page: PageCapture) -> tuple[list[Signal], list[Signal]]:
     return signs["online"], signs["offline"]
 
 
-def _distinct_fields(form: Form) -> int:
-    """The form's fields as a user counts them: a radio group (or checkboxes of one name) is one."""
-    names: set[str] = set()
-    count = 0
-    for f in form.fields:
-        if f.name and f.type in ("radio", "checkbox"):
-            if f.name in names:
-                continue
-            names.add(f.name)
-        count += 1
-    return count
-
-
-def _is_search(form: Form) -> bool:
-    if _SEARCH_ACTION.search(urls.path(form.action)):
-        return True
-    return any(f.type == "search" or f.name.lower() in _SEARCH_NAMES for f in form.fields)
-
-
-def file_fields(form: Form) -> int:
-    return sum(f.type == "file" for f in form.fields)
-
-
-def procedure_forms(page: PageCapture) -> list[Form]:
-    """The page's forms that are the procedure itself (see the module docstring)."""
-    if page.kind == "contact":
-        return []
-    found = []
-    for form in page.forms:
-        files = file_fields(form)
-        if not (form.method.lower() == "post" or files):
-            continue
-        if any(f.type == "password" for f in form.fields) or _is_search(form):
-            continue
-        if not files and any(_MESSAGE_FIELD.search(fold(f"{f.name} {f.label}")) for f in form.fields):
-            continue
-        if files or _distinct_fields(form) >= _MIN_FIELDS:
-            found.append(form)
-    return found
-
-
 def _form_signal(page: PageCapture, form: Form) -> Signal:
-    fields, files = _distinct_fields(form), file_fields(form)
+    fields, files = distinct_fields(form), file_fields(form)
     why = "formulaire de la démarche (" + vocabulary.count(fields, "champ", "champs")
     if files:
         why += ", dont " + vocabulary.count(files, "pour joindre une pièce", "pour joindre des pièces")
@@ -534,6 +485,25 @@ def _text_signals(page: PageCapture) -> tuple[list[Signal], list[Signal]]:
 # The finding
 
 
+# How a procedure starts may be on any page of the site but its statement: any of them that failed
+# may be the one that says it.
+SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=ALL_BUT_STATEMENT)
+
+ONLINE_MEASURED = IndicatorSpec("online_measured", "Réalisable en ligne (mesuré)", "probe (online_procedure check)",
+                                "status of the online_procedure check: online, partial, offline, unknown",
+                                position=110)
+
+
+def online_measured_level(status: str | None) -> Level:
+    """"Réalisable en ligne", as the check saw it on the site: a start control leading to an online
+    form (Oui), a required step off line (Partiel), paper only (Non)."""
+    return {"online": YES, "partial": PARTIAL, "offline": NO}.get(status or "", UNKNOWN)
+
+
+def _online_measured(finding: OnlineProcedureFinding, visit: Visit) -> Reading:
+    return Reading(online_measured_level(finding.status), finding.status, finding.reason)
+
+
 class OnlineProcedureFinding(Finding):
     check: ClassVar[str] = "online_procedure"
     statuses: ClassVar[tuple[str, ...]] = ("online", "partial", "offline", "unknown")
@@ -541,6 +511,8 @@ class OnlineProcedureFinding(Finding):
     short_label: ClassVar[str] = "en ligne"
     tones: ClassVar[Mapping[str, Tone]] = {"online": Tone.GOOD, "partial": Tone.MEDIUM, "offline": Tone.BAD}
     position: ClassVar[int] = 70
+    order: ClassVar[tuple[str, ...]] = ("offline", "partial", "online")
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(ONLINE_MEASURED, _online_measured),)
 
 
 FINDING = OnlineProcedureFinding
@@ -594,7 +566,7 @@ def check(capture: ServiceCapture) -> OnlineProcedureFinding:
             evidence=_evidence(online[:5], steps),
         )
 
-    failed = [p for p in blocking_failures(capture, ONLINE_PROCEDURE) if p.kind != "landing"]
+    failed = [p for p in blocking_failures(capture, SCOPE) if p.kind != "landing"]
     if failed and (online or offline or steps):
         found = "un moyen de commencer la démarche en ligne" if online else "des signes d’une démarche hors ligne"
         missing = "; ".join(f"{named(p)} : {failure(p)}" for p in failed)

@@ -1,6 +1,6 @@
 """How plain is the French text? Kandel & Moles, on a 0–10 scale (higher is plainer).
 
-Text: the main content of the loaded pages (`checks.dom.main_text`: `<main>`, else the
+Text: the main content of the loaded pages (`checks.readings.dom.main_text`: `<main>`, else the
 `<article>`s, else the body; navigation, the page header and footer, dialogs and cookie banners
 left out), line by line, each line kept once across all pages (blocks repeated on every page
 count once). The accessibility statement is not read: it is a legal template whose wording the
@@ -39,10 +39,11 @@ import re
 import threading
 from typing import ClassVar
 
-from checks.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
-from checks.dom import main_text
-from checks.models import Evidence, Finding
+from checks.models import Evidence, Feed, Finding, Reading, Visit
+from checks.readings.coverage import ALL_BUT_STATEMENT, landing_unknown, page_address, pages_read
+from checks.readings.dom import main_text
 from foundation import formatting, vocabulary
+from foundation.grid import UNKNOWN, IndicatorSpec, Level, score_level
 from probes.models import ServiceCapture
 
 MIN_WORDS = 30
@@ -88,12 +89,29 @@ def prose_lines(texts: list[str]) -> list[str]:
     return lines
 
 
+READABILITY = IndicatorSpec("readability", "Clarté du langage", "probe (readability check)",
+                            "readability score out of 10", kind="score", position=50)
+
+
+def readability_level(status: str | None, score: float | None) -> Level:
+    if status != "measured" or score is None:
+        return UNKNOWN
+    return score_level(score)
+
+
+def _readability(finding: ReadabilityFinding, visit: Visit) -> Reading:
+    score = READABILITY.published(float(finding.score)) if finding.score is not None else None
+    return Reading(readability_level(finding.status, score), score,
+                   f"{finding.words} mots analysés" if finding.words else finding.reason)
+
+
 class ReadabilityFinding(Finding):
     check: ClassVar[str] = "readability"
     statuses: ClassVar[tuple[str, ...]] = ("measured", "unknown")
     label: ClassVar[str] = "Clarté du langage"
     short_label: ClassVar[str] = "lisibilité"
     position: ClassVar[int] = 60
+    indicators: ClassVar[tuple[Feed, ...]] = (Feed(READABILITY, _readability, history="Clarté du langage (sur 10)"),)
 
     score: float | None = None
     kandel_moles: float | None = None

@@ -36,6 +36,10 @@ STATUSES: Mapping[str, str] = {
     "incompatible": "incompatible",
 }
 
+# The step most regressions call for, proposed by the alerts of several checks.
+DEPLOYMENT_ADVICE = ("Vérifiez le dernier déploiement du site (gabarit, composant ou configuration modifiés entre deux "
+                     "versions) : la régression est apparue entre deux de nos visites.")
+
 # The kinds of page a visit reads, as a reader names them ("la page de connexion").
 PAGE_KINDS: Mapping[str, str] = {
     "landing": "accueil",

@@ -2,7 +2,7 @@
 a maintenance page, a soft 404, a parked domain, a web server's default page or an empty shell.
 
 A pure function of what was captured (status, headers, title, headings, shown text, markup), so
-that the probe can skip the audit of such a page and checks/coverage.py can name it as a failed
+that the probe can skip the audit of such a page and checks/readings/coverage.py can name it as a failed
 page; neither decides an indicator here. The signal is that the page *is* the interruption: its
 title or main heading says so, or the whole page is a short text that says so. A service page
 that merely mentions a maintenance window, a queue at the counter, JavaScript in a <noscript> or

@@ -233,7 +233,7 @@ class Tab:
         async with AsyncExitStack() as host:
             if loading is not None:
                 await host.enter_async_context(loading)
-            return await self._visit(url, kind, prior, host)
+            return await self._capture(url, kind, prior, host)
 
     async def _back_to_desktop(self) -> None:
         """The previous page's audit left the tab as tall as that page (its screenshot) or at a
@@ -247,7 +247,7 @@ class Tab:
         except (PlaywrightError, asyncio.TimeoutError):
             await self.close()
 
-    async def _visit(self, url: str, kind: PageKind, prior: PriorVisit | None, host: AsyncExitStack) -> PageCapture:
+    async def _capture(self, url: str, kind: PageKind, prior: PriorVisit | None, host: AsyncExitStack) -> PageCapture:
         started = time.monotonic()
         capture = PageCapture(url=url, kind=kind, captured_at=_now())
         if self._on_visit is not None:
@@ -257,7 +257,7 @@ class Tab:
         self._dialogs, self._reloads = capture.dialogs, None
         settings = self._settings
         try:
-            await _visit(self._page, capture, settings, settings.page_timeout_s * 1000, self, prior, host)
+            await _load_and_read(self._page, capture, settings, settings.page_timeout_s * 1000, self, prior, host)
         except PlaywrightError as exc:
             capture.ok = False
             capture.error_class = classify_exception(str(exc))
@@ -329,7 +329,7 @@ def _not_the_service(capture: PageCapture) -> bool:
     return True
 
 
-async def _visit(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab,
+async def _load_and_read(page: Page, capture: PageCapture, settings: ProbeSettings, timeout_ms: float, tab: Tab,
                  prior: PriorVisit | None, host: AsyncExitStack) -> None:
     step = time.monotonic()
     answers: list[int] = []

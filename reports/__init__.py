@@ -1,1 +1,1 @@
-"""Telling: the probe's JSON, HTML reports, and (later) indicators, exports and alert e-mails."""
+"""Telling: the probe's JSON, indicators and objectives, the static report, alert e-mails, evidence bundles and the dashboard."""

@@ -52,6 +52,12 @@ def test_every_contract_is_kept_on_the_repository():
     ("checks/urls.py", "import playwright", "never drive a browser BROKEN"),
     # The campaign reaching up to the scheduler (a module, held by its own contract).
     ("campaign/executor.py", "import scheduler", "Only the shell (and bench) import the scheduler BROKEN"),
+    # A check reading another check's answer: checks share readings, never each other.
+    ("checks/dlnuf.py", "from checks import franceconnect", "A check never imports another check BROKEN"),
+    # A shared reading reaching up into a check.
+    ("checks/readings/dom.py", "import checks.mobile", "A check never imports another check BROKEN"),
+    # The models reaching up into the readings.
+    ("checks/models.py", "import checks.readings.text", "the models below the readings BROKEN"),
     # Two rooms of one floor importing each other.
     ("reports/observatory/levels.py", "import reports.site.html_report", "No import circle"),
 ])

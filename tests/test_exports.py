@@ -13,7 +13,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reports.observatory.exports import COLUMNS
+from reports.observatory.exports import columns
 from reports.observatory.levels import ALL_LEVELS
 from storage.db import open_database
 from foundation.quarters import Quarter
@@ -34,7 +34,7 @@ def veilleur(*args, env=None):
 
 
 def test_the_export_columns_are_exactly_the_documented_data_dictionary():
-    assert documented_columns() == [c.name for c in COLUMNS]
+    assert documented_columns() == [c.name for c in columns()]
     levels_section = DOC.read_text(encoding="utf-8").split("### Level codes", 1)[1].split("##", 1)[0]
     assert re.findall(r"^\| `([a-z_]+)` \|", levels_section, flags=re.M) == [level.code for level in ALL_LEVELS]
 
@@ -60,7 +60,7 @@ def test_csv_export_to_standard_output_has_one_row_per_service_with_levels_value
     done = veilleur("export", "--quarter", "2026Q4", "--format", "csv")
     assert done.returncode == 0, done.stderr
     reader = csv.DictReader(io.StringIO(done.stdout))
-    assert reader.fieldnames == [c.name for c in COLUMNS]
+    assert reader.fieldnames == [c.name for c in columns()]
     rows = {row["service_id"]: row for row in reader}
     a, b = rows["a"], rows["b"]
     assert (a["quarter"], a["administration"], a["reference_run_id"], a["reference_rule"]) == (
@@ -88,7 +88,7 @@ def test_json_export_to_a_file_carries_the_same_indicators(env_data_dir, tmp_pat
     fc = a["indicators"]["authentication"]
     assert (fc["level"], fc["level_label"], fc["evidence"]["findings"], fc["evidence"]["pages"]) == (
         "franceconnect_plus", "FranceConnect+", [ids["a_fc"]], [ids["a_page"]])
-    assert list(a["indicators"]) == [c.name.removesuffix("_level") for c in COLUMNS if c.name.endswith("_level")]
+    assert list(a["indicators"]) == [c.name.removesuffix("_level") for c in columns() if c.name.endswith("_level")]
 
 
 def test_bad_export_options_get_one_line_and_exit_code_2(env_data_dir, tmp_path):

@@ -1,4 +1,5 @@
-"""Every level of every indicator, at and around each threshold of the observatory."""
+"""Every level of every indicator, at and around each threshold of the observatory: those a check
+feeds are judged in the check's module, the others in reports/observatory/levels.py."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from datetime import date
 
 import pytest
 
+from checks.accessibility_statement import handicap_level, is_expired
+from checks.franceconnect import authentication_level
+from checks.jedonnemonavis import satisfaction_level
+from checks.non_digital_alternative import alternative_level
+from checks.readability import readability_level
+from foundation.tones import Tone
 from reports.observatory import levels as L
 
 
@@ -20,7 +27,7 @@ from reports.observatory import levels as L
     ("franceconnect", False, L.NOT_APPLICABLE),
 ])
 def test_authentication_levels(status, has_account, expected):
-    assert L.authentication_level(status, has_account) == expected
+    assert authentication_level(status, has_account) == expected
 
 
 @pytest.mark.parametrize("status, rate, expected", [
@@ -36,12 +43,12 @@ def test_authentication_levels(status, has_account, expected):
     ("unknown", None, L.UNKNOWN),
 ])
 def test_handicap_levels_from_the_declared_rate(status, rate, expected):
-    assert L.handicap_level(status, rate, expired=False) == expected
+    assert handicap_level(status, rate, expired=False) == expected
 
 
 @pytest.mark.parametrize("status, rate", [("totalement", 100.0), ("partiellement", 80.0)])
 def test_a_statement_over_three_years_old_is_no_whatever_its_rate(status, rate):
-    assert L.handicap_level(status, rate, expired=True) == L.NO
+    assert handicap_level(status, rate, expired=True) == L.NO
 
 
 @pytest.mark.parametrize("statement, on, expired", [
@@ -52,7 +59,7 @@ def test_a_statement_over_three_years_old_is_no_whatever_its_rate(status, rate):
     (date(2024, 2, 29), date(2027, 3, 1), True),
 ])
 def test_statement_age_is_over_three_years_from_the_day_after_its_third_anniversary(statement, on, expired):
-    assert L.statement_expired(statement, on) is expired
+    assert is_expired(statement.isoformat(), on) is expired
 
 
 @pytest.mark.parametrize("score, expected", [
@@ -75,7 +82,7 @@ def test_scores_out_of_ten(score, expected):
     (None, None, "unknown", L.UNKNOWN),
 ])
 def test_satisfaction_levels(score, reviews, button, expected):
-    assert L.satisfaction_level(score, reviews, button) == expected
+    assert satisfaction_level(score, reviews, button) == expected
 
 
 @pytest.mark.parametrize("status, score, expected", [
@@ -83,14 +90,14 @@ def test_satisfaction_levels(score, reviews, button, expected):
     ("measured", 4.99, L.RED), ("unknown", None, L.UNKNOWN),
 ])
 def test_readability_uses_the_same_thresholds(status, score, expected):
-    assert L.readability_level(status, score) == expected
+    assert readability_level(status, score) == expected
 
 
 @pytest.mark.parametrize("status, expected", [
     ("present", L.PRESENT), ("absent", L.ABSENT), ("unknown", L.UNKNOWN),
 ])
 def test_non_digital_alternative(status, expected):
-    assert L.alternative_level(status) == expected
+    assert alternative_level(status) == expected
 
 
 @pytest.mark.parametrize("percent, expected", [
@@ -118,5 +125,5 @@ def test_online_end_to_end_as_declared(declared, expected):
 def test_level_codes_are_unique_and_tones_order_progress():
     codes = [level.code for level in L.ALL_LEVELS]
     assert len(codes) == len(set(codes))
-    assert L.Tone.GOOD.rank > L.Tone.MEDIUM.rank > L.Tone.BAD.rank
-    assert L.Tone.NEUTRAL.rank is None and L.Tone.UNKNOWN.rank is None
+    assert Tone.GOOD.rank > Tone.MEDIUM.rank > Tone.BAD.rank
+    assert Tone.NEUTRAL.rank is None and Tone.UNKNOWN.rank is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from checks import finding_from_stored
 from reports.alerts.regressions import AVAILABILITY, Observation, confirmed_regression, recovered, rules, status_change
 
 RULES = {r.check: r for r in rules(axe_tolerance=5)}
@@ -14,8 +15,10 @@ def obs(n: int, ok: bool = True, full: bool = True, impacts: dict | None = None,
     details = {"accessibility": {"by_impact": impacts or {}}, "accessibility_statement": {"expired": expired}}
     if "accessibility" not in statuses and ok and full:
         statuses["accessibility"] = "measured"
+    findings = {check: finding_from_stored(check, status, None, details.get(check, {}), [])
+                for check, status in statuses.items()}
     return Observation(run_id=n, campaign_id=n, started_at=T0 + timedelta(days=n), ok=ok, error_class=None if ok else "timeout",
-                       full=full, statuses=statuses, details=details)
+                       full=full, findings=findings)
 
 
 def newest_first(*observations):

@@ -15,12 +15,18 @@ never read here.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from foundation.errors import InputError
 from foundation.settings import BrokerSection
+from probes.settings import ProbeSettings
 from storage.db import Database
+from storage.evidence.store import EvidenceStore
+
+if TYPE_CHECKING:  # the executor loads Chromium's driver: only its types are named here
+    from campaign.executor import CampaignSummary, UnitResult
 
 BROKER_ENV = "VEILLEUR_BROKER_URL"
 
@@ -35,7 +41,20 @@ def require_postgresql(db: Database) -> None:
         )
 
 
-def campaign_runner(db: Database, broker: BrokerSection) -> Callable:
+class CampaignRunner(Protocol):
+    """What `veilleur run` and the scheduler call to run a campaign, without asking where it runs:
+    `run_campaign` (campaign/executor.py) in this process and `follow_campaign`
+    (campaign/distributed/follow.py) on the workers both have this shape (a test holds them to it)."""
+
+    def __call__(
+        self, db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
+        on_start: Callable[[int], None] = ..., on_result: Callable[[UnitResult], None] = ...,
+        stop: threading.Event | None = None, stop_grace_s: float = 30.0,
+        on_complete: Callable[[int], None] | None = None, on_stopping: Callable[[], None] = ...,
+    ) -> CampaignSummary: ...
+
+
+def campaign_runner(db: Database, broker: BrokerSection) -> CampaignRunner:
     """`run_campaign` (campaign/executor.py) in this process, or, with VEILLEUR_BROKER_URL, the same
     campaign dispatched to workers and followed to its end: same arguments, same summary."""
     if broker.broker_url is None:

@@ -26,6 +26,7 @@ from typing import Literal, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from checks import finding_type
 from foundation import formatting, vocabulary
 from foundation.times import as_utc
 from reports.alerts.advice import next_steps
@@ -53,12 +54,14 @@ SECTIONS: tuple[tuple[ItemKind, str], ...] = (
 # incident (before, after): the first ten incidents that have them are pictured.
 MAX_IMAGES = 20
 SUBJECT_NAME_LIMIT = 120
-# Regressions that no element of a page stands for: said as such rather than pictured.
-NOT_AN_ELEMENT = {
-    AVAILABILITY: "Pas d’image : le service ne répondait pas lors de la dernière visite.",
-    "accessibility": "Pas d’image : ce constat compte les erreurs de toutes les pages visitées, détaillées dans le "
-                     "dossier de preuves.",
-}
+# Regressions that no element of a page stands for are said as such rather than pictured: the
+# unreachable service, and each check whose evidence stands for no one element
+# (`Finding.not_an_element`, in its module).
+UNREACHABLE = "Pas d’image : le service ne répondait pas lors de la dernière visite."
+
+
+def not_an_element(check: str) -> str | None:
+    return UNREACHABLE if check == AVAILABILITY else finding_type(check).not_an_element
 NO_ELEMENT = "Pas d’image : la preuve de ce constat ne désigne pas un élément précis d’une page."
 
 
@@ -230,8 +233,8 @@ def _links(links: DashboardLinks | None) -> tuple[_Link, ...]:
 
 
 def _no_picture(item: DigestItem, pictures: _Pictures | None, capped: bool) -> str | None:
-    if item.check in NOT_AN_ELEMENT:
-        return NOT_AN_ELEMENT[item.check]
+    if (said := not_an_element(item.check)) is not None:
+        return said
     if item.before is None:
         return NO_ELEMENT
     if pictures is None:
@@ -297,7 +300,7 @@ def _pictures(items: Sequence[DigestItem], store: EvidenceStore, domain: str) ->
     found: dict[int, _Pictures] = {}
     images, capped = 0, False
     for item in items:
-        if item.kind == "recovered" or item.incident_id in found or item.check in NOT_AN_ELEMENT or item.before is None:
+        if item.kind == "recovered" or item.incident_id in found or not_an_element(item.check) is not None or item.before is None:
             continue
         before = element_crop(store, item.before)
         # Without the element before, an "after" picture would show an area chosen by nothing.

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from checks import finding_from_stored
 from foundation.times import as_utc
 from reports.alerts.locations import locate
 from reports.alerts.regressions import Observation, Rule, confirmed_regression, recovered, rules
@@ -41,7 +42,8 @@ def _observation(run: ServiceRun) -> Observation:
     return Observation(
         run_id=run.id, campaign_id=run.campaign_id, started_at=as_utc(run.started_at or datetime.now(timezone.utc)),
         ok=bool(run.ok), error_class=run.error_class, full=run.campaign.kind == "full",
-        statuses={f.check: f.status for f in run.findings}, details={f.check: f.details or {} for f in run.findings},
+        findings={f.check: finding_from_stored(f.check, f.status, f.reason, f.details or {}, f.evidence or [])
+                  for f in run.findings},
         page_url=(landing.final_url or landing.url) if landing else run.url,
         screenshot_sha=landing.screenshot_sha if landing else None,
     )

@@ -16,18 +16,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from checks import finding_type
 from foundation.times import as_utc
 from probes.models import Box
 from reports.alerts.regressions import AVAILABILITY
 from storage.schema import Incident, PageRecord, ServiceRun
-
-# The page a ministry would fix when a check's element goes missing: when the element was on
-# several pages, this one is named first and cropped.
-NATURAL_PAGE = {
-    "franceconnect": "login",
-    "non_digital_alternative": "contact",
-    "accessibility_statement": "accessibility",
-}
 
 
 @dataclass(frozen=True)
@@ -141,7 +134,9 @@ def locate(session: Session, check: str, before_run_id: int | None, after_run_id
     for _, item in items:
         page = _page(before_run, item["page_url"])
         pages.setdefault(item["page_url"], PageRef(item["page_url"], page.kind if page is not None else None))
-    natural = NATURAL_PAGE.get(check)
+    # The page a ministry would fix when the element goes missing (the check's `located_on`):
+    # when the element was on several pages, this one is named first and cropped.
+    natural = finding_type(check).located_on
 
     def rank(entry: tuple[int, dict]) -> tuple[bool, bool]:
         item = entry[1]

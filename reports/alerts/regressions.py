@@ -1,17 +1,21 @@
 """What counts as a regression of a service, check by check, between two observations.
 
-Each watched check maps an observation to a rank (higher is better, None when the run could not
-tell); a regression is a drop of the rank beyond the check's tolerance. Kept free of the
-database so the rules can be read and tested on their own.
+Each watched check ranks its own findings (higher is better, None when the run could not tell:
+`Finding.rank`, declared in the check's module with the order of its statuses) and says what a
+drop is called; a regression is a drop of the rank beyond the tolerance. Availability, which no
+check decides, is ranked here. Kept free of the database so the rules can be read and tested on
+their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from checks import finding_type
+from checks import finding_type, watched_checks
+from checks.models import Finding
 from foundation import vocabulary
 from probes import interruption
 
@@ -28,10 +32,13 @@ class Observation:
     ok: bool
     error_class: str | None
     full: bool  # a full campaign (findings) rather than an availability check
-    statuses: dict[str, str] = field(default_factory=dict)
-    details: dict[str, dict] = field(default_factory=dict)
+    findings: Mapping[str, Finding] = field(default_factory=dict)
     page_url: str | None = None
     screenshot_sha: str | None = None
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {check: finding.status for check, finding in self.findings.items()}
 
 
 @dataclass(frozen=True)
@@ -48,47 +55,19 @@ class Rule:
         return before is not None and now is not None and now < before - self.tolerance
 
 
-def _status_rank(check: str, ranks: dict[str, float]) -> Callable[[Observation], float | None]:
+def _check_rank(check: str) -> Callable[[Observation], float | None]:
     def rank(obs: Observation) -> float | None:
-        return ranks.get(obs.statuses.get(check, "unknown"))
+        finding = obs.findings.get(check)
+        return finding.rank() if finding is not None else None
 
     return rank
 
 
-def _statement_rank(obs: Observation) -> float | None:
-    status = obs.statuses.get("accessibility_statement", "unknown")
-    if status == "unknown":
-        return None
-    if status == "absent" or obs.details.get("accessibility_statement", {}).get("expired"):
-        return 0
-    return 1
+def _check_describe(check: str) -> Callable[[Observation, Observation], str]:
+    def describe(before: Observation, now: Observation) -> str:
+        return now.findings[check].regression(before.findings.get(check))
 
-
-def _serious_violations(obs: Observation) -> int | None:
-    if obs.statuses.get("accessibility") != "measured":
-        return None
-    impacts = obs.details.get("accessibility", {}).get("by_impact") or {}
-    return int(impacts.get("critical", 0)) + int(impacts.get("serious", 0))
-
-
-def _describe_fc(before: Observation, now: Observation) -> str:
-    if now.statuses.get("franceconnect") == "franceconnect":
-        return "FranceConnect+ a été remplacé par FranceConnect simple"
-    return "Le bouton FranceConnect a disparu"
-
-
-def _describe_statement(before: Observation, now: Observation) -> str:
-    if now.statuses.get("accessibility_statement") == "absent":
-        return "La déclaration d’accessibilité n’est plus trouvée"
-    return "La déclaration d’accessibilité a plus de trois ans : elle n’est plus valable"
-
-
-def _describe_axe(before: Observation, now: Observation) -> str:
-    b, n = _serious_violations(before), _serious_violations(now)
-    added = (n or 0) - (b or 0)
-    words = vocabulary.count(added, "nouvelle violation d’accessibilité grave ou critique",
-                             "nouvelles violations d’accessibilité graves ou critiques")
-    return f"{words} (axe-core : {vocabulary.integer(b or 0)} → {vocabulary.integer(n or 0)})"
+    return describe
 
 
 def _describe_down(before: Observation, now: Observation) -> str:
@@ -126,17 +105,13 @@ def status_change(check: str, before: str | None, after: str | None) -> str | No
 
 
 def rules(axe_tolerance: int = 5) -> tuple[Rule, ...]:
+    """Availability, then every watched check of the registry; `axe_tolerance` applies to the
+    checks whose rank is a count that varies a little between visits (`Finding.tolerant`)."""
     return (
         Rule(AVAILABILITY, _availability_rank, _describe_down, needs_full=False),
-        Rule("franceconnect", _status_rank("franceconnect", {"franceconnect_plus": 2, "franceconnect": 1, "absent": 0}),
-             _describe_fc),
-        Rule("jedonnemonavis", _status_rank("jedonnemonavis", {"present": 1, "absent": 0}),
-             lambda b, n: "Le bouton JeDonneMonAvis a disparu"),
-        Rule("non_digital_alternative", _status_rank("non_digital_alternative", {"present": 1, "absent": 0}),
-             lambda b, n: "Plus aucune alternative non numérique (téléphone, guichet, rendez-vous) n’est indiquée"),
-        Rule("accessibility_statement", _statement_rank, _describe_statement),
-        Rule("accessibility", lambda o: None if _serious_violations(o) is None else -float(_serious_violations(o)),
-             _describe_axe, tolerance=axe_tolerance),
+        *(Rule(finding.check, _check_rank(finding.check), _check_describe(finding.check),
+               tolerance=float(axe_tolerance) if finding.tolerant else 0.0)
+          for finding in watched_checks()),
     )
 
 

@@ -27,7 +27,15 @@ from foundation.errors import InputError
 from reports.evidence.bundle import ARTIFACTS_DIR, INFO, MANIFEST, SIGNATURE, BundleInfo, BundleSignature, chain_member
 from storage.evidence.manifests import Manifest
 from storage.evidence.signing import KEYRING_FILE, Keyring, KeyringEntry, read_keyring, read_trusted_keys
-from storage.evidence.verification import ArtifactChecker, FileDigest, Verification, digest_stream, read_manifest
+from storage.evidence.verification import (
+    ArtifactChecker,
+    FileDigest,
+    Link,
+    Verification,
+    digest_stream,
+    read_manifest,
+    walk_chain,
+)
 
 
 class ZipSource:
@@ -117,6 +125,9 @@ def _check_signature(source: ZipSource, info_bytes: bytes | None, trusted: Keyri
 
 
 def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleVerification) -> None:
+    """Gather the chain from manifest.json back to the service's first manifest through chain/,
+    then walk it as `veilleur verify` walks the evidence store's (storage/evidence/verification.py)."""
+    chain = [(sha, manifest)]
     current, current_sha = manifest, sha
     while current.previous_sha256 is not None:
         previous_sha = current.previous_sha256
@@ -129,15 +140,17 @@ def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleV
         if previous is None:
             return
         result.chain_length += 1
-        if previous.service.id != current.service.id or previous.chain_index != current.chain_index - 1:
-            result.add("broken_link", f"chain broken: manifest {current_sha} (link {current.chain_index} of service "
-                                      f"{current.service.id}) follows {previous_sha}, which is link "
-                                      f"{previous.chain_index} of service {previous.service.id}")
-            return
+        chain.append((previous_sha, previous))
         current, current_sha = previous, previous_sha
-    if current.chain_index != 0:
-        result.add("broken_link", f"chain broken: manifest {current_sha} is link {current.chain_index} "
-                                  "but names no previous manifest")
+    links = [Link(link_sha, m.previous_sha256, m.chain_index, m.service.id) for link_sha, m in reversed(chain)]
+    for before, link, faults in walk_chain(links):
+        if before is None and "index" in faults:
+            result.add("broken_link", f"chain broken: manifest {link.sha256} is link {link.chain_index} "
+                                      "but names no previous manifest")
+        elif before is not None and faults:
+            result.add("broken_link", f"chain broken: manifest {link.sha256} (link {link.chain_index} of service "
+                                      f"{link.service_id}) follows {before.sha256}, which is link "
+                                      f"{before.chain_index} of service {before.service_id}")
 
 
 def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerification:

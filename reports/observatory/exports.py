@@ -1,7 +1,7 @@
 """Exports of a quarter's indicators: one row per service, every indicator with its level, value,
 source and evidence reference (`veilleur export --quarter 2026Q4 --format csv|json`).
 
-`COLUMNS` is the data dictionary: the CSV has exactly these columns in this order, and
+`columns()` is the data dictionary: the CSV has exactly these columns in this order, and
 docs/indicators.md documents each of them (a test holds the two together). Values are the figures
 as published (reports/observatory/indicators.py: truncated to the decimals of their kind), written
 with a decimal point: the number a reader sees on the dashboard as "8,7/10" is 8.7 here.
@@ -65,7 +65,9 @@ def _indicator_columns() -> tuple[Column, ...]:
     return tuple(columns)
 
 
-COLUMNS: tuple[Column, ...] = SERVICE_COLUMNS + _indicator_columns()
+def columns() -> tuple[Column, ...]:
+    """The CSV's columns, in order: the service's, then each indicator's (those of every registered check too)."""
+    return SERVICE_COLUMNS + _indicator_columns()
 LEVEL_CODES: dict[str, str] = {level.code: level.label for level in ALL_LEVELS}
 
 
@@ -120,7 +122,7 @@ def write_csv(states: list[ServiceIndicators], out: TextIO, dialect: CsvDialect 
     if dialect.byte_order_mark:
         out.write("\ufeff")
     writer = csv.DictWriter(
-        out, fieldnames=[c.name for c in COLUMNS], delimiter=dialect.delimiter, lineterminator=dialect.line_end,
+        out, fieldnames=[c.name for c in columns()], delimiter=dialect.delimiter, lineterminator=dialect.line_end,
     )
     writer.writeheader()
     for s in states:

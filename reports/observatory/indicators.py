@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from foundation import formatting, vocabulary
+from checks import finding_from_stored, indicator_feeds
+from checks.jedonnemonavis import JeDonneMonAvisFinding
+from checks.models import Feed, Finding, ImportedScore, Visit
+from foundation import vocabulary
+from foundation.grid import IndicatorSpec
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from probes import interruption
@@ -33,56 +38,65 @@ from storage.reference_runs import Reference, reference_runs
 from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, SatisfactionScore, Service, ServiceRun
 
 
-@dataclass(frozen=True)
-class IndicatorSpec:
-    key: str
-    label: str
-    origin: str  # where the figure comes from, for the data dictionary
-    value_meaning: str
-    # What kind of figure the value is (foundation/formatting.py): score, percent, duration,
-    # violations; "status" for a text value, which the level's label says.
-    kind: str = "status"
-    count_meaning: str | None = None
-
-
-INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("authentication", "Authentification", "probe (franceconnect check); registry (has_account)",
-                  "status of the franceconnect check: franceconnect_plus, franceconnect, absent, unknown"),
-    IndicatorSpec("handicap", "Prise en compte du handicap", "probe (accessibility_statement check)",
-                  "declared RGAA conformity rate, percent", kind="percent"),
-    IndicatorSpec("accessibility_axe", "Contrôle automatique axe-core", "probe (accessibility check)",
-                  "axe-core violations on the visited pages (evidence shown beside the declared rate, never in it)",
-                  kind="violations", count_meaning="pages mesurées"),
-    IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
-                  "satisfaction score out of 10", kind="score", count_meaning="avis sur lesquels repose la note"),
-    IndicatorSpec("readability", "Clarté du langage", "probe (readability check)", "readability score out of 10",
-                  kind="score"),
-    IndicatorSpec("non_digital_alternative", "Alternative non numérique", "probe (non_digital_alternative check)",
-                  "status of the check: present, absent, unknown"),
+# The indicators computed here; those a check feeds are declared in its module
+# (`Finding.indicators`) and listed from the registry.
+OWN: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
-                  count_meaning="visites du trimestre"),
+                  count_meaning="visites du trimestre", position=70),
     IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
                   "median load time of the landing page, milliseconds", kind="duration",
-                  count_meaning="chargements mesurés"),
-    IndicatorSpec("mobile", "Compatibilité mobile", "probe (mobile check)",
-                  "status of the mobile check: compatible, incompatible, unknown"),
-    IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non"),
-    IndicatorSpec("online_measured", "Réalisable en ligne (mesuré)", "probe (online_procedure check)",
-                  "status of the online_procedure check: online, partial, offline, unknown"),
-    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score"),
-    IndicatorSpec("dlnuf_measured", "Dites-le-nous une fois (mesuré)", "probe (dlnuf check)",
-                  "supporting documents asked that the administration already holds, count", kind="held",
-                  count_meaning="pièces demandées"),
+                  count_meaning="chargements mesurés", position=80),
+    IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non", position=100),
+    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score",
+                  position=120),
     IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
-                  "share of users going through the digital channel, percent", kind="percent"),
+                  "share of users going through the digital channel, percent", kind="percent", position=140),
 )
-SPECS: dict[str, IndicatorSpec] = {spec.key: spec for spec in INDICATORS}
+
+
+def _all_specs() -> tuple[IndicatorSpec, ...]:
+    fed = tuple(feed.spec for _, feed in indicator_feeds())
+    return tuple(sorted(OWN + fed, key=lambda spec: (spec.position, spec.key)))
+
+
+class _Indicators(Sequence[IndicatorSpec]):
+    """Every indicator in its place, read from the check registry each time it is asked: a check
+    registered after this module was imported feeds the indicators all the same."""
+
+    def __getitem__(self, index):
+        return _all_specs()[index]
+
+    def __len__(self) -> int:
+        return len(_all_specs())
+
+    def __iter__(self) -> Iterator[IndicatorSpec]:
+        return iter(_all_specs())
+
+
+class _Specs(Mapping[str, IndicatorSpec]):
+    """The indicators by key, as `INDICATORS` lists them."""
+
+    def __getitem__(self, key: str) -> IndicatorSpec:
+        for spec in _all_specs():
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return len(_all_specs())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(spec.key for spec in _all_specs())
+
+
+INDICATORS: Sequence[IndicatorSpec] = _Indicators()
+SPECS: Mapping[str, IndicatorSpec] = _Specs()
 
 
 def published(key: str, value):
     """The figure as the observatory publishes it: truncated to the decimals of its kind."""
-    return formatting.rounded_as(value, SPECS[key].kind)
+    return SPECS[key].published(value)
 
 
 @dataclass(frozen=True)
@@ -170,158 +184,23 @@ def _finding_evidence(run: ServiceRun, record: FindingRecord, extra_urls: tuple[
     )
 
 
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 # ------------------------------------------------------------------------------------------------
 # One indicator each
 
 
-def _authentication(service: Service, run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("franceconnect")
-    note = "niveau requis : FranceConnect+" if service.fc_level_required == "franceconnect_plus" else None
-    evidence = _finding_evidence(run, record) if run and record else EvidenceRef()
-    if not service.has_account:
-        return Indicator("authentication", levels.NOT_APPLICABLE, record.status if record else None,
-                         "registre (service sans compte usager)", evidence, note="service sans compte usager")
-    if record is None:
-        return Indicator("authentication", levels.NO_DATA, None, "sonde", evidence, note=note)
-    return Indicator("authentication", levels.authentication_level(record.status, True), record.status, "sonde",
-                     evidence, note=note)
+def _typed(record: FindingRecord) -> Finding:
+    return finding_from_stored(record.check, record.status, record.reason, record.details or {}, record.evidence or [])
 
 
-def _handicap(run: ServiceRun | None, findings: dict[str, FindingRecord], as_of: date) -> Indicator:
-    record = findings.get("accessibility_statement")
+def _fed(feed: Feed, run: ServiceRun | None, record: FindingRecord | None, visit: Visit) -> Indicator:
+    """An indicator a check feeds, read by the check's own rule from its typed finding."""
     if run is None or record is None:
-        return Indicator("handicap", levels.NO_DATA, None, "sonde")
-    if record.status == "unknown":
-        return Indicator("handicap", levels.UNKNOWN, None, "sonde", _finding_evidence(run, record), note=record.reason)
-    details = record.details or {}
-    rate = details.get("rate")
-    statement_date = _parse_date(details.get("date"))
-    # The check's own word on the statement's age wins; older findings do not carry it.
-    expired = details.get("expired")
-    if expired is None:
-        expired = statement_date is not None and levels.statement_expired(statement_date, as_of)
-    notes = [f"déclaration : {vocabulary.status(record.status)}"]
-    if statement_date:
-        notes.append(f"datée du {formatting.date(statement_date)}" + (", de plus de trois ans" if expired else ""))
-    elif record.status != "absent":
-        notes.append("date non trouvée")
-    if rate is None and record.status not in ("absent", "totalement"):
-        notes.append("taux non publié")
-    rate = published("handicap", float(rate)) if rate is not None else None
-    return Indicator(
-        "handicap", levels.handicap_level(record.status, rate, bool(expired)), rate,
-        "sonde", _finding_evidence(run, record, (details.get("statement_url") or "",)), note=" ; ".join(notes),
-    )
-
-
-def _accessibility_axe(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("accessibility")
-    if run is None or record is None:
-        return Indicator("accessibility_axe", levels.NO_DATA, None, "sonde")
-    details = record.details or {}
-    if record.status != "measured" or details.get("violations") is None:
-        return Indicator("accessibility_axe", levels.UNKNOWN, None, "sonde", _finding_evidence(run, record), note=record.reason)
-    rules = details.get("rules") or []
-    impact = details.get("by_impact") or {}
-    note = "règles : " + ", ".join(rules[:8]) + (" …" if len(rules) > 8 else "") if rules else "aucune violation"
-    if impact:
-        note += " ; par gravité : " + vocabulary.by_impact(impact)
-    return Indicator("accessibility_axe", levels.MEASURED, int(details["violations"]), "sonde",
-                     _finding_evidence(run, record), count=details.get("pages_measured"), note=note)
-
-
-def _satisfaction(
-    service: Service, run: ServiceRun | None, findings: dict[str, FindingRecord], scores: list[SatisfactionScore],
-    known_demarche: str | None,
-) -> Indicator:
-    record = findings.get("jedonnemonavis")
-    finding_demarche = (record.details or {}).get("demarche_id") if record else None
-    demarche = service.jdma_demarche_id or finding_demarche or known_demarche
-    # A figure imported for the service itself wins over one found through the démarche id.
-    chosen = next((s for s in scores if s.service_id == service.id), None) or next(
-        (s for s in scores if demarche and s.demarche_id == demarche), None)
-    button = record.status if record else None
-    if button == "present":
-        note = "bouton JDMA présent" + (f" (démarche {finding_demarche})" if finding_demarche else "")
-    elif button == "absent":
-        note = "bouton JDMA absent"
-    else:
-        note = "bouton JDMA non vérifié" if record else None
-    evidence = _finding_evidence(run, record) if run and record else EvidenceRef()
-    if chosen is None:
-        level = levels.satisfaction_level(None, None, button) if record else levels.NO_DATA
-        return Indicator("satisfaction", level, None, "sonde", evidence,
-                         note=(note + " ; " if note else "") + "pas de note importée pour le trimestre")
-    evidence = EvidenceRef(evidence.runs, evidence.findings, evidence.pages, evidence.screenshots, evidence.urls,
-                           (chosen.source,))
-    score = published("satisfaction", chosen.score)
-    return Indicator("satisfaction", levels.satisfaction_level(score, chosen.reviews, button), score,
-                     "JeDonneMonAvis", evidence, count=chosen.reviews, note=note)
-
-
-def _readability(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("readability")
-    if run is None or record is None:
-        return Indicator("readability", levels.NO_DATA, None, "sonde")
-    score = (record.details or {}).get("score")
-    score = published("readability", float(score)) if score is not None else None
-    words = (record.details or {}).get("words")
-    return Indicator("readability", levels.readability_level(record.status, score),
-                     score, "sonde", _finding_evidence(run, record),
-                     note=f"{words} mots analysés" if words else record.reason)
-
-
-def _alternative(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("non_digital_alternative")
-    if run is None or record is None:
-        return Indicator("non_digital_alternative", levels.NO_DATA, None, "sonde")
-    details = record.details or {}
-    found = [*(details.get("phones") or []), *(details.get("addresses") or [])]
-    if details.get("appointment"):
-        found.append("prise de rendez-vous")
-    note = "; ".join(found[:5]) if found else record.reason
-    return Indicator("non_digital_alternative", levels.alternative_level(record.status), record.status, "sonde",
-                     _finding_evidence(run, record), note=note)
-
-
-def _online_measured(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("online_procedure")
-    if run is None or record is None:
-        return Indicator("online_measured", levels.NO_DATA, None, "sonde")
-    return Indicator("online_measured", levels.online_measured_level(record.status), record.status, "sonde",
-                     _finding_evidence(run, record), note=record.reason)
-
-
-def _dlnuf_measured(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("dlnuf")
-    if run is None or record is None:
-        return Indicator("dlnuf_measured", levels.NO_DATA, None, "sonde")
-    details = record.details or {}
-    documents, held = details.get("documents") or [], details.get("held") or []
-    if record.status != "measured":
-        return Indicator("dlnuf_measured", levels.UNKNOWN, None, "sonde", _finding_evidence(run, record),
-                         note=record.reason)
-    note = (("déjà détenues : " + ", ".join(held) if held else "aucune pièce déjà détenue")
-            + (" ; demandées : " + ", ".join(documents) if documents else " ; aucune pièce demandée"))
-    return Indicator("dlnuf_measured", levels.dlnuf_measured_level(record.status, len(held)), len(held), "sonde",
-                     _finding_evidence(run, record), count=len(documents), note=note)
-
-
-def _mobile(run: ServiceRun | None, findings: dict[str, FindingRecord]) -> Indicator:
-    record = findings.get("mobile")
-    if run is None or record is None:
-        return Indicator("mobile", levels.NO_DATA, None, "sonde")
-    problems = (record.details or {}).get("problems") or []
-    note = vocabulary.detail_value("problems", problems) if problems else record.reason
-    return Indicator("mobile", levels.mobile_level(record.status), record.status, "sonde",
-                     _finding_evidence(run, record), note=note)
+        reading = feed.reading(None, visit)
+        return Indicator(feed.spec.key, reading.level, reading.value, reading.source,
+                         EvidenceRef(imports=reading.imports), reading.count, reading.note)
+    reading = feed.reading(_typed(record), visit)
+    evidence = replace(_finding_evidence(run, record, reading.urls), imports=reading.imports)
+    return Indicator(feed.spec.key, reading.level, reading.value, reading.source, evidence, reading.count, reading.note)
 
 
 def _uptime(probes: list[ServiceRun]) -> Indicator:
@@ -374,17 +253,19 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
                      count=len(measured), note="médiane de l'événement load de la page d'accueil")
 
 
-def _declared(key: str, declared: DeclaredIndicator | None) -> Indicator:
+def _declared(key: str, declared: DeclaredIndicator | None, level: Callable[[float], Level] | None = None,
+              words: Callable[[str], Level] | None = None) -> Indicator:
+    """A declared figure, judged by `level` (shown as declared without it), or declared words
+    ("oui", "partiel", "non") judged by `words`."""
     if declared is None:
         return Indicator(key, levels.NO_DATA, None, "déclaré")
     source = "déclaré" + (f" : {declared.declared_by}" if declared.declared_by else "")
     evidence = EvidenceRef(imports=(f"{declared.source_file}: ligne {declared.source_row}",))
     note = f"déclaré pour {declared.quarter}"
-    if key == "online":
-        return Indicator(key, levels.online_level(declared.value), declared.value, source, evidence, note=note)
+    if words is not None:
+        return Indicator(key, words(declared.value), declared.value, source, evidence, note=note)
     value = published(key, float(declared.value))
-    level = levels.score_level(value) if key == "dlnuf" else levels.DECLARED
-    return Indicator(key, level, value, source, evidence, note=note)
+    return Indicator(key, level(value) if level else levels.DECLARED, value, source, evidence, note=note)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -418,7 +299,8 @@ def _known_demarches(session: Session) -> dict[str, str]:
     """Each service's JeDonneMonAvis démarche id as last seen on its site by any run."""
     rows = session.execute(
         select(ServiceRun.service_id, FindingRecord.details).join(FindingRecord.run)
-        .where(FindingRecord.check == "jedonnemonavis", FindingRecord.status == "present").order_by(FindingRecord.id)
+        .where(FindingRecord.check == JeDonneMonAvisFinding.check, FindingRecord.status == "present")
+        .order_by(FindingRecord.id)
     ).all()
     return {service_id: details["demarche_id"] for service_id, details in rows if (details or {}).get("demarche_id")}
 
@@ -433,22 +315,19 @@ def service_indicators(
     started = as_utc(run.started_at) if run else None
     # A statement's age is judged on the day of the visit that read it.
     as_of = started.date() if started else (quarter.end - timedelta(days=1)).date()
-    indicators = (
-        _authentication(service, run, findings),
-        _handicap(run, findings, as_of),
-        _accessibility_axe(run, findings),
-        _satisfaction(service, run, findings, scores, known_demarche),
-        _readability(run, findings),
-        _alternative(run, findings),
-        _uptime(probes),
-        _load_time(probes),
-        _mobile(run, findings),
-        _declared("online", declared.get((service.id, "online"))),
-        _online_measured(run, findings),
-        _declared("dlnuf", declared.get((service.id, "dlnuf"))),
-        _dlnuf_measured(run, findings),
-        _declared("digital_usage", declared.get((service.id, "digital_usage"))),
-    )
+    visit = Visit(has_account=service.has_account, fc_level_required=service.fc_level_required, as_of=as_of,
+                  service_id=service.id, jdma_demarche_id=service.jdma_demarche_id, known_demarche=known_demarche,
+                  scores=tuple(ImportedScore(s.service_id, s.demarche_id, s.score, s.reviews, s.source) for s in scores))
+    computed = {
+        "uptime": _uptime(probes),
+        "load_time": _load_time(probes),
+        "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),
+        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.score_level),
+        "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage"))),
+    }
+    for check_id, feed in indicator_feeds():
+        computed[feed.spec.key] = _fed(feed, run, findings.get(check_id), visit)
+    indicators = tuple(computed[spec.key] for spec in INDICATORS)
     info = ReferenceInfo(run.id, run.campaign_id, started, reference.rule, reference.reason) if reference else None
     return ServiceIndicators(
         quarter=quarter, service_id=service.id, service_name=service.name, ministry_id=service.ministry_id,

@@ -18,6 +18,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from checks.jedonnemonavis import MIN_REVIEWS
 from foundation import formatting
 from foundation.quarters import Quarter
 from reports.observatory import levels
@@ -55,7 +56,7 @@ def _satisfaction(s: ServiceIndicators) -> Verdict:
     if indicator.level == levels.GREEN:
         return Verdict(MET)
     if indicator.level == levels.TOO_FEW_REVIEWS:
-        return Verdict(MISSED, f"{indicator.count} avis, moins de {levels.MIN_REVIEWS}")
+        return Verdict(MISSED, f"{indicator.count} avis, moins de {MIN_REVIEWS}")
     if indicator.value is not None:
         return Verdict(MISSED, f"note {_figure(indicator)}")
     return Verdict(MISSED, f"{indicator.level.label} ({indicator.note})" if indicator.note else indicator.level.label)

@@ -11,13 +11,15 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from checks import finding_from_stored, indicator_feeds
+from checks.models import Feed, Visit
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
+from foundation.tones import Tone
 from reports.alerts.incident_list import IncidentEntry, entries, incidents_query
-from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, published, quarter_indicators
+from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, quarter_indicators
 from reports.observatory.level_bars import QuarterLevels
-from reports.observatory.levels import Tone
 from reports.observatory.progress import (
     History,
     QuarterProgress,
@@ -117,29 +119,30 @@ def service_runs(session: Session, service_id: str, limit: int = 12) -> list[Ser
     return list(reversed(runs))
 
 
-def _number(value) -> float | None:
+def _figure(check_id: str, feed: Feed, run: ServiceRun) -> float | None:
+    record = next((f for f in run.findings if f.check == check_id), None)
+    if record is None:
+        return None
+    finding = finding_from_stored(record.check, record.status, record.reason, record.details or {},
+                                  record.evidence or [])
+    day = as_utc(run.started_at).date() if run.started_at else None
+    value = feed.reading(finding, Visit(as_of=day)).value
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def run_history(runs: list[ServiceRun]) -> History:
-    """Figures run after run, drawn on one 0–100 scale: declared RGAA rate, plain-language score
-    (drawn × 10, written out of 10), and whether the landing page answered."""
-    rate, plain, up = [], [], []
-    for run in runs:
-        findings = {f.check: f for f in run.findings}
-        statement = findings.get("accessibility_statement")
-        readability = findings.get("readability")
-        rate.append(published("handicap", _number(statement.details.get("rate"))) if statement else None)
-        plain.append(published("readability", _number(readability.details.get("score"))) if readability else None)
-        up.append(100.0 if run.ok else 0.0 if run.ok is not None else None)
+    """Figures run after run, drawn on one 0–100 scale: those the checks draw (`Feed.history`:
+    the declared RGAA rate, the plain-language score drawn × 10 and written out of 10), and
+    whether the landing page answered."""
+    drawn = [(check_id, feed) for check_id, feed in indicator_feeds() if feed.history]
+    series = tuple(
+        Series(feed.spec.key, feed.history, tuple(_figure(check_id, feed, run) for run in runs), kind=feed.spec.kind,
+               scale=10.0 if feed.spec.kind == "score" else 1.0)
+        for check_id, feed in drawn)
+    up = tuple(100.0 if run.ok else 0.0 if run.ok is not None else None for run in runs)
     # Moments, not days: the chart writes the time of visits that fall on the same day.
     labels = tuple(as_utc(r.started_at) if r.started_at else f"visite {r.id}" for r in runs)
-    series = (
-        Series("handicap", "Taux RGAA déclaré", tuple(rate), kind="percent"),
-        Series("readability", "Clarté du langage (sur 10)", tuple(plain), kind="score", scale=10.0),
-        Series("uptime", "Page d’accueil disponible (100 % = oui)", tuple(up), kind="percent"),
-    )
-    return History(labels, series)
+    return History(labels, series + (Series("uptime", "Page d’accueil disponible (100 % = oui)", up, kind="percent"),))
 
 
 def latest_findings_run(session: Session, service_id: str) -> ServiceRun | None:

@@ -111,7 +111,7 @@ class ManifestPage(BaseModel):
 
     @property
     def address(self) -> str:
-        """Where the page ended up: what evidence pointers name (checks.coverage.page_address)."""
+        """Where the page ended up: what evidence pointers name (checks.readings.coverage.page_address)."""
         return self.final_url or self.url
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -169,6 +170,34 @@ def read_manifest(source: FileSource, sha: str, label: str, result: Verification
         return None
 
 
+@dataclass(frozen=True)
+class Link:
+    """One link of a service's hash chain, as the database or a manifest records it."""
+
+    sha256: str
+    previous_sha256: str | None
+    chain_index: int
+    service_id: str
+
+
+def walk_chain(links: Iterable[Link]) -> Iterator[tuple[Link | None, Link, frozenset[str]]]:
+    """The one walk of a chain, oldest link first, for the evidence store and a bundle alike: each
+    link with the link before it and what breaks between them — "index" (not the next link after
+    the one before, or a first link that is not link 0), "previous" (it names another manifest
+    before it than the one before it) or "service" (the link before it is another service's)."""
+    previous: Link | None = None
+    for link in links:
+        faults = set()
+        if link.chain_index != (previous.chain_index + 1 if previous else 0):
+            faults.add("index")
+        if link.previous_sha256 != (previous.sha256 if previous else None):
+            faults.add("previous")
+        if previous is not None and previous.service_id != link.service_id:
+            faults.add("service")
+        yield previous, link, frozenset(faults)
+        previous = link
+
+
 # The service's registry entry may change (renamed, moved): the manifest keeps it as it was then.
 _SEALED_PARTS = ("run", "tools", "settings", "pages", "artifacts", "findings")
 
@@ -228,19 +257,20 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
     checker = ArtifactChecker(source, set(session.scalars(select(PrunedArtifact.sha256))))
     for service_id in _services(session, service_ids or []):
         result.services += 1
+        records = service_chain(session, service_id)
         previous: ManifestRecord | None = None
         signed_before = False
-        for record in service_chain(session, service_id):
+        walk = walk_chain(Link(r.sha256, r.previous_sha256, r.chain_index, service_id) for r in records)
+        for record, (before, _, faults) in zip(records, walk):
             result.manifests += 1
             label = f"{run_label(record.service_run_id, service_id)} (chain link {record.chain_index})"
-            expected_index = previous.chain_index + 1 if previous else 0
-            expected_previous = previous.sha256 if previous else None
-            if record.chain_index != expected_index:
+            if "index" in faults:
                 result.add("broken_link", f"chain of service {service_id} broken before {label}: "
-                                          f"link {expected_index} is missing")
-            if record.previous_sha256 != expected_previous:
+                                          f"link {before.chain_index + 1 if before else 0} is missing")
+            if "previous" in faults:
                 result.add("broken_link", f"chain of service {service_id} broken at {label}: it follows "
-                                          f"{record.previous_sha256}, but the manifest before it is {expected_previous}")
+                                          f"{record.previous_sha256}, but the manifest before it is "
+                                          f"{before.sha256 if before else None}")
             previous = record
             after_signed, signed_before = signed_before, signed_before or record.signature is not None
             manifest = read_manifest(source, record.sha256, label, result)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks.accessibility_statement import check, parse_date, parse_rate, parse_version
-from checks.text import fold
+from checks.readings.text import fold
 from tests.checks.pages import capture, landing, page_from_html
 
 STATEMENT_URL = "https://service.example.gouv.fr/accessibilite"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks import CHECKS, check_ids, finding_types, run_checks
-from checks.coverage import SCOPES, blocking_failures
+from checks.readings.coverage import blocking_failures
 from probes.models import ServiceCapture
 from tests.checks.pages import capture, failed_page, landing
 
@@ -87,7 +87,7 @@ def test_a_crashing_check_gives_unknown_without_losing_the_others(monkeypatch):
     assert findings["franceconnect"].status == "absent"
 
 
-# Which failed page blocks which absence claim: the table of checks/coverage.py's docstring.
+# Which failed page blocks which absence claim: the table of checks/readings/coverage.py's docstring.
 BLOCKS = {
     "login": {"franceconnect", "jedonnemonavis", "non_digital_alternative"},
     "contact": {"jedonnemonavis", "non_digital_alternative"},
@@ -109,8 +109,9 @@ def test_a_failed_key_page_blocks_the_absence_claims_of_the_checks_that_look_for
 ANY_PAGE_BUT_STATEMENT = {"landing", "login", "contact", "other"}
 
 
-def test_the_rule_is_one_table_in_checks_coverage():
-    assert {check_id: {k for k in scope.blocked_by} for check_id, scope in SCOPES.items()} == {
+def test_each_presence_check_declares_its_scope_as_the_table_of_checks_coverage_says():
+    scopes = {check_id: check.scope for check_id, check in CHECKS.items() if check.scope is not None}
+    assert {check_id: {k for k in scope.blocked_by} for check_id, scope in scopes.items()} == {
         **{check_id: {kind for kind, checks in BLOCKS.items() if check_id in checks} for check_id in PRESENCE_CHECKS},
         "online_procedure": ANY_PAGE_BUT_STATEMENT, "dlnuf": ANY_PAGE_BUT_STATEMENT}
 
@@ -130,7 +131,7 @@ def test_an_absence_that_a_failed_page_does_not_block_names_that_page():
 def test_a_failed_page_of_another_kind_blocks_no_absence_but_a_set_of_kinds_still_means_every_one():
     other = failed_page("https://service.example.gouv.fr/autre", kind="other", error_class="timeout")
     service = capture(landing("<p>Bienvenue.</p>"), other)
-    assert [p.url for p in blocking_failures(service, SCOPES["non_digital_alternative"])] == []
+    assert [p.url for p in blocking_failures(service, CHECKS["non_digital_alternative"].scope)] == []
     # Checks that pass a bare set of kinds (the rule before scopes): every failed page of those kinds.
     assert [p.url for p in blocking_failures(service, frozenset({"landing", "other"}))] == [other.url]
 

@@ -11,13 +11,13 @@ from checks.dlnuf import (
     DATA_FILE,
     DlnufFinding,
     check,
-    finding_level,
     free_name,
     identify,
-    level,
+    dlnuf_measured_level,
     load_catalogue,
     named_in,
 )
+from checks.models import Visit
 from foundation.tones import Tone
 from tests.checks.pages import capture, failed_page, landing
 
@@ -282,13 +282,15 @@ def test_a_failed_landing_page_is_unknown():
 @pytest.mark.parametrize("held, tone", [(0, Tone.GOOD), (1, Tone.GOOD), (2, Tone.MEDIUM), (4, Tone.MEDIUM),
                                         (5, Tone.BAD), (9, Tone.BAD)])
 def test_the_level_grades_the_held_documents_still_asked(held, tone):
-    assert level(held) is tone
+    assert dlnuf_measured_level("measured", held).tone is tone
 
 
 def test_an_unmeasured_finding_has_no_level():
-    assert finding_level(DlnufFinding(status="unknown")) is Tone.UNKNOWN
-    assert finding_level(DlnufFinding(status="measured", documents=["RIB", "avis d'imposition"],
-                                      held=["avis d'imposition"])) is Tone.GOOD
+    assert dlnuf_measured_level("unknown", None).tone is Tone.UNKNOWN
+    feed, = DlnufFinding.indicators
+    measured = DlnufFinding(status="measured", documents=["RIB", "avis d'imposition"], held=["avis d'imposition"])
+    assert feed.reading(measured, Visit()).level.tone is Tone.GOOD
+    assert feed.reading(DlnufFinding(status="unknown"), Visit()).level.tone is Tone.UNKNOWN
 
 
 # ------------------------------------------------------------------------------------------------

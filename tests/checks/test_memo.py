@@ -1,10 +1,10 @@
-"""checks.memo: within one run of the checks, what several checks work out from the same page is
+"""checks.readings.memo: within one run of the checks, what several checks work out from the same page is
 done once, and the findings are those of the checks run one by one."""
 
 from __future__ import annotations
 
 from checks import CHECKS, run_checks
-from checks.memo import alike, one_run, per_run
+from checks.readings.memo import alike, one_run, per_run
 from probes.models import Element
 from tests.checks.pages import capture, html_page, landing, page_from_html
 

@@ -1,5 +1,5 @@
 """A page the probe recognised as not the service (probes/interruption.py) goes through the one
-failed-page rule of checks/coverage.py: every check depending on it says `unknown`, naming what
+failed-page rule of checks/readings/coverage.py: every check depending on it says `unknown`, naming what
 the page was instead, and nothing is measured or found absent from it."""
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""checks.offered: an element in the DOM is offered when it is shown, or when a control of the page
+"""checks.readings.offered: an element in the DOM is offered when it is shown, or when a control of the page
 opens what hides it; hidden for good otherwise (and always inside a <template>)."""
 
 from __future__ import annotations
 
 import pytest
 
-from checks.dom import accessible_name, document, node_of, select
-from checks.offered import Offering
+from checks.readings.dom import accessible_name, document, node_of, select
+from checks.readings.offered import Offering
 from tests.checks.pages import landing
 
 TARGET = '<a id="target" href="https://jedonnemonavis.numerique.gouv.fr/Demarches/1?button=2">Je donne mon avis</a>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.online_procedure import check, is_start_label, offline_step
-from checks.text import fold
+from checks.readings.text import fold
 from tests.checks.pages import capture, failed_page, landing
 
 CONTACT = "https://service.example.gouv.fr/contact"

@@ -43,8 +43,6 @@ SITES_DIR = Path(__file__).resolve().parent / "sites"
 SITE_FILE = "site.yaml"
 MINISTRIES_FILE = "ministries.yaml"
 
-# Check id → its status values (checks/models.py, the table of DESIGN.md).
-
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".htm": "text/html; charset=utf-8",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from checks.memo import per_run
+from checks.readings.memo import per_run
 from probes.models import PageCapture
 
 # Characters that pages use where a plain one is meant.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.coverage import page_address
 from checks.models import Evidence
-from checks.text import collapse, excerpt, fold
+from checks.readings.coverage import page_address
+from checks.readings.text import collapse, excerpt, fold
 from probes.models import Element, PageCapture
 
 MAX_EVIDENCE = 20

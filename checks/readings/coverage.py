@@ -58,29 +58,11 @@ ALL_BUT_STATEMENT: frozenset[PageKind] = ALL_PAGES - {"accessibility"}
 @dataclass(frozen=True)
 class Scope:
     """Where a presence check looks for its thing, and which failed pages (besides the landing
-    page, which stops everything) keep it from claiming that the thing is absent."""
+    page, which stops everything) keep it from claiming that the thing is absent. Each check
+    declares its own (`SCOPE` in its module), following the module's table."""
 
     reads: frozenset[PageKind]
     blocked_by: frozenset[PageKind]
-
-
-# The rule of the module's table, one scope per presence check.
-FRANCECONNECT = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login"}))
-JEDONNEMONAVIS = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
-NON_DIGITAL_ALTERNATIVE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}))
-ACCESSIBILITY_STATEMENT = Scope(reads=ALL_PAGES, blocked_by=frozenset({"accessibility"}))
-# How a procedure starts and which documents it asks for may be on any page of the site but its
-# statement: any of them that failed may be the one that says it.
-ONLINE_PROCEDURE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=ALL_BUT_STATEMENT)
-DLNUF = Scope(reads=ALL_BUT_STATEMENT, blocked_by=ALL_BUT_STATEMENT)
-SCOPES: dict[str, Scope] = {
-    "franceconnect": FRANCECONNECT,
-    "jedonnemonavis": JEDONNEMONAVIS,
-    "non_digital_alternative": NON_DIGITAL_ALTERNATIVE,
-    "accessibility_statement": ACCESSIBILITY_STATEMENT,
-    "online_procedure": ONLINE_PROCEDURE,
-    "dlnuf": DLNUF,
-}
 
 
 def _scope(kinds: Scope | frozenset[PageKind]) -> Scope:

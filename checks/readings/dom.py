@@ -6,7 +6,7 @@ the in-browser collector does not list as elements.
 It also finds a collected element again in the DOM (`node_of`, by the collector's selector), to
 tell what a screen reader announces for it (`accessible_name`: `aria-labelledby`, `aria-label`,
 images' alts, an inline SVG's `<title>`, nested controls' names, `title`) and what holds it (see
-`checks.offered`).
+`checks.readings.offered`).
 
 Parsing the stored DOM here, rather than in the browser, means a better reading also applies when
 checks are re-run on old captures. CSS is not applied: only what the markup itself hides (the
@@ -25,8 +25,8 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from checks.memo import per_run
-from checks.text import fold
+from checks.readings.memo import per_run
+from checks.readings.text import fold
 from probes.models import Element, PageCapture
 
 _NEVER_TEXT = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math",

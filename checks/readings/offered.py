@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import re
 
-from checks.dom import document, select, text_lines
-from checks.memo import per_run
-from checks.text import collapse
+from checks.readings.dom import document, select, text_lines
+from checks.readings.memo import per_run
+from checks.readings.text import collapse
 from probes.models import Element, Form, PageCapture
 
 # How many controls deep "the control itself offered" is followed.

@@ -1,0 +1,1 @@
+"""Readings of a captured page that several checks share, below every check: no check imports another."""

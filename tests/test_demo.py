@@ -125,6 +125,33 @@ def test_every_indicator_reads_the_same_on_every_screen(demo, dashboard):
     assert shown["carte-grise"]["readability"][1].endswith("/10")
 
 
+def test_carte_grise_losing_its_franceconnect_button_reads_non_everywhere_from_the_latest_run(demo, dashboard):
+    """The played regression stands for the quarter: the latest full visit of carte-grise (which kept
+    the audit of its unchanged pages) wins over the first one (which audited every page)."""
+    from reports.observatory.indicators import latest_quarter
+    from storage.reference_runs import reference_runs
+    from storage.schema import ServiceRun
+    from tests.test_one_truth import assert_one_truth
+    from veilleur.cli import cli
+
+    db, client = dashboard
+    with db.sessions() as session:
+        quarter = latest_quarter(session)
+        latest = max(session.query(ServiceRun.id).filter(ServiceRun.service_id == "carte-grise").all())[0]
+        reference = reference_runs(session, quarter)["carte-grise"]
+        assert any(page.audit_run_id is not None for page in reference.run.pages)
+    assert reference.run.id == latest
+    ministries = sorted({m["id"] for m in _registry(demo)["ministries"]})
+    # dashboard (overview, ministry, service page), static report, API, CSV and JSON exports
+    shown = assert_one_truth(db, client, demo.report, CliRunner(), ["carte-grise"], ministries, quarter)
+    assert shown["carte-grise"]["authentication"] == ("Non", "")
+    objectives = CliRunner().invoke(cli, ["objectives"], env={"VEILLEUR_DATA_DIR": str(demo.data)})
+    assert objectives.exit_code == 0, objectives.output
+    assert "carte-grise (interieur) : constat : Non" in objectives.output
+    report = (demo.report / "indicateurs" / "carte-grise.html").read_text(encoding="utf-8")
+    assert "FranceConnect" not in report.split('id="authentication"', 1)[1].split("</h2>", 1)[0]
+
+
 def _registry(demo: Demo) -> dict:
     import yaml
 

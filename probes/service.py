@@ -81,13 +81,20 @@ async def probe_service(pool: BrowserPool, url: str, prior: Mapping[str, PriorVi
             started = datetime.now(timezone.utc)
             capture = ServiceCapture(url=url, started_at=started)
             planned: list = []
+            # Alongside the visit, as a second visitor would: it adds nothing to the run's time,
+            # and the worker's clock is not slowed by what the browser does meanwhile.
+            timing = asyncio.create_task(pool.response_timer.measure(url))
             try:
-                await asyncio.wait_for(_visit_all(pool, tab, capture, planned, prior or {}),
-                                       timeout=pool.settings.service_budget_s)
-            except asyncio.TimeoutError:
-                if not capture.pages:
-                    return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)
-                _out_of_budget(capture, planned)
+                try:
+                    await asyncio.wait_for(_visit_all(pool, tab, capture, planned, prior or {}),
+                                           timeout=pool.settings.service_budget_s)
+                except asyncio.TimeoutError:
+                    if not capture.pages:
+                        return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)
+                    _out_of_budget(capture, planned)
+                capture.response_time = await timing
+            finally:
+                timing.cancel()
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a site must never crash a campaign; keep the cause for the operator

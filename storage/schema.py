@@ -107,6 +107,10 @@ class ServiceRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_ms: Mapped[float | None] = mapped_column(Float)
+    # The address's HTTP response time (probes/response_time.py), the observatory's load time; its
+    # phases (dns_ms, connect_ms, tls_ms, first_byte_ms, body_ms…) or why there is no figure.
+    response_ms: Mapped[float | None] = mapped_column(Float)
+    response_timings: Mapped[dict | None] = mapped_column(JSON)
     veilleur_version: Mapped[str | None] = mapped_column(String(40))
     playwright_version: Mapped[str | None] = mapped_column(String(40))
     chromium_version: Mapped[str | None] = mapped_column(String(60))

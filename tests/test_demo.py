@@ -152,6 +152,21 @@ def test_carte_grise_losing_its_franceconnect_button_reads_non_everywhere_from_t
     assert "FranceConnect" not in report.split('id="authentication"', 1)[1].split("</h2>", 1)[0]
 
 
+def test_the_demo_sites_served_alike_on_loopback_all_answer_in_optimal_time(demo, dashboard):
+    """Load time is the address's HTTP response time, not our browser's load event: the demo's
+    sites, served alike from loopback, are all green (Optimal), whatever our CPU was doing."""
+    from reports.observatory import levels
+    from reports.observatory.indicators import latest_quarter, quarter_indicators
+
+    db, _ = dashboard
+    with db.sessions() as session:
+        states = quarter_indicators(session, latest_quarter(session))
+    load = {s.service_id: s.get("load_time") for s in states}
+    assert len(load) == len({sid for sid, _ in _expected()})
+    assert {sid: i.level for sid, i in load.items() if i.level != levels.GREEN} == {}
+    assert all(i.count and i.value < 400 for i in load.values())
+
+
 def _registry(demo: Demo) -> dict:
     import yaml
 

@@ -8,7 +8,7 @@ in the CSV).
 The data are built through the real storage and import code (tests/indicator_data.py), with
 figures chosen to fall into the traps seen before: a readability of 8.7 (a float just below 8.7,
 once shown "8,69/10"), a satisfaction of 8.9583 and one of 7.99, an uptime of 2 visits out of 3,
-a median load time between two loads. The previous quarter has no data for most services (their
+a mean load time between two loads. The previous quarter has no data for most services (their
 progress is "nouveau", never "stable" nor "0 en mieux"), and an empty ministry and a retired one
 (no active service) must not be offered anywhere.
 """

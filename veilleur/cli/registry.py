@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from foundation.limits import without_credentials
 from storage.stores import open_stores
 
 
@@ -66,7 +67,7 @@ def registry_list(include_retired: bool) -> None:
         for s in services:
             elig = service_eligibility(s)
             table.add_row(
-                s.id + ("" if s.active else " (retiré)"), s.ministry_id, s.name, s.url,
+                s.id + ("" if s.active else " (retiré)"), s.ministry_id, s.name, without_credentials(s.url),
                 f"{s.annual_volume:,}".replace(",", " ") if s.annual_volume is not None else "—",
                 ("oui : " if elig.eligible else "") + elig.summary(),
             )

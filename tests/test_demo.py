@@ -171,6 +171,10 @@ def test_the_demo_sites_served_alike_on_loopback_all_answer_in_optimal_time(demo
     assert all(load[sid].count and load[sid].value < 400 for sid in alike)
     assert load["adaptation-logement"].level == levels.RED and load["adaptation-logement"].value >= 2500
     assert load["cheque-energie"].level == levels.NO_DATA
+    # The report shows each visit's response time by phase; the browser's load stays a page's detail.
+    page = (demo.report / "indicateurs" / "carte-grise.html").read_text(encoding="utf-8")
+    section = page.split('id="load_time"', 1)[1].split("</section>", 1)[0]
+    assert "réponse HTTP de l’adresse en" in section and "premier octet" in section
 
 
 def _registry(demo: Demo) -> dict:

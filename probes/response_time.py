@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import ssl
 import sys
@@ -25,6 +26,7 @@ import threading
 import time
 from http.client import HTTPException, HTTPResponse
 from itertools import count
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from probes.models import ResponseTime
@@ -152,8 +154,11 @@ class ResponseTimer:
     async def _start(self) -> asyncio.subprocess.Process:
         async with self._start_lock:
             if self._process is None or self._process.returncode is not None:
+                # The worker imports this module from the same tree as ours, wherever we run from.
+                root = str(Path(__file__).resolve().parent.parent)
+                path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
                 self._process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "probes.response_time",
+                    sys.executable, "-m", "probes.response_time", env={**os.environ, "PYTHONPATH": path},
                     stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
                 self._reader = asyncio.create_task(self._read(self._process))
             return self._process

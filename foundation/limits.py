@@ -39,6 +39,11 @@ PAGE_TIMEOUT_S = (0.5, 600.0)
 URL_LENGTH = 2000
 
 
+def within(value: int, bound: Bound) -> bool:
+    """Whether a number read from an address (a page or finding number) can name a record at all."""
+    return bound.minimum <= value <= bound.maximum
+
+
 def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 

@@ -1,6 +1,7 @@
 """The "Proposer un service" form refuses the numbers and addresses the registry cannot take: a
 volume past 10^10 or below 0 (once a 500), an address carrying a user name and password. The form
-comes back (422) with a French message beside the field naming the limit, and nothing is stored."""
+comes back (422) with a French message beside the field naming the limit, and nothing is stored.
+A record number typed in an address that no record can have is "introuvable" (404), not a 500."""
 
 from __future__ import annotations
 
@@ -56,3 +57,9 @@ def test_the_largest_volume_allowed_is_stored(site):
     with site.db.sessions() as session:
         [stored] = session.scalars(select(Proposal))
         assert stored.annual_volume == 10**10
+
+
+@pytest.mark.parametrize("path", ["/services/x/pages/99999999999999999999999", "/preuves/99999999999999999999999/1.png"])
+def test_a_record_number_no_record_can_have_in_an_address_is_not_found_never_a_500(site, path):
+    response = site.get(path)
+    assert response.status_code == 404 and "introuvable" in response.text

@@ -92,7 +92,7 @@ class BrowserPool:
         """The worker measuring each address's HTTP response time apart from the browser, started
         at the first measure (probes/response_time.py)."""
         if self._response_timer is None:
-            self._response_timer = ResponseTimer(self.settings.page_timeout_s, self.user_agent())
+            self._response_timer = ResponseTimer(self.settings.page_timeout_s, self.settings.user_agent(__version__))
         return self._response_timer
 
     async def __aenter__(self) -> "BrowserPool":

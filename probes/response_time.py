@@ -8,10 +8,11 @@ which says nothing about the service. So the request is made with the standard l
 campaign) whose threads only wait on the network: neither our event loop nor our browser's
 work stands between the bytes arriving and the clock reading them.
 
-Each measure makes `SAMPLES` requests in a row on fresh connections and keeps the fastest:
-what the network and the site take is the floor of what we can see, and a moment when our
-machine was slow to schedule the thread can only add to it. Redirects are followed (up to
-`MAX_REDIRECTS`), their phases added up, as the address a person types leads there.
+Each measure is one request on a fresh connection, as an uptime monitor's check is (the quarter's
+figure is the mean over its visits); it is made once the browser is done with the service, in the
+host's turn like a page load (probes/politeness.py). Redirects are followed (up to
+`MAX_REDIRECTS`), their phases added up, as the address a person types leads there. The request
+says it is Veilleur's, without the browser's Chrome token: it is not a browser.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
@@ -31,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 
 from probes.models import ResponseTime
 
-SAMPLES = 3
+SAMPLES = 1
 MAX_REDIRECTS = 5
 # The body is read to its end (its transfer is part of the answer) up to this size.
 MAX_BODY = 5 * 1024 * 1024
@@ -106,8 +108,8 @@ def _follow(url: str, timeout_s: float, user_agent: str) -> ResponseTime:
 
 
 def measure(url: str, timeout_s: float, user_agent: str, samples: int = SAMPLES) -> ResponseTime:
-    """The fastest of `samples` requests to the address; an error, and no figure, as soon as one
-    gets no answer (a site that does not answer is not asked again: the browser's visit says why)."""
+    """The fastest of `samples` requests to the address (one, unless a caller asks for more); an
+    error, and no figure, as soon as one gets no answer (the browser's visit says why)."""
     best: ResponseTime | None = None
     for _ in range(samples):
         try:
@@ -186,8 +188,8 @@ class ResponseTimer:
             process.stdin.write((json.dumps({"id": request_id, "url": url, "timeout_s": self.timeout_s,
                                              "user_agent": self.user_agent}) + "\n").encode())
             await process.stdin.drain()
-            # Every sample may take the whole timeout (a server dripping its headers a byte at a
-            # time may take a little more): past that, no figure rather than a run held up.
+            # A request may take the whole timeout (a server dripping its headers a byte at a
+            # time a little more): past that, no figure rather than a run held up.
             return await asyncio.wait_for(waiting, timeout=self.timeout_s * SAMPLES + 5)
         except (OSError, asyncio.TimeoutError) as exc:
             self._waiting.pop(request_id, None)
@@ -209,4 +211,7 @@ class ResponseTimer:
 
 
 if __name__ == "__main__":
+    # A Ctrl-C goes to the whole process group: the campaign stops in order and closes our stdin,
+    # which ends this worker; the signal itself must not print a traceback over its console.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve()

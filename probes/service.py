@@ -81,20 +81,13 @@ async def probe_service(pool: BrowserPool, url: str, prior: Mapping[str, PriorVi
             started = datetime.now(timezone.utc)
             capture = ServiceCapture(url=url, started_at=started)
             planned: list = []
-            # Alongside the visit, as a second visitor would: it adds nothing to the run's time,
-            # and the worker's clock is not slowed by what the browser does meanwhile.
-            timing = asyncio.create_task(pool.response_timer.measure(url))
             try:
-                try:
-                    await asyncio.wait_for(_visit_all(pool, tab, capture, planned, prior or {}),
-                                           timeout=pool.settings.service_budget_s)
-                except asyncio.TimeoutError:
-                    if not capture.pages:
-                        return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)
-                    _out_of_budget(capture, planned)
-                capture.response_time = await timing
-            finally:
-                timing.cancel()
+                await asyncio.wait_for(_visit_all(pool, tab, capture, planned, prior or {}),
+                                       timeout=pool.settings.service_budget_s)
+            except asyncio.TimeoutError:
+                if not capture.pages:
+                    return failed_capture(url, "timeout", BUDGET_EXCEEDED, started)
+                _out_of_budget(capture, planned)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a site must never crash a campaign; keep the cause for the operator
@@ -115,4 +108,10 @@ async def probe_service(pool: BrowserPool, url: str, prior: Mapping[str, PriorVi
     capture.error_class = landing.error_class
     capture.finished_at = datetime.now(timezone.utc)
     capture.tools = _tools(pool, capture)
+    if capture.ok:
+        # Once the browser is done and its tab given back: a plain request to the address, in
+        # the host's turn like any page load (one at a time, a pause apart), timed by a worker
+        # process whose clock our browsers' work does not slow (probes/response_time.py).
+        async with pool.hosts.slot(url):
+            capture.response_time = await pool.response_timer.measure(url)
     return capture

@@ -121,7 +121,7 @@ def test_the_response_time_of_a_site_does_not_grow_with_our_own_load(tmp_path, s
     assert all(phases[key] is not None for key in ("dns_ms", "connect_ms", "first_byte_ms", "body_ms"))
 
 
-def test_an_address_that_does_not_answer_has_no_response_time_and_is_not_asked_again():
+def test_an_address_that_does_not_answer_has_no_response_time():
     port = unused_port()
     measured = measure(f"http://{LOOPBACK}:{port}/", 2, "test")
     assert measured.total_ms is None and "ConnectionRefused" in measured.error
@@ -139,5 +139,5 @@ def test_a_redirect_is_followed_and_its_phases_added_up():
         measured = measure(server.url("/ancienne"), 5, "test")
     finally:
         server.stop()
-    assert (measured.status, measured.redirects, measured.samples) == (200, 1, 3)
+    assert (measured.status, measured.redirects, measured.samples) == (200, 1, 1)
     assert measured.total_ms is not None and measured.total_ms >= measured.first_byte_ms

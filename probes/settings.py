@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 
+from foundation import limits
 from foundation.errors import InputError
 
 # Measured in bench/ (DSFR pages, headless shell): a page costs about 0.5 s of CPU but 1.2 s of
@@ -87,6 +89,8 @@ def _env_float(name: str, default: float, allow_zero: bool = False) -> float:
         value = float(raw)
     except ValueError:
         raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"variable d’environnement {name} : {raw!r} n’est pas un nombre fini")
     if value < 0 or (value == 0 and not allow_zero):
         raise InputError(f"environment variable {name}: must be positive, got {raw!r}")
     return value
@@ -119,6 +123,16 @@ def probe_settings_from_env(**overrides) -> ProbeSettings:
         "settle_quiet_ms": _env_float("VEILLEUR_SETTLE_QUIET_MS", ProbeSettings.settle_quiet_ms, allow_zero=True),
         "mobile": _env_flag("VEILLEUR_MOBILE", ProbeSettings.mobile),
     }
+    # The variables an operator sets hold to the bounds of the options they stand for (the
+    # defaults are the machine's own choice).
+    for key, bound, name in (("concurrency", limits.CONCURRENCY, "VEILLEUR_CONCURRENCY"),
+                             ("max_key_pages", limits.KEY_PAGES, "VEILLEUR_MAX_KEY_PAGES")):
+        if not os.environ.get(name):
+            continue
+        try:
+            limits.check_whole(values[key], bound)
+        except ValueError as exc:
+            raise InputError(f"variable d’environnement {name} : {exc}") from None
     values["axe_rules"] = os.environ.get("VEILLEUR_AXE_RULES") or ProbeSettings.axe_rules
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["axe_rules"] not in ("all", "rgaa"):

@@ -49,3 +49,15 @@ def test_a_huge_number_with_a_hundred_digits_is_cut_in_the_message(env_data_dir)
     result = CliRunner().invoke(cli, ["mail", "list", "--limit", "9" * 100])
     assert result.exit_code == 2
     assert "reçu 99999999999999999999… (100 chiffres)" in result.output
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("VEILLEUR_CONCURRENCY", HUGE, "variable d’environnement VEILLEUR_CONCURRENCY : doit être un nombre entier entre 1 et 64"),
+    ("VEILLEUR_CONCURRENCY", "inf", "variable d’environnement VEILLEUR_CONCURRENCY : 'inf' n’est pas un nombre fini"),
+    ("VEILLEUR_MAX_KEY_PAGES", "50", "variable d’environnement VEILLEUR_MAX_KEY_PAGES : doit être un nombre entier entre 0 et 10"),
+])
+def test_a_variable_out_of_the_bounds_of_its_option_is_refused_the_same_way(env_data_dir, monkeypatch, variable, value,
+                                                                            message):
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

@@ -98,6 +98,7 @@ class BrowserPool:
     async def __aenter__(self) -> "BrowserPool":
         with _driver_options():
             self._playwright = await async_playwright().start()
+        await self.response_timer.start()
         await self._generation()
         return self
 

@@ -115,8 +115,8 @@ def slot_of(config: ScheduleConfig, cron: str, now: datetime) -> datetime:
 
 
 def last_of_its_quarter(config: ScheduleConfig, cron: str, slot: datetime) -> bool:
-    """Whether this slot's campaign is the schedule's last in its quarter. That one stands for the
-    quarter (storage/reference_runs.py), so it audits every page in full, unchanged ones included."""
+    """Whether this slot's campaign is the schedule's last in its quarter. It audits every page in
+    full, unchanged ones included, so that each quarter has a fresh audit of every page at least once."""
     following = config.trigger(cron).get_next_fire_time(slot, slot + timedelta(seconds=1))
     return following is None or Quarter.of(following) != Quarter.of(slot)
 

@@ -22,6 +22,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from foundation import limits
+
 PREFIX = "VEILLEUR_"
 
 
@@ -195,9 +197,9 @@ class ProbeSection(Section):
 
     page_timeout: Annotated[float, BeforeValidator(decimal(0, low_included=False))] = setting(
         20.0, "PAGE_TIMEOUT", "Secondes accordées au chargement d'une page.")
-    max_key_pages: Annotated[int, BeforeValidator(whole(0, 10))] = setting(
+    max_key_pages: Annotated[int, BeforeValidator(whole(limits.KEY_PAGES.minimum, limits.KEY_PAGES.maximum))] = setting(
         3, "MAX_KEY_PAGES", "Pages clés visitées après la page d'accueil (démarche, contact, accessibilité…).")
-    concurrency: Annotated[int | None, BeforeValidator(whole(1, 64))] = setting(
+    concurrency: Annotated[int | None, BeforeValidator(whole(limits.CONCURRENCY.minimum, limits.CONCURRENCY.maximum))] = setting(
         None, "CONCURRENCY", "Services sondés à la fois (un Chromium, un contexte et un onglet chacun).",
         shown_default="3 par cœur, au plus un par 300 Mo dans la moitié de la mémoire, 2 au moins")
     contact_url: Annotated[str, BeforeValidator(http_address)] = setting(

@@ -16,6 +16,7 @@ from foundation import __version__
 from probes.chromium import find_chromium, launch_args
 from probes.page import Tab
 from probes.politeness import HostGate
+from probes.response_time import ResponseTimer
 from probes.settings import ProbeSettings
 
 CONTEXT_CLOSE_TIMEOUT_S = 10.0
@@ -84,14 +85,26 @@ class BrowserPool:
         # Browsers that died under us (killed, crashed): each is replaced at the next request.
         self.crashes = 0
         self.hosts = HostGate(settings.host_delay_s)
+        self._response_timer: ResponseTimer | None = None
+
+    @property
+    def response_timer(self) -> ResponseTimer:
+        """The worker measuring each address's HTTP response time apart from the browser, started
+        at the first measure (probes/response_time.py)."""
+        if self._response_timer is None:
+            self._response_timer = ResponseTimer(self.settings.page_timeout_s, self.settings.user_agent(__version__))
+        return self._response_timer
 
     async def __aenter__(self) -> "BrowserPool":
         with _driver_options():
             self._playwright = await async_playwright().start()
+        await self.response_timer.start()
         await self._generation()
         return self
 
     async def __aexit__(self, *exc) -> None:
+        if self._response_timer is not None:
+            await self._response_timer.close()
         if self._current is not None:
             await _close_browser(self._current)
             self._current = None

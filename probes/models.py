@@ -86,6 +86,35 @@ class Timings(BaseModel):
     mobile_ms: float | None = None
 
 
+class ResponseTime(BaseModel):
+    """The address's HTTP response time by phase, in milliseconds (probes/response_time.py): the
+    observatory's load time. No `total_ms` (and an `error`) when no request got an answer."""
+
+    total_ms: float | None = None
+    dns_ms: float | None = None
+    connect_ms: float | None = None
+    tls_ms: float | None = None
+    first_byte_ms: float | None = None
+    body_ms: float | None = None
+    status: int | None = None
+    url: str | None = None
+    redirects: int = 0
+    samples: int = 1
+    error: str | None = None
+
+    def plus(self, hop: "ResponseTime") -> "ResponseTime":
+        """This request followed by the redirect `hop`: phases added, the last answer's status."""
+        def add(a: float | None, b: float | None) -> float | None:
+            return None if a is None or b is None else round(a + b, 2)
+
+        return ResponseTime(
+            total_ms=add(self.total_ms, hop.total_ms), dns_ms=add(self.dns_ms, hop.dns_ms),
+            connect_ms=add(self.connect_ms, hop.connect_ms), tls_ms=add(self.tls_ms, hop.tls_ms),
+            first_byte_ms=add(self.first_byte_ms, hop.first_byte_ms), body_ms=add(self.body_ms, hop.body_ms),
+            status=hop.status, url=self.url, redirects=self.redirects + 1, samples=self.samples,
+        )
+
+
 class AxeNode(BaseModel):
     target: list[str] = Field(default_factory=list)
     html: str = ""
@@ -267,6 +296,8 @@ class ServiceCapture(BaseModel):
     tools: ToolVersions | None = None
     # How many times the service was probed in this campaign (transient failures are retried).
     attempts: int = 1
+    # The address's HTTP response time, measured apart from the browser (the observatory's load time).
+    response_time: ResponseTime | None = None
     # Set when our side failed under the run (our browser lost or not started): the capture then
     # says nothing about the site, and a campaign records nothing of it.
     our_failure: str | None = None

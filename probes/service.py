@@ -108,4 +108,10 @@ async def probe_service(pool: BrowserPool, url: str, prior: Mapping[str, PriorVi
     capture.error_class = landing.error_class
     capture.finished_at = datetime.now(timezone.utc)
     capture.tools = _tools(pool, capture)
+    if capture.ok:
+        # Once the browser is done and its tab given back: a plain request to the address, in
+        # the host's turn like any page load (one at a time, a pause apart), timed by a worker
+        # process whose clock our browsers' work does not slow (probes/response_time.py).
+        async with pool.hosts.slot(url):
+            capture.response_time = await pool.response_timer.measure(url)
     return capture

@@ -7,8 +7,7 @@ manifest name the same evidence files, and the page says which visit made its au
 - in an incremental campaign (`veilleur run --full-audit` and the last scheduled campaign of each
   quarter audit everything again; so do campaigns whose settings do not say, recorded before);
 - from the service's latest recorded run in the same quarter (each quarter's first visit of a
-  service is a full one; the reference run rule prefers fully audited runs,
-  storage/reference_runs.py);
+  service is a full one);
 - for pages whose audit was complete (axe-core ran, the screenshot was taken, the phone pass read
   the page where it applies) and whose evidence files are all still in the store (retention may
   have pruned them).

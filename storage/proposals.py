@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from foundation import limits
 from foundation.errors import InputError
+from foundation.limits import check_address, check_whole
 from probes.public_address import Resolver, UnresolvedHost, check_public_url, system_resolver
 from storage.registry import ImportSummary, upsert_registry
 from storage.registry_file import LIFE_EVENTS, SLUG, Located, RegistryFile, ServiceEntry, first_validation_error
@@ -48,7 +50,7 @@ class ProposalForm(BaseModel):
     ministry_id: str | None = None
     criterion: str
     life_event: str | None = None
-    annual_volume: int | None = Field(default=None, ge=0)
+    annual_volume: int | None = None
     reason: str = Field(min_length=10, max_length=2000)
 
     @field_validator("ministry_id", "life_event", mode="before")
@@ -62,13 +64,14 @@ class ProposalForm(BaseModel):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).replace(" ", "").replace("\u202f", "").replace("\xa0", "")
-        if not text.isdigit():
+        if not re.fullmatch(r"-?[0-9]+", text):
             raise ValueError("indiquez un nombre entier, par exemple 250000")
-        return int(text)
+        return check_whole(int(text), limits.ANNUAL_VOLUME)
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        check_address(value)
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
             raise ValueError("indiquez une adresse web complète qui commence par https://")

@@ -7,9 +7,11 @@ Three precisions:
 
 - what the indicators stand on is a full visit: a run without findings (only the landing page
   was seen) says nothing about them (`full_visits_only`);
-- and a full audit: a run that kept an earlier visit's audit of an unchanged page
-  (storage/prior_audits.py) stands for the quarter only when no fully audited run of it does
-  (the last scheduled campaign of a quarter, and `veilleur run --full-audit`, audit in full);
+- the latest full visit stands whether it audited every page again or kept an earlier visit's
+  audit of a byte-identical page (storage/prior_audits.py): that audit is of the same bytes, so
+  the later visit is the later truth. Full audits (the last scheduled campaign of a quarter,
+  `veilleur run --full-audit`) keep the audit fresh at least once a quarter; they are no
+  preference here;
 - `as_of` looks at the quarter as it was known at that moment (runs started after it are ignored).
 
 A run chosen by hand (`veilleur reference set`) wins over the rule, whatever `as_of`: the
@@ -62,17 +64,12 @@ def runs_by_rule(session: Session, quarter: Quarter, as_of: datetime | None = No
         query = query.where(exists().where(FindingRecord.service_run_id == ServiceRun.id))
     runs = session.scalars(query).all()
     chosen: dict[str, ServiceRun] = {}
-    # Later runs overwrite earlier ones; runs of finished campaigns overwrite any unfinished one,
-    # and fully audited runs any that kept an earlier audit.
-    for rank in range(4):
+    # Later runs overwrite earlier ones, and runs of finished campaigns overwrite any unfinished one.
+    for finished in (False, True):
         for run in runs:
-            if rank == 2 * _fully_audited(run) + (run.campaign.status == "finished"):
+            if (run.campaign.status == "finished") == finished:
                 chosen[run.service_id] = run
     return chosen
-
-
-def _fully_audited(run: ServiceRun) -> bool:
-    return all(page.audit_run_id is None for page in run.pages)
 
 
 def reference_runs(session: Session, quarter: Quarter, as_of: datetime | None = None) -> dict[str, Reference]:

@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from foundation import limits
 from foundation.errors import ErrorList, InputError
+from foundation.limits import check_address, check_whole
 from storage.csv_table import read_csv_table
 from storage.text_file import read_text_file
 from storage.values import header_key, is_blank, text_list, whole_number, yes_no
@@ -104,7 +106,7 @@ class ServiceEntry(BaseModel):
     ministry: str = Field(min_length=1)
     administration: str | None = None
     url: str
-    annual_volume: int | None = Field(default=None, ge=0)
+    annual_volume: int | None = None
     financial_aid: bool = False
     life_events: list[str] = Field(default_factory=list)
     pnu: bool = False
@@ -123,7 +125,7 @@ class ServiceEntry(BaseModel):
     @field_validator("annual_volume", mode="before")
     @classmethod
     def _volume(cls, value: Any) -> int | None:
-        return None if is_blank(value) else whole_number(value)
+        return None if is_blank(value) else check_whole(whole_number(value), limits.ANNUAL_VOLUME)
 
     @field_validator("financial_aid", "pnu", "has_account", mode="before")
     @classmethod
@@ -160,6 +162,8 @@ class ServiceEntry(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        # First: an address holding a password is refused without being repeated.
+        check_address(value)
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"must be an http(s) URL with a host, got {value!r}")

@@ -146,6 +146,8 @@ def record_unit(
                 started_at=capture.started_at,
                 finished_at=capture.finished_at,
                 duration_ms=duration,
+                response_ms=capture.response_time.total_ms if capture.response_time else None,
+                response_timings=capture.response_time.model_dump(mode="json") if capture.response_time else None,
                 attempts=capture.attempts,
                 veilleur_version=tools.veilleur if tools else None,
                 playwright_version=tools.playwright if tools else None,

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    BigInteger,
     Integer,
     LargeBinary,
     String,
@@ -22,6 +23,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Annual volumes go up to 10^10 (foundation/limits.py): past PostgreSQL's `integer`; SQLite's
+# INTEGER holds 64 bits as it is.
+VOLUME = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -46,7 +52,7 @@ class Service(Base):
     ministry_id: Mapped[str] = mapped_column(ForeignKey("ministries.id"), index=True)
     administration: Mapped[str | None] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(2000))
-    annual_volume: Mapped[int | None] = mapped_column(Integer)
+    annual_volume: Mapped[int | None] = mapped_column(VOLUME)
     financial_aid: Mapped[bool] = mapped_column(Boolean, default=False)
     life_events: Mapped[list] = mapped_column(JSON, default=list)
     pnu: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -107,6 +113,10 @@ class ServiceRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_ms: Mapped[float | None] = mapped_column(Float)
+    # The address's HTTP response time (probes/response_time.py), the observatory's load time; its
+    # phases (dns_ms, connect_ms, tls_ms, first_byte_ms, body_ms…) or why there is no figure.
+    response_ms: Mapped[float | None] = mapped_column(Float)
+    response_timings: Mapped[dict | None] = mapped_column(JSON)
     veilleur_version: Mapped[str | None] = mapped_column(String(40))
     playwright_version: Mapped[str | None] = mapped_column(String(40))
     chromium_version: Mapped[str | None] = mapped_column(String(60))
@@ -354,7 +364,7 @@ class Proposal(Base):
     ministry_id: Mapped[str | None] = mapped_column(String(64))
     criterion: Mapped[str] = mapped_column(String(20))
     life_event: Mapped[str | None] = mapped_column(String(40))
-    annual_volume: Mapped[int | None] = mapped_column(Integer)
+    annual_volume: Mapped[int | None] = mapped_column(VOLUME)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

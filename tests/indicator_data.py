@@ -66,6 +66,7 @@ class Scenario:
         run = ServiceRun(
             campaign_id=campaign.id, service_id=sid, url=f"https://{sid}.example/", status="done", ok=ok,
             started_at=started or campaign.started_at, error_class=error_class if not ok else None,
+            response_ms=load_ms if ok else None,
         )
         self.session.add(run)
         self.session.flush()

@@ -128,6 +128,58 @@ def test_every_indicator_reads_the_same_on_every_screen(demo, dashboard):
     assert shown["carte-grise"]["readability"][1].endswith("/10")
 
 
+def test_carte_grise_losing_its_franceconnect_button_reads_non_everywhere_from_the_latest_run(demo, dashboard):
+    """The played regression stands for the quarter: the latest full visit of carte-grise (which kept
+    the audit of its unchanged pages) wins over the first one (which audited every page)."""
+    from reports.observatory.indicators import latest_quarter
+    from storage.reference_runs import reference_runs
+    from storage.schema import ServiceRun
+    from tests.test_one_truth import assert_one_truth
+    from veilleur.cli import cli
+
+    db, client = dashboard
+    with db.sessions() as session:
+        quarter = latest_quarter(session)
+        latest = max(session.query(ServiceRun.id).filter(ServiceRun.service_id == "carte-grise").all())[0]
+        reference = reference_runs(session, quarter)["carte-grise"]
+        assert any(page.audit_run_id is not None for page in reference.run.pages)
+    assert reference.run.id == latest
+    ministries = sorted({m["id"] for m in _registry(demo)["ministries"]})
+    # dashboard (overview, ministry, service page), static report, API, CSV and JSON exports
+    shown = assert_one_truth(db, client, demo.report, CliRunner(), ["carte-grise"], ministries, quarter)
+    assert shown["carte-grise"]["authentication"] == ("Non", "")
+    objectives = CliRunner().invoke(cli, ["objectives"], env={"VEILLEUR_DATA_DIR": str(demo.data)})
+    assert objectives.exit_code == 0, objectives.output
+    assert "carte-grise (interieur) : constat : Non" in objectives.output
+    report = (demo.report / "indicateurs" / "carte-grise.html").read_text(encoding="utf-8")
+    assert "FranceConnect" not in report.split('id="authentication"', 1)[1].split("</h2>", 1)[0]
+
+
+def test_the_demo_sites_served_alike_on_loopback_all_answer_in_optimal_time(demo, dashboard):
+    """Load time is the address's HTTP response time, not our browser's load event: the demo's
+    sites served alike from loopback are all green (Optimal), whatever our CPU was doing; the one
+    told to wait 2.5 s before answering is red (Faible), the one answering 500 has no figure."""
+    from reports.observatory import levels
+    from reports.observatory.indicators import latest_quarter, quarter_indicators
+    from veilleur.demo.server import Behaviour, serve_sites
+
+    with serve_sites() as sites:
+        behaviours = {site.id: site.config.behaviour for site in sites.sites}
+    db, _ = dashboard
+    with db.sessions() as session:
+        load = {s.service_id: s.get("load_time") for s in quarter_indicators(session, latest_quarter(session))}
+    alike = [sid for sid, behaviour in behaviours.items() if behaviour == Behaviour()]
+    assert len(alike) >= 12
+    assert {sid: load[sid].level for sid in alike if load[sid].level != levels.GREEN} == {}
+    assert all(load[sid].count and load[sid].value < 400 for sid in alike)
+    assert load["adaptation-logement"].level == levels.RED and load["adaptation-logement"].value >= 2500
+    assert load["cheque-energie"].level == levels.NO_DATA
+    # The report shows each visit's response time by phase; the browser's load stays a page's detail.
+    page = (demo.report / "indicateurs" / "carte-grise.html").read_text(encoding="utf-8")
+    section = page.split('id="load_time"', 1)[1].split("</section>", 1)[0]
+    assert "réponse HTTP de l’adresse en" in section and "premier octet" in section
+
+
 def _registry(demo: Demo) -> dict:
     import yaml
 

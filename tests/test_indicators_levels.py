@@ -109,9 +109,10 @@ def test_uptime_above_99_9_then_at_least_98_5(percent, expected):
 
 
 @pytest.mark.parametrize("ms, expected", [
-    (0.0, L.GREEN), (399.9, L.GREEN), (400.0, L.ORANGE), (800.0, L.ORANGE), (800.1, L.RED), (None, L.NO_DATA),
+    (0.0, L.GREEN), (399.9, L.GREEN), (400.0, L.ORANGE), (799.9, L.ORANGE), (800.0, L.RED), (800.1, L.RED),
+    (None, L.NO_DATA),
 ])
-def test_load_time_under_400_then_up_to_800_ms(ms, expected):
+def test_load_time_optimal_under_400_partiel_under_800_faible_from_800_ms(ms, expected):
     assert L.load_time_level(ms) == expected
 
 

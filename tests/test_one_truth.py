@@ -8,7 +8,7 @@ in the CSV).
 The data are built through the real storage and import code (tests/indicator_data.py), with
 figures chosen to fall into the traps seen before: a readability of 8.7 (a float just below 8.7,
 once shown "8,69/10"), a satisfaction of 8.9583 and one of 7.99, an uptime of 2 visits out of 3,
-a median load time between two loads. The previous quarter has no data for most services (their
+a mean load time between two loads. The previous quarter has no data for most services (their
 progress is "nouveau", never "stable" nor "0 en mieux"), and an empty ministry and a retired one
 (no active service) must not be offered anywhere.
 """
@@ -366,13 +366,14 @@ def test_a_previous_quarter_without_data_is_nouveau_everywhere_and_the_counts_ad
     page_c = tree(client.get("/services/c?trimestre=2026Q4").text)
     assert "mieux (+0,7)" in page_c.text()
 
-    # The ministry page of int (no data in 2026Q3): "aucune donnée → 1 sur 2, nouveau", never "0 sur 2 … En mieux 0";
+    # The ministry page of int (no data in 2026Q3): "aucune donnée → 1 sur 2 démarches (50 %), nouveau", never
+    # "0 sur 2 … En mieux 0";
     # the static progression page's rows say the same.
     ministry = tree(client.get("/ministeres/int?trimestre=2026Q4").text)
     rows = {tr.attrs["data-indicator"]: cells_of(tr)
             for tr in ministry.all(lambda n: n.tag == "tr" and "data-indicator" in n.attrs)}
-    assert rows["authentication"] == ["aucune donnée", "1 sur 2", "nouveau"]
-    assert rows["readability"] == ["aucune donnée", "1 sur 2", "nouveau"]
+    assert rows["authentication"] == ["aucune donnée", "1 sur 2 démarches (50 %)", "nouveau"]
+    assert rows["readability"] == ["aucune donnée", "1 sur 2 démarches (50 %)", "nouveau"]
     assert all(cells[2] in ("nouveau", "—") for cells in rows.values()), rows
     static_rows = {(tr.attrs["data-ministry"], tr.attrs["data-indicator"]): cells_of(tr)[1:]
                    for tr in static.all(lambda n: n.tag == "tr" and "data-ministry" in n.attrs)}
@@ -383,8 +384,8 @@ def test_a_previous_quarter_without_data_is_nouveau_everywhere_and_the_counts_ad
     eco = tree(client.get("/ministeres/eco?trimestre=2026Q4").text)
     eco_rows = {tr.attrs["data-indicator"]: cells_of(tr)
                 for tr in eco.all(lambda n: n.tag == "tr" and "data-indicator" in n.attrs)}
-    assert eco_rows["readability"] == ["0 sur 1", "1 sur 1", "1 en mieux"]
-    assert eco_rows["dlnuf"] == ["aucune donnée", "1 sur 1", "nouveau"]
+    assert eco_rows["readability"] == ["0 sur 1 démarche (0 %)", "1 sur 1 démarche (100 %)", "1 en mieux"]
+    assert eco_rows["dlnuf"] == ["aucune donnée", "1 sur 1 démarche (100 %)", "nouveau"]
     assert static_rows[("eco", "readability")] == eco_rows["readability"]
 
     # A quarter whose previous one has no data at all (2026Q2 saw only the retired service).

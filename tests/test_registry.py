@@ -175,7 +175,7 @@ def test_cli_import_and_list(tmp_path, env_data_dir):
 @pytest.mark.parametrize("args,message", [
     (["registry", "import", "missing.yaml"], "missing.yaml: cannot read"),
     (["registry", "import", "r.txt"], "unknown registry format"),
-    (["run", "--concurrency", "zero"], "'zero' is not a valid integer"),
+    (["run", "--concurrency", "zero"], "option --concurrency : attendu un nombre entier, reçu 'zero'"),
     (["run", "--service", "nope"], "--service nope: no such active service"),
     (["probe", "ftp://x.example/"], "must be an http(s) URL"),
     (["frobnicate"], "No such command 'frobnicate'"),

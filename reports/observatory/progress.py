@@ -1,6 +1,10 @@
 """Progress since the previous quarter: each indicator per service, and per ministry; and the
 share of services meeting each objective across quarters (the progress chart's data).
 
+The share of a ministry's services at a good level (`GoodShare`) is computed once, over all its
+services, and says which of them it stands on ("2 sur 4 démarches, dont 2 sans donnée"): the
+table of progress and the chart of each quarter print the same figure.
+
 A change is told by the levels' order of merit (good > medium > bad). Levels that are not a
 judgement (not applicable, unknown, no data) cannot be compared: going from "unknown" to "Oui" is
 shown as "nouveau", never as progress. A service (or a ministry's indicator) with no judgement at
@@ -16,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from foundation import formatting
+from foundation import formatting, vocabulary
 from foundation.quarters import Quarter
 from foundation.tones import Tone
 from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
@@ -133,6 +137,52 @@ class ServiceProgress:
 
 
 @dataclass(frozen=True)
+class GoodShare:
+    """The services of a set at a good level of one indicator, over all the services of the set:
+    those without data (unknown, not measured) and those whose level is no judgement (not
+    applicable, a declared figure) stay in the denominator, and are named beside the share."""
+
+    services: int
+    good: int
+    without_data: int = 0
+    not_judged: int = 0
+
+    @classmethod
+    def of(cls, levels) -> "GoodShare":
+        """From each service's level (None: the service had no state at all then, so no data)."""
+        tones = [level.tone if level is not None else Tone.UNKNOWN for level in levels]
+        return cls(services=len(tones), good=tones.count(Tone.GOOD), without_data=tones.count(Tone.UNKNOWN),
+                   not_judged=tones.count(Tone.NEUTRAL))
+
+    @property
+    def judged(self) -> int:
+        return self.services - self.without_data - self.not_judged
+
+    @property
+    def percent(self) -> float | None:
+        """Percent of all the services; None when none of them was judged (nothing to show)."""
+        return 100.0 * self.good / self.services if self.judged else None
+
+    @property
+    def basis(self) -> str:
+        """`sur 4 démarches, dont 2 sans donnée`: the services the share stands on."""
+        text = f"sur {vocabulary.count(self.services, 'démarche', 'démarches')}"
+        parts = []
+        if self.without_data:
+            parts.append(f"{self.without_data} sans donnée")
+        if self.not_judged:
+            parts.append(f"{self.not_judged} sans niveau jugé (non applicable ou déclaré)")
+        return text + (", dont " + " et ".join(parts) if parts else "")
+
+    @property
+    def text(self) -> str:
+        """`2 sur 4 démarches, dont 2 sans donnée (50 %)`, or `aucune donnée` when none was judged."""
+        if self.percent is None:
+            return "aucune donnée"
+        return f"{self.good} {self.basis} ({formatting.share(self.percent)})"
+
+
+@dataclass(frozen=True)
 class MinistryProgress:
     ministry_id: str
     ministry_name: str
@@ -143,6 +193,9 @@ class MinistryProgress:
     better: int
     worse: int
     tally: Tally = Tally()
+    # The shares the pages print, from the same levels as the counts above.
+    before: GoodShare = GoodShare(0, 0)
+    after: GoodShare = GoodShare(0, 0)
 
     @property
     def judged_before(self) -> int:
@@ -175,11 +228,11 @@ def compare(current: list[ServiceIndicators], previous: list[ServiceIndicators],
         for spec in INDICATORS:
             changes = [p.change(spec.key) for p in mine]
             tally = Tally.of(changes)
+            before = GoodShare.of(c.before.level if c.before else None for c in changes)
+            after = GoodShare.of(c.after.level for c in changes)
             ministries.append(MinistryProgress(
-                ministry_id, names[ministry_id], spec.key,
-                good_before=sum(1 for c in changes if c.before and c.before.level.tone.rank == 2),
-                good_after=sum(1 for c in changes if c.after.level.tone.rank == 2),
-                services=len(changes), better=tally.better, worse=tally.worse, tally=tally,
+                ministry_id, names[ministry_id], spec.key, good_before=before.good, good_after=after.good,
+                services=len(changes), better=tally.better, worse=tally.worse, tally=tally, before=before, after=after,
             ))
     return QuarterProgress(quarter, quarter.previous(), tuple(services), tuple(ministries))
 

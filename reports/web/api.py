@@ -82,6 +82,8 @@ class RunOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     duration_ms: float | None
+    # The address's HTTP response time (the observatory's load time), whole milliseconds.
+    response_ms: float | None = None
 
 
 class FindingOut(BaseModel):
@@ -215,7 +217,8 @@ def _run(r: ServiceRun) -> RunOut:
     return RunOut(id=r.id, campaign_id=r.campaign_id, service_id=r.service_id, status=r.status, url=r.url,
                   final_url=r.final_url, ok=r.ok, http_status=r.http_status, error=r.error, error_class=r.error_class,
                   started_at=as_utc(r.started_at), finished_at=as_utc(r.finished_at),
-                  duration_ms=formatting.rounded(r.duration_ms, formatting.DURATION_DECIMALS))
+                  duration_ms=formatting.rounded(r.duration_ms, formatting.DURATION_DECIMALS),
+                  response_ms=formatting.rounded(r.response_ms, formatting.DURATION_DECIMALS))
 
 
 def _finding(f: FindingRecord) -> FindingOut:

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
+from foundation.limits import RECORD_ID, within
 from probes.models import Box
 from reports.evidence import proof
 from reports.evidence.bundle import choose_run, export_bundle
@@ -56,7 +57,8 @@ def artifact(sha: str, request: Request, session: SessionDep, cadre: int = 0):
 
 @router.get("/preuves/{finding_id}/{number}.png")
 def proof_crop(finding_id: int, number: int, request: Request, session: SessionDep):
-    record = session.get(FindingRecord, finding_id)
+    # A number no record can have is a finding we do not have, not a database overflow.
+    record = session.get(FindingRecord, finding_id) if within(finding_id, RECORD_ID) else None
     items = record.evidence if record is not None else []
     item = items[number - 1] if 0 < number <= len(items) and isinstance(items[number - 1], dict) else None
     image = None

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from checks import finding_type
+from foundation.limits import RECORD_ID, within
 from foundation.quarters import Quarter
 from reports.observatory.indicators import INDICATORS, SPECS
 from reports.observatory.objectives import objectives_at
@@ -103,7 +104,8 @@ def _service(session: Session, service_id: str, trimestre: str | None) -> HTMLRe
 
 @router.get("/services/{service_id}/pages/{page_id}", response_class=HTMLResponse)
 def captured_page(service_id: str, page_id: int, session: SessionDep):
-    page = session.get(PageRecord, page_id)
+    # A number no record can have is a page we do not have, not a database overflow.
+    page = session.get(PageRecord, page_id) if within(page_id, RECORD_ID) else None
     if page is None or page.run.service_id != service_id or not page.dom_sha:
         return message("Page introuvable", "Nous n’avons pas de code enregistré pour cette page.", 404)
     return render("captured_page.html", service=page.run.service, page=page)

@@ -21,6 +21,7 @@ from reports.alerts.incident_list import IncidentEntry, entries, incidents_query
 from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, quarter_indicators
 from reports.observatory.level_bars import QuarterLevels
 from reports.observatory.progress import (
+    GoodShare,
     History,
     QuarterProgress,
     Series,
@@ -82,13 +83,13 @@ def overview(session: Session, quarter: Quarter, ministry_id: str | None = None,
 
 
 def ministry_history(session: Session, ministry_id: str, quarters: tuple[Quarter, ...]) -> History:
-    """Per indicator, the share of the ministry's services at a good level, quarter after quarter."""
+    """Per indicator, the share of the ministry's services at a good level, quarter after quarter:
+    the `GoodShare` the progress table prints, over all the services."""
     points: dict[str, list[float | None]] = {spec.key: [] for spec in INDICATORS}
     for quarter in quarters:
         mine = [s for s in quarter_indicators(session, quarter) if s.ministry_id == ministry_id]
         for spec in INDICATORS:
-            judged = [s.get(spec.key).level.tone for s in mine if s.get(spec.key).level.tone.rank is not None]
-            points[spec.key].append(100.0 * sum(t == Tone.GOOD for t in judged) / len(judged) if judged else None)
+            points[spec.key].append(GoodShare.of(s.get(spec.key).level for s in mine).percent)
     series = tuple(Series(spec.key, spec.label, tuple(points[spec.key])) for spec in INDICATORS
                    if any(p is not None for p in points[spec.key]))
     return History(quarters, series)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from foundation.errors import InputError
+from veilleur import option_bounds as bounds
 
 
 def _size(n: float) -> str:
@@ -88,7 +89,7 @@ def evidence() -> None:
 @evidence.command("export")
 @click.option("--service", "service_id", required=True, metavar="ID", help="The service to export.")
 @click.option("--quarter", metavar="2026Q4", help="The service's reference run of this quarter.")
-@click.option("--run", "run_id", type=int, metavar="N", help="This run (default: the service's latest).")
+@click.option("--run", "run_id", type=bounds.RECORD_ID, metavar="N", help="This run (default: the service's latest).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The bundle to write (.zip).")
 def evidence_export(service_id: str, quarter: str | None, run_id: int | None, out: Path) -> None:
     """Write a self-contained bundle: manifest, artifacts, proof images and an offline index.html."""
@@ -111,7 +112,7 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
 
 
 @evidence.command("prune")
-@click.option("--keep-quarters", type=click.IntRange(min=1), required=True, metavar="N",
+@click.option("--keep-quarters", type=bounds.KEEP_QUARTERS, required=True, metavar="N",
               help="Quarters that keep every file, the current one included.")
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted, delete nothing.")
 def evidence_prune(keep_quarters: int, dry_run: bool) -> None:

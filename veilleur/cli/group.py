@@ -12,6 +12,7 @@ import click
 from foundation.errors import InputError
 from probes.settings import probe_settings
 from veilleur.cli import command_loaded
+from veilleur import option_bounds as bounds
 
 # Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
 # earlier versions print the help and exit 0 themselves.
@@ -63,9 +64,9 @@ class VeilleurGroup(click.Group):
 
 
 def probe_options(fn):
-    fn = click.option("--page-timeout", type=click.FloatRange(min=0.5), help="Seconds allowed per page.")(fn)
-    fn = click.option("--concurrency", type=click.IntRange(min=1, max=64), help="Services probed at once.")(fn)
-    fn = click.option("--max-pages", type=click.IntRange(min=0, max=10), help="Key pages to visit after the landing page.")(fn)
+    fn = click.option("--page-timeout", type=bounds.PAGE_TIMEOUT, help="Seconds allowed per page.")(fn)
+    fn = click.option("--concurrency", type=bounds.CONCURRENCY, help="Services probed at once.")(fn)
+    fn = click.option("--max-pages", type=bounds.KEY_PAGES, help="Key pages to visit after the landing page.")(fn)
     return fn
 
 

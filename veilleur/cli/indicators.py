@@ -13,6 +13,7 @@ from rich.table import Table
 from foundation import formatting
 from foundation.errors import InputError
 from veilleur.settings import open_stores
+from veilleur import option_bounds as bounds
 
 
 def _quarter(text: str):
@@ -168,7 +169,7 @@ def reference_show(quarter_text: str) -> None:
 @reference.command("set")
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4")
 @click.option("--service", "service_id", required=True, metavar="ID")
-@click.option("--run", "run_id", required=True, type=int, metavar="RUN_ID")
+@click.option("--run", "run_id", required=True, type=bounds.RECORD_ID, metavar="RUN_ID")
 @click.option("--reason", help="Why this run rather than the rule's (kept with the choice).")
 def reference_set(quarter_text: str, service_id: str, run_id: int, reason: str | None) -> None:
     """Make a run stand for a service in a quarter, instead of the rule's choice."""

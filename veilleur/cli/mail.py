@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from veilleur.settings import current, open_stores
+from veilleur import option_bounds as bounds
 
 
 def _when(moment: datetime | None) -> str:
@@ -55,7 +56,7 @@ def mail_send() -> None:
 
 @mail.command("list")
 @click.option("--status", type=click.Choice(["queued", "sent"]), help="Only messages with this status.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Newest messages shown.")
+@click.option("--limit", type=bounds.LIST_LIMIT, default=50, show_default=True, help="Newest messages shown.")
 def mail_list(status: str | None, limit: int) -> None:
     """List queued and sent e-mails, newest first, with their delivery status."""
     from storage.outbox import list_mails

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from veilleur.settings import open_stores
+from foundation.limits import without_credentials
 
 
 @click.group()
@@ -67,7 +68,7 @@ def registry_list(include_retired: bool) -> None:
         for s in services:
             elig = service_eligibility(s)
             table.add_row(
-                s.id + ("" if s.active else " (retiré)"), s.ministry_id, s.name, s.url,
+                s.id + ("" if s.active else " (retiré)"), s.ministry_id, s.name, without_credentials(s.url),
                 f"{s.annual_volume:,}".replace(",", " ") if s.annual_volume is not None else "—",
                 ("oui : " if elig.eligible else "") + elig.summary(),
             )

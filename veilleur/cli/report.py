@@ -8,6 +8,7 @@ import click
 
 from foundation.errors import InputError
 from veilleur.settings import open_stores
+from veilleur import option_bounds as bounds
 
 
 def _folder_to_write(out_dir: Path) -> None:
@@ -24,7 +25,7 @@ def _unwritable(out_dir: Path, exc: OSError) -> InputError:
 
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write the report to.")
-@click.option("--campaign", "campaign_id", type=int, help="Report one campaign (default: each service's latest run).")
+@click.option("--campaign", "campaign_id", type=bounds.RECORD_ID, help="Report one campaign (default: each service's latest run).")
 def report(out_dir: Path, campaign_id: int | None) -> None:
     """Write a static HTML report: services × checks, and a page per service with its evidence."""
     from reports.site.html_report import write_report

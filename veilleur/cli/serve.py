@@ -6,6 +6,7 @@ import click
 
 from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES
 from veilleur.settings import current, open_stores
+from veilleur import option_bounds as bounds
 
 
 @click.command()
@@ -60,12 +61,12 @@ def proposals_list(status: str) -> None:
 
 
 @proposals.command("accept")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id", type=bounds.RECORD_ID)
 @click.option("--id", "service_id", help="Service id (slug) in the registry; default: made from the name.")
 @click.option("--ministry", "ministry_id", help="Ministry id; required when the proposer did not know it.")
 @click.option("--name", help="Service name, if it should differ from the proposed one.")
 @click.option("--url", help="URL to monitor, if it should differ from the proposed one.")
-@click.option("--annual-volume", type=click.IntRange(min=0), help="Uses per year, if known.")
+@click.option("--annual-volume", type=bounds.ANNUAL_VOLUME, help="Uses per year, if known.")
 @click.option("--note", help="A note kept with the decision.")
 @click.option("--allow-unresolved-host", is_flag=True,
               help="On a network without DNS: accept even if the URL's host does not resolve. Its public-address "
@@ -86,7 +87,7 @@ def proposals_accept(proposal_id: int, service_id: str | None, ministry_id: str 
 
 
 @proposals.command("reject")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id", type=bounds.RECORD_ID)
 @click.option("--note", help="Why (kept with the decision).")
 def proposals_reject(proposal_id: int, note: str | None) -> None:
     """Reject a proposal (it is kept, marked rejected)."""

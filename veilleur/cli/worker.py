@@ -11,10 +11,11 @@ from campaign.distributed.app import QUEUES
 from foundation.errors import InputError
 from probes.settings import probe_settings
 from veilleur.settings import current
+from veilleur import option_bounds as bounds
 
 
 @click.command()
-@click.option("--concurrency", type=click.IntRange(min=1, max=64),
+@click.option("--concurrency", type=bounds.CONCURRENCY,
               help="Service runs at once (default: VEILLEUR_CONCURRENCY, else 3 per core).")
 @click.option("--queues", default="full,availability", show_default=True, metavar="KIND,…",
               help="Which campaigns to take: full, availability, or both.")

@@ -60,7 +60,7 @@ class SmtpTransport:
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransportUnavailable(f"cannot connect to {self.describe()}: {exc}") from exc
+            raise TransportUnavailable(f"connexion impossible à {self.describe()} : {exc}") from exc
         try:
             client.ehlo_or_helo_if_needed()
             if self.tls == "starttls":
@@ -70,10 +70,10 @@ class SmtpTransport:
                 client.login(self.username, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise TransportUnavailable(f"{self.describe()} refused the login: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise TransportUnavailable(f"{self.describe()} a refusé l’identification : {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             client.close()
-            raise TransportUnavailable(f"{self.describe()}: {exc}") from exc
+            raise TransportUnavailable(f"{self.describe()} : {exc}") from exc
         return client
 
     def send(self, envelope: OutgoingEnvelope) -> SendOutcome:
@@ -82,11 +82,11 @@ class SmtpTransport:
             refused = client.sendmail(envelope.sender, list(envelope.recipients), envelope.data)
         except smtplib.SMTPRecipientsRefused as exc:
             details = "; ".join(f"{a} ({code} {_text(msg)})" for a, (code, msg) in exc.recipients.items())
-            raise TransportError(f"every recipient refused: {details}") from exc
+            raise TransportError(f"tous les destinataires refusés : {details}") from exc
         except smtplib.SMTPResponseException as exc:
-            raise TransportError(f"{self.describe()} answered {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise TransportError(f"{self.describe()} a répondu {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransportError(f"{self.describe()}: {exc}") from exc
+            raise TransportError(f"{self.describe()} : {exc}") from exc
         finally:
             try:
                 client.quit()
@@ -108,7 +108,7 @@ class OutboxTransport:
         self.directory = Path(directory)
 
     def describe(self) -> str:
-        return f"outbox {self.directory}"
+        return f"boîte d’envoi {self.directory}"
 
     def path_for(self, envelope: OutgoingEnvelope) -> Path:
         return self.directory / f"{envelope.queued_at:%Y%m%d-%H%M%S}-{envelope.mail_id:06d}.eml"
@@ -133,7 +133,7 @@ def _redacted(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "(not a URL)"
+        return "(pas une adresse)"
     if parts.password is None:
         return url
     netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
@@ -150,40 +150,40 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     shown = _redacted(url)
 
     def bad(reason: str) -> InputError:
-        return InputError(f"environment variable {SMTP_URL_VARIABLE} {shown!r}: {reason}")
+        return InputError(f"variable d’environnement {SMTP_URL_VARIABLE} « {shown} » : {reason}")
 
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise bad(f"not a valid URL ({exc})") from None
+        raise bad(f"adresse invalide ({exc})") from None
     if parts.scheme not in ("smtp", "smtps"):
-        raise bad("must start with smtp:// or smtps://")
+        raise bad("doit commencer par smtp:// ou smtps://")
     if not parts.hostname:
-        raise bad("names no host (smtp://user:password@host:port)")
+        raise bad("ne nomme aucun hôte (smtp://utilisateur:mot-de-passe@hôte:port)")
     if parts.path not in ("", "/"):
-        raise bad(f"unexpected path {parts.path!r}")
+        raise bad(f"chemin inattendu « {parts.path} »")
     params: dict[str, str] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key not in ("starttls", "timeout", "cafile"):
-            raise bad(f"unknown parameter {key!r} (known: starttls, timeout, cafile)")
+            raise bad(f"paramètre inconnu « {key} » (connus : starttls, timeout, cafile)")
         params[key] = value
     starttls = params.get("starttls", "0").lower()
     if starttls not in _TRUE | _FALSE:
-        raise bad(f"starttls must be 1 or 0, got {params['starttls']!r}")
+        raise bad(f"starttls doit valoir 1 ou 0 ; reçu « {params['starttls']} »")
     if parts.scheme == "smtps" and starttls in _TRUE:
-        raise bad("smtps:// is TLS from the start; starttls=1 is for smtp:// only")
+        raise bad("smtps:// chiffre dès le début ; starttls=1 ne sert qu’avec smtp://")
     timeout = DEFAULT_TIMEOUT_S
     if "timeout" in params:
         try:
             timeout = float(params["timeout"])
         except ValueError:
-            raise bad(f"timeout must be a number of seconds, got {params['timeout']!r}") from None
+            raise bad(f"timeout doit être un nombre de secondes ; reçu « {params['timeout']} »") from None
         if not 0 < timeout <= 600:
-            raise bad(f"timeout must be between 0 and 600 seconds, got {params['timeout']!r}")
+            raise bad(f"timeout doit être compris entre 0 et 600 secondes ; reçu « {params['timeout']} »")
     cafile = Path(params["cafile"]) if params.get("cafile") else None
     if cafile is not None and not cafile.is_file():
-        raise bad(f"cafile {str(cafile)!r} is not a file")
+        raise bad(f"cafile « {cafile} » n’est pas un fichier")
     tls: TlsMode = "tls" if parts.scheme == "smtps" else ("starttls" if starttls in _TRUE else "none")
     return SmtpSettings(
         host=parts.hostname,

@@ -134,28 +134,28 @@ class ExportSummary:
 def choose_run(session: Session, service_id: str, quarter: Quarter | None = None, run_id: int | None = None) -> ManifestRecord:
     """The sealed run to export: run N, the quarter's reference run, or the service's latest."""
     if session.get(Service, service_id) is None:
-        raise InputError(f"--service {service_id!r}: not in the registry")
+        raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     if run_id is not None:
         run = session.get(ServiceRun, run_id)
         if run is None or run.service_id != service_id:
-            raise InputError(f"--run {run_id}: not a run of service {service_id!r}")
+            raise InputError(f"--run {run_id} : pas une visite de la démarche {service_id}")
     elif quarter is not None:
         # The run the quarter's indicators stand on (a hand choice wins over the rule).
         reference = reference_runs(session, quarter).get(service_id)
         run = reference.run if reference else None
         if run is None:
-            raise InputError(f"--quarter {quarter}: service {service_id!r} has no completed run in that quarter")
+            raise InputError(f"--quarter {quarter} : la démarche {service_id} n’a aucune visite terminée au {quarter.label}")
     else:
         latest = session.scalars(
             select(ManifestRecord).where(ManifestRecord.service_id == service_id)
             .order_by(ManifestRecord.chain_index.desc()).limit(1)
         ).first()
         if latest is None:
-            raise InputError(f"--service {service_id!r}: no recorded run to export yet")
+            raise InputError(f"--service {service_id} : aucune visite enregistrée à exporter pour l’instant")
         return latest
     record = manifest_of_run(session, run.id)
     if record is None:
-        raise InputError(f"run {run.id} of service {service_id!r} has no manifest (not recorded yet)")
+        raise InputError(f"la visite {run.id} de la démarche {service_id} n’a pas de manifeste (pas encore enregistrée)")
     return record
 
 

@@ -12,14 +12,14 @@ from foundation.errors import InputError
 
 
 @click.command()
-@click.option("--concurrency", type=click.IntRange(min=1, max=64),
-              help="Service runs at once (default: VEILLEUR_CONCURRENCY, else 3 per core).")
-@click.option("--queues", default="full,availability", show_default=True, metavar="KIND,…",
-              help="Which campaigns to take: full, availability, or both.")
-@click.option("--name", help="Worker name (default: veilleur-<pid>@<host>).")
-@click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
+@click.option("--concurrency", type=click.IntRange(min=1, max=64), metavar="N",
+              help="Visites à la fois (par défaut : VEILLEUR_CONCURRENCY, sinon 3 par cœur).")
+@click.option("--queues", default="full,availability", show_default=True, metavar="SORTE,…",
+              help="Les campagnes à prendre : full (complètes), availability (disponibilité), ou les deux.")
+@click.option("--name", metavar="NOM", help="Nom du worker (par défaut : veilleur-<pid>@<hôte>).")
+@click.option("--loglevel", default="INFO", show_default=True, metavar="NIVEAU", help="Niveau de journal de Celery.")
 def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str) -> None:
-    """Run the service runs of distributed campaigns (needs VEILLEUR_BROKER_URL and PostgreSQL)."""
+    """Fait les visites des campagnes réparties (demande VEILLEUR_BROKER_URL et PostgreSQL)."""
     from campaign.distributed import BROKER_ENV, broker_url
     from campaign.distributed.app import make_app, safe_url
     from campaign.distributed.worker import start_runtime, stop_runtime
@@ -31,7 +31,7 @@ def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str
     kinds = [k.strip() for k in queues.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in QUEUES]
     if not kinds or unknown:
-        raise InputError(f"--queues {queues!r}: expected full, availability or both (comma-separated)")
+        raise InputError(f"--queues {queues} : attendu : full, availability ou les deux (séparés par une virgule)")
     runtime = start_runtime(concurrency)
     click.echo(f"veilleur worker : {runtime.settings.concurrency} à la fois, files {', '.join(kinds)}, "
                f"broker {safe_url(url)}, preuves dans {runtime.store}, clé {runtime.key_fingerprint[:16]}…", err=True)

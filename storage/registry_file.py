@@ -315,11 +315,12 @@ def _read_yaml(path: Path, text: str, errors: ErrorList) -> tuple[RegistryFile, 
                 at=line,
             )
     ministries, services, mentions = [], [], []
-    for key, model, label, found in (
-        ("ministries", MinistryEntry, "ministère", ministries), ("services", ServiceEntry, "démarche", services),
+    for key, model, kind, label, found in (
+        ("ministries", MinistryEntry, "ministry", "ministère", ministries),
+        ("services", ServiceEntry, "service", "démarche", services),
     ):
         for i, (data, line, field_lines) in enumerate(_yaml_items(path, root, key, errors)):
-            mentions.append(_mention(label, data, line))
+            mentions.append(_mention(kind, data, line))
             entry = _validate(model, data, path, line, f"{label} n° {i + 1}", field_lines, errors)
             if entry is not None:
                 found.append(Located(entry, line))

@@ -59,7 +59,7 @@ def open_evidence_store(db: Database) -> EvidenceStore:
     if scheme == "file":
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///absolute/path (three slashes)")
+            raise InputError(f"{EVIDENCE_ENV}={url} : attendu : file:///chemin/absolu (trois barres obliques)")
         return EvidenceStore(root, Path(unquote(parts.path)))
     if scheme.split("+")[0] in ("postgresql", "postgres"):
         from storage.evidence.database_store import DatabaseEvidenceStore
@@ -67,17 +67,17 @@ def open_evidence_store(db: Database) -> EvidenceStore:
         try:
             url = postgresql_url(url)
         except ArgumentError as exc:
-            raise InputError(f"{EVIDENCE_ENV}: {_first_line(exc)}") from None
+            raise InputError(f"{EVIDENCE_ENV} : {_first_line(exc)}") from None
         if make_url(url) == make_url(postgresql_url(str(db.engine.url.render_as_string(hide_password=False)))):
             return DatabaseEvidenceStore(db.engine, root)  # the blobs beside the runs, one pool of connections
         try:
             engine = make_engine(url)
             upgrade(engine)
         except Exception as exc:
-            raise InputError(f"cannot open the evidence database {EVIDENCE_ENV}={make_url(url)!r}: "
+            raise InputError(f"impossible d’ouvrir la base des preuves {EVIDENCE_ENV}={make_url(url)!r} : "
                              f"{_first_line(exc)}") from None
         return DatabaseEvidenceStore(engine, root)
-    raise InputError(f"{EVIDENCE_ENV}={url!r}: expected file:///path or a PostgreSQL URL (postgresql+psycopg://…)")
+    raise InputError(f"{EVIDENCE_ENV}={url} : attendu : file:///chemin ou une adresse PostgreSQL (postgresql+psycopg://…)")
 
 
 def open_stores() -> tuple[Database, EvidenceStore]:
@@ -87,7 +87,7 @@ def open_stores() -> tuple[Database, EvidenceStore]:
     try:
         db = open_database(url)
     except Exception as exc:
-        raise InputError(f"cannot open the database {url!r}: {_first_line(exc)}") from None
+        raise InputError(f"impossible d’ouvrir la base de données « {url} » : {_first_line(exc)}") from None
     try:
         return db, open_evidence_store(db)
     except BaseException:

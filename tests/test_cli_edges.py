@@ -26,7 +26,7 @@ def _one_error_line(result, *words: str) -> str:
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("veilleur: error: ")
+    assert line.startswith("veilleur : erreur : ")
     for word in words:
         assert word in line
     return line

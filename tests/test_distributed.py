@@ -717,7 +717,7 @@ def test_distributed_mode_refuses_sqlite_in_one_line_and_starts_nothing(tmp_path
         assert refused.returncode == 2, command
         # One line (the scheduler's log of its migrations aside).
         [line] = [line for line in refused.stderr.splitlines() if "alembic" not in line and line.strip()]
-        assert line.startswith("veilleur: error: VEILLEUR_BROKER_URL est défini") and "PostgreSQL" in line
+        assert line.startswith("veilleur : erreur : VEILLEUR_BROKER_URL est défini") and "PostgreSQL" in line
     engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'veilleur.db'}")
     with engine.connect() as conn:
         assert conn.scalar(text("select count(*) from campaigns")) == 0

@@ -184,7 +184,7 @@ def test_bad_export_requests_are_one_line_errors_and_write_nothing(db, data, tmp
     out = tmp_path / "out" / "bundle.zip"
     result = veilleur("evidence", "export", *args, "--out", str(out))
     assert result.exit_code == 2
-    assert result.output.strip() == f"veilleur: error: {message}"
+    assert result.output.strip() == f"veilleur : erreur : {message}"
     assert not out.exists()
 
 
@@ -192,7 +192,7 @@ def test_verifying_something_that_is_not_a_bundle_is_a_one_line_error(tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")
     result = veilleur("verify", "--bundle", str(junk))
-    assert result.exit_code == 2 and result.output.startswith(f"veilleur: error: bundle {junk}: not a readable zip file")
+    assert result.exit_code == 2 and result.output.startswith(f"veilleur : erreur : bundle {junk}: not a readable zip file")
     result = veilleur("verify", "--bundle", str(tmp_path / "absent.zip"))
     assert result.exit_code == 2 and "no such file" in result.output
 

@@ -156,7 +156,7 @@ def test_the_prune_command_reports_and_dry_run_deletes_nothing(db, data, history
     assert real.exit_code == 0 and "deleted 6 files" in real.output and "of 2 runs" in real.output
     assert not data.exists(page_sha(db, history["early"], 0, "screenshot_sha"))
     bad = CliRunner().invoke(cli, ["evidence", "prune", "--keep-quarters", "0"])
-    assert bad.exit_code == 2 and bad.output.startswith("veilleur: error:") and "--keep-quarters" in bad.output
+    assert bad.exit_code == 2 and bad.output.startswith("veilleur : erreur :") and "--keep-quarters" in bad.output
 
 
 def test_a_bundle_of_a_pruned_run_says_which_files_retention_removed_and_still_verifies(db, data, history, tmp_path):

@@ -247,7 +247,7 @@ def test_a_signing_key_given_by_the_environment_is_used_instead(db, data, tmp_pa
         assert json.loads(z.read("signature.json"))["fingerprint"] == expected
 
     refused = veilleur("keys", "rotate")
-    assert refused.exit_code == 2 and refused.output.startswith("veilleur: error: VEILLEUR_SIGNING_KEY is set")
+    assert refused.exit_code == 2 and refused.output.startswith("veilleur : erreur : VEILLEUR_SIGNING_KEY is set")
 
 
 @pytest.mark.parametrize("value, reason", [
@@ -262,7 +262,7 @@ def test_a_bad_signing_key_in_the_environment_is_one_line_naming_the_variable(db
         result = veilleur(*command)
         assert result.exit_code == 2, (command, result.output)
         [line] = result.output.splitlines()
-        assert line.startswith(f"veilleur: error: VEILLEUR_SIGNING_KEY: {reason}"), (command, line)
+        assert line.startswith(f"veilleur : erreur : VEILLEUR_SIGNING_KEY: {reason}"), (command, line)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -279,7 +279,7 @@ def test_a_bad_public_key_file_is_a_one_line_error(tmp_path, content, message):
     result = veilleur("verify", "--bundle", str(junk), "--public-key", str(bad))
     assert result.exit_code == 2
     [line] = result.output.splitlines()
-    assert line.startswith(f"veilleur: error: --public-key {bad}: ") and message in line, line
+    assert line.startswith(f"veilleur : erreur : --public-key {bad}: ") and message in line, line
 
 
 def test_verify_names_a_manifest_whose_signature_does_not_match(db, data):

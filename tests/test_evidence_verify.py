@@ -164,7 +164,7 @@ def test_verify_service_checks_that_chain_only_and_prints_its_head(db, data):
 def test_an_unknown_service_is_a_one_line_input_error(db, data):
     result = verify("--service", "nope")
     assert result.exit_code == 2
-    assert "veilleur: error: --service 'nope': not in the registry" in result.output
+    assert "veilleur : erreur : --service 'nope': not in the registry" in result.output
 
 
 def test_pending_runs_need_no_manifest_but_done_runs_do(db, data):

@@ -183,6 +183,6 @@ def test_reference_commands_choose_show_and_forget_a_run_by_hand(env_data_dir):
     assert veilleur("reference", "unset", "--quarter", "2026Q4", "--service", "a").returncode == 0
     assert f"│ a       │ {last_id}" in veilleur("reference", "show", "--quarter", "2026Q4").stdout
     refused = veilleur("reference", "set", "--quarter", "2026Q3", "--service", "a", "--run", str(last_id))
-    assert (refused.returncode, refused.stderr) == (2, f"veilleur: error: run {last_id}: started 2026-11-05, outside 2026Q3\n")
+    assert (refused.returncode, refused.stderr) == (2, f"veilleur : erreur : run {last_id}: started 2026-11-05, outside 2026Q3\n")
     nothing = veilleur("reference", "unset", "--quarter", "2026Q4", "--service", "a")
-    assert (nothing.returncode, nothing.stderr) == (2, "veilleur: error: --service a: no run was chosen by hand for 2026Q4\n")
+    assert (nothing.returncode, nothing.stderr) == (2, "veilleur : erreur : --service a: no run was chosen by hand for 2026Q4\n")

@@ -198,6 +198,6 @@ def test_import_commands_report_what_they_stored_and_refuse_bad_files_with_one_l
     declared.write_text("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,bof\n", encoding="utf-8")
     refused = veilleur("import", "declared", str(declared), env=env)
     assert refused.returncode == 2
-    assert refused.stderr == f"veilleur: error: {declared}: row 2, column 'realisable_en_ligne': expected oui, partiel or non, got 'bof'\n"
+    assert refused.stderr == f"veilleur : erreur : {declared}: row 2, column 'realisable_en_ligne': expected oui, partiel or non, got 'bof'\n"
     missing = veilleur("import", "satisfaction", str(tmp_path / "none.csv"), env=env)
-    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur: error: {tmp_path / 'none.csv'}: cannot read")
+    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur : erreur : {tmp_path / 'none.csv'}: cannot read")

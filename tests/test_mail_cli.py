@@ -68,5 +68,5 @@ def test_mail_send_with_smtp_down_exits_1_and_the_message_stays_queued(env_data_
 def test_a_bad_smtp_url_is_a_one_line_error_with_exit_code_2(env_data_dir):
     done = veilleur("mail", "send", VEILLEUR_SMTP_URL="smtp://user:hunter2@relay.example?starttls=perhaps")
     assert done.returncode == 2
-    assert done.stderr.startswith("veilleur: error: environment variable VEILLEUR_SMTP_URL ")
+    assert done.stderr.startswith("veilleur : erreur : environment variable VEILLEUR_SMTP_URL ")
     assert "hunter2" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

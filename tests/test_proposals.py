@@ -158,11 +158,11 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
 
     again = runner.invoke(cli, ["proposals", "accept", str(dropped)])
     assert again.exit_code == 2
-    assert again.output.strip().splitlines() == [f"veilleur: error: proposal {dropped}: already rejected"]
+    assert again.output.strip().splitlines() == [f"veilleur : erreur : proposal {dropped}: already rejected"]
     refused = runner.invoke(cli, ["proposals", "accept", str(internal)])
     assert refused.exit_code == 2
     assert refused.output.strip().splitlines() == [
-        f"veilleur: error: proposal {internal}: url 'http://169.254.169.254/latest/': host '169.254.169.254' resolves to 169.254.169.254, "
+        f"veilleur : erreur : proposal {internal}: url 'http://169.254.169.254/latest/': host '169.254.169.254' resolves to 169.254.169.254, "
         "which is not a public address (private, loopback, link-local or reserved): refused"]
     missing = runner.invoke(cli, ["proposals", "reject", "999"])
     assert missing.exit_code == 2 and "proposal 999: no such proposal" in missing.output
@@ -197,7 +197,7 @@ def test_the_accept_command_on_a_network_without_dns(env_data_dir):
     refused = runner.invoke(cli, ["proposals", "accept", str(number)])
     assert refused.exit_code == 2
     [line] = refused.output.strip().splitlines()
-    assert line.startswith(f"veilleur: error: proposal {number}: url 'https://bourses.invalid/demande': "
+    assert line.startswith(f"veilleur : erreur : proposal {number}: url 'https://bourses.invalid/demande': "
                            "host 'bourses.invalid' does not resolve") and line.endswith("--allow-unresolved-host)")
     assert "--allow-unresolved-host" in runner.invoke(cli, ["proposals", "accept", "--help"]).output
 

@@ -170,13 +170,14 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def date_time(moment: dt.datetime | None) -> str:
-    """A moment: `12 mars 2026 à 14 h 05, heure de Paris`."""
+def date_time(moment: dt.datetime | None, zone: bool = True) -> str:
+    """A moment: `12 mars 2026 à 14 h 05, heure de Paris`; without `zone` (a table whose heading
+    says « heure de Paris »), `12 mars 2026 à 14 h 05`."""
     if moment is None:
         return ""
-    zone, label = _paris()
-    local = as_utc(moment).astimezone(zone)
-    return f"{date(moment)} à {local.hour} h {local.minute:02d}, {label}"
+    tz, label = _paris()
+    local = as_utc(moment).astimezone(tz)
+    return f"{date(moment)} à {local.hour} h {local.minute:02d}" + (f", {label}" if zone else "")
 
 
 def timestamp(moment: dt.datetime | None) -> str:

@@ -16,8 +16,9 @@ from veilleur.cli.group import CommandFamily
 
 
 def _when(moment: datetime | None) -> str:
-    """A moment as the screens write it, at Paris time (« 7 décembre 2026 à 14 h 05, heure de Paris »)."""
-    return formatting.date_time(moment) if moment is not None else "—"
+    """A moment as the screens write it, at Paris time (« 7 décembre 2026 à 14 h 05 »; the table's
+    heading and the summary line say « heure de Paris »)."""
+    return formatting.date_time(moment, zone=False) if moment is not None else "—"
 
 
 # A message's status (the `outgoing_mails.status` ids) and kind, in words.
@@ -47,10 +48,11 @@ def mail_send() -> None:
     line = (f"courriels : {count(len(report.sent), 'envoyé', 'envoyés')}, {count(len(report.failed), 'en échec', 'en échec')} "
             f"({transport.describe()}) ; {integer(report.waiting)} en file")
     if report.waiting and report.next_attempt_at is not None:
-        line += f", prochain essai le {_when(report.next_attempt_at)}"
+        line += f", prochain essai le {_when(report.next_attempt_at)} (heure de Paris)"
     click.echo(line)
     for failure in report.failed:
-        click.echo(f"courriel n° {failure.mail_id} : {failure.error} (prochain essai le {_when(failure.next_attempt_at)})",
+        click.echo(f"courriel n° {failure.mail_id} : {failure.error} (prochain essai le "
+                   f"{_when(failure.next_attempt_at)}, heure de Paris)",
                    err=True)
     if report.failed:
         # sys.exit, not click's Exit: the group runs click without standalone mode, where Exit
@@ -77,9 +79,10 @@ def mail_list(status: str | None, limit: int) -> None:
         click.echo("courriels : aucun" + (f" {STATUSES[status]}" if status else " en file ni envoyé pour l’instant"))
         return
     table = Table(title=count(len(mails), "courriel", "courriels") + (f" ({STATUSES[status]})" if status else ""))
-    for column in ("id", "statut", "type", "campagne", "en file depuis", "essais", "envoyé / prochain essai",
-                   "destinataires", "objet", "dernière erreur"):
-        table.add_column(column)
+    for column in ("id", "statut", "type", "campagne", "en file depuis (heure de Paris)", "essais",
+                   "envoyé / prochain essai (heure de Paris)", "destinataires", "objet", "dernière erreur"):
+        # Addresses and errors are read whole: folded, never cut with an ellipsis.
+        table.add_column(column, overflow="fold")
     for m in mails:
         table.add_row(
             str(m.id), STATUSES.get(m.status, m.status), KINDS.get(m.kind, m.kind),
@@ -88,7 +91,7 @@ def mail_list(status: str | None, limit: int) -> None:
             _when(m.sent_at) if m.status == "sent" else _when(m.next_attempt_at),
             ", ".join(m.recipients), m.subject, m.last_error or "",
         )
-    Console(width=220).print(table)
+    Console(width=max(220, Console().width)).print(table)
 
 
 COMMANDS = [mail]

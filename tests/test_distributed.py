@@ -477,7 +477,7 @@ def test_each_service_is_stored_exactly_once_though_a_worker_died_under_its_task
     # Its Playwright driver saw its pipe close and took Chromium with it: nothing of it is left.
     assert killed_midway["left_over"] == []
     code, output = killed_midway["verify"]
-    assert code == 0 and "all verified" in output, output
+    assert code == 0 and "tout est vérifié" in output, output
     assert "40/40" in killed_midway["run_output"] and "Traceback" not in killed_midway["run_output"]
 
 
@@ -634,7 +634,7 @@ def test_a_worker_with_nothing_of_its_own_behind_a_veth_link_stores_evidence_ver
             assert {o[:2] for o in outcomes(db_url).values()} == {("done", True)}
 
             verified = veilleur("verify", env=env)
-            assert verified.returncode == 0 and "all verified" in verified.stdout, verified.stdout + verified.stderr
+            assert verified.returncode == 0 and "tout est vérifié" in verified.stdout, verified.stdout + verified.stderr
             assert "4 manifests signed" in verified.stdout
             # The worker kept nothing on a disk of its own: the evidence is in the database.
             kept = {p.name for p in (tmp_path / "worker-alone").rglob("*") if p.is_file()}

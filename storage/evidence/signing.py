@@ -103,7 +103,7 @@ class KeyringEntry(BaseModel):
     retired_at: datetime | None = None
 
     def key(self) -> Ed25519PublicKey:
-        return _load_public(self.public_key.encode("utf-8"), f"key {self.fingerprint}")
+        return _load_public(self.public_key.encode("utf-8"), f"clé {self.fingerprint}")
 
     def verifies(self, signature: bytes, data: bytes) -> bool:
         try:

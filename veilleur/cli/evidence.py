@@ -73,7 +73,7 @@ def verify(service_ids: tuple[str, ...], bundle: Path | None, public_key: Path |
     click.echo(f"signatures : {count(result.signed, 'manifeste signé', 'manifestes signés')} par des clés de "
                f"{result.keyring}{before}")
     if figures and figures.runs:
-        click.echo(f"stockage : {_size(figures.stored_bytes)} pour les {_size(figures.named_bytes)} que nomment ses "
+        click.echo(f"stockage : {_size(figures.stored_bytes)} pour les {_size(figures.named_bytes)} que nomment "
                    f"{count(figures.runs, 'visite', 'visites')} ({_size(figures.stored_per_run)} par visite au lieu de "
                    f"{_size(figures.named_per_run)})")
     if service_ids:

@@ -141,7 +141,7 @@ def test_a_missing_chain_link_a_replaced_proof_image_and_a_stray_file_are_named(
                        add={"artifacts/extra.txt": b"slipped in"})
     result = veilleur("verify", "--bundle", str(tampered))
     assert result.exit_code == 1
-    assert f"follows {link}, which the bundle does not hold (chain/{link}.json)" in result.output
+    assert f"suit {link}, que l’archive ne contient pas (chain/{link}.json)" in result.output
     assert "ÉCHEC proof/franceconnect-1.png altéré" in result.output
     assert "ÉCHEC artifacts/extra.txt : dans l’archive mais nommé ni par manifest.json ni par bundle.json" in result.output
 
@@ -174,7 +174,7 @@ def test_quarter_exports_the_run_the_indicators_stand_on(db, data, tmp_path):
     (("--service", "nope"), "--service nope : aucune démarche de ce nom dans le registre"),
     (("--service", "a", "--run", "999"), "--run 999 : pas une visite de la démarche a"),
     (("--service", "a", "--quarter", "2025Q1"), "--quarter 2025Q1 : la démarche a n’a aucune visite terminée au 1er trimestre 2025"),
-    (("--service", "a", "--quarter", "2025-13"), "trimestre « 2025-13 » : attendu sous la forme 2026Q4"),
+    (("--service", "a", "--quarter", "2025-13"), "--quarter : trimestre « 2025-13 » : attendu sous la forme 2026Q4 (année, Q, numéro du trimestre de 1 à 4)"),
     (("--service", "a", "--quarter", "2026Q4", "--run", "1"), "--quarter et --run : donnez l’un ou l’autre"),
     (("--service", "b"), "--service b : aucune visite enregistrée à exporter pour l’instant"),
 ])
@@ -192,9 +192,9 @@ def test_verifying_something_that_is_not_a_bundle_is_a_one_line_error(tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")
     result = veilleur("verify", "--bundle", str(junk))
-    assert result.exit_code == 2 and result.output.startswith(f"veilleur : erreur : bundle {junk}: not a readable zip file")
+    assert result.exit_code == 2 and result.output.startswith(f"veilleur : erreur : --bundle {junk} : n’est pas une archive zip lisible")
     result = veilleur("verify", "--bundle", str(tmp_path / "absent.zip"))
-    assert result.exit_code == 2 and "no such file" in result.output
+    assert result.exit_code == 2 and "fichier introuvable" in result.output
 
 
 def test_the_index_escapes_everything_sites_wrote(db, data, tmp_path):

@@ -262,7 +262,7 @@ def test_a_bad_signing_key_in_the_environment_is_one_line_naming_the_variable(db
         result = veilleur(*command)
         assert result.exit_code == 2, (command, result.output)
         [line] = result.output.splitlines()
-        assert line.startswith(f"veilleur : erreur : VEILLEUR_SIGNING_KEY: {reason}"), (command, line)
+        assert line.startswith(f"veilleur : erreur : VEILLEUR_SIGNING_KEY : {reason}"), (command, line)
 
 
 @pytest.mark.parametrize("content, message", [

@@ -114,7 +114,6 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
     lisible hors ligne."""
     if quarter and run_id is not None:
         raise InputError("--quarter et --run : donnez l’un ou l’autre")
-    _folder_exists(out)
     from foundation.quarters import Quarter
     from reports.evidence.bundle import choose_run, export_bundle
     from storage.stores import open_stores
@@ -126,6 +125,7 @@ def evidence_export(service_id: str, quarter: str | None, run_id: int | None, ou
     db, store = open_stores()
     with db.sessions() as session:
         record = choose_run(session, service_id, wanted_quarter, run_id)
+        _folder_exists(out)
         summary = export_bundle(session, store, record, out)
     for warning in summary.warnings:
         click.echo(f"veilleur : attention : {warning}", err=True)

@@ -25,7 +25,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         match = _QUARTER.match(text.strip())
         if not match:
-            raise InputError(f"trimestre « {text} » : attendu sous la forme 2026Q4 (année, Q, numéro du trimestre de 1 à 4)")
+            raise InputError(f"trimestre « {text} » : attendu sous la forme `2026Q4` (année, Q, numéro du trimestre de 1 à 4)")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -174,7 +174,7 @@ def test_quarter_exports_the_run_the_indicators_stand_on(db, data, tmp_path):
     (("--service", "nope"), "--service nope : aucune démarche de ce nom dans le registre"),
     (("--service", "a", "--run", "999"), "--run 999 : pas une visite de la démarche a"),
     (("--service", "a", "--quarter", "2025Q1"), "--quarter 2025Q1 : la démarche a n’a aucune visite terminée au 1er trimestre 2025"),
-    (("--service", "a", "--quarter", "2025-13"), "--quarter : trimestre « 2025-13 » : attendu sous la forme 2026Q4 (année, Q, numéro du trimestre de 1 à 4)"),
+    (("--service", "a", "--quarter", "2025-13"), "--quarter : trimestre « 2025-13 » : attendu sous la forme `2026Q4` (année, Q, numéro du trimestre de 1 à 4)"),
     (("--service", "a", "--quarter", "2026Q4", "--run", "1"), "--quarter et --run : donnez l’un ou l’autre"),
     (("--service", "b"), "--service b : aucune visite enregistrée à exporter pour l’instant"),
 ])

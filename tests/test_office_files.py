@@ -328,7 +328,7 @@ def test_an_import_file_with_several_mistakes_reports_them_all_and_stores_nothin
         import_declared(session, declared)
     assert raised.value.messages == [
         f"{declared} : ligne 3, colonne « service_id » : la démarche « inconnu » n’est pas au registre",
-        f"{declared} : ligne 4, colonne « quarter » : trimestre « 2026Q9 » : attendu sous la forme 2026Q4 (année, Q, "
+        f"{declared} : ligne 4, colonne « quarter » : trimestre « 2026Q9 » : attendu sous la forme `2026Q4` (année, Q, "
         "numéro du trimestre de 1 à 4)",
         f"{declared} : ligne 4, colonne « realisable_en_ligne » : attendu : oui, partiel ou non ; reçu « peut-être »",
         f"{declared} : ligne 4, colonne « dites_le_nous_une_fois » : attendu : un nombre de 0 à 10 ; reçu « 11 »",
@@ -344,7 +344,7 @@ def test_an_import_file_with_several_mistakes_reports_them_all_and_stores_nothin
     assert raised.value.messages == [
         f"{satisfaction} : ligne 2, colonne « score » : attendu : un nombre de 0 à 10 ; reçu « 12 »",
         f"{satisfaction} : ligne 3 : 5 cellules, mais l’en-tête a 4 colonnes",
-        f"{satisfaction} : ligne 4, colonne « quarter » : trimestre « 2026Q5 » : attendu sous la forme 2026Q4 (année, "
+        f"{satisfaction} : ligne 4, colonne « quarter » : trimestre « 2026Q5 » : attendu sous la forme `2026Q4` (année, "
         "Q, numéro du trimestre de 1 à 4)",
     ]
     with db.sessions() as session:

@@ -151,8 +151,9 @@ def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerificat
         bundle = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise InputError(f"--bundle {path} : fichier introuvable") from None
-    except (zipfile.BadZipFile, IsADirectoryError, PermissionError) as exc:
-        raise InputError(f"--bundle {path} : n’est pas une archive zip lisible ({exc})") from None
+    except (zipfile.BadZipFile, IsADirectoryError, PermissionError):
+        # The library's reason is English and says no more than this.
+        raise InputError(f"--bundle {path} : n’est pas une archive zip lisible") from None
     with bundle:
         source = ZipSource(bundle)
         data = source.member(MANIFEST)

@@ -41,6 +41,8 @@ class AlertSettings:
     mass_min_services: int = 3
     operator: tuple[str, ...] = ("operateur@localhost",)
     sender: str = "veilleur@localhost"
+    # Where an answer to a digest goes (VEILLEUR_MAIL_REPLY_TO, else VEILLEUR_OPERATOR_EMAIL).
+    reply_to: str | None = None
     report_url: str | None = None   # the published static report (VEILLEUR_REPORT_URL)
     public_url: str | None = None   # the dashboard (VEILLEUR_PUBLIC_URL); None: no dashboard links
 
@@ -51,15 +53,17 @@ class AlertSettings:
             try:
                 return float(raw) if raw else default
             except ValueError:
-                raise InputError(f"environment variable {name}: {raw!r} is not a number") from None
+                raise InputError(f"variable d’environnement {name} : « {raw} » n’est pas un nombre") from None
 
         operator = tuple(a.strip() for a in os.environ.get("VEILLEUR_OPERATOR_EMAIL", "").split(",") if a.strip())
+        reply_to = os.environ.get("VEILLEUR_MAIL_REPLY_TO", "").strip() or ", ".join(operator) or None
         return cls(
             confirm_runs=int(number("VEILLEUR_ALERT_CONFIRM_RUNS", 2)),
             reminder_days=number("VEILLEUR_ALERT_REMINDER_DAYS", 7),
             mass_share=number("VEILLEUR_ALERT_MASS_SHARE", 0.30),
             operator=operator or cls.operator,
             sender=mail_sender_from_env(),
+            reply_to=reply_to,
             report_url=os.environ.get("VEILLEUR_REPORT_URL") or None,
             public_url=public_url_from_env(),
         )
@@ -155,7 +159,7 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
             ministry_id=ministry.id, ministry_name=ministry.name, recipients=tuple(recipients), campaign_id=campaign.id,
             items=tuple(_item(session, incident, kind, campaign.id, settings) for incident, kind in entries),
         )
-        message = render_digest(digest, store, settings.sender)
+        message = render_digest(digest, store, settings.sender, reply_to=settings.reply_to)
         enqueue(session, message, kind="digest", campaign_id=campaign.id, dedupe_key=f"digest:{campaign.id}:{ministry.id}")
         for incident, kind in entries:
             if kind != "recovered":

@@ -213,5 +213,5 @@ def mail_sender_from_env() -> str:
     try:
         sender_mailbox(value)
     except ValueError as exc:
-        raise InputError(f"environment variable {MAIL_FROM_VARIABLE}: {exc}") from None
+        raise InputError(f"variable d’environnement {MAIL_FROM_VARIABLE} : {exc}") from None
     return value

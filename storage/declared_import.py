@@ -96,7 +96,7 @@ def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]
                 continue
             key = (service_id, quarter, indicator)
             if key in seen:
-                errors.add(table.error(row.number, by_name[column], f"déjà déclaré pour {service_id} au {quarter} ligne {seen[key]}"), at=row.number)
+                errors.add(table.error(row.number, by_name[column], f"déjà déclaré pour {service_id} au {quarter.label} ligne {seen[key]}"), at=row.number)
                 continue
             seen[key] = row.number
             declarations.append(Declaration(service_id, quarter, indicator, value, declared_by, row.number))

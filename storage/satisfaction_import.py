@@ -157,7 +157,7 @@ def _read_summary(table: CsvTable) -> SatisfactionImport:
         key = (demarche_id or None, None if demarche_id else service_id, quarter)
         if quarter is not None and (demarche_id or service_id):
             if key in seen:
-                found.append(table.error(row.number, quarter_column, f"{quarter} déjà donné pour cette démarche ligne {seen[key]}"))
+                found.append(table.error(row.number, quarter_column, f"{quarter.label} déjà donné pour cette démarche ligne {seen[key]}"))
             else:
                 seen[key] = row.number
         score = reviews = None

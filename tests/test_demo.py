@@ -89,7 +89,7 @@ def _expected() -> dict:
 
 def test_demo_report_shows_every_status_of_every_check_as_expected(demo):
     last_line = demo.stderr.strip().splitlines()[-1]
-    assert last_line == (f"Dashboard: VEILLEUR_DATA_DIR={demo.data.resolve()} veilleur serve "
+    assert last_line == (f"Tableau de bord : VEILLEUR_DATA_DIR={demo.data.resolve()} veilleur serve "
                          "--host 127.0.0.1 --port 8000 → http://127.0.0.1:8000/")
     found, incidents = _findings(demo)
     expected = _expected()

@@ -89,14 +89,14 @@ def load_schedule(path: Path | None) -> ScheduleConfig:
             raise InputError(f"{path}:{lines.get(key, 1)} : champ inconnu « {key} »")
 
     def at(key: str) -> str:
-        return f"{path}:{lines.get(key, 1)}: field '{key}'"
+        return f"{path}:{lines.get(key, 1)} : champ « {key} »"
 
     services: dict[str, ServiceCadence] = {}
     raw_services = data.get("services") or {}
     if not isinstance(raw_services, dict):
         raise InputError(f"{at('services')} : attendu : pour chaque identifiant de démarche, son rythme")
     for service_id, cadence in raw_services.items():
-        where = f"{at('services')} '{service_id}'"
+        where = f"{at('services')}, démarche « {service_id} »"
         if not isinstance(cadence, dict) or set(cadence) - {"campaign", "availability"}:
             raise InputError(f"{where} : attendu : des expressions cron « campaign » et/ou « availability »")
         services[str(service_id)] = ServiceCadence(

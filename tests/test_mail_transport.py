@@ -45,7 +45,7 @@ def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server,
 
 def test_a_wrong_password_makes_the_server_unavailable_not_the_message_bad(smtp_tls_server, monkeypatch, message):
     monkeypatch.setenv("VEILLEUR_SMTP_URL", smtp_tls_server.url(SMTP_USER, "wrong"))
-    with pytest.raises(TransportUnavailable, match="refused the login: 535"):
+    with pytest.raises(TransportUnavailable, match="a refusé l’identification : 535"):
         transport_from_env().send(envelope_of(message))
     assert smtp_tls_server.received == []
 
@@ -101,21 +101,21 @@ def test_smtp_urls_are_read_with_their_defaults(url, expected):
 
 
 @pytest.mark.parametrize("url, reason", [
-    ("http://relay.example", "must start with smtp:// or smtps://"),
-    ("smtp://:secret@:25", "names no host"),
-    ("smtp://user:secret@relay.example:99999", "not a valid URL"),
-    ("smtp://user:secret@relay.example?starttls=maybe", "starttls must be 1 or 0"),
-    ("smtps://user:secret@relay.example?starttls=1", "smtps:// is TLS from the start"),
-    ("smtp://user:secret@relay.example?tls=1", "unknown parameter 'tls'"),
-    ("smtp://user:secret@relay.example?timeout=soon", "timeout must be a number"),
-    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "is not a file"),
+    ("http://relay.example", "doit commencer par smtp:// ou smtps://"),
+    ("smtp://:secret@:25", "ne nomme aucun hôte"),
+    ("smtp://user:secret@relay.example:99999", "adresse invalide"),
+    ("smtp://user:secret@relay.example?starttls=maybe", "starttls doit valoir 1 ou 0"),
+    ("smtps://user:secret@relay.example?starttls=1", "smtps:// chiffre dès le début"),
+    ("smtp://user:secret@relay.example?tls=1", "paramètre inconnu « tls »"),
+    ("smtp://user:secret@relay.example?timeout=soon", "timeout doit être un nombre"),
+    ("smtp://user:secret@relay.example?cafile=/nowhere/ca.pem", "n’est pas un fichier"),
 ])
 def test_a_bad_smtp_url_is_a_one_line_error_naming_the_variable_without_the_password(monkeypatch, url, reason):
     monkeypatch.setenv("VEILLEUR_SMTP_URL", url)
     with pytest.raises(InputError) as error:
         transport_from_env()
     text = str(error.value)
-    assert text.startswith("environment variable VEILLEUR_SMTP_URL ") and reason in text
+    assert text.startswith("variable d’environnement VEILLEUR_SMTP_URL ") and reason in text
     assert "secret" not in text and "\n" not in text
 
 

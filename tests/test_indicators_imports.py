@@ -118,7 +118,7 @@ def test_a_bad_satisfaction_file_is_refused_whole_naming_file_row_and_column(db,
     bad.write_text(content, encoding="utf-8")
     with db.sessions() as session, pytest.raises(InputError) as raised:
         import_satisfaction(session, bad, **options)
-    assert str(raised.value).startswith(f"{bad}: ")
+    assert str(raised.value).startswith(f"{bad} : ")
     assert message in str(raised.value)
     with db.sessions() as session:
         kept = session.scalars(select(SatisfactionScore)).all()
@@ -190,7 +190,7 @@ def test_import_commands_report_what_they_stored_and_refuse_bad_files_with_one_l
     done = veilleur("import", "satisfaction", str(export), "--demarche", "4567", env=env)
     assert done.returncode == 0, done.stderr
     # Written by the one score function (foundation/formatting.py), as on every screen; was "7.50/10".
-    assert "2026Q4 démarche 4567: 7,5/10 sur 2 avis" in done.stdout
+    assert "4e trimestre 2026, démarche JeDonneMonAvis 4567 : 7,5/10 sur 2 avis" in done.stdout
     declared = tmp_path / "declared.csv"
     declared.write_text("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,oui\n", encoding="utf-8")
     done = veilleur("import", "declared", str(declared), env=env)

@@ -143,7 +143,7 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
     kept, dropped, internal = _proposed_to_the_cli(env_data_dir, _form(url="https://193.51.24.10/bourses"), _form(name="Publicité", url="https://pub.example/"), _form(name="Métadonnées", url="http://169.254.169.254/latest/"))
     runner = CliRunner()
     listed = runner.invoke(cli, ["proposals", "list"])
-    assert listed.exit_code == 0 and f"#{kept} [pending] Demander une bourse" in listed.output
+    assert listed.exit_code == 0 and f"n° {kept} [en attente] Demander une bourse" in listed.output
     assert "adresse : https://193.51.24.10/bourses" in listed.output
 
     accepted = runner.invoke(cli, ["proposals", "accept", str(kept), "--id", "bourses"])
@@ -152,7 +152,7 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
     rejected = runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"])
     assert rejected.exit_code == 0 and f"proposal {dropped} rejected" in rejected.output
     assert "bourses" in runner.invoke(cli, ["registry", "list"]).output
-    assert "#{} [pending] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
+    assert "n° {} [en attente] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
     everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
     assert "[acceptée → bourses]" in everything and "[refusée]" in everything
 

@@ -26,6 +26,10 @@ def _quarter(text: str) -> Quarter:
         raise InputError(f"--quarter : {exc}") from None
 
 
+# What a JeDonneMonAvis file was read as (storage/satisfaction_import.py's kinds).
+KINDS = {"review export": "export d’avis", "summary": "notes par trimestre"}
+
+
 @click.group("import", cls=CommandFamily)
 def import_data() -> None:
     """Les données que les visites ne voient pas : satisfaction (JeDonneMonAvis) et indicateurs déclarés."""
@@ -50,7 +54,7 @@ def import_satisfaction_command(file: Path, demarche_id: str | None, service_id:
                    f"sur {count(score.reviews, 'avis', 'avis')}")
     skipped = f", {result.skipped_reviews} avis sans réponse à la question de satisfaction" if result.skipped_reviews else ""
     click.echo(f"{file} : {count(len(result.scores), 'note trimestrielle importée', 'notes trimestrielles importées')} "
-               f"({result.kind}{skipped})")
+               f"({KINDS.get(result.kind, result.kind)}{skipped})")
 
 
 @import_data.command("declared")

@@ -33,6 +33,8 @@ def read_text_file(path: Path) -> str:
     path = Path(path)
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path} : fichier introuvable") from None
     except OSError as exc:
         raise InputError(f"{path} : illisible ({exc.strerror})") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

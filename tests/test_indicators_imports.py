@@ -200,4 +200,4 @@ def test_import_commands_report_what_they_stored_and_refuse_bad_files_with_one_l
     assert refused.returncode == 2
     assert refused.stderr == f"veilleur : erreur : {declared} : ligne 2, colonne « realisable_en_ligne » : attendu : oui, partiel ou non ; reçu « bof »\n"
     missing = veilleur("import", "satisfaction", str(tmp_path / "none.csv"), env=env)
-    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur : erreur : {tmp_path / 'none.csv'}: cannot read")
+    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur : erreur : {tmp_path / 'none.csv'} : fichier introuvable")

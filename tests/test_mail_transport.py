@@ -126,5 +126,5 @@ def test_the_sender_comes_from_veilleur_mail_from_and_is_checked(monkeypatch):
     assert mail_sender_from_env() == "Veilleur DINUM <veilleur@numerique.example>"
     for bad in ("pas une adresse", "veilleur@numerique.example\nBcc: x@evil.example"):
         monkeypatch.setenv("VEILLEUR_MAIL_FROM", bad)
-        with pytest.raises(InputError, match="^environment variable VEILLEUR_MAIL_FROM: not a sender address"):
+        with pytest.raises(InputError, match="^variable d’environnement VEILLEUR_MAIL_FROM : pas une adresse d’expéditeur"):
             mail_sender_from_env()

@@ -141,4 +141,4 @@ def test_objectives_command_prints_shares_and_who_misses(tmp_path, env_data_dir)
     assert "b (int) : FranceConnect+ requis, constat : FranceConnect" in done.stdout
     bad = subprocess.run([sys.executable, "-m", "veilleur.cli", "objectives", "--date", "15/11/2026"],
                          env=dict(os.environ), capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and bad.stderr == "veilleur : erreur : --date '15/11/2026': expected a date such as 2026-12-31\n"
+    assert bad.returncode == 2 and bad.stderr == "veilleur : erreur : --date 15/11/2026 : attendu : une date comme 2026-12-31 (année-mois-jour)\n"

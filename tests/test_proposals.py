@@ -150,7 +150,7 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
     assert accepted.exit_code == 0, accepted.output
     assert "démarche bourses inscrite au registre (193.51.24.10)" in accepted.output
     rejected = runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"])
-    assert rejected.exit_code == 0 and f"proposal {dropped} rejected" in rejected.output
+    assert rejected.exit_code == 0 and f"proposition {dropped} refusée" in rejected.output
     assert "bourses" in runner.invoke(cli, ["registry", "list"]).output
     assert "n° {} [en attente] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
     everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
@@ -179,7 +179,7 @@ def test_an_operator_may_accept_a_host_that_does_not_resolve_and_the_note_says_i
     done = accept(session, proposal.id, resolver=no_dns, note="réseau sans DNS", allow_unresolved_host=True)
     assert done.addresses == [] and session.get(Service, done.service_id).url == "https://bourses.invalid/"
     assert session.get(Proposal, proposal.id).decision_note == (
-        "réseau sans DNS [public-address check skipped (--allow-unresolved-host): host 'bourses.invalid' did not resolve]")
+        "réseau sans DNS [vérification d’adresse publique omise (--allow-unresolved-host) : l’hôte « bourses.invalid » ne se résolvait pas]")
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/", "http://localhost:8000/", "http://2130706433/"])

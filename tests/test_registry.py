@@ -173,7 +173,7 @@ def test_cli_import_and_list(tmp_path, env_data_dir):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["registry", "import", "missing.yaml"], "missing.yaml : illisible"),
+    (["registry", "import", "missing.yaml"], "missing.yaml : fichier introuvable"),
     (["registry", "import", "r.txt"], "format de registre inconnu"),
     (["run", "--concurrency", "zero"], "« zero » n’est pas un entier valide"),
     (["run", "--service", "nope"], "--service nope : aucune démarche active"),

@@ -84,7 +84,8 @@ def all_problems(named_texts: Iterable[tuple[str, str]]) -> dict[str, list[str]]
 # The glossary's words (docs/glossaire.md, foundation/vocabulary.py's AVOID): a screen says
 # « démarche », « 4e trimestre 2026 » and Paris time, never "service(s)", `2026Q4` or UTC.
 GLOSSARY_AVOID = (
-    (re.compile(r"\bservices?\b", re.IGNORECASE), "« démarche » plutôt que"),
+    # « France services », the network of desks, is a name.
+    (re.compile(r"(?<!France )\bservices?\b", re.IGNORECASE), "« démarche » plutôt que"),
     (re.compile(r"\b\d{4}Q[1-4]\b"), "« 4e trimestre 2026 » plutôt que le code"),
     (re.compile(r"\bUTC\b"), "l’heure de Paris plutôt que"),
     (re.compile(r"\béchue\b", re.IGNORECASE), "« passée » plutôt que"),

@@ -138,4 +138,4 @@ def test_an_evidence_url_neither_file_nor_postgresql_is_refused_in_one_line(tmp_
     monkeypatch.setenv("VEILLEUR_EVIDENCE_URL", "s3://preuves/")
     refused = run("verify")
     assert refused.exit_code == 2
-    assert "VEILLEUR_EVIDENCE_URL='s3://preuves/': expected file:///path or a PostgreSQL URL" in refused.output
+    assert "VEILLEUR_EVIDENCE_URL=s3://preuves/ : attendu : file:///chemin ou une adresse PostgreSQL" in refused.output

@@ -635,7 +635,7 @@ def test_a_worker_with_nothing_of_its_own_behind_a_veth_link_stores_evidence_ver
 
             verified = veilleur("verify", env=env)
             assert verified.returncode == 0 and "tout est vérifié" in verified.stdout, verified.stdout + verified.stderr
-            assert "4 manifests signed" in verified.stdout
+            assert "4 manifestes signés" in verified.stdout
             # The worker kept nothing on a disk of its own: the evidence is in the database.
             kept = {p.name for p in (tmp_path / "worker-alone").rglob("*") if p.is_file()}
             assert kept <= {"keyring.json", ".signing.lock"}, kept
@@ -686,7 +686,7 @@ def test_a_task_that_keeps_killing_its_workers_is_set_aside_as_our_failure_never
                 log.close()
             output = " ".join((tmp_path / "run.log").read_text(encoding="utf-8").split())  # unwrapped
             assert code == 130, output
-            assert "deadly : résultat non enregistré (worker_lost)" in output and "mise de côté" in output, output
+            assert "deadly : résultat non enregistré (nos workers se sont arrêtés à chaque essai)" in output and "mise de côté" in output, output
             seen = outcomes(db_url, 1)
             # Nothing recorded of the deadly site: no run, no page, no availability figure; the sound one is.
             assert seen["deadly"] == ("pending", None, None, 0, ())

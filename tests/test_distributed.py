@@ -686,7 +686,7 @@ def test_a_task_that_keeps_killing_its_workers_is_set_aside_as_our_failure_never
                 log.close()
             output = " ".join((tmp_path / "run.log").read_text(encoding="utf-8").split())  # unwrapped
             assert code == 130, output
-            assert "deadly : résultat non enregistré (nos workers se sont arrêtés à chaque essai)" in output and "mise de côté" in output, output
+            assert "deadly : résultat non enregistré" in output and "nos workers" in output and "mise de côté" in output, output
             seen = outcomes(db_url, 1)
             # Nothing recorded of the deadly site: no run, no page, no availability figure; the sound one is.
             assert seen["deadly"] == ("pending", None, None, 0, ())

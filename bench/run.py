@@ -23,6 +23,7 @@ tools in one run much less.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -43,6 +44,7 @@ import psutil
 from bench import distributed
 from bench.floor import write_services
 from bench.generate import PAGES, expected, write_registry
+from bench.results_file import tee_stdout, write_results
 from bench.serve import serve_corpus
 from probes.chromium import launch_args
 
@@ -524,6 +526,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-second", action="store_true", help="skip Veilleur's second campaign over the same corpus")
     parser.add_argument("--no-distributed", action="store_true", help="skip the distributed line (1 and 2 workers)")
     parser.add_argument("--keep", type=Path, help="keep the work folder (databases, logs, reports) here")
+    parser.add_argument("--no-results", action="store_true",
+                        help="write no dated result file in bench/results/ (bench/results_file.py)")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME:VAR=VALUE,...",
                         help="also time Veilleur with these environment settings, e.g. 'rgaa:VEILLEUR_AXE_RULES=rgaa'")
     return parser.parse_args(argv)
@@ -556,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _become_subreaper()
     work = _work_folder(args.keep)
+    started = dt.datetime.now(dt.UTC)
     try:
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         with serve_corpus(args.services) as corpus:
@@ -584,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"bench: running `veilleur run` on {workers} `veilleur worker` process(es)...", flush=True)
                     spread.append(distributed.run_distributed(corpus.urls, work / f"workers-{workers}", workers,
                                                               args.concurrency))
+        tee = tee_stdout()
         report(veilleur, stats, others, args.services, load, concurrency)
         if second:
             report_second(veilleur, stats, *second)
@@ -594,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
         for run, run_stats in variant_runs:
             print(f"\nVariant {run.name}:")
             report(run, run_stats, others, args.services, load, concurrency)
+        sys.stdout = tee.terminal
+        if not args.no_results:
+            print(f"bench: figures written to {write_results(tee.buffer.getvalue(), argv if argv is not None else sys.argv[1:], started)}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -47,7 +47,11 @@ class CampaignSummary:
     results: list[UnitResult] = field(default_factory=list)
     seconds: float = 0.0
     peak_rss: int = 0
+    # Units left pending (stopped before they ran, or a second signal).
     interrupted: bool = False
+    # A stop was asked for (Ctrl-C, SIGTERM), even if every unit then finished within the grace:
+    # the command still ends as interrupted (exit code 130), as documented.
+    stop_requested: bool = False
 
     @property
     def pages(self) -> int:
@@ -187,6 +191,7 @@ def run_campaign(
             return CampaignSummary(campaign_id, interrupted=True)
 
     summary = asyncio.run(main())
+    summary.stop_requested = stop.is_set()
     summary.interrupted = not with_db_retries(lambda: finish_campaign_if_complete(db, campaign_id))
     if not summary.interrupted and on_complete is not None:
         # It may run again on a resumed campaign: what it does must be idempotent per campaign.

@@ -49,11 +49,11 @@ def _cron(value, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InputError(f"{where}: expected a cron expression in quotes, got {value!r}")
+        raise InputError(f"{where} : attendu : une expression cron entre guillemets ; reçu « {value} »")
     try:
         CronTrigger.from_crontab(value)
     except ValueError as exc:
-        raise InputError(f"{where}: invalid cron expression {value!r} ({exc})") from None
+        raise InputError(f"{where} : expression cron invalide « {value} » ({exc})") from None
     return value
 
 
@@ -61,7 +61,7 @@ def _int(value, where: str, default: int) -> int:
     if value is None:
         return default
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InputError(f"{where}: expected a whole number of seconds ≥ 0, got {value!r}")
+        raise InputError(f"{where} : attendu : un nombre entier de secondes, 0 ou plus ; reçu « {value} »")
     return value
 
 
@@ -71,41 +71,41 @@ def load_schedule(path: Path | None) -> ScheduleConfig:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path} : illisible ({exc.strerror})") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
+        raise InputError(f"{path}{f':{mark.line + 1}' if mark else ''} : YAML invalide") from None
     if root is None:
         return ScheduleConfig()
     if not isinstance(root, yaml.MappingNode):
-        raise InputError(f"{path}:1: expected a mapping")
+        raise InputError(f"{path}:1 : attendu : un ensemble de champs (nom : valeur)")
     lines = {k.value: k.start_mark.line + 1 for k, _ in root.value}
     data = yaml.safe_load(text) or {}
     known = {"campaign", "availability", "timezone", "jitter_s", "misfire_grace_s", "stop_grace_s", "services"}
     for key in data:
         if key not in known:
-            raise InputError(f"{path}:{lines.get(key, 1)}: unknown field '{key}'")
+            raise InputError(f"{path}:{lines.get(key, 1)} : champ inconnu « {key} »")
 
     def at(key: str) -> str:
-        return f"{path}:{lines.get(key, 1)}: field '{key}'"
+        return f"{path}:{lines.get(key, 1)} : champ « {key} »"
 
     services: dict[str, ServiceCadence] = {}
     raw_services = data.get("services") or {}
     if not isinstance(raw_services, dict):
-        raise InputError(f"{at('services')}: expected a mapping of service id to cadence")
+        raise InputError(f"{at('services')} : attendu : pour chaque identifiant de démarche, son rythme")
     for service_id, cadence in raw_services.items():
-        where = f"{at('services')} '{service_id}'"
+        where = f"{at('services')}, démarche « {service_id} »"
         if not isinstance(cadence, dict) or set(cadence) - {"campaign", "availability"}:
-            raise InputError(f"{where}: expected 'campaign' and/or 'availability' cron expressions")
+            raise InputError(f"{where} : attendu : des expressions cron « campaign » et/ou « availability »")
         services[str(service_id)] = ServiceCadence(
             _cron(cadence.get("campaign"), f"{where} campaign"), _cron(cadence.get("availability"), f"{where} availability"))
     timezone = data.get("timezone", "Europe/Paris")
     try:
         CronTrigger.from_crontab("0 0 * * *", timezone=timezone)
     except Exception:
-        raise InputError(f"{at('timezone')}: unknown time zone {timezone!r}") from None
+        raise InputError(f"{at('timezone')} : fuseau horaire inconnu « {timezone} »") from None
     return ScheduleConfig(
         campaign=_cron(data.get("campaign", DEFAULT_CAMPAIGN), at("campaign")),
         availability=_cron(data.get("availability", DEFAULT_AVAILABILITY), at("availability")),

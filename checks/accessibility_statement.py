@@ -401,7 +401,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     )
     if statement and statement.level:
         evidence = statement.evidence + ([mention_evidence] if mention_evidence else [])
-        reason = f"{_capitalized(named(statement.page))} déclare le service « {vocabulary.status(statement.level)} »"
+        reason = f"{_capitalized(named(statement.page))} déclare la démarche « {vocabulary.status(statement.level)} »"
         if mention_level and mention_level != statement.level:
             reason += (f" (la mention en pied de page dit « {vocabulary.status(mention_level)} » ; "
                        f"la déclaration prévaut)")

@@ -138,7 +138,7 @@ podman history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | awk -F'\t' '$1 !~
 
 # --- 3. help, probe, demo ---------------------------------------------------------------------------
 say "veilleur --help"
-run podman run --rm --network none "$IMAGE" --help > "$WORK/help.txt" && grep -q "Commands:" "$WORK/help.txt" || fail "veilleur --help"
+run podman run --rm --network none "$IMAGE" --help > "$WORK/help.txt" && grep -q "Commandes" "$WORK/help.txt" || fail "veilleur --help"
 
 say "veilleur probe d’une page servie sur la boucle locale de la machine"
 mkdir -p "$WORK/page"
@@ -274,7 +274,7 @@ verify() {
 }
 verify || { cat "$WORK/verify.log"; fail "veilleur verify des preuves du groupe"; }
 cat "$WORK/verify.log"
-grep -q "manifests signed by keys of the database" "$WORK/verify.log" || fail "verify n’a pas pris les clés de la base"
+grep -q "manifestes signés par des clés de la base de données" "$WORK/verify.log" || fail "verify n’a pas pris les clés de la base"
 
 say "groupe : un octet d’une preuve changé, verify doit échouer"
 sha=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc \
@@ -283,7 +283,7 @@ sha=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atc \
 run psql -h 127.0.0.1 -U postgres -d "$DB" -qc \
   "UPDATE evidence_blobs SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 1) WHERE sha256 = '$sha'"
 if verify; then cat "$WORK/verify.log"; fail "verify passe malgré un octet changé"; fi
-grep -m2 "FAIL artifact $sha altered" "$WORK/verify.log"
-grep -q "FAIL artifact $sha altered" "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "verify ne nomme pas la preuve changée"; }
+grep -m2 "ÉCHEC fichier de preuve $sha altéré" "$WORK/verify.log"
+grep -q "ÉCHEC fichier de preuve $sha altéré" "$WORK/verify.log" || { cat "$WORK/verify.log"; fail "verify ne nomme pas la preuve changée"; }
 
 say "toutes les étapes sont passées"

@@ -28,9 +28,9 @@ class InputErrors(InputError):
         if len(self.messages) == 1:
             return self.messages[0]
         shown = self.messages[: self.SHOWN]
-        lines = [f"{self.source}: {len(self.messages)} errors, nothing stored:"] + [f"  {m}" for m in shown]
+        lines = [f"{self.source} : {len(self.messages)} erreurs, rien n’a été enregistré :"] + [f"  {m}" for m in shown]
         if len(self.messages) > len(shown):
-            lines.append(f"  … and {len(self.messages) - len(shown)} more errors")
+            lines.append(f"  … et {len(self.messages) - len(shown)} autres erreurs")
         return "\n".join(lines)
 
 

@@ -170,19 +170,25 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def date_time(moment: dt.datetime | None) -> str:
-    """A moment: `12 mars 2026 à 14 h 05, heure de Paris`."""
+def date_time(moment: dt.datetime | None, zone: bool = True) -> str:
+    """A moment: `12 mars 2026 à 14 h 05, heure de Paris`; without `zone` (a table whose heading
+    says « heure de Paris »), `12 mars 2026 à 14 h 05`."""
+    if moment is None:
+        return ""
+    tz, label = _paris()
+    local = as_utc(moment).astimezone(tz)
+    return f"{date(moment)} à {local.hour} h {local.minute:02d}" + (f", {label}" if zone else "")
+
+
+def timestamp(moment: dt.datetime | None) -> str:
+    """An exact instant, as evidence shows it: `12 mars 2026 à 15 h 05 min 07 s, heure de Paris` (to
+    the second, so that it can be compared with a manifest or a server log; the manifest itself
+    keeps UTC, as data)."""
     if moment is None:
         return ""
     zone, label = _paris()
     local = as_utc(moment).astimezone(zone)
-    return f"{date(moment)} à {local.hour} h {local.minute:02d}, {label}"
-
-
-def timestamp(moment: dt.datetime | None) -> str:
-    """An exact instant, as evidence records it: `2026-03-12 14:05:07 UTC` (to the second, in UTC,
-    so that it can be compared with a manifest or a server log)."""
-    return "" if moment is None else f"{as_utc(moment):%Y-%m-%d %H:%M:%S} UTC"
+    return f"{date(moment)} à {local.hour} h {local.minute:02d} min {local.second:02d} s, {label}"
 
 
 def elapsed(start: dt.datetime, end: dt.datetime) -> str:

@@ -25,7 +25,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         match = _QUARTER.match(text.strip())
         if not match:
-            raise InputError(f"quarter {text!r}: expected a form like 2026Q4")
+            raise InputError(f"trimestre « {text} » : attendu sous la forme `2026Q4` (année, Q, numéro du trimestre de 1 à 4)")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -50,6 +50,14 @@ class Quarter:
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= as_utc(moment) < self.end
+
+    @property
+    def label(self) -> str:
+        """As a person reads it: "4e trimestre 2026" (the code stays for commands and data)."""
+        # Imported here: the vocabulary loads babel, which most readers of a quarter never need.
+        from foundation.vocabulary import quarter
+
+        return quarter(self.year, self.number)
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"

@@ -298,6 +298,9 @@ class MailSection(Section):
         shown_default="aucun : les courriels sont écrits en fichiers .eml dans outbox/")
     mail_from: Annotated[str, BeforeValidator(sender)] = setting(
         "veilleur@localhost", "MAIL_FROM", "Expéditeur des alertes (adresse@domaine ou « Nom <adresse@domaine> »).")
+    mail_reply_to: Text = setting(
+        None, "MAIL_REPLY_TO", "Où vont les réponses aux alertes (Reply-To) : une adresse ou plusieurs, séparées par des virgules.",
+        shown_default="les adresses de VEILLEUR_OPERATOR_EMAIL")
 
 
 class WebSection(Section):

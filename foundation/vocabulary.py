@@ -17,6 +17,37 @@ from babel.numbers import format_decimal
 
 _FRENCH = Locale.parse("fr_FR")
 
+# The glossary: the one word every screen uses for each thing a person reads about (CLI output,
+# reports, dashboard, e-mails, bundles). docs/glossaire.md gives the same terms and definitions,
+# and the words not to write instead; tests/foundation/test_glossary.py holds the two together.
+GLOSSARY: Mapping[str, str] = {
+    "démarche": "ce qu’un usager accomplit en ligne auprès de l’administration (demander une carte grise) "
+                "et le site où il le fait : ce que le registre inscrit et ce que Veilleur visite",
+    "ministère": "le ministère dont relève une démarche ; il reçoit les alertes de ses démarches",
+    "registre": "la liste des ministères et des démarches suivies, importée d’un fichier YAML ou CSV",
+    "visite": "un passage de Veilleur sur une démarche : la page d’accueil, les pages clés, les contrôles "
+              "et leurs preuves ; les visites d’une démarche sont numérotées à partir de 1 (« visite n° 3 »)",
+    "campagne": "une série de visites, une par démarche, lancée par `veilleur run` ou par le planificateur",
+    "contrôle": "une question posée à chaque visite (FranceConnect, JeDonneMonAvis…), l’un des neuf",
+    "constat": "la réponse d’un contrôle à une visite, avec son statut et ses preuves",
+    "preuve": "ce qui fonde un constat : capture d’écran, DOM rendu, résultats d’axe-core, extrait HTML",
+    "trimestre": "la période d’un indicateur, écrite « 4e trimestre 2026 » (« 1er trimestre 2027 ») ; "
+                 "le code 2026Q4 n’est qu’un paramètre des commandes et de l’API",
+    "disponibilité": "la part des visites et vérifications où la page d’accueil d’une démarche a répondu",
+    "heure de Paris": "l’heure de toute date qu’une personne lit (« 7 décembre 2026 à 14 h 05, heure de Paris ») ; "
+                      "l’UTC ne paraît que dans les données (JSON, manifestes)",
+    "incident": "une régression d’un contrôle confirmée sur plusieurs visites, ouverte jusqu’au retour au niveau d’avant",
+    "échéance passée": "une échéance d’objectif dont la date est dépassée",
+}
+
+# What not to write where the glossary gives a word (the screen-reading test looks for these).
+AVOID: Mapping[str, str] = {
+    "service(s)": "démarche(s)",
+    "2026Q4": "4e trimestre 2026",
+    "UTC": "heure de Paris",
+    "échue": "passée",
+}
+
 # Every status of every check (a test holds each registered check to this table). A status id
 # means the same thing in every check that uses it, so one word serves all of them.
 STATUSES: Mapping[str, str] = {
@@ -169,18 +200,18 @@ PROBE_SETTINGS: Mapping[str, str] = {
     "axe_timeout_s": "délai maximal d’axe-core (s)",
     "axe_rules": "règles axe-core appliquées",
     "max_key_pages": "pages clés visitées au plus",
-    "concurrency": "services visités en parallèle",
+    "concurrency": "démarches visitées en parallèle",
     "contact_url": "page de contact imposée",
     "viewport_width": "largeur de la fenêtre (px)",
     "viewport_height": "hauteur de la fenêtre (px)",
     "screenshot_max_height": "hauteur maximale des captures (px)",
     "screenshot_quality": "qualité JPEG des captures",
     "host_delay_s": "intervalle minimal entre les chargements de deux pages d’un même site (s)",
-    "max_attempts": "essais au plus par service",
+    "max_attempts": "essais au plus par démarche",
     "retry_backoff_s": "attente avant un nouvel essai (s)",
     "landing_only": "page d’accueil seulement",
     "browser_recycle_pages": "pages avant le renouvellement du navigateur",
-    "service_budget_s": "temps maximal par service (s)",
+    "service_budget_s": "temps maximal par démarche (s)",
     "mobile": "contrôle sur écran de téléphone",
     "mobile_width": "largeur de l’écran de téléphone (px)",
     "mobile_height": "hauteur de l’écran de téléphone (px)",
@@ -265,6 +296,11 @@ def unchanged_since(chain_index: int) -> str:
     return (f"Page inchangée depuis la visite n° {chain_index + 1} (DOM rendu, feuilles de style, polices et images "
             f"identiques octet pour octet) : son audit axe-core, sa capture d’écran et sa lecture sur "
             f"téléphone sont ceux de cette visite.")
+
+
+def quarter(year: int, number: int) -> str:
+    """A quarter as a person reads it: (2026, 4) → "4e trimestre 2026", (2027, 1) → "1er trimestre 2027"."""
+    return f"{'1er' if number == 1 else f'{number}e'} trimestre {year}"
 
 
 def setting_value(value) -> str:

@@ -30,20 +30,20 @@ def check_public_url(url: str, resolver: Resolver = system_resolver) -> list[str
     (UnresolvedHost when it resolves to nothing)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"url {url!r}: must be an http(s) URL with a host")
+        raise InputError(f"adresse « {url} » : doit être une adresse http(s) avec un nom d’hôte")
     try:
         addresses = resolver(parts.hostname)
     except (OSError, UnicodeError) as exc:
-        raise UnresolvedHost(f"url {url!r}: host {parts.hostname!r} does not resolve ({exc})") from None
+        raise UnresolvedHost(f"adresse « {url} » : l’hôte « {parts.hostname} » ne se résout pas ({exc})") from None
     if not addresses:
-        raise UnresolvedHost(f"url {url!r}: host {parts.hostname!r} does not resolve to any address")
+        raise UnresolvedHost(f"adresse « {url} » : l’hôte « {parts.hostname} » ne se résout en aucune adresse")
     for text in addresses:
         address = ipaddress.ip_address(text.split("%", 1)[0])
         if address.version == 6 and address.ipv4_mapped:  # ::ffff:127.0.0.1 is loopback too
             address = address.ipv4_mapped
         if not address.is_global or address.is_multicast:
             raise InputError(
-                f"url {url!r}: host {parts.hostname!r} resolves to {text}, which is not a public address "
-                "(private, loopback, link-local or reserved): refused"
+                f"adresse « {url} » : l’hôte « {parts.hostname} » se résout en {text}, qui n’est pas une adresse "
+                "publique (privée, de boucle locale, de lien local ou réservée) : refusée"
             )
     return addresses

@@ -34,10 +34,10 @@ class CsvTable:
     delimiter: str = ","  # the separator found in the header: ",", ";" or a tab
 
     def error(self, row: int | None, column: str | None, message: str) -> InputError:
-        where = f"{self.path}: row {row}" if row else str(self.path)
+        where = f"{self.path} : ligne {row}" if row else str(self.path)
         if column is not None:
-            where += f", column '{self.columns.get(column, column)}'"
-        return InputError(f"{where}: {message}")
+            where += f", colonne « {self.columns.get(column, column)} »"
+        return InputError(f"{where} : {message}")
 
     def error_list(self) -> ErrorList:
         """Where to gather this file's mistakes, holding already the rows that could not be read."""
@@ -63,21 +63,21 @@ def read_csv_table(path: Path) -> CsvTable:
     path = Path(path)
     text = read_text_file(path)
     if not text.strip():
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(f"{path} : le fichier est vide")
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
     while header and not header[-1].strip():  # spreadsheets leave empty columns at the end
         header.pop()
     if not header:
-        raise InputError(f"{path}: row 1: no column names")
+        raise InputError(f"{path} : ligne 1 : pas de noms de colonnes")
     columns: dict[str, str] = {}
     for name in header:
         key = header_key(name)
         if not key:
-            raise InputError(f"{path}: row 1: a column has no name")
+            raise InputError(f"{path} : ligne 1 : une colonne n’a pas de nom")
         if key in columns:
-            raise InputError(f"{path}: row 1: column '{name}' appears twice")
+            raise InputError(f"{path} : ligne 1 : la colonne « {name} » figure deux fois")
         columns[key] = name.strip()
     keys = list(columns)
     rows: list[CsvRow] = []
@@ -86,7 +86,7 @@ def read_csv_table(path: Path) -> CsvTable:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(keys) and any(cell.strip() for cell in record[len(keys):]):
-            problems.append((number, f"{path}: row {number}: {len(record)} cells, but the header has {len(keys)} columns"))
+            problems.append((number, f"{path} : ligne {number} : {len(record)} cellules, mais l’en-tête a {len(keys)} colonnes"))
             continue
         cells = {key: (record[i] if i < len(record) else "") for i, key in enumerate(keys)}
         rows.append(CsvRow(number, cells))
@@ -99,9 +99,9 @@ def parse_number(table: CsvTable, row: CsvRow, column: str, low: float, high: fl
     try:
         value = decimal_number(raw, unit)
     except ValueError:
-        raise table.error(row.number, column, f"expected a number, got {raw!r}") from None
+        raise table.error(row.number, column, f"attendu : un nombre ; reçu « {raw} »") from None
     if not low <= value <= high:
-        raise table.error(row.number, column, f"expected a number from {low:g} to {high:g}, got {raw!r}")
+        raise table.error(row.number, column, f"attendu : un nombre de {low:g} à {high:g} ; reçu « {raw} »")
     return value
 
 
@@ -113,5 +113,5 @@ def parse_count(table: CsvTable, row: CsvRow, column: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise table.error(row.number, column, f"expected a whole number, got {raw!r}")
+        raise table.error(row.number, column, f"attendu : un nombre entier ; reçu « {raw} »")
     return value

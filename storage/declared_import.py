@@ -50,7 +50,7 @@ def _value(table: CsvTable, row: CsvRow, indicator: str, column: str) -> str:
     if indicator == "online":
         value = ONLINE_VALUES.get(plain_text(row.cells[column]))
         if value is None:
-            raise table.error(row.number, column, f"expected oui, partiel or non, got {row.cells[column]!r}")
+            raise table.error(row.number, column, f"attendu : oui, partiel ou non ; reçu « {row.cells[column]} »")
         return value
     if indicator == "dlnuf":
         return f"{parse_number(table, row, column, 0, 10):g}"
@@ -63,13 +63,13 @@ def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]
     errors = table.error_list()
     for key, name in table.columns.items():
         if name.strip().lower() not in KNOWN_COLUMNS:
-            errors.add(table.error(1, key, f"unknown column (expected service_id, quarter, {', '.join(DECLARED_COLUMNS)}, source)"), at=1)
+            errors.add(table.error(1, key, f"colonne inconnue (attendu : service_id, quarter, {', '.join(DECLARED_COLUMNS)}, source)"), at=1)
     by_name = {name.strip().lower(): key for key, name in table.columns.items()}
     for required in ("service_id", "quarter"):
         if required not in by_name:
-            errors.add(table.error(1, None, f"no '{required}' column"), at=1)
+            errors.add(table.error(1, None, f"pas de colonne « {required} »"), at=1)
     if not any(column in by_name for column in DECLARED_COLUMNS):
-        errors.add(table.error(1, None, f"no indicator column (expected one of {', '.join(DECLARED_COLUMNS)})"), at=1)
+        errors.add(table.error(1, None, f"pas de colonne d’indicateur (attendu : l’une de {', '.join(DECLARED_COLUMNS)})"), at=1)
     if errors:  # the rows cannot be read without their columns
         errors.raise_if_any()
     declarations: list[Declaration] = []
@@ -77,7 +77,7 @@ def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]
     for row in table.rows:
         service_id = row.cells[by_name["service_id"]].strip()
         if service_id not in known_services:
-            errors.add(table.error(row.number, by_name["service_id"], f"service {service_id!r} is not in the registry"), at=row.number)
+            errors.add(table.error(row.number, by_name["service_id"], f"la démarche « {service_id} » n’est pas au registre"), at=row.number)
         try:
             quarter = Quarter.parse(row.cells[by_name["quarter"]])
         except InputError as exc:
@@ -96,7 +96,7 @@ def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]
                 continue
             key = (service_id, quarter, indicator)
             if key in seen:
-                errors.add(table.error(row.number, by_name[column], f"already declared for {service_id} in {quarter} at row {seen[key]}"), at=row.number)
+                errors.add(table.error(row.number, by_name[column], f"déjà déclaré pour {service_id} au {quarter.label} ligne {seen[key]}"), at=row.number)
                 continue
             seen[key] = row.number
             declarations.append(Declaration(service_id, quarter, indicator, value, declared_by, row.number))

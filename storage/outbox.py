@@ -135,7 +135,7 @@ def mark_sent(sessions: sessionmaker[Session], mail_id: int, refused: Mapping[st
     """Sent; `refused` names the recipients the server turned down while accepting the others."""
     note = None
     if refused:
-        note = "accepted, but refused for: " + "; ".join(f"{a} ({r})" for a, r in sorted(refused.items()))
+        note = "accepté, mais refusé pour : " + "; ".join(f"{a} ({r})" for a, r in sorted(refused.items()))
     with sessions() as session, session.begin():
         session.execute(
             update(OutgoingMail).where(OutgoingMail.id == mail_id)

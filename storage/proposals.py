@@ -37,6 +37,8 @@ STATUSES = ("pending", "accepted", "rejected")
 # What `veilleur proposals list --status` and `/api/proposals?status=` filter by: one status, or all.
 LIST_STATUSES = (*STATUSES, "all")
 DEFAULT_LIST_STATUS = "pending"
+# A proposal's status in words (proposals list, messages).
+STATUS_WORDS = {"pending": "en attente", "accepted": "acceptée", "rejected": "refusée"}
 
 
 
@@ -154,7 +156,7 @@ def submit(session: Session, form: ProposalForm) -> Proposal:
 def proposals_query(status: str | None = DEFAULT_LIST_STATUS) -> Select:
     """The proposals of one status (`all` or None: every one), oldest first."""
     if status is not None and status not in LIST_STATUSES:
-        raise InputError(f"--status {status!r}: expected one of {', '.join(LIST_STATUSES)}")
+        raise InputError(f"--status {status} : attendu : {', '.join(LIST_STATUSES)}")
     query = select(Proposal).order_by(Proposal.id)
     if status is not None and status != "all":
         query = query.where(Proposal.status == status)
@@ -168,9 +170,9 @@ def list_proposals(session: Session, status: str | None = None, limit: int | Non
 def _pending(session: Session, proposal_id: int) -> Proposal:
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:
-        raise InputError(f"proposal {proposal_id}: no such proposal")
+        raise InputError(f"proposition {proposal_id} : aucune proposition de ce numéro")
     if proposal.status != "pending":
-        raise InputError(f"proposal {proposal_id}: already {proposal.status}")
+        raise InputError(f"proposition {proposal_id} : déjà {STATUS_WORDS[proposal.status]}")
     return proposal
 
 
@@ -203,15 +205,16 @@ def accept(
     url = url or proposal.url
     service_id = service_id or slugify(name or proposal.name)
     ministry_id = ministry_id or proposal.ministry_id
-    where = Path(f"proposal {proposal_id}")
+    where = Path(f"proposition {proposal_id}")
     if ministry_id is None:
-        raise InputError(f"proposal {proposal_id}: no ministry given by the proposer: pass --ministry ID")
+        raise InputError(f"proposition {proposal_id} : l’auteur n’a pas donné de ministère : précisez --ministry ID")
     if session.get(Ministry, ministry_id) is None:
-        raise InputError(f"proposal {proposal_id}: --ministry {ministry_id!r}: no such ministry in the registry")
+        raise InputError(f"proposition {proposal_id} : --ministry {ministry_id} : aucun ministère de ce nom dans le registre")
     if not SLUG.match(service_id):
-        raise InputError(f"proposal {proposal_id}: --id {service_id!r}: must be a slug (a-z, 0-9, -)")
+        raise InputError(f"proposition {proposal_id} : --id « {service_id} » : doit être un identifiant de 1 à 100 "
+                         "caractères (a-z, 0-9, -)")
     if session.get(Service, service_id) is not None:
-        raise InputError(f"proposal {proposal_id}: --id {service_id!r}: a service with this id is already registered")
+        raise InputError(f"proposition {proposal_id} : --id {service_id} : une démarche de cet identifiant est déjà inscrite")
     volume = annual_volume if annual_volume is not None else proposal.annual_volume
     data = {
         "id": service_id, "name": name or proposal.name, "ministry": ministry_id, "url": url,
@@ -222,18 +225,18 @@ def accept(
         entry = ServiceEntry.model_validate(data)
     except ValidationError as exc:
         field, message = first_validation_error(exc)
-        raise InputError(f"{where}: service field '{field}': {message}") from None
+        raise InputError(f"{where} : démarche, champ « {field} » : {message}") from None
     try:
         addresses = check_public_url(entry.url, resolver)
     except UnresolvedHost as exc:
         if not allow_unresolved_host:
-            raise InputError(f"proposal {proposal_id}: {exc} (if this network has no DNS: --allow-unresolved-host)") from None
+            raise InputError(f"proposition {proposal_id} : {exc} (si ce réseau n’a pas de DNS : --allow-unresolved-host)") from None
         addresses = []
-        unchecked = (f"public-address check skipped (--allow-unresolved-host): host {urlsplit(entry.url).hostname!r} "
-                     "did not resolve")
+        unchecked = (f"vérification d’adresse publique omise (--allow-unresolved-host) : l’hôte "
+                     f"« {urlsplit(entry.url).hostname} » ne se résolvait pas")
         note = f"{note} [{unchecked}]" if note else unchecked
     except InputError as exc:
-        raise InputError(f"proposal {proposal_id}: {exc}") from None
+        raise InputError(f"proposition {proposal_id} : {exc}") from None
     try:
         summary = upsert_registry(session, RegistryFile(where, [], [Located(entry, 0)], {}), prune=False)
         proposal.status, proposal.decided_at, proposal.service_id = "accepted", utcnow(), service_id

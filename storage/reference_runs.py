@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from foundation import formatting
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
@@ -87,20 +88,21 @@ def choose_reference_run(session: Session, quarter: Quarter, service_id: str, ru
     """Make a run stand for a service in a quarter. The run must be a full visit of that service
     made during the quarter: choosing is about which evidence counts, not about moving it in time."""
     if session.get(Service, service_id) is None:
-        raise InputError(f"--service {service_id}: no such service in the registry")
+        raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     run = session.get(ServiceRun, run_id)
     if run is None:
-        raise InputError(f"run {run_id}: no such run")
+        raise InputError(f"--run {run_id} : aucune visite de ce numéro")
     if run.service_id != service_id:
-        raise InputError(f"run {run_id}: is a run of service {run.service_id!r}, not {service_id!r}")
+        raise InputError(f"--run {run_id} : visite de la démarche {run.service_id}, pas de {service_id}")
     if run.status != "done":
-        raise InputError(f"run {run_id}: is not complete (status {run.status!r})")
+        raise InputError(f"--run {run_id} : visite inachevée")
     started = as_utc(run.started_at)
     if started is None or not quarter.contains(started):
-        when = started.strftime("%Y-%m-%d") if started else "never"
-        raise InputError(f"run {run_id}: started {when}, outside {quarter}")
+        when = f"le {formatting.date(started)}" if started else "jamais"
+        raise InputError(f"--run {run_id} : commencée {when}, hors du {quarter.label}")
     if not session.scalar(select(exists().where(FindingRecord.service_run_id == run_id))):
-        raise InputError(f"run {run_id}: has no findings (an availability-only probe cannot stand for a quarter)")
+        raise InputError(f"--run {run_id} : sans constat (une vérification de disponibilité ne peut pas représenter "
+                         "un trimestre)")
     existing = session.scalars(
         select(ReferenceRunChoice).where(
             ReferenceRunChoice.quarter == str(quarter), ReferenceRunChoice.service_id == service_id)

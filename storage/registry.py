@@ -74,9 +74,14 @@ def upsert_registry(session: Session, registry: RegistryFile, prune: bool) -> Im
     new_ministries: list[str] = []
     for ministry_id, name in registry.ministry_names.items():
         if ministry_id not in known_ministries:
-            session.add(Ministry(id=ministry_id, name=name, contacts=[]))
+            session.add(Ministry(id=ministry_id, name=name, contacts=registry.ministry_contacts.get(ministry_id, [])))
             counts["ministries_added"] += 1
             new_ministries.append(ministry_id)
+    for ministry_id, contacts in registry.ministry_contacts.items():
+        existing = session.get(Ministry, ministry_id) if ministry_id in known_ministries else None
+        if existing is not None and list(existing.contacts or []) != contacts:
+            existing.contacts = contacts
+            counts["ministries_updated"] += 1
     for item in registry.ministries:
         entry = item.entry
         existing = session.get(Ministry, entry.id)
@@ -136,13 +141,13 @@ def list_services(
         by_id = {s.id: s for s in services}
         missing = [sid for sid in service_ids if sid not in by_id]
         if missing:
-            raise InputError(f"--service {missing[0]}: no such active service in the registry")
+            raise InputError(f"--service {missing[0]} : aucune démarche active de ce nom dans le registre")
         services = [by_id[sid] for sid in service_ids]
     if ministry_ids:
         known = set(session.scalars(select(Ministry.id)))
         for mid in ministry_ids:
             if mid not in known:
-                raise InputError(f"--ministry {mid}: no such ministry in the registry")
+                raise InputError(f"--ministry {mid} : aucun ministère de ce nom dans le registre")
     return services
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -25,8 +25,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from foundation import limits
 from foundation.errors import ErrorList, InputError
 from foundation.limits import check_address, check_whole
+from foundation.vocabulary import count, plural
 from storage.csv_table import read_csv_table
 from storage.text_file import read_text_file
+from storage.validation_messages import french_message
 from storage.values import header_key, is_blank, text_list, whole_number, yes_no
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
@@ -71,13 +73,16 @@ def life_event_slug(text: str) -> str | None:
 def _check_emails(values: list[str]) -> list[str]:
     for value in values:
         if not EMAIL.match(value) or "\r" in value or "\n" in value:
-            raise ValueError(f"not an e-mail address: {value!r}")
+            raise ValueError(f"« {value} » n’est pas une adresse électronique")
     return values
 
 
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
-        raise ValueError(f"must be a slug (a-z, 0-9, -), got {value!r}")
+        shown = value if len(value) <= 40 else f"{value[:40]}…"
+        raise ValueError(f"doit être un identifiant de 1 à 100 caractères : lettres minuscules sans accent, "
+                         f"chiffres et tirets (a-z, 0-9, -), sans tiret au début ni à la fin ; "
+                         f"reçu « {shown} » ({count(len(value), 'caractère', 'caractères')})")
     return value
 
 
@@ -146,7 +151,7 @@ class ServiceEntry(BaseModel):
         text = str(value).strip().lower().replace(" ", "")
         text = FC_LEVEL_ALIASES.get(text, text)
         if text not in FC_LEVELS:
-            raise ValueError(f"must be one of {', '.join(FC_LEVELS)}, got {value!r}")
+            raise ValueError(f"doit être {' ou '.join(FC_LEVELS)} ; reçu « {value} »")
         return text
 
     @field_validator("jdma_demarche_id", mode="before")
@@ -156,7 +161,7 @@ class ServiceEntry(BaseModel):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValueError(f"must be a démarche id such as 4567, got {value!r}")
+            raise ValueError(f"doit être un numéro de démarche comme 4567 ; reçu « {value} »")
         return str(value).strip()
 
     @field_validator("url")
@@ -166,9 +171,9 @@ class ServiceEntry(BaseModel):
         check_address(value)
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"must be an http(s) URL with a host, got {value!r}")
+            raise ValueError(f"doit être une adresse http(s) avec un nom d’hôte ; reçu « {value} »")
         if any(c.isspace() for c in value):
-            raise ValueError(f"must not contain white space, got {value!r}")
+            raise ValueError(f"ne doit pas contenir d’espace ; reçu « {value} »")
         return value
 
     @field_validator("life_events")
@@ -177,9 +182,10 @@ class ServiceEntry(BaseModel):
         slugs = {value: life_event_slug(value) for value in values}
         unknown = [value for value, slug in slugs.items() if slug is None]
         if unknown:
-            listed = ", ".join(repr(v) for v in unknown)
+            listed = ", ".join(f"« {v} »" for v in unknown)
             raise ValueError(
-                f"unknown life event{'s' if len(unknown) > 1 else ''} {listed} (known: {', '.join(LIFE_EVENTS)})"
+                f"{plural(len(unknown), 'moment de vie inconnu', 'moments de vie inconnus')} : {listed} "
+                f"(connus : {', '.join(LIFE_EVENTS)})"
             )
         return list(dict.fromkeys(slugs[value] for value in values))
 
@@ -201,6 +207,9 @@ class RegistryFile:
     ministry_names: dict[str, str]
     # "yaml" or "csv" (how a hint is worded), "" for entries that come from elsewhere.
     kind: str = ""
+    # CSV only: a ministry's contacts given in a `ministry_contacts` column (a CSV has no ministry
+    # rows: the alerts of a ministry created or updated from one would otherwise go nowhere).
+    ministry_contacts: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -216,12 +225,12 @@ class _Mention:
 
 def _error(path: Path, line: int | None, unit: str, field: str, message: str) -> InputError:
     where = f"{path}:{line}" if line else str(path)
-    return InputError(f"{where}: {unit} field '{field}': {message}")
+    return InputError(f"{where} : {unit}, champ « {field} » : {message}")
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
 
 
 def validation_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str, str]]:
@@ -229,11 +238,9 @@ def validation_errors(exc: ValidationError, model: type[BaseModel] | None = None
     found = []
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "?"
-        message = err["msg"].removeprefix("Value error, ")
+        message = french_message(err)
         if err["type"] == "extra_forbidden":
-            message = "unknown field" + (_did_you_mean(field, model.model_fields) if model else "")
-        elif err["type"] == "missing":
-            message = "required field is missing"
+            message += _did_you_mean(field, model.model_fields) if model else ""
         found.append((field, message, err["type"]))
     return found
 
@@ -249,7 +256,7 @@ def _validate(
 ) -> Any:
     """The validated entry, or None after adding each of its mistakes to `errors`."""
     if not isinstance(data, dict):
-        errors.add(f"{path}:{line}: {unit}: expected a mapping of fields, got {type(data).__name__}", at=line)
+        errors.add(f"{path}:{line} : {unit} : attendu : un ensemble de champs (nom : valeur)", at=line)
         return None
     try:
         return model.model_validate(data)
@@ -279,7 +286,7 @@ def _yaml_items(path: Path, root: yaml.MappingNode, key: str, errors: ErrorList)
             return []
         if not isinstance(value_node, yaml.SequenceNode):
             line = value_node.start_mark.line + 1
-            errors.add(f"{path}:{line}: '{key}' must be a list", at=line)
+            errors.add(f"{path}:{line} : « {key} » doit être une liste", at=line)
             return []
         items = []
         for node in value_node.value:
@@ -298,26 +305,27 @@ def _read_yaml(path: Path, text: str, errors: ErrorList) -> tuple[RegistryFile, 
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise InputError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise InputError(f"{path}{line} : YAML invalide ({getattr(exc, 'problem', exc)})") from None
     if root is None:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(f"{path} : le fichier est vide")
     if not isinstance(root, yaml.MappingNode):
-        raise InputError(f"{path}:{root.start_mark.line + 1}: expected a mapping with 'ministries' and 'services'")
+        raise InputError(f"{path}:{root.start_mark.line + 1} : attendu : deux rubriques, « ministries » et « services »")
     allowed = ("ministries", "services")
     for key_node, _ in root.value:
         if key_node.value not in allowed:
             line = key_node.start_mark.line + 1
             errors.add(
-                f"{path}:{line}: unknown top-level key '{key_node.value}'{_did_you_mean(key_node.value, allowed)}",
+                f"{path}:{line} : rubrique inconnue « {key_node.value} »{_did_you_mean(key_node.value, allowed)}",
                 at=line,
             )
     ministries, services, mentions = [], [], []
-    for key, model, label, found in (
-        ("ministries", MinistryEntry, "ministry", ministries), ("services", ServiceEntry, "service", services),
+    for key, model, kind, label, found in (
+        ("ministries", MinistryEntry, "ministry", "ministère", ministries),
+        ("services", ServiceEntry, "service", "démarche", services),
     ):
         for i, (data, line, field_lines) in enumerate(_yaml_items(path, root, key, errors)):
-            mentions.append(_mention(label, data, line))
-            entry = _validate(model, data, path, line, f"{label} #{i + 1}", field_lines, errors)
+            mentions.append(_mention(kind, data, line))
+            entry = _validate(model, data, path, line, f"{label} n° {i + 1}", field_lines, errors)
             if entry is not None:
                 found.append(Located(entry, line))
     return RegistryFile(path, ministries, services, {}, "yaml"), mentions
@@ -325,7 +333,8 @@ def _read_yaml(path: Path, text: str, errors: ErrorList) -> tuple[RegistryFile, 
 
 # CSV columns: the service fields, and `ministry_name` to create a ministry not yet known. A
 # header is matched without case, accents, spaces or underscores (`Annual volume` is `annual_volume`).
-CSV_COLUMNS: tuple[str, ...] = (*ServiceEntry.model_fields, "ministry_name")
+CSV_COLUMNS: tuple[str, ...] = (*ServiceEntry.model_fields, "ministry_name", "ministry_contacts")
+_MINISTRY_COLUMNS = ("ministry_name", "ministry_contacts")
 _CSV_KEYS: dict[str, str] = {header_key(name): name for name in CSV_COLUMNS}
 REQUIRED_FIELDS: tuple[str, ...] = tuple(name for name, f in ServiceEntry.model_fields.items() if f.is_required())
 
@@ -333,42 +342,51 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(name for name, f in ServiceEntry.model_
 def _read_csv(path: Path, errors: ErrorList) -> tuple[RegistryFile, list[_Mention]]:
     table = read_csv_table(path)
     for row, _ in table.problems:
-        hint = (" (a list cell holding ';' must be quoted, or separate its items with ',')"
+        hint = (" (une cellule de liste qui contient « ; » doit être entre guillemets, ou séparer ses éléments par « , »)"
                 if table.delimiter == ";" else "")
-        errors.add(f"{path}:{row}: row {row} has more cells than the header{hint}", at=row)
+        errors.add(f"{path}:{row} : la ligne {row} a plus de cellules que l’en-tête{hint}", at=row)
     fields: dict[str, str] = {}  # column key → field
     for key, header in table.columns.items():
         if key in _CSV_KEYS:
             fields[key] = _CSV_KEYS[key]
         else:
-            known = _did_you_mean(header, CSV_COLUMNS) or f" (known columns: {', '.join(CSV_COLUMNS)})"
-            errors.add(f"{path}:1: unknown column '{header}'{known}", at=1)
+            known = _did_you_mean(header, CSV_COLUMNS) or f" (colonnes connues : {', '.join(CSV_COLUMNS)})"
+            errors.add(f"{path}:1 : colonne inconnue « {header} »{known}", at=1)
     absent = [name for name in REQUIRED_FIELDS if name not in fields.values()]
     for name in absent:
-        errors.add(f"{path}:1: no '{name}' column (required)", at=1)
+        errors.add(f"{path}:1 : pas de colonne « {name} » (obligatoire)", at=1)
     services: list[Located] = []
     names: dict[str, str] = {}
+    contacts: dict[str, list[str]] = {}
     mentions: list[_Mention] = []
     for row in table.rows:
-        data = {field: row.cells[key] for key, field in fields.items() if field != "ministry_name"}
+        data = {field: row.cells[key] for key, field in fields.items() if field not in _MINISTRY_COLUMNS}
         mention = _mention("service", data, row.number)
         mentions.append(mention)
         ministry_name = next((row.cells[key].strip() for key, f in fields.items() if f == "ministry_name"), "")
         if ministry_name and mention.ministry:
             names[mention.ministry] = ministry_name
-        entry = _validate(ServiceEntry, data, path, row.number, f"row {row.number}", {}, errors, absent)
+        given = next((row.cells[key] for key, f in fields.items() if f == "ministry_contacts"), "")
+        if mention.ministry and not is_blank(given):
+            try:
+                contacts.setdefault(mention.ministry, [])
+                contacts[mention.ministry] = list(dict.fromkeys(
+                    contacts[mention.ministry] + _check_emails(text_list(given))))
+            except ValueError as exc:
+                errors.add(_error(path, row.number, f"ligne {row.number}", "ministry_contacts", str(exc)), at=row.number)
+        entry = _validate(ServiceEntry, data, path, row.number, f"ligne {row.number}", {}, errors, absent)
         if entry is not None:
             services.append(Located(entry, row.number))
-    return RegistryFile(path, [], services, names, "csv"), mentions
+    return RegistryFile(path, [], services, names, "csv", contacts), mentions
 
 
 def unknown_ministry_hint(kind: str) -> str:
     """What to do about a service whose ministry is not known, in the words of its file."""
     if kind == "yaml":
-        return "declare it under 'ministries:' or import it first"
+        return "déclarez-le sous « ministries: » ou importez-le d’abord"
     if kind == "csv":
-        return "give its name in a 'ministry_name' column, or import it first"
-    return "import it first"
+        return "donnez son nom dans une colonne « ministry_name », ou importez-le d’abord"
+    return "importez-le d’abord"
 
 
 def unknown_ministries(
@@ -376,8 +394,8 @@ def unknown_ministries(
 ) -> list[tuple[int, str]]:
     """(line, message) for each service (line, id, ministry) whose ministry is not in `known`."""
     return [
-        (line, f"{path}:{line}: service '{service_id}' field 'ministry': "
-               f"unknown ministry {ministry!r} ({unknown_ministry_hint(kind)})")
+        (line, f"{path}:{line} : démarche « {service_id} », champ « ministry » : "
+               f"ministère inconnu « {ministry} » ({unknown_ministry_hint(kind)})")
         for line, service_id, ministry in services
         if ministry and ministry not in known
     ]
@@ -387,15 +405,14 @@ def _check_across(
     registry: RegistryFile, mentions: list[_Mention], known_ministries: set[str] | None, errors: ErrorList,
 ) -> None:
     """Duplicate ids, and (when the known ministries are given) services of unknown ministries."""
-    where = "row" if registry.kind == "csv" else "line"
-    for kind in ("ministry", "service"):
+    for kind, unit in (("ministry", "ministère"), ("service", "démarche")):
         seen: dict[str, int] = {}
         for m in mentions:
             if m.kind != kind or m.id is None:
                 continue
             if m.id in seen:
-                errors.add(_error(registry.path, m.line, kind, "id",
-                                  f"duplicate id {m.id!r} (first at {where} {seen[m.id]})"), at=m.line)
+                errors.add(_error(registry.path, m.line, unit, "id",
+                                  f"identifiant « {m.id} » en double (déjà ligne {seen[m.id]})"), at=m.line)
             else:
                 seen[m.id] = m.line
     if known_ministries is not None:
@@ -414,9 +431,9 @@ def read_registry(path: Path, known_ministries: set[str] | None = None) -> Regis
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in REGISTRY_SUFFIXES:
-        advice = " (use .yaml, .yml or .csv"
-        advice += ": save it as « CSV UTF-8 » from Excel)" if suffix in (".xlsx", ".xls", ".ods") else ")"
-        raise InputError(f"{path}: unknown registry format '{suffix}'{advice}")
+        advice = " (utilisez .yaml, .yml ou .csv"
+        advice += " : enregistrez-le en « CSV UTF-8 » depuis Excel)" if suffix in (".xlsx", ".xls", ".ods") else ")"
+        raise InputError(f"{path} : format de registre inconnu « {suffix} »{advice}")
     errors = ErrorList(path)
     if suffix in (".yaml", ".yml"):
         registry, mentions = _read_yaml(path, read_text_file(path), errors)

@@ -80,22 +80,22 @@ def _review_date(table: CsvTable, row: CsvRow, column: str) -> datetime:
         except ValueError:
             continue
         return as_utc(moment)  # JeDonneMonAvis writes UTC
-    raise table.error(row.number, column, f"expected a date such as 2026-11-03 14:05:00, got {raw!r}")
+    raise table.error(row.number, column, f"attendu : une date comme 2026-11-03 14:05:00 ; reçu « {raw} »")
 
 
 def _read_review_export(table: CsvTable, demarche_id: str | None, service_id: str | None) -> SatisfactionImport:
     if not (demarche_id or service_id):
         raise InputError(
-            f"{table.path}: a JeDonneMonAvis review export does not say which démarche it is: "
-            "give --demarche ID (or --service ID)"
+            f"{table.path} : un export d’avis JeDonneMonAvis ne dit pas de quelle démarche il parle : "
+            "précisez --demarche ID (ou --service ID)"
         )
     date_column = _column(table, REVIEW_DATE)
     if date_column is None:
-        raise table.error(1, None, "no 'Review Created At' column (the date of each review)")
+        raise table.error(1, None, "pas de colonne « Review Created At » (la date de chaque avis)")
     question = _column(table, SATISFACTION_QUESTION)
     if question is None:
         raise table.error(
-            1, None, "no satisfaction column (\"De façon générale, comment ça s'est passé ?\" or \"Satisfaction\")"
+            1, None, "pas de colonne de satisfaction (« De façon générale, comment ça s'est passé ? » ou « Satisfaction »)"
         )
     marks: dict[Quarter, list[float]] = defaultdict(list)
     rows: dict[Quarter, list[int]] = defaultdict(list)
@@ -107,7 +107,7 @@ def _read_review_export(table: CsvTable, demarche_id: str | None, service_id: st
             skipped += 1
             continue
         if answer not in SMILEY_MARKS:
-            errors.add(table.error(row.number, question, f"unknown answer {row.cells[question]!r} (expected Très bien, Moyen or Pas bien)"), at=row.number)
+            errors.add(table.error(row.number, question, f"réponse inconnue « {row.cells[question]} » (attendu : Très bien, Moyen ou Pas bien)"), at=row.number)
         try:
             quarter = Quarter.of(_review_date(table, row, date_column))
         except InputError as exc:
@@ -137,8 +137,8 @@ def _read_summary(table: CsvTable) -> SatisfactionImport:
     if not (demarche or service) or not (quarter_column and score_column and reviews_column):
         raise table.error(
             1, None,
-            "not a JeDonneMonAvis file: expected either a review export ('Review ID', 'Review Created At' and the "
-            "satisfaction question) or the columns demarche_id (or service_id), quarter, score and reviews",
+            "pas un fichier JeDonneMonAvis : attendu soit un export d’avis (« Review ID », « Review Created At » et la "
+            "question de satisfaction), soit les colonnes demarche_id (ou service_id), quarter, score et reviews",
         )
     scores: list[QuarterScore] = []
     seen: dict[tuple[str | None, str | None, Quarter], int] = {}
@@ -148,7 +148,7 @@ def _read_summary(table: CsvTable) -> SatisfactionImport:
         service_id = row.cells[service].strip() if service else ""
         found: list[InputError] = []
         if not (demarche_id or service_id):
-            found.append(table.error(row.number, demarche or service, "empty: which démarche (or service) is this row about?"))
+            found.append(table.error(row.number, demarche or service, "vide : de quelle démarche parle cette ligne ?"))
         quarter = None
         try:
             quarter = Quarter.parse(row.cells[quarter_column])
@@ -157,7 +157,7 @@ def _read_summary(table: CsvTable) -> SatisfactionImport:
         key = (demarche_id or None, None if demarche_id else service_id, quarter)
         if quarter is not None and (demarche_id or service_id):
             if key in seen:
-                found.append(table.error(row.number, quarter_column, f"{quarter} already given for this démarche at row {seen[key]}"))
+                found.append(table.error(row.number, quarter_column, f"{quarter.label} déjà donné pour cette démarche ligne {seen[key]}"))
             else:
                 seen[key] = row.number
         score = reviews = None
@@ -186,7 +186,7 @@ def read_satisfaction(path: Path, demarche_id: str | None = None, service_id: st
     if _column(table, REVIEW_ID) or _column(table, REVIEW_DATE):
         return _read_review_export(table, demarche_id, service_id)
     if demarche_id or service_id:
-        raise InputError(f"{path}: --demarche and --service are for a review export; this file names its démarches")
+        raise InputError(f"{path} : --demarche et --service servent à un export d’avis ; ce fichier nomme ses démarches")
     return _read_summary(table)
 
 
@@ -195,12 +195,12 @@ def import_satisfaction(
 ) -> SatisfactionImport:
     """Validate the whole file, then replace the figures it gives, in one transaction."""
     if demarche_id and service_id:
-        raise InputError("give --demarche or --service, not both")
+        raise InputError("donnez --demarche ou --service, pas les deux")
     if service_id and session.get(Service, service_id) is None:
-        raise InputError(f"--service {service_id}: no such service in the registry")
+        raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     imported = read_satisfaction(path, demarche_id, service_id)
     known = set(session.scalars(select(Service.id)))
-    unknown = [f"{path}: {score.source}: service {score.service_id!r} is not in the registry"
+    unknown = [f"{path} : {score.source} : la démarche « {score.service_id} » n’est pas au registre"
                for score in imported.scores if score.service_id and score.service_id not in known]
     if unknown:
         raise InputErrors(str(path), unknown)

@@ -72,14 +72,14 @@ def _evidence_store(db: Database, storage: StorageSection) -> EvidenceStore:
         try:
             url = postgresql_url(url)
         except ArgumentError as exc:
-            raise InputError(f"{EVIDENCE_ENV}: {_first_line(exc)}") from None
+            raise InputError(f"{EVIDENCE_ENV} : {_first_line(exc)}") from None
         if make_url(url) == make_url(postgresql_url(str(db.engine.url.render_as_string(hide_password=False)))):
             return DatabaseEvidenceStore(db.engine, root)  # the blobs beside the runs, one pool of connections
         try:
             engine = make_engine(url)
             upgrade(engine)
         except Exception as exc:
-            raise InputError(f"cannot open the evidence database {EVIDENCE_ENV}={make_url(url)!r}: "
+            raise InputError(f"impossible d’ouvrir la base des preuves {EVIDENCE_ENV}={make_url(url)!r} : "
                              f"{_first_line(exc)}") from None
         return DatabaseEvidenceStore(engine, root)
     raise InputError(f"{EVIDENCE_ENV} : file:///chemin ou une adresse PostgreSQL (postgresql+psycopg://…) attendue, "
@@ -93,7 +93,7 @@ def open_stores(storage: StorageSection, evidence: EvidenceSection) -> tuple[Dat
     try:
         db = open_database(url)
     except Exception as exc:
-        raise InputError(f"cannot open the database {url!r}: {_first_line(exc)}") from None
+        raise InputError(f"impossible d’ouvrir la base de données « {url} » : {_first_line(exc)}") from None
     try:
         return db, open_evidence_store(db, storage, evidence)
     except BaseException:

@@ -33,17 +33,19 @@ def read_text_file(path: Path) -> str:
     path = Path(path)
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path} : fichier introuvable") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path} : illisible ({exc.strerror})") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"{path}: commence comme un fichier UTF-16 mais n'en est pas un : {_advice(path)}") from None
+            raise InputError(f"{path} : commence comme un fichier UTF-16 mais n'en est pas un : {_advice(path)}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            f"{path}: n'est pas en UTF-8 (octet 0x{raw[exc.start]:02x} ligne {line}) : {_advice(path)}"
+            f"{path} : n’est pas en UTF-8 (octet 0x{raw[exc.start]:02x} ligne {line}) : {_advice(path)}"
         ) from None

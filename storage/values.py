@@ -40,6 +40,11 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def given(value: object) -> str:
+    """A value as a message quotes it: « 450 000 », « peut-être » (text as written, others as read)."""
+    return f"« {value} »" if not isinstance(value, bool) else f"« {'vrai' if value else 'faux'} »"
+
+
 def _without_spaces(text: str) -> str:
     text = text.strip()
     for space in THOUSANDS_SPACES:
@@ -50,28 +55,28 @@ def _without_spaces(text: str) -> str:
 def whole_number(value: object) -> int:
     """`450000`, `450 000`, `450 000` (no-break or narrow no-break space), or a YAML integer."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"attendu : un nombre entier ; reçu {given(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = _without_spaces(value) if isinstance(value, str) else ""
     if not re.fullmatch(r"[+-]?[0-9]+", text):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"attendu : un nombre entier ; reçu {given(value)}")
     return int(text)
 
 
 def decimal_number(value: object, unit: str = "") -> float:
     """`8,4` or `8.4`, spaces between thousands allowed, `74,5 %` when `unit` is `%`."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"attendu : un nombre ; reçu {given(value)}")
     if isinstance(value, (int, float)):
         return float(value)
     text = _without_spaces(value) if isinstance(value, str) else ""
     if unit:
         text = text.removesuffix(unit)
     if not re.fullmatch(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", text):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"attendu : un nombre ; reçu {given(value)}")
     return float(text.replace(",", "."))
 
 
@@ -87,7 +92,7 @@ def yes_no(value: object) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"expected oui or non (or true/false, vrai/faux, 1/0), got {value!r}")
+    raise ValueError(f"attendu : oui ou non (ou vrai/faux, true/false, 1/0) ; reçu {given(value)}")
 
 
 def text_list(value: object) -> list:
@@ -99,4 +104,4 @@ def text_list(value: object) -> list:
         return [item.strip() for item in re.split(r"[;,\n]", value) if item.strip()]
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise ValueError(f"expected a list, got {value!r}")
+    raise ValueError(f"attendu : une liste ; reçu {given(value)}")

@@ -79,3 +79,27 @@ def problems(text: str) -> list[str]:
 def all_problems(named_texts: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """{screen name: its problems} for the screens that have any."""
     return {name: p for name, text in named_texts if (p := problems(text))}
+
+
+# The glossary's words (docs/glossaire.md, foundation/vocabulary.py's AVOID): a screen says
+# « démarche », « 4e trimestre 2026 » and Paris time, never "service(s)", `2026Q4` or UTC.
+GLOSSARY_AVOID = (
+    # « France services », the network of desks, is a name.
+    (re.compile(r"(?<!France )\bservices?\b", re.IGNORECASE), "« démarche » plutôt que"),
+    (re.compile(r"\b\d{4}Q[1-4]\b"), "« 4e trimestre 2026 » plutôt que le code"),
+    (re.compile(r"\bUTC\b"), "l’heure de Paris plutôt que"),
+    (re.compile(r"\béchue\b", re.IGNORECASE), "« passée » plutôt que"),
+)
+# Options and arguments a person types (`--service`, `--quarter 2026Q4`) are commands, not prose.
+TYPED = re.compile(r"(?:--[a-z][a-z-]*(?:[ =]\S+)?)|`[^`]*`")
+
+
+def glossary_problems(text: str) -> list[str]:
+    """Where a visible text uses another word than the glossary's."""
+    prose = TYPED.sub(" ", DATA.sub(" ", text))
+    return [f"{what} « {m.group(0)} » dans « …{prose[max(0, m.start() - 50):m.end() + 50]}… »"
+            for pattern, what in GLOSSARY_AVOID for m in pattern.finditer(prose)]
+
+
+def all_glossary_problems(named_texts: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    return {name: p for name, text in named_texts if (p := glossary_problems(text))}

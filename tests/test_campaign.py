@@ -54,9 +54,9 @@ def test_a_campaign_stores_one_run_per_service_and_prints_throughput(tmp_path, e
     assert veilleur("registry", "import", str(tmp_path / "r.yaml"), env=env).returncode == 0
     done = veilleur("run", "--max-pages", "0", env=env)
     assert done.returncode == 0, done.stderr
-    assert "services/s" in done.stderr and "pages/s" in done.stderr and "mémoire max" in done.stderr
+    assert "démarches/min" in done.stderr and "page" in done.stderr and "mémoire max" in done.stderr
     # The progress bar: the share done, the time left and the pace.
-    assert "6/6" in done.stderr and "100%" in done.stderr and "reste" in done.stderr and "services/min" in done.stderr
+    assert "6/6" in done.stderr and "100%" in done.stderr and "reste" in done.stderr and "démarches/min" in done.stderr
     # The summary: each measured check with its figure (these pages are too short to be read: no score).
     assert re.search(r"mesuré \(\d+ violations?\)", done.stdout)
     stored = runs(env_data_dir)

@@ -17,7 +17,7 @@ import veilleur.cli
 from veilleur.cli import _interrupted_while_starting
 from veilleur.cli.commands import LAZY_COMMANDS, cli
 
-NOT_COMMANDS = {"veilleur.cli.commands", "veilleur.cli.group", "veilleur.cli.__main__"}
+NOT_COMMANDS = {"veilleur.cli.commands", "veilleur.cli.group", "veilleur.cli.__main__", "veilleur.cli.french_click"}
 
 
 def _real_commands() -> dict[str, tuple[str, click.Command]]:
@@ -64,7 +64,7 @@ def _loaded_after(*args: str) -> set[str]:
 def test_veilleur_run_imports_neither_the_other_commands_nor_their_libraries():
     loaded = _loaded_after("run", "--help")
     assert {m for m in loaded if m.startswith("veilleur.cli.")} == {
-        "veilleur.cli.commands", "veilleur.cli.group", "veilleur.cli.run"}
+        "veilleur.cli.commands", "veilleur.cli.group", "veilleur.cli.french_click", "veilleur.cli.run"}
     # The dashboard, the distributed campaigns, the e-mails' templates and pictures, the exports:
     # a campaign needs none of them to start.
     assert not loaded & {"fastapi", "starlette", "uvicorn", "celery", "kombu", "jinja2", "PIL", "openpyxl",

@@ -26,7 +26,7 @@ def _one_error_line(result, *words: str) -> str:
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("veilleur: error: ")
+    assert line.startswith("veilleur : erreur : ")
     for word in words:
         assert word in line
     return line
@@ -39,7 +39,7 @@ def test_report_to_an_existing_file_is_one_line_naming_it_and_the_file_is_untouc
     taken = tmp_path / "rapport.html"
     taken.write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(cli, ["report", "--out", str(taken)])
-    _one_error_line(result, f"--out '{taken}'", "not a folder")
+    _one_error_line(result, f"--out « {taken} »", "n’est pas un dossier")
     assert taken.read_text(encoding="utf-8") == "mine"
 
 
@@ -47,7 +47,7 @@ def test_report_to_a_path_that_cannot_be_made_is_one_line_naming_it(env_data_dir
     (tmp_path / "fichier").write_text("", encoding="utf-8")
     below_a_file = tmp_path / "fichier" / "rapport"
     result = CliRunner().invoke(cli, ["report", "--out", str(below_a_file)])
-    _one_error_line(result, f"--out '{below_a_file}'", "cannot write", "Not a directory")
+    _one_error_line(result, f"--out « {below_a_file} »", "impossible d’écrire", "Not a directory")
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes in a read-only folder")
@@ -59,7 +59,7 @@ def test_report_to_a_read_only_folder_is_one_line_naming_it(env_data_dir, tmp_pa
         result = CliRunner().invoke(cli, ["report", "--out", str(locked / "rapport")])
     finally:
         locked.chmod(0o700)
-    _one_error_line(result, f"--out '{locked / 'rapport'}'", "cannot write", "Permission denied")
+    _one_error_line(result, f"--out « {locked / 'rapport'} »", "impossible d’écrire", "Permission denied")
 
 
 def test_report_failing_to_write_inside_out_names_the_file(env_data_dir, tmp_path, monkeypatch):
@@ -74,12 +74,12 @@ def test_report_failing_to_write_inside_out_names_the_file(env_data_dir, tmp_pat
 
     monkeypatch.setattr(reports.site.html_report, "write_report", refused)
     result = CliRunner().invoke(cli, ["report", "--out", str(out)])
-    _one_error_line(result, f"--out '{out}'", f"cannot write '{out / 'index.html'}'", "Permission denied")
+    _one_error_line(result, f"--out « {out} »", f"impossible d’écrire « {out / 'index.html'} »", "Permission denied")
 
 
 def test_report_of_a_campaign_that_does_not_exist_is_an_error_naming_it(env_data_dir, tmp_path):
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "rapport"), "--campaign", "999"])
-    _one_error_line(result, "--campaign 999: no such campaign")
+    _one_error_line(result, "--campaign 999 : aucune campagne de ce numéro")
     assert not (tmp_path / "rapport").exists()  # nothing written
 
 
@@ -93,7 +93,7 @@ def test_report_of_an_availability_check_is_an_error_and_of_a_full_campaign_is_w
         availability_id, full_id = availability.id, full.id
     db.close()
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "a"), "--campaign", str(availability_id)])
-    _one_error_line(result, f"--campaign {availability_id}: an availability check", "nothing to report")
+    _one_error_line(result, f"--campaign {availability_id} : une vérification de disponibilité", "rien à mettre au rapport")
     written = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "b"), "--campaign", str(full_id)])
     assert written.exit_code == 0, written.output
     assert (tmp_path / "b" / "index.html").exists()
@@ -102,17 +102,17 @@ def test_report_of_an_availability_check_is_an_error_and_of_a_full_campaign_is_w
 # ---- veilleur alone
 
 
-@pytest.mark.parametrize("args, words", [([], "Commands:"), (["mail"], "Usage: veilleur mail")])
+@pytest.mark.parametrize("args, words", [([], "Commandes — campagnes :"), (["mail"], "Utilisation : veilleur mail")])
 def test_a_group_without_its_command_shows_its_help_and_exits_0(args, words):
     result = CliRunner().invoke(cli, args, prog_name="veilleur")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout.startswith("Usage: veilleur") and words in result.stdout
-    assert "error" not in result.stdout
+    assert result.stdout.startswith("Utilisation : veilleur") and words in result.stdout
+    assert "erreur" not in result.stdout
 
 
 def test_a_wrong_command_is_still_one_error_line():
-    _one_error_line(CliRunner().invoke(cli, ["nimporte"]), "No such command 'nimporte'")
+    _one_error_line(CliRunner().invoke(cli, ["nimporte"]), "commande inconnue : nimporte")
 
 
 # ---- quarters in the help
@@ -147,10 +147,10 @@ def test_the_progress_bar_shows_the_share_done_the_time_left_and_the_pace_in_ser
     now = [0.0]
     progress = Progress(*columns, console=Console(file=io.StringIO()), get_time=lambda: now[0])
     task = progress.add_task("services", total=10, last="")
-    assert pace.render(progress.tasks[0]).plain == "– services/min"  # nothing done yet
+    assert pace.render(progress.tasks[0]).plain == "– démarches/min"  # nothing done yet
     for now[0] in (30.0, 60.0):
         progress.update(task, advance=1)
-    assert pace.render(progress.tasks[0]).plain == "2 services/min"  # one every 30 s
+    assert pace.render(progress.tasks[0]).plain == "2 démarches/min"  # one every 30 s
 
 
 def _result(service_id: str, **findings) -> UnitResult:

@@ -92,7 +92,7 @@ def _expected() -> dict:
 
 def test_demo_report_shows_every_status_of_every_check_as_expected(demo):
     last_line = demo.stderr.strip().splitlines()[-1]
-    assert last_line == (f"Dashboard: VEILLEUR_DATA_DIR={demo.data.resolve()} veilleur serve "
+    assert last_line == (f"Tableau de bord : VEILLEUR_DATA_DIR={demo.data.resolve()} veilleur serve "
                          "--host 127.0.0.1 --port 8000 → http://127.0.0.1:8000/")
     found, incidents = _findings(demo)
     expected = _expected()
@@ -275,3 +275,31 @@ def test_screenshots_of_each_screen_in_the_real_browser(demo, dashboard, tmp_pat
         browser.close()
     assert {name: p for name, p in seen.items() if p} == {}
     assert all((shots / f"{name}.png").stat().st_size > 10_000 for name in screens)
+
+
+def test_the_commands_bundles_and_e_mails_use_the_glossarys_words(demo, tmp_path):
+    """The screen-reading test on what the operators read: the output of `run` (the demo's
+    campaigns), `objectives`, `mail list`, `verify`, `registry import`, an evidence bundle and the
+    alert e-mail — French, no raw identifier, and the glossary's words: « démarche », never
+    "service(s)"; « 4e trimestre 2026 », never `2026Q4`; Paris time, never UTC."""
+    from tests.french_text import TYPED, all_glossary_problems
+    from veilleur.cli import cli
+
+    env = {"VEILLEUR_DATA_DIR": str(demo.data), "VEILLEUR_DATABASE_URL": "", "COLUMNS": "250"}
+    runner = CliRunner()
+    outputs = [("veilleur run (démonstration)", demo.stderr)]
+    for args in (["objectives"], ["mail", "list"], ["verify"],
+                 ["registry", "import", str(demo.data / "registry.yaml"), "--dry-run"],
+                 ["registry", "import", str(demo.data / "registry.yaml")]):
+        result = runner.invoke(cli, args, env=env)
+        assert result.exit_code == 0, (args, result.output)
+        outputs.append((f"veilleur {' '.join(args[:2])}", result.output))
+    [mail] = demo.mails()
+    outputs.append(("e-mail (texte)", mail.get_body(preferencelist=("plain",)).get_content()))
+    outputs.append(("e-mail (HTML)", visible_text(mail.get_body(preferencelist=("html",)).get_content())))
+    outputs.append(("dossier de preuves", visible_text(_bundle(demo, tmp_path))))
+    # File names and paths are data; what a person types is a command.
+    readable = [(name, TYPED.sub(" ", text.replace(str(demo.data.resolve()), " ").replace(str(demo.data), " ")))
+                for name, text in outputs]
+    assert all_problems(readable) == {}
+    assert all_glossary_problems(readable) == {}

@@ -471,7 +471,7 @@ def test_each_service_is_stored_exactly_once_though_a_worker_died_under_its_task
     # Its Playwright driver saw its pipe close and took Chromium with it: nothing of it is left.
     assert killed_midway["left_over"] == []
     code, output = killed_midway["verify"]
-    assert code == 0 and "all verified" in output, output
+    assert code == 0 and "tout est vérifié" in output, output
     assert "40/40" in killed_midway["run_output"] and "Traceback" not in killed_midway["run_output"]
 
 
@@ -628,8 +628,8 @@ def test_a_worker_with_nothing_of_its_own_behind_a_veth_link_stores_evidence_ver
             assert {o[:2] for o in outcomes(db_url).values()} == {("done", True)}
 
             verified = veilleur("verify", env=env)
-            assert verified.returncode == 0 and "all verified" in verified.stdout, verified.stdout + verified.stderr
-            assert "4 manifests signed" in verified.stdout
+            assert verified.returncode == 0 and "tout est vérifié" in verified.stdout, verified.stdout + verified.stderr
+            assert "4 manifestes signés" in verified.stdout
             # The worker kept nothing on a disk of its own: the evidence is in the database.
             kept = {p.name for p in (tmp_path / "worker-alone").rglob("*") if p.is_file()}
             assert kept <= {"keyring.json", ".signing.lock"}, kept
@@ -680,7 +680,7 @@ def test_a_task_that_keeps_killing_its_workers_is_set_aside_as_our_failure_never
                 log.close()
             output = " ".join((tmp_path / "run.log").read_text(encoding="utf-8").split())  # unwrapped
             assert code == 130, output
-            assert "deadly : résultat non enregistré (worker_lost)" in output and "mise de côté" in output, output
+            assert "deadly : résultat non enregistré" in output and "nos workers" in output and "mise de côté" in output, output
             seen = outcomes(db_url, 1)
             # Nothing recorded of the deadly site: no run, no page, no availability figure; the sound one is.
             assert seen["deadly"] == ("pending", None, None, 0, ())
@@ -711,7 +711,7 @@ def test_distributed_mode_refuses_sqlite_in_one_line_and_starts_nothing(tmp_path
         assert refused.returncode == 2, command
         # One line (the scheduler's log of its migrations aside).
         [line] = [line for line in refused.stderr.splitlines() if "alembic" not in line and line.strip()]
-        assert line.startswith("veilleur: error: VEILLEUR_BROKER_URL est défini") and "PostgreSQL" in line
+        assert line.startswith("veilleur : erreur : VEILLEUR_BROKER_URL est défini") and "PostgreSQL" in line
     engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'veilleur.db'}")
     with engine.connect() as conn:
         assert conn.scalar(text("select count(*) from campaigns")) == 0

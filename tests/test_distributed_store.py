@@ -65,7 +65,7 @@ def test_verify_checks_the_blobs_and_names_one_altered_or_deleted_in_the_databas
     seed(db, "a")
     run_id = record(db, store, "a")
     verified = run("verify")
-    assert verified.exit_code == 0 and "all verified" in verified.output, verified.output
+    assert verified.exit_code == 0 and "tout est vérifié" in verified.output, verified.output
 
     dom, shot = page_sha(db, run_id, 0, "dom_sha"), page_sha(db, run_id, 1, "screenshot_sha")
     with db.engine.begin() as conn:
@@ -73,9 +73,9 @@ def test_verify_checks_the_blobs_and_names_one_altered_or_deleted_in_the_databas
         conn.execute(delete(EvidenceBlob).where(EvidenceBlob.sha256 == shot))
     verified = run("verify")
     assert verified.exit_code == 1
-    failures = [line for line in verified.output.splitlines() if line.startswith("FAIL")]
-    assert any(f"artifact {dom} altered" in line for line in failures), failures
-    assert any(f"artifact {shot} missing" in line for line in failures), failures
+    failures = [line for line in verified.output.splitlines() if line.startswith("ÉCHEC")]
+    assert any(f"fichier de preuve {dom} altéré" in line for line in failures), failures
+    assert any(f"fichier de preuve {shot} manquant" in line for line in failures), failures
 
 
 def test_bundles_the_dashboard_and_the_report_draw_from_the_database(in_database, tmp_path):
@@ -87,7 +87,7 @@ def test_bundles_the_dashboard_and_the_report_draw_from_the_database(in_database
     exported = run("evidence", "export", "--service", "a", "--out", str(tmp_path / "a.zip"))
     assert exported.exit_code == 0, exported.output
     checked = run("verify", "--bundle", str(tmp_path / "a.zip"))
-    assert checked.exit_code == 0 and "all verified" in checked.output, checked.output
+    assert checked.exit_code == 0 and "tout est vérifié" in checked.output, checked.output
 
     shot = page_sha(db, run_id, 0, "screenshot_sha")
     answer = TestClient(create_app(db, store)).get(f"/artefacts/{shot}")
@@ -111,7 +111,7 @@ def test_retention_deletes_the_blobs_of_old_runs_and_verify_counts_them_pruned(i
     gone = page_sha(db, early, 0, "screenshot_sha")
     assert not store.exists(gone) and blobs(db) < before
     verified = run("verify")
-    assert verified.exit_code == 0 and "all verified" in verified.output, verified.output
+    assert verified.exit_code == 0 and "tout est vérifié" in verified.output, verified.output
 
 
 def test_a_file_url_puts_the_evidence_in_its_folder_and_leaves_the_keys_in_the_data_dir(tmp_path, monkeypatch):
@@ -127,7 +127,7 @@ def test_a_file_url_puts_the_evidence_in_its_folder_and_leaves_the_keys_in_the_d
         assert not (tmp_path / "data" / "evidence").exists()
         assert (tmp_path / "data" / "keyring.json").is_file()
         verified = run("verify")
-        assert verified.exit_code == 0 and "all verified" in verified.output, verified.output
+        assert verified.exit_code == 0 and "tout est vérifié" in verified.output, verified.output
     finally:
         db.close()
 

@@ -131,7 +131,7 @@ def test_bad_labels_are_one_line_errors_naming_file_case_and_field(tmp_path, lab
     result = CliRunner().invoke(cli, ["eval", str(root)])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"veilleur: error: {root / 'labels.json'}: ") and message in line
+    assert line.startswith(f"veilleur : erreur : {root / 'labels.json'}: ") and message in line
 
 
 def test_invalid_json_and_bad_server_file_name_their_line_and_field(tmp_path):
@@ -148,7 +148,7 @@ def test_invalid_json_and_bad_server_file_name_their_line_and_field(tmp_path):
 def test_missing_corpus_folder_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"veilleur: error: {tmp_path / 'nowhere'}: not a folder"
+    assert result.stderr.strip() == f"veilleur : erreur : {tmp_path / 'nowhere'}: not a folder"
 
 
 # --- Serving ------------------------------------------------------------------------------------------

@@ -71,8 +71,8 @@ def test_an_exported_bundle_verifies_on_a_machine_without_the_database(db, data,
     auditor = without_database(monkeypatch, tmp_path)
     result = veilleur("verify", "--bundle", str(bundle), "--public-key", str(published))
     assert result.exit_code == 0, result.output
-    assert f"manifest {sealed} (run {run_id} of service a, chain link 1)" in result.output
-    assert "1 earlier manifests" in result.output and "all verified" in result.output
+    assert f"manifeste {sealed} (visite {run_id} de la démarche a, maillon 1)" in result.output
+    assert "1 manifeste précédent" in result.output and "tout est vérifié" in result.output
     assert list(auditor.iterdir()) == []  # nothing was created: no database, no store
 
 
@@ -109,10 +109,10 @@ def test_a_flipped_byte_a_removed_file_and_an_edited_manifest_in_a_bundle_are_ea
     without_database(monkeypatch, tmp_path)
     result = veilleur("verify", "--bundle", str(tampered))
     assert result.exit_code == 1
-    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
-    assert any(f"artifact {shot} altered" in l and "page 0 (landing" in l and "screenshot" in l for l in fails), fails
-    assert any(f"artifact {dom} missing" in l and "page 1 (contact" in l and "dom" in l for l in fails), fails
-    assert any(l.startswith("FAIL manifest.json altered") for l in fails), fails
+    fails = [l for l in result.output.splitlines() if l.startswith("ÉCHEC")]
+    assert any(f"fichier de preuve {shot} altéré" in l and "page 0 (accueil" in l and "capture d’écran" in l for l in fails), fails
+    assert any(f"fichier de preuve {dom} manquant" in l and "page 1 (contact" in l and "code de la page" in l for l in fails), fails
+    assert any(l.startswith("ÉCHEC manifest.json altéré") for l in fails), fails
 
 
 def test_an_altered_screenshot_is_exported_as_it_is_with_a_warning_and_no_proof_drawn_from_it(db, data, tmp_path):
@@ -123,12 +123,12 @@ def test_an_altered_screenshot_is_exported_as_it_is_with_a_warning_and_no_proof_
     out = tmp_path / "bundle.zip"
     result = veilleur("evidence", "export", "--service", "a", "--out", str(out))
     assert result.exit_code == 0
-    assert f"veilleur: warning: artifact {shot} (screenshot of page 0) is altered in the evidence store" in result.output
+    assert f"veilleur : attention : le fichier de preuve {shot} (capture d’écran de la page 0) est altéré dans le stockage des preuves" in result.output
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if n.startswith("proof/franceconnect")]
         assert "Pas d’image : aucune capture d’écran utilisable de cette page" in z.read("index.html").decode()
     checked = veilleur("verify", "--bundle", str(out))
-    assert checked.exit_code == 1 and f"FAIL artifact {shot} altered" in checked.output
+    assert checked.exit_code == 1 and f"ÉCHEC fichier de preuve {shot} altéré" in checked.output
 
 
 def test_a_missing_chain_link_a_replaced_proof_image_and_a_stray_file_are_named(db, data, tmp_path):
@@ -141,9 +141,9 @@ def test_a_missing_chain_link_a_replaced_proof_image_and_a_stray_file_are_named(
                        add={"artifacts/extra.txt": b"slipped in"})
     result = veilleur("verify", "--bundle", str(tampered))
     assert result.exit_code == 1
-    assert f"follows {link}, which the bundle does not hold (chain/{link}.json)" in result.output
-    assert "FAIL proof/franceconnect-1.png altered" in result.output
-    assert "FAIL artifacts/extra.txt: in the bundle but named by neither manifest.json nor bundle.json" in result.output
+    assert f"suit {link}, que l’archive ne contient pas (chain/{link}.json)" in result.output
+    assert "ÉCHEC proof/franceconnect-1.png altéré" in result.output
+    assert "ÉCHEC artifacts/extra.txt : dans l’archive mais nommé ni par manifest.json ni par bundle.json" in result.output
 
 
 def test_quarter_exports_the_services_reference_run_and_run_exports_that_run(db, data, tmp_path):
@@ -171,12 +171,12 @@ def test_quarter_exports_the_run_the_indicators_stand_on(db, data, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--service", "nope"), "--service 'nope': not in the registry"),
-    (("--service", "a", "--run", "999"), "--run 999: not a run of service 'a'"),
-    (("--service", "a", "--quarter", "2025Q1"), "--quarter 2025Q1: service 'a' has no completed run in that quarter"),
-    (("--service", "a", "--quarter", "2025-13"), "quarter '2025-13': expected a form like 2026Q4"),
-    (("--service", "a", "--quarter", "2026Q4", "--run", "1"), "--quarter and --run: give one or the other"),
-    (("--service", "b"), "--service 'b': no recorded run to export yet"),
+    (("--service", "nope"), "--service nope : aucune démarche de ce nom dans le registre"),
+    (("--service", "a", "--run", "999"), "--run 999 : pas une visite de la démarche a"),
+    (("--service", "a", "--quarter", "2025Q1"), "--quarter 2025Q1 : la démarche a n’a aucune visite terminée au 1er trimestre 2025"),
+    (("--service", "a", "--quarter", "2025-13"), "--quarter : trimestre « 2025-13 » : attendu sous la forme `2026Q4` (année, Q, numéro du trimestre de 1 à 4)"),
+    (("--service", "a", "--quarter", "2026Q4", "--run", "1"), "--quarter et --run : donnez l’un ou l’autre"),
+    (("--service", "b"), "--service b : aucune visite enregistrée à exporter pour l’instant"),
 ])
 def test_bad_export_requests_are_one_line_errors_and_write_nothing(db, data, tmp_path, args, message):
     seed(db, "a", "b")
@@ -184,7 +184,7 @@ def test_bad_export_requests_are_one_line_errors_and_write_nothing(db, data, tmp
     out = tmp_path / "out" / "bundle.zip"
     result = veilleur("evidence", "export", *args, "--out", str(out))
     assert result.exit_code == 2
-    assert result.output.strip() == f"veilleur: error: {message}"
+    assert result.output.strip() == f"veilleur : erreur : {message}"
     assert not out.exists()
 
 
@@ -192,9 +192,9 @@ def test_verifying_something_that_is_not_a_bundle_is_a_one_line_error(tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip")
     result = veilleur("verify", "--bundle", str(junk))
-    assert result.exit_code == 2 and result.output.startswith(f"veilleur: error: bundle {junk}: not a readable zip file")
+    assert result.exit_code == 2 and result.output.startswith(f"veilleur : erreur : --bundle {junk} : n’est pas une archive zip lisible")
     result = veilleur("verify", "--bundle", str(tmp_path / "absent.zip"))
-    assert result.exit_code == 2 and "no such file" in result.output
+    assert result.exit_code == 2 and "fichier introuvable" in result.output
 
 
 def test_the_index_escapes_everything_sites_wrote(db, data, tmp_path):

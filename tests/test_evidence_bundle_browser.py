@@ -57,7 +57,7 @@ def test_a_bundle_opened_from_file_shows_the_proof_of_a_finding_offline(demo_sit
             # The crop really loaded from the bundle (a broken image has no natural size).
             width = crop.evaluate("img => img.complete ? img.naturalWidth : 0")
             assert width > 0
-            assert "HTTP 200" in first.inner_text() and "UTC" in first.inner_text()
+            assert "HTTP 200" in first.inner_text() and "heure de Paris" in first.inner_text()
             headers = first.locator("details").first
             headers.locator("summary").click()
             assert "content-type" in headers.inner_text()

@@ -112,9 +112,9 @@ def test_a_file_deleted_by_hand_is_missing_while_pruned_files_are_not_reported(d
     data.path(by_hand).unlink()
     result = verify()
     assert result.exit_code == 1
-    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
-    assert fails == [f"FAIL artifact {by_hand} missing: run {history['last_ref']} of service a, "
-                     "page 0 (landing https://a.example/), screenshot"]
+    fails = [l for l in result.output.splitlines() if l.startswith("ÉCHEC")]
+    assert fails == [f"ÉCHEC fichier de preuve {by_hand} manquant : visite {history['last_ref']} de la démarche a, "
+                     "page 0 (accueil https://a.example/), capture d’écran"]
 
 
 def test_a_pruned_file_captured_again_is_evidence_again(db, data, history):
@@ -128,7 +128,7 @@ def test_a_pruned_file_captured_again_is_evidence_again(db, data, history):
     data.path(pruned_shot).unlink()
     result = verify()
     assert result.exit_code == 1
-    assert f"artifact {pruned_shot} missing: run {again} of service a" in result.output
+    assert f"fichier de preuve {pruned_shot} manquant : visite {again} de la démarche a" in result.output
 
 
 def test_pruning_twice_deletes_nothing_more(db, data, history):
@@ -150,13 +150,13 @@ def test_prune_refuses_while_a_campaign_is_running(db, data, history):
 def test_the_prune_command_reports_and_dry_run_deletes_nothing(db, data, history):
     dry = CliRunner().invoke(cli, ["evidence", "prune", "--keep-quarters", "1", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert f"runs before {THIS}: 4, of which 2 reference runs kept whole; would delete 6 files" in dry.output
+    assert f"visites d’avant le {THIS.label} : 4, dont 2 visites de référence gardées en entier ; 6 fichiers de preuve seraient supprimés" in dry.output
     assert data.exists(page_sha(db, history["early"], 0, "screenshot_sha"))
     real = CliRunner().invoke(cli, ["evidence", "prune", "--keep-quarters", "1"])
-    assert real.exit_code == 0 and "deleted 6 files" in real.output and "of 2 runs" in real.output
+    assert real.exit_code == 0 and "6 fichiers de preuve supprimés" in real.output and "sur 2 visites" in real.output
     assert not data.exists(page_sha(db, history["early"], 0, "screenshot_sha"))
     bad = CliRunner().invoke(cli, ["evidence", "prune", "--keep-quarters", "0"])
-    assert bad.exit_code == 2 and bad.output.startswith("veilleur: error:") and "--keep-quarters" in bad.output
+    assert bad.exit_code == 2 and bad.output.startswith("veilleur : erreur :") and "--keep-quarters" in bad.output
 
 
 def test_a_bundle_of_a_pruned_run_says_which_files_retention_removed_and_still_verifies(db, data, history, tmp_path):

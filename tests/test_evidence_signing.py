@@ -30,7 +30,7 @@ from veilleur.cli import cli
 from veilleur.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-FORGED = "signature invalid: bundle.json or its files were changed after signing"
+FORGED = "signature invalide : bundle.json ou ses fichiers ont été modifiés après la signature"
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def published_key(tmp_path: Path, name: str = "cle-publique.pem") -> Path:
 
 
 def fails(result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    return [line for line in result.output.splitlines() if line.startswith("ÉCHEC")]
 
 
 def rewrite(bundle: Path, changes: dict[str, bytes | None]) -> Path:
@@ -100,8 +100,8 @@ def test_a_bundle_with_an_edited_index_and_recomputed_hashes_fails_on_its_signat
         assert result.exit_code == 1, result.output
         # Every hash agrees: only the signature tells the forgery.
         [fail] = fails(result)
-        assert fail.startswith(f"FAIL {FORGED}"), result.output
-        assert "3 derived files checked" in result.output
+        assert fail.startswith(f"ÉCHEC {FORGED}"), result.output
+        assert "3 fichiers dérivés" in result.output
 
 
 def test_a_forged_bundle_re_signed_with_another_key_is_named_as_signed_by_an_unknown_key(db, data, tmp_path):
@@ -120,7 +120,7 @@ def test_a_forged_bundle_re_signed_with_another_key_is_named_as_signed_by_an_unk
     result = veilleur("verify", "--bundle", str(rewrite(bundle, changes)), "--public-key", str(published_key(tmp_path)))
     assert result.exit_code == 1
     [fail] = fails(result)
-    assert fail.startswith(f"FAIL signed by an unknown key {forger_fp}"), result.output
+    assert fail.startswith(f"ÉCHEC signée par une clé inconnue {forger_fp}"), result.output
 
 
 def test_a_bundle_without_its_signature_says_so(db, data, tmp_path):
@@ -129,7 +129,7 @@ def test_a_bundle_without_its_signature_says_so(db, data, tmp_path):
     result = veilleur("verify", "--bundle", str(rewrite(export(tmp_path), {"signature.json": None})))
     assert result.exit_code == 1
     [fail] = fails(result)
-    assert fail.startswith("FAIL no signature"), result.output
+    assert fail.startswith("ÉCHEC pas de signature"), result.output
 
 
 def auditor_verifies(bundle: Path, auditor: Path, *args: str) -> subprocess.CompletedProcess:
@@ -146,21 +146,21 @@ def test_an_untouched_bundle_verifies_elsewhere_with_only_the_public_key(db, dat
     record(db, data, "a")
     bundle = export(tmp_path)
     key = published_key(tmp_path)
-    current = veilleur("keys", "show").output.split("fingerprint ", 1)[1].split()[0]
+    current = veilleur("keys", "show").output.split("empreinte ", 1)[1].split()[0]
     auditor = tmp_path / "auditor"
     auditor.mkdir()
 
     checked = auditor_verifies(bundle, auditor, "--public-key", str(key))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert f"signature valid: key {current}" in checked.stdout and "all verified" in checked.stdout
+    assert f"signature valide : clé {current}" in checked.stdout and "tout est vérifié" in checked.stdout
 
     # Without a key of its own, the auditor's machine cannot say who signed: it says so, and fails.
     unchecked = auditor_verifies(bundle, auditor)
     assert unchecked.returncode == 1
-    assert [line for line in unchecked.stdout.splitlines() if line.startswith("FAIL")] == [(
-        f"FAIL signature not checked against a trusted key: the bundle says key {current} signed it, but a key "
-        "inside the bundle proves nothing (anyone can re-sign); give --public-key with the instance's published "
-        "public key")]
+    assert [line for line in unchecked.stdout.splitlines() if line.startswith("ÉCHEC")] == [(
+        f"ÉCHEC signature non vérifiée contre une clé de confiance : l’archive dit que la clé {current} l’a signée, "
+        "mais une clé contenue dans l’archive ne prouve rien (n’importe qui peut signer de nouveau) ; donnez "
+        "--public-key avec la clé publique publiée par l’instance")]
     assert list(auditor.iterdir()) == []  # verifying created nothing
 
 
@@ -190,21 +190,21 @@ def test_a_bundle_exported_before_a_key_rotation_still_verifies_after_it(db, dat
     seed(db, "a")
     record(db, data, "a")
     before = export(tmp_path, "before.zip")
-    old = veilleur("keys", "show").output.split("fingerprint ", 1)[1].split()[0]
+    old = veilleur("keys", "show").output.split("empreinte ", 1)[1].split()[0]
 
     rotated = veilleur("keys", "rotate")
     assert rotated.exit_code == 0, rotated.output
-    assert f"old key {old} retired: its public key stays in the keyring" in rotated.output
-    new = veilleur("keys", "show").output.split("fingerprint ", 1)[1].split()[0]
+    assert f"ancienne clé {old} retirée : sa clé publique reste au trousseau" in rotated.output
+    new = veilleur("keys", "show").output.split("empreinte ", 1)[1].split()[0]
     assert new != old
     record(db, data, "a")  # sealed with the new key
 
     result = veilleur("verify", "--bundle", str(before))
     assert result.exit_code == 0, result.output
-    assert f"signature valid: key {old}" in result.output
+    assert f"signature valide : clé {old}" in result.output
     everything = veilleur("verify")
     assert everything.exit_code == 0, everything.output
-    assert "signatures: 2 manifests signed" in everything.output
+    assert "signatures : 2 manifestes signés" in everything.output
 
     keyring = json.loads((tmp_path / "data" / "keyring.json").read_text())
     dates = {k["fingerprint"]: (k["created_at"], k["retired_at"]) for k in keyring["keys"]}
@@ -212,7 +212,7 @@ def test_a_bundle_exported_before_a_key_rotation_still_verifies_after_it(db, dat
     # The new key alone does not vouch for what the old one signed; the keyring does.
     only_new = veilleur("verify", "--bundle", str(before), "--public-key", str(published_key(tmp_path, "new.pem")))
     assert only_new.exit_code == 1
-    assert fails(only_new) == [f"FAIL signed by an unknown key {old} (not in --public-key {tmp_path / 'new.pem'})"]
+    assert fails(only_new) == [f"ÉCHEC signée par une clé inconnue {old} (absente de --public-key {tmp_path / 'new.pem'})"]
     copy = tmp_path / "keyring-copy.json"
     copy.write_text(json.dumps(keyring))
     assert veilleur("verify", "--bundle", str(before), "--public-key", str(copy)).exit_code == 0
@@ -243,20 +243,20 @@ def test_a_signing_key_given_by_the_environment_is_used_instead(db, data, tmp_pa
     assert manifest_of(db, run_id).key_fingerprint == expected
     assert not (tmp_path / "data" / "signing-key.pem").exists()
     shown = veilleur("keys", "show")
-    assert f"fingerprint {expected}" in shown.output and "private key: VEILLEUR_SIGNING_KEY" in shown.output
+    assert f"empreinte {expected}" in shown.output and "clé privée : VEILLEUR_SIGNING_KEY" in shown.output
     assert veilleur("verify").exit_code == 0
     with zipfile.ZipFile(export(tmp_path)) as z:
         assert json.loads(z.read("signature.json"))["fingerprint"] == expected
 
     refused = veilleur("keys", "rotate")
-    assert refused.exit_code == 2 and refused.output.startswith("veilleur: error: VEILLEUR_SIGNING_KEY is set")
+    assert refused.exit_code == 2 and refused.output.startswith("veilleur : erreur : VEILLEUR_SIGNING_KEY est défini")
 
 
 @pytest.mark.parametrize("value, reason", [
-    ("not a key", "not an Ed25519 private key in PEM"),
+    ("not a key", "pas une clé privée Ed25519 en PEM"),
     (rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode(),
-     "not an Ed25519 private key (it is a"),
+     "pas une clé privée Ed25519 (c’est une clé"),
 ])
 def test_a_bad_signing_key_in_the_environment_is_one_line_naming_the_variable(db, data, monkeypatch, value, reason):
     monkeypatch.setenv("VEILLEUR_SIGNING_KEY", value)
@@ -264,14 +264,14 @@ def test_a_bad_signing_key_in_the_environment_is_one_line_naming_the_variable(db
         result = veilleur(*command)
         assert result.exit_code == 2, (command, result.output)
         [line] = result.output.splitlines()
-        assert line.startswith(f"veilleur: error: VEILLEUR_SIGNING_KEY: {reason}"), (command, line)
+        assert line.startswith(f"veilleur : erreur : VEILLEUR_SIGNING_KEY : {reason}"), (command, line)
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"hello", "neither a PEM public key nor a Veilleur keyring"),
+    (b"hello", "ni une clé publique PEM ni un trousseau de Veilleur"),
     (b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n",
-     "a private key; give the public key"),
-    (b'{"format": "veilleur-keyring/1", "keys": [{"fingerprint": "00", "public_key": "x"}]}', "not a PEM public key"),
+     "c’est une clé privée ; donnez la clé publique"),
+    (b'{"format": "veilleur-keyring/1", "keys": [{"fingerprint": "00", "public_key": "x"}]}', "pas une clé publique PEM"),
 ])
 def test_a_bad_public_key_file_is_a_one_line_error(tmp_path, content, message):
     bad = tmp_path / "key.pem"
@@ -281,7 +281,7 @@ def test_a_bad_public_key_file_is_a_one_line_error(tmp_path, content, message):
     result = veilleur("verify", "--bundle", str(junk), "--public-key", str(bad))
     assert result.exit_code == 2
     [line] = result.output.splitlines()
-    assert line.startswith(f"veilleur: error: --public-key {bad}: ") and message in line, line
+    assert line.startswith(f"veilleur : erreur : --public-key {bad} : ") and message in line, line
 
 
 def test_verify_names_a_manifest_whose_signature_does_not_match(db, data):
@@ -303,8 +303,8 @@ def test_verify_names_a_manifest_whose_signature_does_not_match(db, data):
     result = veilleur("verify")
     assert result.exit_code == 1
     [fail] = fails(result)
-    assert fail.startswith(f"FAIL manifest {forged_sha} of run {head} of service a (chain link 1): "
-                           "signature invalid"), \
+    assert fail.startswith(f"ÉCHEC manifeste {forged_sha} (visite {head} de la démarche a, maillon 1) : "
+                           "signature invalide"), \
         result.output
 
 
@@ -316,8 +316,8 @@ def test_verify_names_a_manifest_whose_signature_was_removed_or_whose_key_is_unk
                         .values(signature=None, key_fingerprint=None))
     result = veilleur("verify")
     assert result.exit_code == 1
-    assert fails(result) == [(f"FAIL manifest {manifest_of(db, second).sha256} of run {second} of service a "
-                              "(chain link 1) is not signed, yet an earlier manifest of its chain is")]
+    assert fails(result) == [(f"ÉCHEC manifeste {manifest_of(db, second).sha256} (visite {second} de la démarche a, "
+                              "maillon 1) non signé, alors qu’un manifeste précédent de sa chaîne l’est")]
 
     # An auditor who trusts another key than the one that signed.
     stranger = Ed25519PrivateKey.generate().public_key()
@@ -325,8 +325,8 @@ def test_verify_names_a_manifest_whose_signature_was_removed_or_whose_key_is_unk
     trusted.write_bytes(stranger.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     result = veilleur("verify", "--public-key", str(trusted))
     known = manifest_of(db, first)
-    assert f"FAIL manifest {known.sha256} of run {first} of service a (chain link 0) is signed by an unknown key " \
-           f"{known.key_fingerprint} (not in --public-key {trusted})" in result.output
+    assert f"ÉCHEC manifeste {known.sha256} (visite {first} de la démarche a, maillon 0) signé par une clé inconnue " \
+           f"{known.key_fingerprint}" in result.output
 
 
 def test_manifests_sealed_before_the_instance_signed_are_counted_not_failed(db, data, tmp_path):
@@ -340,12 +340,12 @@ def test_manifests_sealed_before_the_instance_signed_are_counted_not_failed(db, 
         (tmp_path / "data" / name).unlink()
     result = veilleur("verify")
     assert result.exit_code == 0, result.output
-    assert "signatures: 0 manifests signed" in result.output and "1 sealed before signing began" in result.output
+    assert "signatures : 0 manifeste signé" in result.output and "1 manifeste scellé avant la première clé" in result.output
 
     record(db, data, "a")  # the first seal since the upgrade makes the key
     result = veilleur("verify")
     assert result.exit_code == 0, result.output
-    assert "signatures: 1 manifests signed" in result.output and "1 sealed before signing began" in result.output
+    assert "signatures : 1 manifeste signé" in result.output and "1 manifeste scellé avant la première clé" in result.output
     assert manifest_of(db, old).signature is None
 
 
@@ -355,7 +355,7 @@ def test_the_dashboard_publishes_the_public_keys(db, data, tmp_path):
     seed(db, "a")
     record(db, data, "a")
     before = export(tmp_path, "before.zip")
-    old = veilleur("keys", "show").output.split("fingerprint ", 1)[1].split()[0]
+    old = veilleur("keys", "show").output.split("empreinte ", 1)[1].split()[0]
     client = TestClient(create_app(db, data))
 
     pem = client.get("/cle-publique.pem")
@@ -368,7 +368,7 @@ def test_the_dashboard_publishes_the_public_keys(db, data, tmp_path):
     assert '<a href="/cle-publique">Clé publique de signature</a>' in client.get("/accessibilite").text
 
     assert veilleur("keys", "rotate").exit_code == 0
-    new = veilleur("keys", "show").output.split("fingerprint ", 1)[1].split()[0]
+    new = veilleur("keys", "show").output.split("empreinte ", 1)[1].split()[0]
     page = client.get("/cle-publique")
     assert page.text.index(new) < page.text.index("Clés précédentes") < page.text.index(old)
     assert fingerprint(serialization.load_pem_public_key(client.get("/cle-publique.pem").content)) == new

@@ -38,8 +38,8 @@ def test_untouched_evidence_verifies_and_exits_0(db, data):
         record(db, data, sid)
     result = verify()
     assert result.exit_code == 0, result.output
-    assert "verified 2 services, 3 manifests" in result.output and "all verified" in result.output
-    assert "FAIL" not in result.output
+    assert "vérifié : 2 démarches, 3 manifestes" in result.output and "tout est vérifié" in result.output
+    assert "ÉCHEC" not in result.output
 
 
 def test_a_flipped_byte_in_an_artifact_fails_and_names_the_artifact_run_page_and_kind(db, data):
@@ -49,9 +49,9 @@ def test_a_flipped_byte_in_an_artifact_fails_and_names_the_artifact_run_page_and
     flip_one_byte(data.path(dom))
     result = verify()
     assert result.exit_code == 1
-    [line] = [l for l in result.output.splitlines() if l.startswith("FAIL")]
-    assert f"artifact {dom} altered" in line and f"run {run_id} of service a" in line
-    assert "page 0 (landing https://a.example/), dom" in line
+    [line] = [l for l in result.output.splitlines() if l.startswith("ÉCHEC")]
+    assert f"fichier de preuve {dom} altéré" in line and f"visite {run_id} de la démarche a" in line
+    assert "page 0 (accueil https://a.example/), code de la page (DOM rendu)" in line
 
 
 def test_a_deleted_artifact_fails_and_is_named_missing(db, data):
@@ -61,7 +61,7 @@ def test_a_deleted_artifact_fails_and_is_named_missing(db, data):
     data.path(shot).unlink()
     result = verify()
     assert result.exit_code == 1
-    assert f"FAIL artifact {shot} missing: run {run_id} of service a, page 1 (contact https://a.example/contact), screenshot" in result.output
+    assert f"ÉCHEC fichier de preuve {shot} manquant : visite {run_id} de la démarche a, page 1 (contact https://a.example/contact), capture d’écran" in result.output
 
 
 def test_an_edited_manifest_fails_and_is_named(db, data):
@@ -72,7 +72,7 @@ def test_an_edited_manifest_fails_and_is_named(db, data):
     path.write_bytes(path.read_bytes().replace(b'"status":"franceconnect"', b'"status":"absent"'))
     result = verify()
     assert result.exit_code == 1
-    assert f"FAIL manifest {sealed} of run {run_id} of service a (chain link 0) altered" in result.output
+    assert f"ÉCHEC manifeste {sealed} (visite {run_id} de la démarche a, maillon 0) altéré" in result.output
 
 
 def test_a_flipped_byte_a_deleted_file_and_an_edited_manifest_are_each_named(db, data):
@@ -86,12 +86,12 @@ def test_a_flipped_byte_a_deleted_file_and_an_edited_manifest_are_each_named(db,
     data.path(edited).write_bytes(data.path(edited).read_bytes() + b" ")
     result = verify()
     assert result.exit_code == 1
-    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
+    fails = [l for l in result.output.splitlines() if l.startswith("ÉCHEC")]
     assert len(fails) == 3, result.output
-    assert any(f"artifact {altered} altered" in l and f"run {first} " in l for l in fails)
-    assert any(f"artifact {missing} missing" in l and f"run {other} " in l for l in fails)
-    assert any(f"manifest {edited} of run {second} " in l and "altered" in l for l in fails)
-    assert "3 problems found" in result.output
+    assert any(f"fichier de preuve {altered} altéré" in l and f"visite {first} " in l for l in fails)
+    assert any(f"fichier de preuve {missing} manquant" in l and f"visite {other} " in l for l in fails)
+    assert any(f"manifeste {edited} (visite {second} de la démarche a" in l and "altéré" in l for l in fails)
+    assert "3 problèmes trouvés" in result.output
 
 
 def test_a_file_shared_by_several_runs_is_named_for_each_run_that_relies_on_it(db, data):
@@ -101,8 +101,8 @@ def test_a_file_shared_by_several_runs_is_named_for_each_run_that_relies_on_it(d
     assert {page_sha(db, r, 0, "screenshot_sha") for r in runs} == {shot}  # stored once
     flip_one_byte(data.path(shot))
     result = verify()
-    fails = [l for l in result.output.splitlines() if l.startswith("FAIL")]
-    assert [any(f"run {r} " in l for l in fails) for r in runs] == [True, True, True]
+    fails = [l for l in result.output.splitlines() if l.startswith("ÉCHEC")]
+    assert [any(f"visite {r} " in l for l in fails) for r in runs] == [True, True, True]
 
 
 def test_a_manifest_removed_from_the_middle_of_a_chain_is_a_broken_link(db, data):
@@ -113,9 +113,9 @@ def test_a_manifest_removed_from_the_middle_of_a_chain_is_a_broken_link(db, data
         session.execute(delete(ManifestRecord).where(ManifestRecord.id == removed.id))
     result = verify()
     assert result.exit_code == 1
-    assert "chain of service a broken before run %d of service a (chain link 2): link 1 is missing" % runs[2] in result.output
-    assert f"it follows {removed.sha256}" in result.output
-    assert f"run {runs[1]} of service a is recorded as done but has no manifest" in result.output
+    assert "chaîne de la démarche a rompue avant ce maillon (visite %d de la démarche a, maillon 2) : le maillon 1 manque" % runs[2] in result.output
+    assert f"elle suit {removed.sha256}" in result.output
+    assert f"visite {runs[1]} de la démarche a enregistrée comme terminée mais sans manifeste" in result.output
 
 
 def test_a_chain_link_rewritten_in_the_database_is_named(db, data):
@@ -126,7 +126,7 @@ def test_a_chain_link_rewritten_in_the_database_is_named(db, data):
                         .values(previous_sha256="0" * 64))
     result = verify()
     assert result.exit_code == 1
-    assert f"chain of service a broken at run {runs[1]} of service a (chain link 1): it follows {'0' * 64}" in result.output
+    assert f"chaîne de la démarche a rompue (visite {runs[1]} de la démarche a, maillon 1) : elle suit {'0' * 64}" in result.output
 
 
 def test_a_finding_changed_in_the_database_after_sealing_is_named(db, data):
@@ -137,7 +137,7 @@ def test_a_finding_changed_in_the_database_after_sealing_is_named(db, data):
                                                     FindingRecord.check == "jedonnemonavis").values(status="present"))
     result = verify()
     assert result.exit_code == 1
-    assert f"run {run_id} of service a (chain link 0): the database's findings differ from manifest" in result.output
+    assert f"visite {run_id} de la démarche a, maillon 0 : la base ne dit plus ce qu’a scellé le manifeste" in result.output
 
 
 def test_a_service_renamed_or_moved_in_the_registry_still_verifies(db, data):
@@ -157,14 +157,14 @@ def test_verify_service_checks_that_chain_only_and_prints_its_head(db, data):
     data.path(page_sha(db, broken, 0, "capture_sha")).unlink()
     result = verify("--service", "a")
     assert result.exit_code == 0, result.output
-    assert "verified 1 services, 2 manifests" in result.output and f"chain head of a: {head}" in result.output
+    assert "vérifié : 1 démarche, 2 manifestes" in result.output and f"tête de la chaîne de a : {head}" in result.output
     assert verify("--service", "b").exit_code == 1
 
 
 def test_an_unknown_service_is_a_one_line_input_error(db, data):
     result = verify("--service", "nope")
     assert result.exit_code == 2
-    assert "veilleur: error: --service 'nope': not in the registry" in result.output
+    assert "veilleur : erreur : --service nope : aucune démarche de ce nom dans le registre" in result.output
 
 
 def test_pending_runs_need_no_manifest_but_done_runs_do(db, data):
@@ -175,5 +175,5 @@ def test_pending_runs_need_no_manifest_but_done_runs_do(db, data):
     with db.sessions() as session, session.begin():
         session.execute(update(ServiceRun).values(status="done"))
     result = verify()
-    assert result.exit_code == 1 and "is recorded as done but has no manifest" in result.output
+    assert result.exit_code == 1 and "enregistrée comme terminée mais sans manifeste" in result.output
 

@@ -95,11 +95,11 @@ def test_bad_export_options_get_one_line_and_exit_code_2(env_data_dir, tmp_path)
     seed(env_data_dir)
     bad_quarter = veilleur("export", "--quarter", "2026Q9")
     assert (bad_quarter.returncode, bad_quarter.stderr) == (
-        2, "veilleur: error: --quarter: quarter '2026Q9': expected a form like 2026Q4\n")
+        2, "veilleur : erreur : --quarter : trimestre « 2026Q9 » : attendu sous la forme `2026Q4` (année, Q, numéro du trimestre de 1 à 4)\n")
     to_folder = veilleur("export", "--quarter", "2026Q4", "--out", str(tmp_path))
-    assert (to_folder.returncode, to_folder.stderr) == (2, f"veilleur: error: --out {tmp_path}: is a folder; give a file name\n")
+    assert (to_folder.returncode, to_folder.stderr) == (2, f"veilleur : erreur : --out {tmp_path} : est un dossier ; donnez un nom de fichier\n")
     bad_format = veilleur("export", "--quarter", "2026Q4", "--format", "xlsx")
-    assert bad_format.returncode == 2 and bad_format.stderr.startswith("veilleur: error: ")
+    assert bad_format.returncode == 2 and bad_format.stderr.startswith("veilleur : erreur : ")
 
 
 def test_demo_sites_probed_for_real_export_with_the_documented_columns_and_report_their_indicators(env_data_dir, tmp_path):

@@ -3,6 +3,8 @@ the evidence each level links to."""
 
 from __future__ import annotations
 
+import re
+
 import os
 import subprocess
 import sys
@@ -58,10 +60,10 @@ def test_reference_run_is_the_last_finished_campaign_of_the_quarter_and_a_choice
         assert reference_runs(session, Q4)["a"].run.id == a_nov.id
 
         for run_id, service, message in [
-            (b_oct.id, "a", "is a run of service 'b'"),
-            (a_jan.id, "a", "outside 2026Q4"),
-            (a_avail.id, "a", "has no findings"),
-            (999999, "a", "run 999999: no such run"),
+            (b_oct.id, "a", "visite de la démarche b, pas de a"),
+            (a_jan.id, "a", "hors du 4e trimestre 2026"),
+            (a_avail.id, "a", "sans constat"),
+            (999999, "a", "--run 999999 : aucune visite de ce numéro"),
         ]:
             with pytest.raises(InputError, match=message):
                 choose_reference_run(session, Q4, service, run_id, None)
@@ -178,12 +180,12 @@ def test_reference_commands_choose_show_and_forget_a_run_by_hand(env_data_dir):
 
     chosen = veilleur("reference", "set", "--quarter", "2026Q4", "--service", "a", "--run", str(first_id),
                       "--reason", "page de maintenance")
-    assert chosen.returncode == 0 and chosen.stdout == f"2026Q4 a: run {first_id} chosen\n"
+    assert chosen.returncode == 0 and chosen.stdout == f"4e trimestre 2026, démarche a : visite {first_id} choisie\n"
     shown = veilleur("reference", "show", "--quarter", "2026Q4")
-    assert f"│ a       │ {first_id}" in shown.stdout and "choix manuel : page de maintenance" in shown.stdout
+    assert re.search(rf"│ a +│ {first_id} ", shown.stdout) and "choix manuel : page de maintenance" in shown.stdout
     assert veilleur("reference", "unset", "--quarter", "2026Q4", "--service", "a").returncode == 0
-    assert f"│ a       │ {last_id}" in veilleur("reference", "show", "--quarter", "2026Q4").stdout
+    assert re.search(rf"│ a +│ {last_id} ", veilleur("reference", "show", "--quarter", "2026Q4").stdout)
     refused = veilleur("reference", "set", "--quarter", "2026Q3", "--service", "a", "--run", str(last_id))
-    assert (refused.returncode, refused.stderr) == (2, f"veilleur: error: run {last_id}: started 2026-11-05, outside 2026Q3\n")
+    assert (refused.returncode, refused.stderr) == (2, f"veilleur : erreur : --run {last_id} : commencée le 5 novembre 2026, hors du 3e trimestre 2026\n")
     nothing = veilleur("reference", "unset", "--quarter", "2026Q4", "--service", "a")
-    assert (nothing.returncode, nothing.stderr) == (2, "veilleur: error: --service a: no run was chosen by hand for 2026Q4\n")
+    assert (nothing.returncode, nothing.stderr) == (2, "veilleur : erreur : --service a : aucune visite choisie à la main pour le 4e trimestre 2026\n")

@@ -94,19 +94,19 @@ def test_a_summary_file_links_by_demarche_or_service_and_a_new_import_replaces_t
 
 @pytest.mark.parametrize("content, options, message", [
     (review_export([(datetime(2026, 11, 1), "Super")]), {"demarche_id": "4567"},
-     "row 2, column 'De façon générale, comment ça s'est passé ?': unknown answer 'Super'"),
+     "ligne 2, colonne « De façon générale, comment ça s'est passé ? » : réponse inconnue « Super »"),
     ("Review ID,Review Created At,Satisfaction\nr1,hier,Moyen\n", {"demarche_id": "4567"},
-     "row 2, column 'Review Created At': expected a date"),
+     "ligne 2, colonne « Review Created At » : attendu : une date"),
     (review_export([(datetime(2026, 11, 1), "Moyen")]), {},
-     "does not say which démarche it is: give --demarche ID"),
+     "ne dit pas de quelle démarche il parle : précisez --demarche ID"),
     ("Review ID,Review Created At,Clarté\nr1,2026-11-01 10:00:00,5\n", {"demarche_id": "4567"},
-     "no satisfaction column"),
-    ("demarche_id,quarter,score,reviews\n4567,2026Q4,12,300\n", {}, "row 2, column 'score': expected a number from 0 to 10, got '12'"),
-    ("demarche_id,quarter,score,reviews\n4567,2026Q5,8,300\n", {}, "row 2, column 'quarter': quarter '2026Q5'"),
-    ("demarche_id,quarter,score,reviews\n4567,2026Q4,8,beaucoup\n", {}, "row 2, column 'reviews': expected a whole number"),
-    ("service_id,quarter,score,reviews\ninconnu,2026Q4,8,300\n", {}, "service 'inconnu' is not in the registry"),
-    ("id,note\n1,8\n", {}, "not a JeDonneMonAvis file"),
-    ("demarche_id,quarter,score,reviews\n4567,2026Q4,8,300,extra\n", {}, "row 2: 5 cells, but the header has 4 columns"),
+     "pas de colonne de satisfaction"),
+    ("demarche_id,quarter,score,reviews\n4567,2026Q4,12,300\n", {}, "ligne 2, colonne « score » : attendu : un nombre de 0 à 10 ; reçu « 12 »"),
+    ("demarche_id,quarter,score,reviews\n4567,2026Q5,8,300\n", {}, "ligne 2, colonne « quarter » : trimestre « 2026Q5 »"),
+    ("demarche_id,quarter,score,reviews\n4567,2026Q4,8,beaucoup\n", {}, "ligne 2, colonne « reviews » : attendu : un nombre entier"),
+    ("service_id,quarter,score,reviews\ninconnu,2026Q4,8,300\n", {}, "la démarche « inconnu » n’est pas au registre"),
+    ("id,note\n1,8\n", {}, "pas un fichier JeDonneMonAvis"),
+    ("demarche_id,quarter,score,reviews\n4567,2026Q4,8,300,extra\n", {}, "ligne 2 : 5 cellules, mais l’en-tête a 4 colonnes"),
 ])
 def test_a_bad_satisfaction_file_is_refused_whole_naming_file_row_and_column(db, tmp_path, content, options, message):
     registry(db)
@@ -118,7 +118,7 @@ def test_a_bad_satisfaction_file_is_refused_whole_naming_file_row_and_column(db,
     bad.write_text(content, encoding="utf-8")
     with db.sessions() as session, pytest.raises(InputError) as raised:
         import_satisfaction(session, bad, **options)
-    assert str(raised.value).startswith(f"{bad}: ")
+    assert str(raised.value).startswith(f"{bad} : ")
     assert message in str(raised.value)
     with db.sessions() as session:
         kept = session.scalars(select(SatisfactionScore)).all()
@@ -151,14 +151,14 @@ def test_declarations_hold_from_their_quarter_until_declared_again(db, tmp_path)
 
 
 @pytest.mark.parametrize("content, message", [
-    ("service_id,quarter,realisable_en_ligne\ninconnu,2026Q4,oui\n", "row 2, column 'service_id': service 'inconnu' is not in the registry"),
-    ("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,peut-être\n", "row 2, column 'realisable_en_ligne': expected oui, partiel or non"),
-    ("service_id,quarter,dites_le_nous_une_fois\ncarte-grise,2026Q4,11\n", "row 2, column 'dites_le_nous_une_fois': expected a number from 0 to 10"),
-    ("service_id,quarter,taux_usage_numerique\ncarte-grise,2026Q4,120 %\n", "row 2, column 'taux_usage_numerique': expected a number from 0 to 100"),
-    ("service_id,quarter,realisable_en_ligne,couleur\ncarte-grise,2026Q4,oui,bleu\n", "row 1, column 'couleur': unknown column"),
-    ("service_id,realisable_en_ligne\ncarte-grise,oui\n", "no 'quarter' column"),
+    ("service_id,quarter,realisable_en_ligne\ninconnu,2026Q4,oui\n", "ligne 2, colonne « service_id » : la démarche « inconnu » n’est pas au registre"),
+    ("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,peut-être\n", "ligne 2, colonne « realisable_en_ligne » : attendu : oui, partiel ou non"),
+    ("service_id,quarter,dites_le_nous_une_fois\ncarte-grise,2026Q4,11\n", "ligne 2, colonne « dites_le_nous_une_fois » : attendu : un nombre de 0 à 10"),
+    ("service_id,quarter,taux_usage_numerique\ncarte-grise,2026Q4,120 %\n", "ligne 2, colonne « taux_usage_numerique » : attendu : un nombre de 0 à 100"),
+    ("service_id,quarter,realisable_en_ligne,couleur\ncarte-grise,2026Q4,oui,bleu\n", "ligne 1, colonne « couleur » : colonne inconnue"),
+    ("service_id,realisable_en_ligne\ncarte-grise,oui\n", "pas de colonne « quarter »"),
     ("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,oui\ncarte-grise,2026Q4,non\n",
-     "row 3, column 'realisable_en_ligne': already declared for carte-grise in 2026Q4 at row 2"),
+     "ligne 3, colonne « realisable_en_ligne » : déjà déclaré pour carte-grise au 4e trimestre 2026 ligne 2"),
 ])
 def test_a_bad_declaration_file_is_refused_whole_naming_file_row_and_column(db, tmp_path, content, message):
     registry(db)
@@ -190,14 +190,14 @@ def test_import_commands_report_what_they_stored_and_refuse_bad_files_with_one_l
     done = veilleur("import", "satisfaction", str(export), "--demarche", "4567", env=env)
     assert done.returncode == 0, done.stderr
     # Written by the one score function (foundation/formatting.py), as on every screen; was "7.50/10".
-    assert "2026Q4 démarche 4567: 7,5/10 sur 2 avis" in done.stdout
+    assert "4e trimestre 2026, démarche JeDonneMonAvis 4567 : 7,5/10 sur 2 avis" in done.stdout
     declared = tmp_path / "declared.csv"
     declared.write_text("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,oui\n", encoding="utf-8")
     done = veilleur("import", "declared", str(declared), env=env)
-    assert done.returncode == 0 and "1 valeurs déclarées pour 1 services" in done.stdout
+    assert done.returncode == 0 and "1 valeur déclarée pour 1 démarche" in done.stdout
     declared.write_text("service_id,quarter,realisable_en_ligne\ncarte-grise,2026Q4,bof\n", encoding="utf-8")
     refused = veilleur("import", "declared", str(declared), env=env)
     assert refused.returncode == 2
-    assert refused.stderr == f"veilleur: error: {declared}: row 2, column 'realisable_en_ligne': expected oui, partiel or non, got 'bof'\n"
+    assert refused.stderr == f"veilleur : erreur : {declared} : ligne 2, colonne « realisable_en_ligne » : attendu : oui, partiel ou non ; reçu « bof »\n"
     missing = veilleur("import", "satisfaction", str(tmp_path / "none.csv"), env=env)
-    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur: error: {tmp_path / 'none.csv'}: cannot read")
+    assert missing.returncode == 2 and missing.stderr.startswith(f"veilleur : erreur : {tmp_path / 'none.csv'} : fichier introuvable")

@@ -66,9 +66,9 @@ def test_csv_blank_cells_keep_the_defaults(db, tmp_path):
 
 @pytest.mark.parametrize("old, new, message", [
     ("fc_level_required: FranceConnect+", "fc_level_required: eidas",
-     "r.yaml:18: service #3 field 'fc_level_required': must be one of franceconnect, franceconnect_plus, got 'eidas'"),
-    ("fc_level_required: FranceConnect+", "has_account: peut-être", "r.yaml:18: service #3 field 'has_account'"),
-    ("jdma_demarche_id: 4567", "jdma_demarche_id: [1, 2]", "r.yaml:19: service #3 field 'jdma_demarche_id': must be a démarche id"),
+     "r.yaml:18 : démarche n° 3, champ « fc_level_required » : doit être franceconnect ou franceconnect_plus ; reçu « eidas »"),
+    ("fc_level_required: FranceConnect+", "has_account: peut-être", "r.yaml:18 : démarche n° 3, champ « has_account »"),
+    ("jdma_demarche_id: 4567", "jdma_demarche_id: [1, 2]", "r.yaml:19 : démarche n° 3, champ « jdma_demarche_id » : doit être un numéro de démarche"),
 ])
 def test_a_bad_indicator_field_names_file_line_and_field(db, tmp_path, old, new, message):
     path = tmp_path / "r.yaml"

@@ -36,16 +36,16 @@ def test_mail_send_without_smtp_writes_the_outbox_and_mail_list_shows_it_sent(en
     queue_one(env_data_dir, tmp_path)
     done = veilleur("mail", "send")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("mail: 1 sent, 0 failed (outbox ") and "0 queued" in done.stdout
+    assert done.stdout.startswith("courriels : 1 envoyé, 0 en échec (boîte d’envoi ") and "0 en file" in done.stdout
     [eml] = (env_data_dir / "outbox").glob("*.eml")
     parsed = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert parsed.get_body(("plain",)) is not None and parsed.get_body(("html",)) is not None
 
     listed = veilleur("mail", "list", "--status", "sent")
     assert listed.returncode == 0, listed.stderr
-    assert "sent" in listed.stdout and "Ministère de l’Intérieur" in listed.stdout
+    assert "envoyé" in listed.stdout and "Ministère de l’Intérieur" in listed.stdout
     assert "qualite-numerique@interieur.example" in listed.stdout
-    assert "no e-mail with status queued" in veilleur("mail", "list", "--status", "queued").stdout
+    assert "courriels : aucun en file" in veilleur("mail", "list", "--status", "queued").stdout
 
 
 def test_mail_send_with_smtp_down_exits_1_and_the_message_stays_queued(env_data_dir, tmp_path, smtp_server):
@@ -53,20 +53,20 @@ def test_mail_send_with_smtp_down_exits_1_and_the_message_stays_queued(env_data_
     smtp_server.stop()
     done = veilleur("mail", "send", VEILLEUR_SMTP_URL=f"smtp://127.0.0.1:{smtp_server.port}")
     assert done.returncode == 1
-    assert "0 sent, 1 failed" in done.stdout and "1 queued, next attempt" in done.stdout
-    assert "Connection refused" in done.stderr and "next attempt" in done.stderr
+    assert "0 envoyé, 1 en échec" in done.stdout and "1 en file, prochain essai le" in done.stdout
+    assert "Connection refused" in done.stderr and "prochain essai le" in done.stderr
     listed = veilleur("mail", "list", "--status", "queued")
-    assert "queued" in listed.stdout and "Connection refused" in listed.stdout
+    assert "en file" in listed.stdout and "Connection refused" in listed.stdout
 
     smtp_server.start()
     # The message waits for its backoff: a second run right away sends nothing and fails nothing.
     again = veilleur("mail", "send", VEILLEUR_SMTP_URL=f"smtp://127.0.0.1:{smtp_server.port}")
-    assert again.returncode == 0 and again.stdout.startswith("mail: 0 sent, 0 failed")
+    assert again.returncode == 0 and again.stdout.startswith("courriels : 0 envoyé, 0 en échec")
     assert smtp_server.received == []
 
 
 def test_a_bad_smtp_url_is_a_one_line_error_with_exit_code_2(env_data_dir):
     done = veilleur("mail", "send", VEILLEUR_SMTP_URL="smtp://user:hunter2@relay.example?starttls=perhaps")
     assert done.returncode == 2
-    assert done.stderr.startswith("veilleur: error: VEILLEUR_SMTP_URL : starttls : 1 ou 0 attendu, reçu « smtp://user:***@")
+    assert done.stderr.startswith("veilleur : erreur : VEILLEUR_SMTP_URL : starttls : 1 ou 0 attendu, reçu « smtp://user:***@")
     assert "hunter2" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -136,8 +136,8 @@ def test_each_incident_gets_its_own_before_and_after_crops_even_on_one_page(stor
         assert b > 100 and r < 60 and g < 60
     with Image.open(io.BytesIO(crops["incident-1-apres.jpg"])) as image:
         assert min(image.convert("RGB").getpixel((image.width // 2, image.height // 2))) > 200
-    assert "Avant (visite du 12 mars 2026) : l’élément sur la page « connexion », entouré en rouge" in html
-    assert "Après (visite du 14 mars 2026) : le même endroit de la page « connexion »" in html
+    assert "Avant (visite du 12 mars 2026 à 10 h 00, heure de Paris) : l’élément sur la page « connexion », entouré en rouge" in html
+    assert "Après (visite du 14 mars 2026 à 10 h 00, heure de Paris) : le même endroit de la page « connexion »" in html
 
 
 def test_crops_stop_at_the_cap_and_the_rest_keep_their_links(store):
@@ -185,7 +185,7 @@ def test_a_later_page_that_now_ends_above_the_element_shows_its_bottom_said_as_s
     message = reparsed(render_digest(digest(item(before=picture(before), after=picture(shorter, days_ago=0))),
                                      store, SENDER, now=NOW))
     assert sum(1 for p in message.walk() if p.get_content_type() == "image/jpeg") == 2
-    assert ("Après (visite du 14 mars 2026) : le bas de la page « connexion », qui s’arrête désormais plus haut "
+    assert ("Après (visite du 14 mars 2026 à 10 h 00, heure de Paris) : le bas de la page « connexion », qui s’arrête désormais plus haut "
             "que l’endroit où était l’élément") in message.get_body(("html",)).get_content()
 
 
@@ -267,7 +267,7 @@ def test_recipients_are_deduplicated_and_a_forged_address_is_refused(store):
         render_digest(digest(recipients=("a@interieur.example\r\nBcc: x@evil.example",)), store, SENDER)
     with pytest.raises(ValueError, match="at least one recipient"):
         render_digest(digest(recipients=()), store, SENDER)
-    with pytest.raises(ValueError, match="sender"):
+    with pytest.raises(ValueError, match="adresse d’expéditeur"):
         render_digest(digest(), store, "veilleur@numerique.example\r\nBcc: x@evil.example")
 
 
@@ -303,3 +303,27 @@ def test_dates_are_french_and_in_paris_time_summer_and_winter():
 def test_an_item_of_unknown_kind_is_refused_rather_than_left_out(store):
     with pytest.raises(ValueError, match="kind 'reopened'"):
         render_digest(digest(item("new", 1), item("reopened", 2)), store, SENDER, now=NOW)
+
+
+def _reddish(image: Image.Image) -> int:
+    return sum(1 for r, g, b in image.convert("RGB").getdata() if r > 180 and g < 80 and b < 80)
+
+
+def test_the_after_crop_marks_the_place_and_never_frames_what_replaced_the_element_in_red(store):
+    before = screenshot(store, buttons=(BUTTON,))
+    # The button's place now holds something else (a heading, here a blue block): not the culprit.
+    after = screenshot(store, buttons=(BUTTON,), colour=(255, 255, 255))
+    message = reparsed(render_digest(digest(item(before=picture(before), after=picture(after, days_ago=0))),
+                                     store, SENDER, now=NOW))
+    crops = {p.get_filename(): p.get_content() for p in message.walk() if p.get_content_type() == "image/jpeg"}
+    with Image.open(io.BytesIO(crops["incident-1-avant.jpg"])) as image:
+        assert _reddish(image) > 100  # the element at fault, framed in red
+    with Image.open(io.BytesIO(crops["incident-1-apres.jpg"])) as image:
+        assert _reddish(image) == 0
+
+
+def test_a_digest_that_asks_for_an_answer_has_a_reply_to_when_one_is_configured(store):
+    answered = reparsed(render_digest(digest(), store, SENDER, now=NOW, reply_to="observatoire@numerique.example"))
+    assert "répondez à ce message" in answered.get_body(("plain",)).get_content()
+    assert answered["Reply-To"] == "observatoire@numerique.example"
+    assert reparsed(render_digest(digest(), store, SENDER, now=NOW))["Reply-To"] is None

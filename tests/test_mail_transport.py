@@ -49,7 +49,7 @@ def test_starttls_and_login_deliver_with_a_url_encoded_password(smtp_tls_server,
 
 
 def test_a_wrong_password_makes_the_server_unavailable_not_the_message_bad(smtp_tls_server, message):
-    with pytest.raises(TransportUnavailable, match="refused the login: 535"):
+    with pytest.raises(TransportUnavailable, match="a refusé l’identification : 535"):
         transport_from({"VEILLEUR_SMTP_URL": smtp_tls_server.url(SMTP_USER, "wrong")}).send(envelope_of(message))
     assert smtp_tls_server.received == []
 

@@ -137,8 +137,8 @@ def test_objectives_command_prints_shares_and_who_misses(tmp_path, env_data_dir)
     done = subprocess.run([sys.executable, "-m", "veilleur.cli", "objectives", "--date", "2026-11-15"],
                           env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "3/5 (60 %)" in done.stdout and "eco 2/3, int 1/2" in done.stdout
+    assert "3 sur 5 (60 %)" in done.stdout and "eco : 2 sur 3, int : 1 sur 2" in done.stdout
     assert "b (int) : FranceConnect+ requis, constat : FranceConnect" in done.stdout
     bad = subprocess.run([sys.executable, "-m", "veilleur.cli", "objectives", "--date", "15/11/2026"],
                          env=dict(os.environ), capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and bad.stderr == "veilleur: error: --date '15/11/2026': expected a date such as 2026-12-31\n"
+    assert bad.returncode == 2 and bad.stderr == "veilleur : erreur : --date 15/11/2026 : attendu : une date comme 2026-12-31 (année-mois-jour)\n"

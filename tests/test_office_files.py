@@ -71,7 +71,7 @@ def test_a_registry_saved_by_french_excel_in_windows_1252_is_refused_with_the_ad
     refused = run_cli("registry", "import", str(path))
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        f"veilleur: error: {path}: n'est pas en UTF-8 (octet 0xe8 ligne 2) : enregistrez-le en « CSV UTF-8 » "
+        f"veilleur : erreur : {path} : n’est pas en UTF-8 (octet 0xe8 ligne 2) : enregistrez-le en « CSV UTF-8 » "
         "depuis Excel (Fichier › Enregistrer sous › « CSV UTF-8 (délimité par des virgules) »), "
         "ou en UTF-8 depuis LibreOffice"
     ]
@@ -80,7 +80,8 @@ def test_a_registry_saved_by_french_excel_in_windows_1252_is_refused_with_the_ad
     path.write_bytes(excel_registry().encode("utf-8-sig"))  # "CSV UTF-8 (délimité par des virgules)"
     done = run_cli("registry", "import", str(path))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{path}: 2 services added, 0 updated, 0 retired; 1 ministries added, 0 updated\n"
+    assert done.stdout == (f"{path} : 2 démarches ajoutées, 0 démarche mise à jour, 0 démarche retirée ; "
+                           "1 ministère ajouté, 0 ministère mis à jour\n")
     services, ministries = stored(env_data_dir)
     assert ministries == {"solidarites": "Ministère des Solidarités"}
     caf, bourse = services["caf-logement"], services["bourse"]
@@ -165,14 +166,15 @@ def test_a_csv_with_five_mistakes_reports_all_five_in_one_run_and_stores_nothing
     done = run_cli("registry", "import", str(path))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
-        f"veilleur: error: {path}: 5 errors, nothing stored:",
-        f"  {path}:3: row 3 field 'url': must be an http(s) URL with a host, got 'passeport.example'",
-        f"  {path}:4: row 4 field 'annual_volume': expected a whole number, got 'beaucoup'",
-        f"  {path}:4: row 4 field 'pnu': expected oui or non (or true/false, vrai/faux, 1/0), got 'peut-être'",
-        f"  {path}:5: row 5 field 'life_events': unknown life event 'vacances' (known: naissance, demenagement, "
-        "deces, retraite, handicap, recherche-emploi, creation-entreprise, jeunesse, separation, perte-autonomie)",
-        f"  {path}:6: service 'cni' field 'ministry': unknown ministry 'culture' "
-        "(give its name in a 'ministry_name' column, or import it first)",
+        f"veilleur : erreur : {path} : 5 erreurs, rien n’a été enregistré :",
+        f"  {path}:3 : ligne 3, champ « url » : doit être une adresse http(s) avec un nom d’hôte ; reçu « passeport.example »",
+        f"  {path}:4 : ligne 4, champ « annual_volume » : attendu : un nombre entier ; reçu « beaucoup »",
+        f"  {path}:4 : ligne 4, champ « pnu » : attendu : oui ou non (ou vrai/faux, true/false, 1/0) ; reçu « peut-être »",
+        f"  {path}:5 : ligne 5, champ « life_events » : moment de vie inconnu : « vacances » (connus : naissance, "
+        "demenagement, deces, retraite, handicap, recherche-emploi, creation-entreprise, jeunesse, separation, "
+        "perte-autonomie)",
+        f"  {path}:6 : démarche « cni », champ « ministry » : ministère inconnu « culture » "
+        "(donnez son nom dans une colonne « ministry_name », ou importez-le d’abord)",
     ]
     services, _ = stored(env_data_dir)
     assert services == {}  # carte-grise, the good row, is not imported either
@@ -187,12 +189,12 @@ def test_a_yaml_file_reports_every_mistake_with_its_line_in_yaml_words(db, tmp_p
     with db.sessions() as session, pytest.raises(InputErrors) as raised:
         import_registry(session, path)
     assert raised.value.messages == [
-        f"{path}:9: service #1 field 'annual_volume': expected a whole number, got '450 000 environ'",
-        f"{path}:12: service #1 field 'pnu': expected oui or non (or true/false, vrai/faux, 1/0), got 'peut-être'",
-        f"{path}:14: service 'procuration' field 'ministry': unknown ministry 'culture' "
-        "(declare it under 'ministries:' or import it first)",
-        f"{path}:21: service #2 field 'contacts': not an e-mail address: 'a-interieur.example'",
-        f"{path}:22: service #2 field 'couleur': unknown field",
+        f"{path}:9 : démarche n° 1, champ « annual_volume » : attendu : un nombre entier ; reçu « 450 000 environ »",
+        f"{path}:12 : démarche n° 1, champ « pnu » : attendu : oui ou non (ou vrai/faux, true/false, 1/0) ; reçu « peut-être »",
+        f"{path}:14 : démarche « procuration », champ « ministry » : ministère inconnu « culture » "
+        "(déclarez-le sous « ministries: » ou importez-le d’abord)",
+        f"{path}:21 : démarche n° 2, champ « contacts » : « a-interieur.example » n’est pas une adresse électronique",
+        f"{path}:22 : démarche n° 2, champ « couleur » : champ inconnu",
     ]
     assert services_of(db) == {}
 
@@ -203,9 +205,9 @@ def test_mistakes_beyond_twenty_are_counted_not_listed(db, tmp_path):
     with db.sessions() as session, pytest.raises(InputError) as raised:
         import_registry(session, path)
     lines = str(raised.value).splitlines()
-    assert lines[0] == f"{path}: 25 errors, nothing stored:"
-    assert len(lines) == 1 + 20 + 1 and lines[-1] == "  … and 5 more errors"
-    assert lines[1].startswith(f"  {path}:2: row 2 field 'url'") and lines[20].startswith(f"  {path}:21: row 21")
+    assert lines[0] == f"{path} : 25 erreurs, rien n’a été enregistré :"
+    assert len(lines) == 1 + 20 + 1 and lines[-1] == "  … et 5 autres erreurs"
+    assert lines[1].startswith(f"  {path}:2 : ligne 2, champ « url »") and lines[20].startswith(f"  {path}:21 : ligne 21")
 
 
 def test_dry_run_says_what_the_import_would_do_and_stores_nothing(tmp_path, env_data_dir):
@@ -222,17 +224,17 @@ def test_dry_run_says_what_the_import_would_do_and_stores_nothing(tmp_path, env_
     done = run_cli("registry", "import", str(path), "--prune", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        f"{path}: dry run, nothing stored; the import would add 1 services, update 1 (0 unchanged), retire 1; "
-        "add 0 ministries, update 1",
-        "  add service vote-etranger",
-        "  update service procuration: name, url",
-        "  retire service pre-plainte",
+        f"{path} : essai à blanc, rien n’a été enregistré ; l’import ajouterait 1 démarche, en mettrait à jour "
+        "1 (0 sans changement), en retirerait 1 ; il ajouterait 0 ministère et en mettrait à jour 1",
+        "  ajout de la démarche vote-etranger",
+        "  mise à jour de la démarche procuration : name, url",
+        "  retrait de la démarche pre-plainte",
     ]
     assert stored(env_data_dir) == before
 
     bad = write(tmp_path, "bad.yaml", changed.replace("https://vote.example/", "vote.example"))
     refused = run_cli("registry", "import", str(bad), "--dry-run")
-    assert refused.returncode == 2 and "field 'url': must be an http(s) URL" in refused.stderr
+    assert refused.returncode == 2 and "champ « url » : doit être une adresse http(s)" in refused.stderr
     assert stored(env_data_dir) == before
 
 
@@ -279,7 +281,7 @@ def test_export_for_excel_has_a_bom_semicolons_and_decimal_commas(tmp_path, env_
                                capture_output=True, env=dict(os.environ), timeout=120)
     assert to_stdout.returncode == 0 and to_stdout.stdout == raw
     json_excel = run_cli("export", "--quarter", "2026Q4", "--format", "json", "--excel")
-    assert (json_excel.returncode, json_excel.stderr) == (2, "veilleur: error: --excel: only with --format csv\n")
+    assert (json_excel.returncode, json_excel.stderr) == (2, "veilleur : erreur : --excel : seulement avec --format csv\n")
 
 
 def imports_registry(db) -> None:
@@ -295,7 +297,7 @@ def test_satisfaction_and_declared_imports_read_french_excel_files_and_refuse_wi
     summary = f"démarche_id;trimestre;note;nombre d'avis\r\n4567;2026Q4;8,4;1{NBSP}250\r\n"
     path = tmp_path / "jdma.csv"
     path.write_bytes(summary.encode("cp1252"))
-    with db.sessions() as session, pytest.raises(InputError, match=r"jdma\.csv: n'est pas en UTF-8 \(octet 0xe9 ligne 1\) : "
+    with db.sessions() as session, pytest.raises(InputError, match=r"jdma\.csv : n’est pas en UTF-8 \(octet 0xe9 ligne 1\) : "
                                                                    r"enregistrez-le en « CSV UTF-8 » depuis Excel"):
         import_satisfaction(session, path)
     path.write_bytes(summary.encode("utf-8-sig"))
@@ -325,10 +327,11 @@ def test_an_import_file_with_several_mistakes_reports_them_all_and_stores_nothin
     with db.sessions() as session, pytest.raises(InputErrors) as raised:
         import_declared(session, declared)
     assert raised.value.messages == [
-        f"{declared}: row 3, column 'service_id': service 'inconnu' is not in the registry",
-        f"{declared}: row 4, column 'quarter': quarter '2026Q9': expected a form like 2026Q4",
-        f"{declared}: row 4, column 'realisable_en_ligne': expected oui, partiel or non, got 'peut-être'",
-        f"{declared}: row 4, column 'dites_le_nous_une_fois': expected a number from 0 to 10, got '11'",
+        f"{declared} : ligne 3, colonne « service_id » : la démarche « inconnu » n’est pas au registre",
+        f"{declared} : ligne 4, colonne « quarter » : trimestre « 2026Q9 » : attendu sous la forme `2026Q4` (année, Q, "
+        "numéro du trimestre de 1 à 4)",
+        f"{declared} : ligne 4, colonne « realisable_en_ligne » : attendu : oui, partiel ou non ; reçu « peut-être »",
+        f"{declared} : ligne 4, colonne « dites_le_nous_une_fois » : attendu : un nombre de 0 à 10 ; reçu « 11 »",
     ]
     satisfaction = write(tmp_path, "jdma.csv", """\
         demarche_id,quarter,score,reviews
@@ -339,9 +342,10 @@ def test_an_import_file_with_several_mistakes_reports_them_all_and_stores_nothin
     with db.sessions() as session, pytest.raises(InputErrors) as raised:
         import_satisfaction(session, satisfaction)
     assert raised.value.messages == [
-        f"{satisfaction}: row 2, column 'score': expected a number from 0 to 10, got '12'",
-        f"{satisfaction}: row 3: 5 cells, but the header has 4 columns",
-        f"{satisfaction}: row 4, column 'quarter': quarter '2026Q5': expected a form like 2026Q4",
+        f"{satisfaction} : ligne 2, colonne « score » : attendu : un nombre de 0 à 10 ; reçu « 12 »",
+        f"{satisfaction} : ligne 3 : 5 cellules, mais l’en-tête a 4 colonnes",
+        f"{satisfaction} : ligne 4, colonne « quarter » : trimestre « 2026Q5 » : attendu sous la forme `2026Q4` (année, "
+        "Q, numéro du trimestre de 1 à 4)",
     ]
     with db.sessions() as session:
         assert session.scalars(select(DeclaredIndicator)).all() == []

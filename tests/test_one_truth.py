@@ -313,12 +313,13 @@ def test_the_share_of_each_objective_reads_the_same_in_the_report_the_dashboard_
         lambda n: n.tag == "section" and n.attrs.get("id") == "plain_language")
     dashboard = tree(client.get("/objectifs?trimestre=2026Q4").text).first(
         lambda n: n.tag == "section" and n.attrs.get("id") == "plain_language")
-    assert "2 services sur 3 (66 %)" in static.text() and "2 démarches sur 3 (66 %)" in dashboard.text()
+    # One word and one way of writing a share on every screen (docs/glossaire.md).
+    assert "2 démarches sur 3 (66 %)" in static.text() and "2 démarches sur 3 (66 %)" in dashboard.text()
     api = next(o for o in client.get(f"/api/objectives?date={day.isoformat()}").json()["objectives"]
                if o["key"] == "plain_language")
     assert (api["met"], api["counted"], api["percent"]) == (2, 3, 66)
     command = runner.invoke(cli, ["objectives", "--date", day.isoformat()])
-    assert command.exit_code == 0 and "2/3 (66 %)" in command.stdout
+    assert command.exit_code == 0 and "2 sur 3 (66 %)" in command.stdout
     mail = render_operator_summary(1, 2, 3, [], ["exploitation@veilleur.example"], "veilleur@veilleur.example")
     assert "(66 %)" in mail["Subject"]
     # Who misses it, and why, with the figure as shown elsewhere.

@@ -81,7 +81,7 @@ def test_accepting_adds_the_service_to_the_registry_with_its_criterion(session):
                                        ["0.0.0.0"], ["240.0.0.1"]])
 def test_a_url_resolving_to_any_non_public_address_is_refused(session, addresses):
     proposal = submit(session, _form(url="https://intranet.example/"))
-    with pytest.raises(InputError, match="not a public address"):
+    with pytest.raises(InputError, match="n’est pas une adresse publique"):
         accept(session, proposal.id, resolver=lambda host: addresses)
     assert session.get(Service, "demander-une-bourse") is None
     assert session.get(Proposal, proposal.id).status == "pending"  # nothing changed
@@ -92,28 +92,28 @@ def test_a_host_that_does_not_resolve_is_refused_with_its_name(session):
         raise OSError("Name or service not known")
 
     proposal = submit(session, _form(url="https://introuvable.example/"))
-    with pytest.raises(InputError, match="'introuvable.example' does not resolve"):
+    with pytest.raises(InputError, match="« introuvable.example » ne se résout pas"):
         accept(session, proposal.id, resolver=nowhere)
 
 
 def test_localhost_is_refused_by_the_system_resolver():
-    with pytest.raises(InputError, match="not a public address"):
+    with pytest.raises(InputError, match="n’est pas une adresse publique"):
         check_public_url("http://localhost:8000/")
     assert check_public_url("https://193.51.24.10/") == ["193.51.24.10"]
 
 
 def test_acceptance_goes_through_the_registry_validation(session):
     proposal = submit(session, _form(ministry_id=None))
-    with pytest.raises(InputError, match="pass --ministry"):
+    with pytest.raises(InputError, match="précisez --ministry"):
         accept(session, proposal.id, resolver=PUBLIC)
-    with pytest.raises(InputError, match="--ministry 'nulle-part': no such ministry"):
+    with pytest.raises(InputError, match="--ministry nulle-part : aucun ministère"):
         accept(session, proposal.id, ministry_id="nulle-part", resolver=PUBLIC)
-    with pytest.raises(InputError, match="must be a slug"):
+    with pytest.raises(InputError, match="doit être un identifiant"):
         accept(session, proposal.id, ministry_id="education", service_id="Pas Un Slug", resolver=PUBLIC)
-    with pytest.raises(InputError, match=r"proposal \d+: service field 'url'"):
+    with pytest.raises(InputError, match=r"proposition \d+ : démarche, champ « url »"):
         accept(session, proposal.id, ministry_id="education", url="ftp://bourses.example/", resolver=PUBLIC)
     accept(session, proposal.id, ministry_id="education", resolver=PUBLIC)
-    with pytest.raises(InputError, match="already accepted"):
+    with pytest.raises(InputError, match="déjà acceptée"):
         reject(session, proposal.id)
 
 
@@ -121,7 +121,7 @@ def test_an_existing_service_id_is_never_overwritten_by_a_proposal(session):
     session.add(Service(id="demander-une-bourse", name="Déjà là", ministry_id="education", url="https://a.example/"))
     session.commit()
     proposal = submit(session, _form())
-    with pytest.raises(InputError, match="already registered"):
+    with pytest.raises(InputError, match="déjà inscrite"):
         accept(session, proposal.id, resolver=PUBLIC)
     assert session.get(Service, "demander-une-bourse").name == "Déjà là"
 
@@ -143,29 +143,30 @@ def test_the_proposals_commands_list_accept_and_reject(env_data_dir):
     kept, dropped, internal = _proposed_to_the_cli(env_data_dir, _form(url="https://193.51.24.10/bourses"), _form(name="Publicité", url="https://pub.example/"), _form(name="Métadonnées", url="http://169.254.169.254/latest/"))
     runner = CliRunner()
     listed = runner.invoke(cli, ["proposals", "list"])
-    assert listed.exit_code == 0 and f"#{kept} [pending] Demander une bourse" in listed.output
-    assert "url: https://193.51.24.10/bourses" in listed.output
+    assert listed.exit_code == 0 and f"n° {kept} [en attente] Demander une bourse" in listed.output
+    assert "adresse : https://193.51.24.10/bourses" in listed.output
 
     accepted = runner.invoke(cli, ["proposals", "accept", str(kept), "--id", "bourses"])
     assert accepted.exit_code == 0, accepted.output
-    assert "service 'bourses' added to the registry (193.51.24.10)" in accepted.output
+    assert "démarche bourses inscrite au registre (193.51.24.10)" in accepted.output
     rejected = runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"])
-    assert rejected.exit_code == 0 and f"proposal {dropped} rejected" in rejected.output
+    assert rejected.exit_code == 0 and f"proposition {dropped} refusée" in rejected.output
     assert "bourses" in runner.invoke(cli, ["registry", "list"]).output
-    assert "#{} [pending] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
+    assert "n° {} [en attente] Métadonnées".format(internal) in runner.invoke(cli, ["proposals", "list"]).output
     everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
-    assert "[accepted → bourses]" in everything and "[rejected]" in everything
+    assert "[acceptée → bourses]" in everything and "[refusée]" in everything
 
     again = runner.invoke(cli, ["proposals", "accept", str(dropped)])
     assert again.exit_code == 2
-    assert again.output.strip().splitlines() == [f"veilleur: error: proposal {dropped}: already rejected"]
+    assert again.output.strip().splitlines() == [f"veilleur : erreur : proposition {dropped} : déjà refusée"]
     refused = runner.invoke(cli, ["proposals", "accept", str(internal)])
     assert refused.exit_code == 2
     assert refused.output.strip().splitlines() == [
-        f"veilleur: error: proposal {internal}: url 'http://169.254.169.254/latest/': host '169.254.169.254' resolves to 169.254.169.254, "
-        "which is not a public address (private, loopback, link-local or reserved): refused"]
+        f"veilleur : erreur : proposition {internal} : adresse « http://169.254.169.254/latest/ » : l’hôte « 169.254.169.254 » "
+        "se résout en 169.254.169.254, qui n’est pas une adresse publique (privée, de boucle locale, de lien local ou "
+        "réservée) : refusée"]
     missing = runner.invoke(cli, ["proposals", "reject", "999"])
-    assert missing.exit_code == 2 and "proposal 999: no such proposal" in missing.output
+    assert missing.exit_code == 2 and "proposition 999 : aucune proposition de ce numéro" in missing.output
 
 
 def test_an_operator_may_accept_a_host_that_does_not_resolve_and_the_note_says_it_was_not_checked(session):
@@ -173,19 +174,19 @@ def test_an_operator_may_accept_a_host_that_does_not_resolve_and_the_note_says_i
         raise OSError("Temporary failure in name resolution")
 
     proposal = submit(session, _form(url="https://bourses.invalid/"))
-    with pytest.raises(InputError, match="does not resolve .*--allow-unresolved-host"):
+    with pytest.raises(InputError, match="ne se résout pas .*--allow-unresolved-host"):
         accept(session, proposal.id, resolver=no_dns)
     done = accept(session, proposal.id, resolver=no_dns, note="réseau sans DNS", allow_unresolved_host=True)
     assert done.addresses == [] and session.get(Service, done.service_id).url == "https://bourses.invalid/"
     assert session.get(Proposal, proposal.id).decision_note == (
-        "réseau sans DNS [public-address check skipped (--allow-unresolved-host): host 'bourses.invalid' did not resolve]")
+        "réseau sans DNS [vérification d’adresse publique omise (--allow-unresolved-host) : l’hôte « bourses.invalid » ne se résolvait pas]")
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/", "http://localhost:8000/", "http://2130706433/"])
 def test_the_override_never_lets_a_host_that_resolves_to_a_private_address_in(session, url):
     # An address in the URL, /etc/hosts or a numeric form resolve without DNS: they are still checked.
     proposal = submit(session, _form(url=url))
-    with pytest.raises(InputError, match="not a public address"):
+    with pytest.raises(InputError, match="n’est pas une adresse publique"):
         accept(session, proposal.id, allow_unresolved_host=True)
     assert session.get(Proposal, proposal.id).status == "pending"
 
@@ -197,17 +198,17 @@ def test_the_accept_command_on_a_network_without_dns(env_data_dir):
     refused = runner.invoke(cli, ["proposals", "accept", str(number)])
     assert refused.exit_code == 2
     [line] = refused.output.strip().splitlines()
-    assert line.startswith(f"veilleur: error: proposal {number}: url 'https://bourses.invalid/demande': "
-                           "host 'bourses.invalid' does not resolve") and line.endswith("--allow-unresolved-host)")
+    assert line.startswith(f"veilleur : erreur : proposition {number} : adresse « https://bourses.invalid/demande » : "
+                           "l’hôte « bourses.invalid » ne se résout pas") and line.endswith("--allow-unresolved-host)")
     assert "--allow-unresolved-host" in runner.invoke(cli, ["proposals", "accept", "--help"]).output
 
     accepted = runner.invoke(cli, ["proposals", "accept", str(number), "--allow-unresolved-host", "--note", "hors ligne"])
     assert accepted.exit_code == 0, accepted.output
-    assert accepted.output.strip() == (f"proposal {number} accepted: service 'demander-une-bourse' added to the registry "
-                                       "(host not resolved: public-address check skipped)")
+    assert accepted.output.strip() == (f"proposition {number} acceptée : démarche demander-une-bourse inscrite au registre "
+                                       "(hôte non résolu : vérification d’adresse publique omise)")
     listed = runner.invoke(cli, ["proposals", "list", "--status", "accepted"]).output
-    assert ("    note: hors ligne [public-address check skipped (--allow-unresolved-host): host 'bourses.invalid' "
-            "did not resolve]") in listed
+    assert ("    note : hors ligne [vérification d’adresse publique omise (--allow-unresolved-host) : l’hôte "
+            "« bourses.invalid » ne se résolvait pas]") in listed
 
 
 def test_the_moderation_note_is_shown_with_each_decided_proposal(env_data_dir):
@@ -217,7 +218,7 @@ def test_the_moderation_note_is_shown_with_each_decided_proposal(env_data_dir):
     assert runner.invoke(cli, ["proposals", "reject", str(dropped), "--note", "hors périmètre"]).exit_code == 0
 
     everything = runner.invoke(cli, ["proposals", "list", "--status", "all"]).output
-    paragraphs = {int(p[1:].split(" ", 1)[0]): p for p in re.split(r"^(?=#\d)", everything, flags=re.MULTILINE) if p.strip()}
-    assert "\n    note: vérifié sur le site" in paragraphs[kept]  # one line, as typed
-    assert "\n    note: hors périmètre" in paragraphs[dropped] and "\n    decided: " in paragraphs[dropped]
-    assert "note:" not in paragraphs[waiting] and "decided:" not in paragraphs[waiting]
+    paragraphs = {int(p[3:].split(" ", 1)[0]): p for p in re.split(r"^(?=n° \d)", everything, flags=re.MULTILINE) if p.strip()}
+    assert "\n    note : vérifié sur le site" in paragraphs[kept]  # one line, as typed
+    assert "\n    note : hors périmètre" in paragraphs[dropped] and "\n    décidée le " in paragraphs[dropped]
+    assert "note :" not in paragraphs[waiting] and "décidée le" not in paragraphs[waiting]

@@ -21,7 +21,7 @@ def test_quarter_parsing_bounds_and_neighbours():
     assert (q.start, q.end) == (at(2026, 10, 1).replace(hour=0), at(2027, 1, 1).replace(hour=0))
     assert str(q.previous()) == "2026Q3" and str(q.next()) == "2027Q1" and str(Quarter.parse("2027q1").previous()) == "2026Q4"
     assert Quarter.of(at(2026, 12, 31)) == q and not q.contains(at(2027, 1, 1))
-    with pytest.raises(InputError, match="quarter '2026Q5'"):
+    with pytest.raises(InputError, match="trimestre « 2026Q5 »"):
         Quarter.parse("2026Q5")
 
 

@@ -84,14 +84,14 @@ def test_prune_retires_missing_services_but_keeps_their_rows(db, tmp_path):
 
 
 @pytest.mark.parametrize("old,new,expected", [
-    ("url: http://petite.example/", "url: ftp://petite.example/", "r.yaml:19: service #2 field 'url': must be an http(s) URL"),
-    ("annual_volume: 1500", "annual_volume: beaucoup", "r.yaml:20: service #2 field 'annual_volume'"),
-    ("  - id: petite-demarche", "  - id: carte-grise", "r.yaml:16: service field 'id': duplicate id 'carte-grise' (first at line 6)"),
-    ("    ministry: interieur\n    url: http://petite", "    ministry: culture\n    url: http://petite", "r.yaml:16: service 'petite-demarche' field 'ministry': unknown ministry 'culture'"),
-    ("life_events: []", "life_events: [vacances]", "r.yaml:13: service #1 field 'life_events': unknown life event 'vacances'"),
-    ("financial_aid: false", "financial_aid: peut-être", "r.yaml:12: service #1 field 'financial_aid'"),
-    ("    pnu: true\n", "    pnu: true\n    couleur: bleu\n", "r.yaml:15: service #1 field 'couleur': unknown field"),
-    ("  - id: petite-demarche\n    name: Une petite démarche\n", "  - id: petite-demarche\n", "r.yaml:16: service #2 field 'name': required field is missing"),
+    ("url: http://petite.example/", "url: ftp://petite.example/", "r.yaml:19 : démarche n° 2, champ « url » : doit être une adresse http(s)"),
+    ("annual_volume: 1500", "annual_volume: beaucoup", "r.yaml:20 : démarche n° 2, champ « annual_volume » : attendu : un nombre entier ; reçu « beaucoup »"),
+    ("  - id: petite-demarche", "  - id: carte-grise", "r.yaml:16 : démarche, champ « id » : identifiant « carte-grise » en double (déjà ligne 6)"),
+    ("    ministry: interieur\n    url: http://petite", "    ministry: culture\n    url: http://petite", "r.yaml:16 : démarche « petite-demarche », champ « ministry » : ministère inconnu « culture »"),
+    ("life_events: []", "life_events: [vacances]", "r.yaml:13 : démarche n° 1, champ « life_events » : moment de vie inconnu : « vacances »"),
+    ("financial_aid: false", "financial_aid: peut-être", "r.yaml:12 : démarche n° 1, champ « financial_aid » : attendu : oui ou non"),
+    ("    pnu: true\n", "    pnu: true\n    couleur: bleu\n", "r.yaml:15 : démarche n° 1, champ « couleur » : champ inconnu"),
+    ("  - id: petite-demarche\n    name: Une petite démarche\n", "  - id: petite-demarche\n", "r.yaml:16 : démarche n° 2, champ « name » : champ obligatoire absent"),
 ])
 def test_an_invalid_yaml_file_names_file_line_and_field_and_changes_nothing(db, tmp_path, old, new, expected):
     with db.sessions() as session:
@@ -107,7 +107,7 @@ def test_an_invalid_yaml_file_names_file_line_and_field_and_changes_nothing(db, 
 
 def test_broken_yaml_syntax_is_reported_with_its_line(tmp_path, db):
     path = write(tmp_path, "r.yaml", "services:\n  - id: a\n    name: [unclosed\n")
-    with db.sessions() as session, pytest.raises(InputError, match=r"r\.yaml:\d+: not valid YAML"):
+    with db.sessions() as session, pytest.raises(InputError, match=r"r\.yaml:\d+ : YAML invalide"):
         import_registry(session, path)
 
 
@@ -132,7 +132,7 @@ def test_csv_import_with_lists_separated_by_semicolons(db, tmp_path):
 
 def test_an_invalid_csv_row_is_named_by_row_and_column(db, tmp_path):
     bad = CSV.replace("https://bourse.example/", "bourse.example")
-    with db.sessions() as session, pytest.raises(InputError, match=r"r\.csv:3: row 3 field 'url': must be an http\(s\) URL"):
+    with db.sessions() as session, pytest.raises(InputError, match=r"r\.csv:3 : ligne 3, champ « url » : doit être une adresse http\(s\)"):
         import_registry(session, write(tmp_path, "r.csv", bad))
     assert services(db) == {}
 
@@ -167,18 +167,18 @@ def test_cli_import_and_list(tmp_path, env_data_dir):
     env = dict(os.environ)
     done = veilleur("registry", "import", str(write(tmp_path, "r.yaml", REGISTRY)), env=env)
     assert done.returncode == 0, done.stderr
-    assert "2 services added" in done.stdout
+    assert "2 démarches ajoutées" in done.stdout
     listing = veilleur("registry", "list", env=env)
     assert "carte-grise" in listing.stdout and "Portail Numérique Unique" in listing.stdout
 
 
 @pytest.mark.parametrize("args,message", [
-    (["registry", "import", "missing.yaml"], "missing.yaml: cannot read"),
-    (["registry", "import", "r.txt"], "unknown registry format"),
-    (["run", "--concurrency", "zero"], "option --concurrency : attendu un nombre entier, reçu 'zero'"),
-    (["run", "--service", "nope"], "--service nope: no such active service"),
-    (["probe", "ftp://x.example/"], "must be an http(s) URL"),
-    (["frobnicate"], "No such command 'frobnicate'"),
+    (["registry", "import", "missing.yaml"], "missing.yaml : fichier introuvable"),
+    (["registry", "import", "r.txt"], "format de registre inconnu"),
+    (["run", "--concurrency", "zero"], "option --concurrency : attendu un nombre entier, reçu « zero »"),
+    (["run", "--service", "nope"], "--service nope : aucune démarche active"),
+    (["probe", "ftp://x.example/"], "doit être une adresse http(s)"),
+    (["frobnicate"], "commande inconnue : frobnicate"),
 ])
 def test_bad_input_gets_one_line_and_exit_code_2(tmp_path, env_data_dir, args, message):
     import os
@@ -188,4 +188,4 @@ def test_bad_input_gets_one_line_and_exit_code_2(tmp_path, env_data_dir, args, m
                           env=dict(os.environ), cwd=tmp_path, timeout=60)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("veilleur: error:") and message in lines[0], done.stderr
+    assert len(lines) == 1 and lines[0].startswith("veilleur : erreur :") and message in lines[0], done.stderr

@@ -37,10 +37,10 @@ def test_schedule_file_with_per_service_override(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    ('campaign: "every night"\n', "s.yaml:1: field 'campaign': invalid cron expression"),
-    ('jitter_s: -5\n', "s.yaml:1: field 'jitter_s': expected a whole number"),
-    ('campagne: "0 2 * * *"\n', "s.yaml:1: unknown field 'campagne'"),
-    ('timezone: Mars/Olympus\n', "s.yaml:1: field 'timezone': unknown time zone"),
+    ('campaign: "every night"\n', "s.yaml:1 : champ « campaign » : expression cron invalide"),
+    ('jitter_s: -5\n', "s.yaml:1 : champ « jitter_s » : attendu : un nombre entier"),
+    ('campagne: "0 2 * * *"\n', "s.yaml:1 : champ inconnu « campagne »"),
+    ('timezone: Mars/Olympus\n', "s.yaml:1 : champ « timezone » : fuseau horaire inconnu"),
 ])
 def test_a_bad_schedule_file_names_line_and_field(tmp_path, content, message):
     with pytest.raises(InputError) as error:

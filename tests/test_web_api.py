@@ -158,7 +158,7 @@ def _cli_ids(*args: str) -> list[int]:
 
     result = CliRunner().invoke(cli, ["proposals", "list", *args])
     assert result.exit_code == 0, result.output
-    return [int(n) for n in re.findall(r"^#(\d+) ", result.output, flags=re.MULTILINE)]
+    return [int(n) for n in re.findall(r"^n° (\d+) ", result.output, flags=re.MULTILINE)]
 
 
 @pytest.mark.parametrize("status", ["pending", "accepted", "rejected", "all"])

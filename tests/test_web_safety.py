@@ -189,3 +189,31 @@ def test_a_quarter_out_of_range_in_the_address_shows_the_latest_quarter_not_an_e
         response = site.get(path, params={"trimestre": quarter})
         assert response.status_code == 200, (path, quarter)
     assert site.get("/api/indicators", params={"quarter": quarter}).status_code == 422
+
+
+def test_only_stored_proposals_count_towards_the_limit(site):
+    form = _form(site)
+    for _ in range(3):  # sent back for a mistake: nothing stored, nothing counted
+        assert site.post("/proposer", data={**form, "url": "ftp://x"}).status_code == 422
+    assert site.post("/proposer", data=form).status_code == 200
+    assert site.post("/proposer", data=form).status_code == 200
+    assert site.post("/proposer", data=form).status_code == 429
+    assert len(_proposals(site)) == 2
+
+
+@pytest.mark.parametrize("path", ["/", "/objectifs", "/incidents", "/api/services"])
+def test_head_answers_as_get_without_a_body(site, path):
+    got, head = site.get(path), site.head(path)
+    assert got.status_code == head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+
+
+def test_runs_of_a_service_not_in_the_registry_are_a_404_as_the_service_itself(site):
+    assert site.get("/api/services/nope").status_code == 404
+    response = site.get("/api/runs", params={"service": "nope"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "service 'nope': not in the registry"}
+    known = site.get("/api/services").json()["items"][0]["id"]
+    assert site.get("/api/runs", params={"service": known}).status_code == 200

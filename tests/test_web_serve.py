@@ -50,5 +50,5 @@ def test_veilleur_serve_answers_on_the_given_host_and_port(tmp_path):
     finally:
         server.terminate()
         _, err = server.communicate(timeout=20)
-    assert f"Dashboard: http://127.0.0.1:{port}/" in err
+    assert f"Tableau de bord : http://127.0.0.1:{port}/" in err
     assert (tmp_path / "veilleur.db").is_file()

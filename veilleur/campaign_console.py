@@ -52,7 +52,7 @@ class ServicesPerMinuteColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         seconds = task.finished_time if task.finished else task.elapsed
         pace = formatting.number(task.completed / seconds * 60, 1) if task.completed and seconds else "–"
-        return Text(f"{pace} services/min", style="progress.data.speed")
+        return Text(f"{pace} démarches/min", style="progress.data.speed")
 
 
 def progress_columns() -> tuple[ProgressColumn, ...]:
@@ -82,11 +82,12 @@ def run_from_cli(
     alerts = alerts_after_campaign(db, store, sections)
     if resume:
         if service_ids or ministry_ids:
-            raise InputError("--resume finishes the interrupted campaign as it was; it takes no --service or --ministry")
+            raise InputError("--resume termine la campagne interrompue telle qu’elle était ; il ne prend ni --service "
+                             "ni --ministry")
         with db.sessions() as session:
             campaign = unfinished_campaign(session)
         if campaign is None:
-            raise InputError("--resume: there is no interrupted campaign to finish")
+            raise InputError("--resume : aucune campagne interrompue à terminer")
         campaign_id = campaign.id
         # A resumed campaign probes the rest as it probed the first part, or results would differ.
         settings = ProbeSettings(**{k: v for k, v in campaign.settings.items() if k in ProbeSettings.__dataclass_fields__})
@@ -95,14 +96,15 @@ def run_from_cli(
         with db.sessions() as session:
             services = list_services(session, service_ids or None, ministry_ids or None)
         if not services:
-            raise InputError("the registry has no active service to probe (import one with `veilleur registry import FILE`)")
+            raise InputError("le registre n’a aucune démarche active à visiter (importez-en avec "
+                             "`veilleur registry import FICHIER`)")
         campaign_id = start_campaign(db, services, trigger, settings)
         if runner is run_campaign:
-            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
+            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'démarche', 'démarches')}, "
                           f"{settings.concurrency} à la fois")
         else:
-            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'service', 'services')}, "
-                          "confiés aux workers")
+            console.print(f"Campagne {campaign_id} : {vocabulary.count(len(services), 'démarche', 'démarches')}, "
+                          "confiées aux workers")
     if runner is not run_campaign:
         _say_workers(sections.broker.broker_url or "")
 
@@ -131,13 +133,14 @@ def _say_workers(url: str) -> None:
 def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, settings: ProbeSettings,
                        runner=run_campaign, on_complete=None) -> CampaignSummary:
     with Progress(*progress_columns(), console=console, transient=False) as progress:
-        task = progress.add_task("services", total=None, last="")
+        task = progress.add_task("démarches", total=None, last="")
 
         def on_start(total: int) -> None:
             progress.update(task, total=total)
 
         def on_result(result: UnitResult) -> None:
-            progress.update(task, advance=1, last=f"{result.service_id}: {'ok' if result.ok else result.error_class}")
+            progress.update(task, advance=1, last=f"{result.service_id} : "
+                                                  f"{'joignable' if result.ok else vocabulary.error_class(result.error_class)}")
 
         def on_stopping() -> None:
             progress.console.print(
@@ -151,14 +154,30 @@ def _run_with_progress(db: Database, store: EvidenceStore, campaign_id: int, set
     print_summary(summary)
     for result in summary.results:
         if not result.stored and result.error:  # the unit stays pending: say why, once, plainly
-            console.print(f"[red]{result.service_id} : résultat non enregistré ({result.error_class}) — {result.error}[/red]")
+            console.print(f"[red]{result.service_id} : résultat non enregistré "
+                          f"({escape(vocabulary.error_class(result.error_class))}) — {escape(result.error)}[/red]")
+    stored = vocabulary.count(sum(1 for r in summary.results if r.stored), "résultat enregistré", "résultats enregistrés")
     if summary.interrupted:
-        console.print(
-            f"[yellow]Campagne {campaign_id} interrompue : {vocabulary.count(sum(1 for r in summary.results if r.stored), 'résultat enregistré', 'résultats enregistrés')}. "
-            "Reprendre avec `veilleur run --resume`.[/yellow]"
-        )
+        console.print(f"[yellow]Campagne {campaign_id} interrompue : {stored}. "
+                      "Reprendre avec `veilleur run --resume`.[/yellow]")
+        raise SystemExit(130)
+    if summary.stop_requested:
+        # Every visit in flight finished within the grace: the campaign is complete, yet the person
+        # asked to stop, and the exit code says so (130, as documented) for scripts that wait on it.
+        console.print(f"[yellow]Campagne {campaign_id} interrompue : les visites en cours se sont terminées dans "
+                      f"le délai ({stored}) ; la campagne est complète.[/yellow]")
         raise SystemExit(130)
     return summary
+
+
+def _seconds(seconds: float) -> str:
+    """`26,5 s`: a duration as the screens write it."""
+    return f"{formatting.number(seconds, 1)}\u00a0s"
+
+
+def _rate(value: float, one: str, other: str) -> str:
+    """`0,51 page/s`, `8,7 démarches/min`: French takes the singular below 2."""
+    return f"{formatting.number(value, 2)}\u00a0{one if value < 2 else other}"
 
 
 def finding_cell(result: UnitResult, check: str) -> str:
@@ -170,16 +189,16 @@ def finding_cell(result: UnitResult, check: str) -> str:
 
 def print_summary(summary: CampaignSummary) -> None:
     table = Table(title=f"Campagne {summary.campaign_id}")
-    table.add_column("service")
-    table.add_column("accès")
+    table.add_column("démarche")
+    table.add_column("disponibilité")
     for check in check_ids():
         table.add_column(finding_type(check).short_label or check)
     table.add_column("pages", justify="right")
     table.add_column("durée", justify="right")
     for r in sorted(summary.results, key=lambda r: r.service_id):
         table.add_row(
-            r.service_id, "accessible" if r.ok else f"[red]{escape(vocabulary.error_class(r.error_class))}[/red]",
-            *(finding_cell(r, check) for check in check_ids()), str(r.pages), f"{r.seconds:.1f} s",
+            r.service_id, "joignable" if r.ok else f"[red]{escape(vocabulary.error_class(r.error_class))}[/red]",
+            *(finding_cell(r, check) for check in check_ids()), str(r.pages), _seconds(r.seconds),
         )
     # As wide as its cells need (one line per service), at least 200 columns: a summary that wraps
     # inside its cells cannot be read in a log or grepped.
@@ -187,9 +206,11 @@ def print_summary(summary: CampaignSummary) -> None:
     wide.width = max(200, wide.measure(table).maximum)
     wide.print(table)
     console.print(
-        f"{vocabulary.count(len(summary.results), 'service', 'services')}, "
-        f"{vocabulary.count(summary.pages, 'page', 'pages')} en {summary.seconds:.1f} s — "
-        f"{summary.services_per_s:.2f} services/s, {summary.pages_per_s:.2f} pages/s"
+        f"{vocabulary.count(len(summary.results), 'démarche', 'démarches')}, "
+        f"{vocabulary.count(summary.pages, 'page', 'pages')} en {_seconds(summary.seconds)} — "
+        f"{_rate(summary.services_per_s * 60, 'démarche/min', 'démarches/min')}, "
+        f"{_rate(summary.pages_per_s, 'page/s', 'pages/s')}"
         # A campaign on workers: their memory is theirs, not this process's (`veilleur status`).
-        + (f", mémoire max {summary.peak_rss / 2**20:.0f} Mo (Chromium compris)" if summary.peak_rss else "")
+        + (f", mémoire max {vocabulary.integer(round(summary.peak_rss / 2**20))} Mo (Chromium compris)"
+           if summary.peak_rss else "")
     )

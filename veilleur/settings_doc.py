@@ -17,7 +17,7 @@ Veilleur se règle par des variables d'environnement, lues une fois par la comma
 vide compte comme absente. Une valeur mauvaise arrête la commande avant tout travail, sur une ligne
 qui nomme la variable, la limite et la valeur reçue (code de sortie 2), par exemple :
 
-    veilleur: error: VEILLEUR_CONCURRENCY : nombre entier attendu entre 1 et 64, reçu « abc »
+    veilleur : erreur : VEILLEUR_CONCURRENCY : nombre entier attendu entre 1 et 64, reçu « abc »
 
 Ce tableau est écrit à partir du modèle (foundation/settings.py) par `python -m veilleur.settings_doc` ;
 un test échoue quand il ne lui correspond plus.

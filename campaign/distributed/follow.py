@@ -86,6 +86,7 @@ def follow_campaign(
     if stop.is_set():  # (again, if a second signal came before the first was acted on: start nothing new)
         with_db_retries(lambda: withdraw(db, token))
     summary.seconds = time.monotonic() - started
+    summary.stop_requested = stop.is_set()
     summary.interrupted = at_once.is_set() or not with_db_retries(lambda: finish_campaign_if_complete(db, campaign_id))
     if not summary.interrupted and on_complete is not None:
         # Here and only here: the workers record units, the campaign's end is told once.

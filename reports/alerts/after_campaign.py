@@ -40,6 +40,8 @@ class AlertSettings:
     mass_min_services: int = 3
     operator: tuple[str, ...] = ("operateur@localhost",)
     sender: str = "veilleur@localhost"
+    # Where an answer to a digest goes (VEILLEUR_MAIL_REPLY_TO, else VEILLEUR_OPERATOR_EMAIL).
+    reply_to: str | None = None
     report_url: str | None = None   # the published static report (VEILLEUR_REPORT_URL)
     public_url: str | None = None   # the dashboard (VEILLEUR_PUBLIC_URL); None: no dashboard links
 
@@ -52,6 +54,7 @@ class AlertSettings:
             mass_share=alerts.mass_share,
             operator=alerts.operator_email or cls.operator,
             sender=mail.mail_from,
+            reply_to=mail.mail_reply_to or ", ".join(alerts.operator_email) or None,
             report_url=alerts.report_url,
             public_url=alerts.public_url,
         )
@@ -177,7 +180,7 @@ def _queue_alerts(session, store: EvidenceStore, campaign: Campaign, changes: In
             ministry_id=ministry.id, ministry_name=ministry.name, recipients=tuple(recipients), campaign_id=campaign.id,
             items=tuple(_item(session, incident, kind, campaign.id, settings) for incident, kind in entries),
         )
-        message = render_digest(digest, store, settings.sender)
+        message = render_digest(digest, store, settings.sender, reply_to=settings.reply_to)
         enqueue(session, message, kind="digest", campaign_id=campaign.id, dedupe_key=f"digest:{campaign.id}:{ministry.id}")
         for incident, kind in entries:
             if kind != "recovered":

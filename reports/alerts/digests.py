@@ -250,7 +250,7 @@ def _no_picture(item: DigestItem, pictures: _Pictures | None, capped: bool) -> s
 
 
 def _caption(side: str, taken_at: datetime | None, text: str) -> str:
-    when = f" (visite du {formatting.date(taken_at)})" if taken_at else ""
+    when = f" (visite du {formatting.date_time(taken_at)})" if taken_at else ""
     return f"{side}{when} : {text}"
 
 
@@ -319,7 +319,8 @@ def _pictures(items: Sequence[DigestItem], store: EvidenceStore, domain: str) ->
     return found, capped
 
 
-def render_digest(digest: Digest, store: EvidenceStore, sender: str, *, now: datetime | None = None) -> EmailMessage:
+def render_digest(digest: Digest, store: EvidenceStore, sender: str, *, now: datetime | None = None,
+                  reply_to: str | None = None) -> EmailMessage:
     """The digest for one ministry, ready to queue. Raises ValueError for a digest without
     items or recipients, or an address that is not one."""
     if not digest.items:
@@ -328,6 +329,10 @@ def render_digest(digest: Digest, store: EvidenceStore, sender: str, *, now: dat
     now = as_utc(now or datetime.now(timezone.utc))
     message = _new_message(digest_subject(digest), sender, digest.recipients, digest.campaign_id,
                            f"digest.{digest.campaign_id}.{digest.ministry_id}", now)
+    if reply_to:
+        # The digest asks its readers to « répondez à ce message »: the answer must reach a person,
+        # not the robot's sender address.
+        message["Reply-To"] = reply_to
     domain = message["From"].addresses[0].domain
 
     pictures, capped = _pictures(digest.items, store, domain)

@@ -47,11 +47,11 @@ def mailbox(address: str) -> Address:
 def sender_mailbox(value: str) -> Address:
     """A sender, `adresse@domaine` or `Nom <adresse@domaine>`, or ValueError naming it."""
     if any(_breaking(ch) for ch in value):
-        raise ValueError(f"not a sender address (control characters or line breaks): {value!r}")
+        raise ValueError(f"pas une adresse d’expéditeur (caractères de contrôle ou retours à la ligne) : « {value} »")
     header = HeaderRegistry()("From", value)
     if header.defects or len(header.addresses) != 1:
-        raise ValueError(f"not a sender address: {value!r}")
+        raise ValueError(f"pas une adresse d’expéditeur : « {value} »")
     address = header.addresses[0]
     if not address.username or not address.domain:
-        raise ValueError(f"not a sender address: {value!r}")
+        raise ValueError(f"pas une adresse d’expéditeur : « {value} »")
     return address

@@ -96,7 +96,23 @@ def element_crop(store: EvidenceStore, picture: Picture | None, *, later: bool =
     piece = image.crop((left, top, right, bottom))
     width = max(2, round(3 * scale))
     # Just outside the element, so that what it says (or what replaced it) stays readable.
-    ImageDraw.Draw(piece).rectangle(
-        (region.left - left - width, region.top - top - width, region.right - left + width - 1,
-         region.bottom - top + width - 1), outline=proof.MARK, width=width)
+    box = (region.left - left - width, region.top - top - width, region.right - left + width - 1,
+           region.bottom - top + width - 1)
+    if later:
+        _place_marks(ImageDraw.Draw(piece), box, width)
+    else:
+        ImageDraw.Draw(piece).rectangle(box, outline=proof.MARK, width=width)
     return Crop(_jpeg(piece), None)
+
+
+# The later visit's picture shows where the element was, not an element at fault: whatever now
+# stands there (a heading that replaced a button) gets grey corner marks, never the red frame.
+PLACE_MARK = (110, 110, 110)
+
+
+def _place_marks(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], width: int) -> None:
+    left, top, right, bottom = box
+    arm = max(4 * width, min(right - left, bottom - top) // 4)
+    for x, y, dx, dy in ((left, top, 1, 1), (right, top, -1, 1), (left, bottom, 1, -1), (right, bottom, -1, -1)):
+        draw.line((x, y, x + dx * arm, y), fill=PLACE_MARK, width=width)
+        draw.line((x, y, x, y + dy * arm), fill=PLACE_MARK, width=width)

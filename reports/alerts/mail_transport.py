@@ -56,7 +56,7 @@ class SmtpTransport:
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransportUnavailable(f"cannot connect to {self.describe()}: {exc}") from exc
+            raise TransportUnavailable(f"connexion impossible à {self.describe()} : {exc}") from exc
         try:
             client.ehlo_or_helo_if_needed()
             if self.tls == "starttls":
@@ -66,10 +66,10 @@ class SmtpTransport:
                 client.login(self.username, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise TransportUnavailable(f"{self.describe()} refused the login: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise TransportUnavailable(f"{self.describe()} a refusé l’identification : {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             client.close()
-            raise TransportUnavailable(f"{self.describe()}: {exc}") from exc
+            raise TransportUnavailable(f"{self.describe()} : {exc}") from exc
         return client
 
     def send(self, envelope: OutgoingEnvelope) -> SendOutcome:
@@ -78,11 +78,11 @@ class SmtpTransport:
             refused = client.sendmail(envelope.sender, list(envelope.recipients), envelope.data)
         except smtplib.SMTPRecipientsRefused as exc:
             details = "; ".join(f"{a} ({code} {_text(msg)})" for a, (code, msg) in exc.recipients.items())
-            raise TransportError(f"every recipient refused: {details}") from exc
+            raise TransportError(f"tous les destinataires refusés : {details}") from exc
         except smtplib.SMTPResponseException as exc:
-            raise TransportError(f"{self.describe()} answered {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+            raise TransportError(f"{self.describe()} a répondu {exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransportError(f"{self.describe()}: {exc}") from exc
+            raise TransportError(f"{self.describe()} : {exc}") from exc
         finally:
             try:
                 client.quit()
@@ -104,7 +104,7 @@ class OutboxTransport:
         self.directory = Path(directory)
 
     def describe(self) -> str:
-        return f"outbox {self.directory}"
+        return f"boîte d’envoi {self.directory}"
 
     def path_for(self, envelope: OutgoingEnvelope) -> Path:
         return self.directory / f"{envelope.queued_at:%Y%m%d-%H%M%S}-{envelope.mail_id:06d}.eml"
@@ -129,7 +129,7 @@ def _redacted(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "(not a URL)"
+        return "(pas une adresse)"
     if parts.password is None:
         return url
     netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)

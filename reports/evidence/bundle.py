@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from checks import finding_from_stored
 from checks.models import Evidence
-from foundation import __version__, formatting
+from foundation import __version__, formatting, vocabulary
 from foundation.errors import InputError
 from foundation.files import atomic_file
 from foundation.quarters import Quarter
@@ -134,28 +134,28 @@ class ExportSummary:
 def choose_run(session: Session, service_id: str, quarter: Quarter | None = None, run_id: int | None = None) -> ManifestRecord:
     """The sealed run to export: run N, the quarter's reference run, or the service's latest."""
     if session.get(Service, service_id) is None:
-        raise InputError(f"--service {service_id!r}: not in the registry")
+        raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     if run_id is not None:
         run = session.get(ServiceRun, run_id)
         if run is None or run.service_id != service_id:
-            raise InputError(f"--run {run_id}: not a run of service {service_id!r}")
+            raise InputError(f"--run {run_id} : pas une visite de la démarche {service_id}")
     elif quarter is not None:
         # The run the quarter's indicators stand on (a hand choice wins over the rule).
         reference = reference_runs(session, quarter).get(service_id)
         run = reference.run if reference else None
         if run is None:
-            raise InputError(f"--quarter {quarter}: service {service_id!r} has no completed run in that quarter")
+            raise InputError(f"--quarter {quarter} : la démarche {service_id} n’a aucune visite terminée au {quarter.label}")
     else:
         latest = session.scalars(
             select(ManifestRecord).where(ManifestRecord.service_id == service_id)
             .order_by(ManifestRecord.chain_index.desc()).limit(1)
         ).first()
         if latest is None:
-            raise InputError(f"--service {service_id!r}: no recorded run to export yet")
+            raise InputError(f"--service {service_id} : aucune visite enregistrée à exporter pour l’instant")
         return latest
     record = manifest_of_run(session, run.id)
     if record is None:
-        raise InputError(f"run {run.id} of service {service_id!r} has no manifest (not recorded yet)")
+        raise InputError(f"la visite {run.id} de la démarche {service_id} n’a pas de manifeste (pas encore enregistrée)")
     return record
 
 
@@ -277,15 +277,16 @@ def _read_sealed(store: EvidenceStore, sha: str, what: str) -> bytes | None:
         return None
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != sha:
-        raise ExportRefused(f"{what} {sha} is altered in the evidence store: run `veilleur verify` to see what else is")
+        raise ExportRefused(f"{what} ({sha}) est altéré dans le stockage des preuves : lancez `veilleur verify` "
+                            "pour voir ce qui l’est aussi")
     return data
 
 
 def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord, out: Path) -> ExportSummary:
-    label = f"run {record.service_run_id} of service {record.service_id}"
-    data = _read_sealed(store, record.sha256, f"the manifest of {label}")
+    label = f"la visite {record.service_run_id} de la démarche {record.service_id}"
+    data = _read_sealed(store, record.sha256, f"le manifeste de {label}")
     if data is None:
-        raise ExportRefused(f"the manifest {record.sha256} of {label} is missing from the evidence store")
+        raise ExportRefused(f"le manifeste {record.sha256} de {label} manque dans le stockage des preuves")
     manifest = Manifest.from_bytes(data)
     warnings: list[str] = []
 
@@ -297,13 +298,13 @@ def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord
     chain: dict[str, bytes] = {}
     for link in earlier:
         try:
-            sealed = _read_sealed(store, link.sha256, f"the manifest of run {link.service_run_id}")
+            sealed = _read_sealed(store, link.sha256, f"le manifeste de la visite {link.service_run_id}")
         except ExportRefused as exc:
             warnings.append(str(exc))
             continue
         if sealed is None:
-            warnings.append(f"manifest {link.sha256} of run {link.service_run_id} (chain link {link.chain_index}) "
-                            "is missing from the evidence store")
+            warnings.append(f"le manifeste {link.sha256} de la visite {link.service_run_id} (maillon {link.chain_index}) "
+                            "manque dans le stockage des preuves")
             continue
         chain[link.sha256] = sealed
 
@@ -318,13 +319,14 @@ def export_bundle(session: Session, store: EvidenceStore, record: ManifestRecord
         if path.is_file():
             files[member] = path
             if hashlib.sha256(path.read_bytes()).hexdigest() != artifact.sha256:
-                warnings.append(f"artifact {artifact.sha256} ({artifact.kind} of page {artifact.page}) is altered in "
-                                "the evidence store: copied as it is, `veilleur verify --bundle` will name it")
+                warnings.append(f"le fichier de preuve {artifact.sha256} ({vocabulary.artifact(artifact.kind)} de la page "
+                                f"{artifact.page}) est altéré dans le stockage des preuves : copié tel quel, "
+                                "`veilleur verify --bundle` le nommera")
         elif artifact.sha256 in pruned_by_retention:
             pruned.append(artifact.sha256)
         else:
-            warnings.append(f"artifact {artifact.sha256} ({artifact.kind} of page {artifact.page}) is missing "
-                            "from the evidence store")
+            warnings.append(f"le fichier de preuve {artifact.sha256} ({vocabulary.artifact(artifact.kind)} de la page "
+                            f"{artifact.page}) manque dans le stockage des preuves")
 
     maker = _ProofMaker(store, manifest)
     findings = _finding_views(manifest, maker)

@@ -36,6 +36,7 @@ from storage.evidence.verification import (
     read_manifest,
     walk_chain,
 )
+from storage.validation_messages import french_message
 
 
 class ZipSource:
@@ -93,35 +94,35 @@ def _check_signature(source: ZipSource, info_bytes: bytes | None, trusted: Keyri
                      result: BundleVerification) -> None:
     data = source.member(SIGNATURE)
     if data is None:
-        result.add("signature_missing", f"no signature: {SIGNATURE} missing, nothing shows who made this bundle")
+        result.add("signature_missing", f"pas de signature : {SIGNATURE} manque, rien ne montre qui a fait cette archive")
         return
     try:
         signature = BundleSignature.model_validate_json(data)
     except ValidationError as exc:
-        result.add("signature_invalid", f"{SIGNATURE} unreadable: {exc.errors()[0]['msg']}")
+        result.add("signature_invalid", f"{SIGNATURE} illisible ({french_message(exc.errors()[0])})")
         return
     if signature.signed_file != INFO:
-        result.add("signature_invalid", f"signature invalid: {SIGNATURE} signs {signature.signed_file!r}, not {INFO}")
+        result.add("signature_invalid", f"signature invalide : {SIGNATURE} signe « {signature.signed_file} », pas {INFO}")
         return
     if info_bytes is None:
-        result.add("signature_invalid", f"signature invalid: it signs {INFO}, which the bundle does not hold")
+        result.add("signature_invalid", f"signature invalide : elle signe {INFO}, que l’archive ne contient pas")
         return
     if trusted is None:
-        result.add("signature_unchecked", f"signature not checked against a trusted key: the bundle says key "
-                                          f"{signature.fingerprint} signed it, but a key inside the bundle proves "
-                                          "nothing (anyone can re-sign); give --public-key with the instance's "
-                                          "published public key")
+        result.add("signature_unchecked", f"signature non vérifiée contre une clé de confiance : l’archive dit que la "
+                                          f"clé {signature.fingerprint} l’a signée, mais une clé contenue dans l’archive "
+                                          "ne prouve rien (n’importe qui peut signer de nouveau) ; donnez --public-key "
+                                          "avec la clé publique publiée par l’instance")
         return
     result.keyring = trusted.source
     outcome, key = trusted.check(signature.signature, signature.fingerprint, info_bytes)
     if outcome == "valid":
         result.signed_by = key
     elif outcome == "unknown":
-        result.add("signature_unknown_key", f"signed by an unknown key {signature.fingerprint} "
-                                            f"(not in {trusted.source})")
+        result.add("signature_unknown_key", f"signée par une clé inconnue {signature.fingerprint} "
+                                            f"(absente de {trusted.source})")
     else:
-        result.add("signature_invalid", f"signature invalid: {INFO} or its files were changed after signing "
-                                        f"(key {signature.fingerprint})")
+        result.add("signature_invalid", f"signature invalide : {INFO} ou ses fichiers ont été modifiés après la "
+                                        f"signature (clé {signature.fingerprint})")
 
 
 def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleVerification) -> None:
@@ -131,10 +132,10 @@ def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleV
     current, current_sha = manifest, sha
     while current.previous_sha256 is not None:
         previous_sha = current.previous_sha256
-        label = f"chain link {current.chain_index - 1} of service {current.service.id}"
+        label = f"maillon {current.chain_index - 1} de la chaîne de la démarche {current.service.id}"
         if chain_member(previous_sha) not in source.names:
-            result.add("broken_link", f"chain broken: manifest {current_sha} (link {current.chain_index}) follows "
-                                      f"{previous_sha}, which the bundle does not hold ({chain_member(previous_sha)})")
+            result.add("broken_link", f"chaîne rompue : le manifeste {current_sha} (maillon {current.chain_index}) suit "
+                                      f"{previous_sha}, que l’archive ne contient pas ({chain_member(previous_sha)})")
             return
         previous = read_manifest(source, previous_sha, label, result)
         if previous is None:
@@ -145,12 +146,12 @@ def _walk_chain(source: ZipSource, manifest: Manifest, sha: str, result: BundleV
     links = [Link(link_sha, m.previous_sha256, m.chain_index, m.service.id) for link_sha, m in reversed(chain)]
     for before, link, faults in walk_chain(links):
         if before is None and "index" in faults:
-            result.add("broken_link", f"chain broken: manifest {link.sha256} is link {link.chain_index} "
-                                      "but names no previous manifest")
+            result.add("broken_link", f"chaîne rompue : le manifeste {link.sha256} est le maillon {link.chain_index} "
+                                      "mais ne nomme aucun manifeste précédent")
         elif before is not None and faults:
-            result.add("broken_link", f"chain broken: manifest {link.sha256} (link {link.chain_index} of service "
-                                      f"{link.service_id}) follows {before.sha256}, which is link "
-                                      f"{before.chain_index} of service {before.service_id}")
+            result.add("broken_link", f"chaîne rompue : le manifeste {link.sha256} (maillon {link.chain_index} de la "
+                                      f"démarche {link.service_id}) suit {before.sha256}, qui est le maillon "
+                                      f"{before.chain_index} de la démarche {before.service_id}")
 
 
 def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerification:
@@ -161,21 +162,22 @@ def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerificat
     try:
         bundle = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise InputError(f"bundle {path}: no such file") from None
-    except (zipfile.BadZipFile, IsADirectoryError, PermissionError) as exc:
-        raise InputError(f"bundle {path}: not a readable zip file ({exc})") from None
+        raise InputError(f"--bundle {path} : fichier introuvable") from None
+    except (zipfile.BadZipFile, IsADirectoryError, PermissionError):
+        # The library's reason is English and says no more than this.
+        raise InputError(f"--bundle {path} : n’est pas une archive zip lisible") from None
     with bundle:
         source = ZipSource(bundle)
         data = source.member(MANIFEST)
         if data is None:
-            result.add("manifest_missing", f"{MANIFEST} missing from bundle {path}")
+            result.add("manifest_missing", f"{MANIFEST} manque dans l’archive {path}")
             return result
         sha = hashlib.sha256(data).hexdigest()
         result.manifest_sha256 = sha
         try:
             manifest = Manifest.from_bytes(data)
         except ValidationError as exc:
-            result.add("manifest_altered", f"{MANIFEST} (sha256 {sha}) unreadable: {exc.errors()[0]['msg']}")
+            result.add("manifest_altered", f"{MANIFEST} (sha256 {sha}) illisible ({french_message(exc.errors()[0])})")
             return result
         result.manifest = manifest
         result.manifests = 1
@@ -184,15 +186,15 @@ def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerificat
         info_bytes = source.member(INFO)
         info: BundleInfo | None = None
         if info_bytes is None:
-            result.add("unexpected_file", f"{INFO} missing: the proof images and index.html cannot be checked")
+            result.add("unexpected_file", f"{INFO} manque : les images de preuve et index.html ne peuvent pas être vérifiés")
         else:
             try:
                 info = BundleInfo.model_validate_json(info_bytes)
             except ValidationError as exc:
-                result.add("unexpected_file", f"{INFO} unreadable: {exc.errors()[0]['msg']}")
+                result.add("unexpected_file", f"{INFO} illisible ({french_message(exc.errors()[0])})")
         if info is not None and info.manifest_sha256 != sha:
-            result.add("manifest_altered", f"{MANIFEST} altered: its sha256 is {sha}, "
-                                           f"it was exported as {info.manifest_sha256}")
+            result.add("manifest_altered", f"{MANIFEST} altéré : son sha256 est {sha}, "
+                                           f"il a été exporté comme {info.manifest_sha256}")
 
         _check_signature(source, info_bytes, trusted, result)
         _walk_chain(source, manifest, sha, result)
@@ -200,14 +202,14 @@ def verify_bundle(path: Path, trusted: Keyring | None = None) -> BundleVerificat
         for derived in info.derived if info else []:
             content = source.member(derived.path)
             if content is None:
-                result.add("artifact_missing", f"{derived.path} missing from the bundle")
+                result.add("artifact_missing", f"{derived.path} manque dans l’archive")
             elif hashlib.sha256(content).hexdigest() != derived.sha256:
-                result.add("artifact_altered", f"{derived.path} altered (its sha256 is now "
-                                               f"{hashlib.sha256(content).hexdigest()}, {INFO} says {derived.sha256})")
+                result.add("artifact_altered", f"{derived.path} altéré (son sha256 est maintenant "
+                                               f"{hashlib.sha256(content).hexdigest()}, {INFO} dit {derived.sha256})")
             else:
                 result.derived += 1
         for name in sorted(source.names - source.used):
             if not name.endswith("/"):
                 result.unnamed.append(name)
-                result.add("unexpected_file", f"{name}: in the bundle but named by neither {MANIFEST} nor {INFO}")
+                result.add("unexpected_file", f"{name} : dans l’archive mais nommé ni par {MANIFEST} ni par {INFO}")
     return result

@@ -46,10 +46,10 @@ def report_campaign(session: Session, campaign_id: int) -> Campaign:
     """The campaign a report is asked for; InputError if there is none, or nothing to report in it."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise InputError(f"--campaign {campaign_id}: no such campaign")
+        raise InputError(f"--campaign {campaign_id} : aucune campagne de ce numéro")
     if campaign.kind != "full":
-        raise InputError(f"--campaign {campaign_id}: an availability check (landing pages only, no findings): "
-                         "nothing to report")
+        raise InputError(f"--campaign {campaign_id} : une vérification de disponibilité (pages d’accueil seules, "
+                         "sans constat) : rien à mettre au rapport")
     return campaign
 
 

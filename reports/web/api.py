@@ -291,12 +291,20 @@ def get_service(service_id: ServiceId, session: SessionDep):
     return _service(found)
 
 
-@router.get("/runs", response_model=Page[RunOut])
+def _known_service(session: Session, service_id: str) -> None:
+    """A filter naming a service not in the registry is a 404, as `/api/services/{id}` is: an empty
+    list would read as a service never visited."""
+    if session.get(Service, service_id) is None:
+        raise HTTPException(404, f"service {service_id!r}: not in the registry")
+
+
+@router.get("/runs", response_model=Page[RunOut], responses=NOT_FOUND)
 def list_runs(session: SessionDep, limit: Limit = 50, offset: Offset = 0,
               service: Annotated[str | None, Query(max_length=100)] = None,
               campaign: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None):
     query = select(ServiceRun).order_by(ServiceRun.id.desc())
     if service:
+        _known_service(session, service)
         query = query.where(ServiceRun.service_id == service)
     if campaign is not None:
         query = query.where(ServiceRun.campaign_id == campaign)

@@ -30,6 +30,25 @@ STATIC = Path(__file__).parent / "static"
 PROPOSALS_PER_WINDOW, PROPOSAL_WINDOW_S = 5, 600.0
 
 
+class HeadAsGet:
+    """`HEAD` on any page answers as `GET` does, headers and status, without the body (FastAPI's
+    routes answer GET only, so HEAD was a 405: link checkers and uptime probes send HEAD)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def without_body(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def create_app(db: Database, store: EvidenceStore, web: WebSection | None = None,
                proposal_limit: RateLimit | None = None) -> FastAPI:
     web = web or WebSection()
@@ -47,6 +66,7 @@ def create_app(db: Database, store: EvidenceStore, web: WebSection | None = None
     app.state.proposal_limit = proposal_limit or RateLimit(PROPOSALS_PER_WINDOW, PROPOSAL_WINDOW_S)
     app.state.pages = PageCache()
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (pages, evidence, proposals, api, keys):
         app.include_router(module.router)

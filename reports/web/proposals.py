@@ -45,8 +45,9 @@ async def proposal_submit(request: Request, session: SessionDep):
         return message("Formulaire expiré", "Le jeton de sécurité du formulaire manque ou n’est pas valable. "
                        "Rechargez la page du formulaire puis envoyez-le à nouveau.", 403,
                        back="/proposer", back_label="Revenir au formulaire")
-    if not request.app.state.proposal_limit.allow(client_address(request)):
-        limit = request.app.state.proposal_limit
+    # Only stored proposals count: a form sent back for a mistake, then corrected, is one proposal.
+    limit, client = request.app.state.proposal_limit, client_address(request)
+    if limit.full(client):
         refused = message("Trop de propositions", f"Vous avez envoyé {limit.limit} propositions en peu de temps. "
                           f"Réessayez dans {int(limit.window_s // 60)} minutes.", 429)
         refused.headers["Retry-After"] = str(int(limit.window_s))
@@ -59,4 +60,5 @@ async def proposal_submit(request: Request, session: SessionDep):
     if form_data is None:
         return _form_page(request, session, values, errors, status_code=422)
     proposal = submit(session, form_data)
+    limit.count(client)
     return render("proposal_done.html", proposal=proposal)

@@ -85,12 +85,28 @@ class RateLimit:
         self._events: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def allow(self, client: str) -> bool:
+    def _recent(self, client: str, now: float) -> deque[float]:
+        events = self._events[client]
+        while events and events[0] <= now - self.window_s:
+            events.popleft()
+        return events
+
+    def full(self, client: str) -> bool:
+        """Whether `client` has used up its events in the window (nothing is counted)."""
+        with self._lock:
+            return len(self._recent(client, self.clock())) >= self.limit
+
+    def count(self, client: str) -> None:
+        """One event of `client`, now: only what it was limited for (a proposal stored)."""
         now = self.clock()
         with self._lock:
-            events = self._events[client]
-            while events and events[0] <= now - self.window_s:
-                events.popleft()
+            self._recent(client, now).append(now)
+
+    def allow(self, client: str) -> bool:
+        """`full` then `count` in one step, for a limit on attempts rather than on results."""
+        now = self.clock()
+        with self._lock:
+            events = self._recent(client, now)
             if len(events) >= self.limit:
                 return False
             events.append(now)

@@ -48,12 +48,12 @@ def _run_artifacts(session: Session) -> dict[int, set[str]]:
 def prune(session: Session, store: EvidenceStore, keep_quarters: int, now: datetime | None = None,
           dry_run: bool = False) -> PruneSummary:
     if keep_quarters < 1:
-        raise InputError(f"--keep-quarters {keep_quarters}: must be at least 1 (the current quarter)")
+        raise InputError(f"--keep-quarters {keep_quarters} : doit valoir au moins 1 (le trimestre en cours)")
     running = session.scalars(select(Campaign.id).where(Campaign.status == "running").order_by(Campaign.id)).all()
     if running:
         # A unit being recorded may reuse a file that pruning is about to delete.
-        raise InputError(f"campaign {', '.join(map(str, running))} is still running: let it finish "
-                         "(or `veilleur run --resume` it) before pruning")
+        raise InputError(f"campagne {', '.join(map(str, running))} encore en cours : laissez-la finir "
+                         "(ou reprenez-la avec `veilleur run --resume`) avant de supprimer des preuves")
     kept_since = Quarter.of(now or datetime.now(timezone.utc))
     for _ in range(keep_quarters - 1):
         kept_since = kept_since.previous()

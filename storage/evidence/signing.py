@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field, ValidationError
 from foundation.errors import InputError
 from foundation.files import atomic_file
 from storage.evidence.store import EvidenceStore
+from storage.validation_messages import french_message
 
 try:  # POSIX: two processes (the scheduler and a `veilleur run`) may both use the key first
     import fcntl
@@ -71,12 +72,12 @@ def _load_private(pem: bytes, where: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except TypeError:
-        raise InputError(f"{where}: the key is encrypted; Veilleur needs it unencrypted (PEM, PKCS#8)") from None
+        raise InputError(f"{where} : la clé est chiffrée ; Veilleur en a besoin en clair (PEM, PKCS#8)") from None
     except (ValueError, UnsupportedAlgorithm):
-        raise InputError(f"{where}: not an Ed25519 private key in PEM (expected -----BEGIN PRIVATE KEY-----, "
-                         "as `openssl genpkey -algorithm ed25519` writes)") from None
+        raise InputError(f"{where} : pas une clé privée Ed25519 en PEM (attendu : -----BEGIN PRIVATE KEY-----, "
+                         "comme l’écrit `openssl genpkey -algorithm ed25519`)") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{where}: not an Ed25519 private key (it is a {type(key).__name__})")
+        raise InputError(f"{where} : pas une clé privée Ed25519 (c’est une clé {type(key).__name__})")
     return key
 
 
@@ -84,9 +85,9 @@ def _load_public(pem: bytes, where: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, UnsupportedAlgorithm):
-        raise InputError(f"{where}: not a PEM public key (expected -----BEGIN PUBLIC KEY-----)") from None
+        raise InputError(f"{where} : pas une clé publique PEM (attendu : -----BEGIN PUBLIC KEY-----)") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"{where}: not an Ed25519 public key")
+        raise InputError(f"{where} : pas une clé publique Ed25519")
     return key
 
 
@@ -102,7 +103,7 @@ class KeyringEntry(BaseModel):
     retired_at: datetime | None = None
 
     def key(self) -> Ed25519PublicKey:
-        return _load_public(self.public_key.encode("utf-8"), f"key {self.fingerprint}")
+        return _load_public(self.public_key.encode("utf-8"), f"clé {self.fingerprint}")
 
     def verifies(self, signature: bytes, data: bytes) -> bool:
         try:
@@ -153,15 +154,15 @@ def _entries_from_json(data: bytes, where: str) -> list[KeyringEntry]:
     except ValidationError as exc:
         error = exc.errors()[0]
         place = ".".join(str(p) for p in error.get("loc", ()))
-        raise InputError(f"{where}: not a Veilleur keyring ({place + ': ' if place else ''}{error['msg']})") from None
+        raise InputError(f"{where} : pas un trousseau de Veilleur ({place + ' : ' if place else ''}{french_message(error)})") from None
     for entry in parsed.keys:
         # The fingerprint written beside a key is not taken on trust: it must be the key's own.
         try:
             actual = fingerprint(entry.key())
         except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
+            raise InputError(f"{where} : {exc}") from None
         if actual != entry.fingerprint:
-            raise InputError(f"{where}: key {entry.fingerprint} has the fingerprint {actual}: the file was edited")
+            raise InputError(f"{where} : la clé {entry.fingerprint} a l’empreinte {actual} : le fichier a été modifié")
     return parsed.keys
 
 
@@ -171,7 +172,7 @@ def read_keyring(path: Path) -> Keyring:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         return Keyring([], str(path))
-    return Keyring(_entries_from_json(data, f"keyring {path}"), str(path))
+    return Keyring(_entries_from_json(data, f"trousseau {path}"), str(path))
 
 
 def read_trusted_keys(path: Path, label: str) -> Keyring:
@@ -181,14 +182,14 @@ def read_trusted_keys(path: Path, label: str) -> Keyring:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
+        raise InputError(f"{where} : fichier introuvable") from None
     except (IsADirectoryError, PermissionError) as exc:
-        raise InputError(f"{where}: cannot be read ({exc.strerror})") from None
+        raise InputError(f"{where} : illisible ({exc.strerror})") from None
     # A keyring holds PEM text in its JSON strings: it is told apart first.
     if data.lstrip().startswith(b"{"):
         return Keyring(_entries_from_json(data, where), where)
     if b"PRIVATE KEY-----" in data:
-        raise InputError(f"{where}: a private key; give the public key (`veilleur keys show --pem`)")
+        raise InputError(f"{where} : c’est une clé privée ; donnez la clé publique (`veilleur keys show --pem`)")
     marker = b"-----BEGIN PUBLIC KEY-----"
     if marker in data:
         entries = []
@@ -196,7 +197,7 @@ def read_trusted_keys(path: Path, label: str) -> Keyring:
             key = _load_public(marker + block, where)
             entries.append(KeyringEntry(fingerprint=fingerprint(key), public_key=public_pem(key)))
         return Keyring(entries, where)
-    raise InputError(f"{where}: neither a PEM public key nor a Veilleur keyring (JSON)")
+    raise InputError(f"{where} : ni une clé publique PEM ni un trousseau de Veilleur (JSON)")
 
 
 # --- the instance's own keys ----------------------------------------------------------------------
@@ -282,8 +283,8 @@ class InstanceKeys:
         """A new key file; the old public key stays in the keyring, marked retired. The old private
         key is gone: nothing more can be signed with it."""
         if self.from_environment:
-            raise InputError(f"{ENV} is set: this instance signs with the key it gives; to rotate, set {ENV} to a "
-                             "new key (its public key joins the keyring when it first signs)")
+            raise InputError(f"{ENV} est défini : cette instance signe avec la clé qu’il donne ; pour en changer, "
+                             f"mettez une nouvelle clé dans {ENV} (sa clé publique rejoint le trousseau à sa première signature)")
         with self._locked():
             old_key = self._file_key() if self.key_path.is_file() else None
             now = _now()
@@ -316,13 +317,13 @@ class InstanceKeys:
 
     def _file_key(self, create: bool = False) -> Ed25519PrivateKey:
         try:
-            return _load_private(self.key_path.read_bytes(), f"signing key {self.key_path}")
+            return _load_private(self.key_path.read_bytes(), f"clé de signature {self.key_path}")
         except FileNotFoundError:
             if not create:
                 raise
         with self._locked():
             if self.key_path.is_file():  # another process made it meanwhile
-                return _load_private(self.key_path.read_bytes(), f"signing key {self.key_path}")
+                return _load_private(self.key_path.read_bytes(), f"clé de signature {self.key_path}")
             key = Ed25519PrivateKey.generate()
             self._write_key(key)
             self.created = True

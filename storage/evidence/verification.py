@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from foundation import formatting, vocabulary
 from foundation.errors import InputError
 from foundation.times import as_utc
 from storage.evidence.manifests import Manifest, ManifestArtifact, run_content, service_chain
@@ -33,6 +34,7 @@ from storage.evidence.published_keys import instance_keyring
 from storage.evidence.signing import Keyring
 from storage.evidence.store import EvidenceStore
 from storage.schema import ManifestRecord, PrunedArtifact, Service, ServiceRun
+from storage.validation_messages import french_message
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,13 @@ class Verification:
 
 def run_label(manifest_or_run_id, service_id: str) -> str:
     run_id = manifest_or_run_id.run.id if isinstance(manifest_or_run_id, Manifest) else manifest_or_run_id
-    return f"run {run_id} of service {service_id}"
+    return f"visite {run_id} de la démarche {service_id}"
 
 
 def artifact_place(manifest: Manifest, artifact: ManifestArtifact) -> str:
     page = next((p for p in manifest.pages if p.position == artifact.page), None)
-    where = f"page {artifact.page}" + (f" ({page.kind} {page.url})" if page else "")
-    return f"{run_label(manifest, manifest.service.id)}, {where}, {artifact.kind}"
+    where = f"page {artifact.page}" + (f" ({vocabulary.page_kind(page.kind)} {page.url})" if page else "")
+    return f"{run_label(manifest, manifest.service.id)}, {where}, {vocabulary.artifact(artifact.kind)}"
 
 
 class ArtifactChecker:
@@ -142,31 +144,31 @@ class ArtifactChecker:
                 if artifact.sha256 in self.pruned_by_retention:
                     result.pruned.add(artifact.sha256)
                 else:
-                    result.add("artifact_missing", f"artifact {artifact.sha256} missing: {place}")
+                    result.add("artifact_missing", f"fichier de preuve {artifact.sha256} manquant : {place}")
                 continue
             result.artifacts.add(artifact.sha256)
             if found.sha256 != artifact.sha256:
                 result.add("artifact_altered",
-                           f"artifact {artifact.sha256} altered (its sha256 is now {found.sha256}): {place}")
+                           f"fichier de preuve {artifact.sha256} altéré (son sha256 est maintenant {found.sha256}) : {place}")
             elif found.size != artifact.size:
                 result.add("artifact_altered",
-                           f"artifact {artifact.sha256} is {found.size} bytes, its manifest says {artifact.size}: {place}")
+                           f"fichier de preuve {artifact.sha256} de {found.size} octets, son manifeste dit {artifact.size} : {place}")
 
 
 def read_manifest(source: FileSource, sha: str, label: str, result: Verification) -> Manifest | None:
     """The manifest stored under `sha`, if it is there, unaltered and readable; else names why."""
     data = source.read(sha)
     if data is None:
-        result.add("manifest_missing", f"manifest {sha} of {label} missing")
+        result.add("manifest_missing", f"manifeste {sha} ({label}) manquant")
         return None
     actual = hashlib.sha256(data).hexdigest()
     if actual != sha:
-        result.add("manifest_altered", f"manifest {sha} of {label} altered (its sha256 is now {actual})")
+        result.add("manifest_altered", f"manifeste {sha} ({label}) altéré (son sha256 est maintenant {actual})")
         return None
     try:
         return Manifest.from_bytes(data)
     except ValidationError as exc:
-        result.add("manifest_altered", f"manifest {sha} of {label} unreadable: {exc.errors()[0]['msg']}")
+        result.add("manifest_altered", f"manifeste {sha} ({label}) illisible ({french_message(exc.errors()[0])})")
         return None
 
 
@@ -200,6 +202,8 @@ def walk_chain(links: Iterable[Link]) -> Iterator[tuple[Link | None, Link, froze
 
 # The service's registry entry may change (renamed, moved): the manifest keeps it as it was then.
 _SEALED_PARTS = ("run", "tools", "settings", "pages", "artifacts", "findings")
+SEALED_PART_NAMES = {"run": "visite", "tools": "outils", "settings": "réglages", "pages": "pages",
+                     "artifacts": "fichiers de preuve", "findings": "constats"}
 
 
 def _differences(session: Session, manifest: Manifest) -> list[str]:
@@ -216,7 +220,7 @@ def _services(session: Session, service_ids: list[str]) -> list[str]:
     known = set(session.scalars(select(Service.id).where(Service.id.in_(service_ids))))
     for service_id in service_ids:
         if service_id not in known:
-            raise InputError(f"--service {service_id!r}: not in the registry")
+            raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     return list(dict.fromkeys(service_ids))
 
 
@@ -227,24 +231,24 @@ def check_manifest_signature(record: ManifestRecord, manifest: Manifest, data: b
     if record.signature is None:
         first_key = keyring.first_created()
         if after_signed:
-            result.add("signature_missing", f"manifest {record.sha256} of {label} is not signed, yet an earlier "
-                                             "manifest of its chain is")
+            result.add("signature_missing", f"manifeste {record.sha256} ({label}) non signé, alors qu’un "
+                                             "manifeste précédent de sa chaîne l’est")
         elif first_key is None or as_utc(manifest.created_at) < first_key:
             result.unsigned_before_keys += 1
         else:
-            result.add("signature_missing", f"manifest {record.sha256} of {label} is not signed, yet it was sealed "
-                                             "after the instance's first signing key "
-                                             f"(created {first_key:%Y-%m-%d %H:%M} UTC)")
+            result.add("signature_missing", f"manifeste {record.sha256} ({label}) non signé, alors qu’il a été "
+                                             "scellé après la première clé de signature de l’instance "
+                                             f"(créée le {formatting.date_time(first_key)})")
         return
     outcome, _ = keyring.check(record.signature, record.key_fingerprint, data)
     if outcome == "valid":
         result.signed += 1
     elif outcome == "unknown":
-        result.add("signature_unknown_key", f"manifest {record.sha256} of {label} is signed by an unknown key "
-                                            f"{record.key_fingerprint} (not in {keyring.source})")
+        result.add("signature_unknown_key", f"manifeste {record.sha256} ({label}) signé par une clé inconnue "
+                                            f"{record.key_fingerprint} (absente de {keyring.source})")
     else:
-        result.add("signature_invalid", f"manifest {record.sha256} of {label}: signature invalid (the manifest or "
-                                        f"its signature was changed after sealing; key {record.key_fingerprint})")
+        result.add("signature_invalid", f"manifeste {record.sha256} ({label}) : signature invalide (le manifeste "
+                                        f"ou sa signature a été modifié après le scellement ; clé {record.key_fingerprint})")
 
 
 def verify_database(session: Session, store: EvidenceStore, service_ids: list[str] | None = None,
@@ -263,13 +267,13 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
         walk = walk_chain(Link(r.sha256, r.previous_sha256, r.chain_index, service_id) for r in records)
         for record, (before, _, faults) in zip(records, walk):
             result.manifests += 1
-            label = f"{run_label(record.service_run_id, service_id)} (chain link {record.chain_index})"
+            label = f"{run_label(record.service_run_id, service_id)}, maillon {record.chain_index}"
             if "index" in faults:
-                result.add("broken_link", f"chain of service {service_id} broken before {label}: "
-                                          f"link {before.chain_index + 1 if before else 0} is missing")
+                result.add("broken_link", f"chaîne de la démarche {service_id} rompue avant ce maillon ({label}) : "
+                                          f"le maillon {before.chain_index + 1 if before else 0} manque")
             if "previous" in faults:
-                result.add("broken_link", f"chain of service {service_id} broken at {label}: it follows "
-                                          f"{record.previous_sha256}, but the manifest before it is "
+                result.add("broken_link", f"chaîne de la démarche {service_id} rompue ({label}) : elle suit "
+                                          f"{record.previous_sha256}, mais le manifeste précédent est "
                                           f"{before.sha256 if before else None}")
             previous = record
             after_signed, signed_before = signed_before, signed_before or record.signature is not None
@@ -277,19 +281,19 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
             if manifest is None:
                 continue
             if manifest.previous_sha256 != record.previous_sha256:
-                result.add("broken_link", f"chain of service {service_id} broken at {label}: manifest {record.sha256} "
-                                          f"follows {manifest.previous_sha256}, the database says {record.previous_sha256}")
+                result.add("broken_link", f"chaîne de la démarche {service_id} rompue ({label}) : le manifeste "
+                                          f"{record.sha256} suit {manifest.previous_sha256}, la base dit {record.previous_sha256}")
             if (manifest.run.id, manifest.service.id, manifest.chain_index) != (record.service_run_id, service_id, record.chain_index):
-                result.add("mismatch", f"manifest {record.sha256} recorded for {label} describes "
-                                       f"{run_label(manifest, manifest.service.id)} (chain link {manifest.chain_index})")
+                result.add("mismatch", f"le manifeste {record.sha256} enregistré pour {label} décrit la "
+                                       f"{run_label(manifest, manifest.service.id)} (maillon {manifest.chain_index})")
                 continue
             check_manifest_signature(record, manifest, source.read(record.sha256) or b"", label, keyring, result,
                                      after_signed)
             checker.check(manifest, result)
             differences = _differences(session, manifest)
             if differences:
-                result.add("mismatch", f"{label}: the database's {', '.join(differences)} differ from "
-                                       f"manifest {record.sha256}")
+                result.add("mismatch", f"{label} : la base ne dit plus ce qu’a scellé le manifeste {record.sha256} "
+                                       f"({', '.join(SEALED_PART_NAMES[d] for d in differences)})")
         if previous is not None:
             result.heads[service_id] = previous.sha256
         unsealed = session.scalars(
@@ -297,5 +301,5 @@ def verify_database(session: Session, store: EvidenceStore, service_ids: list[st
             .where(~ServiceRun.id.in_(select(ManifestRecord.service_run_id))).order_by(ServiceRun.id)
         ).all()
         for run_id in unsealed:
-            result.add("unsealed", f"{run_label(run_id, service_id)} is recorded as done but has no manifest")
+            result.add("unsealed", f"{run_label(run_id, service_id)} enregistrée comme terminée mais sans manifeste")
     return result

@@ -39,13 +39,13 @@ def _csv(volume: str = "12000000", url: str = "https://immatriculation.example/"
 
 
 CASES = [
-    ("yaml", _yaml(volume=HUGE), "r.yaml:9: service #1 field 'annual_volume'", LIMITS),
-    ("yaml", _yaml(volume="-5"), "r.yaml:9: service #1 field 'annual_volume'", LIMITS + ", reçu -5"),
-    ("yaml", _yaml(url="http://user:secret@immatriculation.example/"), "r.yaml:8: service #1 field 'url'",
+    ("yaml", _yaml(volume=HUGE), "r.yaml:9 : démarche n° 1, champ « annual_volume »", LIMITS),
+    ("yaml", _yaml(volume="-5"), "r.yaml:9 : démarche n° 1, champ « annual_volume »", LIMITS + ", reçu -5"),
+    ("yaml", _yaml(url="http://user:secret@immatriculation.example/"), "r.yaml:8 : démarche n° 1, champ « url »",
      "ni identifiant ni mot de passe"),
-    ("csv", _csv(volume=HUGE), "r.csv:2: row 2 field 'annual_volume'", LIMITS),
-    ("csv", _csv(volume="-1 000"), "r.csv:2: row 2 field 'annual_volume'", "reçu -1000"),
-    ("csv", _csv(url="https://agent:motdepasse@immatriculation.example/"), "r.csv:2: row 2 field 'url'",
+    ("csv", _csv(volume=HUGE), "r.csv:2 : ligne 2, champ « annual_volume »", LIMITS),
+    ("csv", _csv(volume="-1 000"), "r.csv:2 : ligne 2, champ « annual_volume »", "reçu -1000"),
+    ("csv", _csv(url="https://agent:motdepasse@immatriculation.example/"), "r.csv:2 : ligne 2, champ « url »",
      "ni identifiant ni mot de passe"),
 ]
 

@@ -50,9 +50,9 @@ def test_a_process_with_an_empty_data_dir_verifies_the_shared_store_and_a_flippe
 
     result = verify_elsewhere(database_url, shared, auditor)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "verified 2 services, 2 manifests" in result.stdout
-    assert "signatures: 2 manifests signed by keys of the database (table signing_keys)" in result.stdout
-    assert "all verified" in result.stdout
+    assert "vérifié : 2 démarches, 2 manifestes" in result.stdout
+    assert "signatures : 2 manifestes signés par des clés de la base de données (table signing_keys)" in result.stdout
+    assert "tout est vérifié" in result.stdout
     # Verifying makes no key of its own: the auditor's data dir stays empty.
     assert not auditor.exists() or not any(auditor.iterdir())
 
@@ -61,9 +61,9 @@ def test_a_process_with_an_empty_data_dir_verifies_the_shared_store_and_a_flippe
     result = verify_elsewhere(database_url, shared, auditor)
     assert result.returncode == 1, result.stdout + result.stderr
     # The two runs' pages have the same DOM, kept once: it fails for each run that relies on it.
-    fails = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
-    assert fails and all(line.startswith(f"FAIL artifact {dom} altered") for line in fails), result.stdout
-    assert any(f"run {first} of service a" in line for line in fails)
+    fails = [line for line in result.stdout.splitlines() if line.startswith("ÉCHEC")]
+    assert fails and all(line.startswith(f"ÉCHEC fichier de preuve {dom} altéré") for line in fails), result.stdout
+    assert any(f"visite {first} de la démarche a" in line for line in fails)
 
 
 def test_keys_rotated_out_stay_in_the_database_and_what_they_signed_still_verifies(db, database_url, shared, tmp_path):
@@ -80,7 +80,7 @@ def test_keys_rotated_out_stay_in_the_database_and_what_they_signed_still_verifi
 
     result = verify_elsewhere(database_url, shared, tmp_path / "auditor")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "signatures: 2 manifests signed by keys of the database" in result.stdout
+    assert "signatures : 2 manifestes signés par des clés de la base de données" in result.stdout
 
 
 def test_verify_of_the_store_with_a_public_key_trusts_that_key_alone(db, database_url, shared, tmp_path, monkeypatch):
@@ -97,13 +97,13 @@ def test_verify_of_the_store_with_a_public_key_trusts_that_key_alone(db, databas
 
     result = CliRunner().invoke(cli, ["verify", "--public-key", str(public)])
     assert result.exit_code == 0, result.output
-    assert f"signatures: 1 manifests signed by keys of --public-key {public}" in result.output
+    assert f"signatures : 1 manifeste signé par des clés de --public-key {public}" in result.output
 
     result = CliRunner().invoke(cli, ["verify", "--public-key", str(stranger)])
     assert result.exit_code == 1
     sealed = manifest_of(db, run_id)
-    assert (f"FAIL manifest {sealed.sha256} of run {run_id} of service a (chain link 0) is signed by an unknown key "
-            f"{sealed.key_fingerprint} (not in --public-key {stranger})") in result.output
+    assert (f"ÉCHEC manifeste {sealed.sha256} (visite {run_id} de la démarche a, maillon 0) signé par une clé inconnue "
+            f"{sealed.key_fingerprint}") in result.output
 
 
 def test_a_public_key_file_that_is_not_one_is_refused_before_anything_is_read(tmp_path, monkeypatch):
@@ -113,5 +113,5 @@ def test_a_public_key_file_that_is_not_one_is_refused_before_anything_is_read(tm
     wrong.write_text("bonjour\n")
     result = CliRunner().invoke(cli, ["verify", "--public-key", str(wrong)])
     assert result.exit_code == 2
-    assert f"--public-key {wrong}: neither a PEM public key nor a Veilleur keyring" in result.output
+    assert f"--public-key {wrong} : ni une clé publique PEM ni un trousseau de Veilleur" in result.output
     assert not (tmp_path / "nothing").exists()

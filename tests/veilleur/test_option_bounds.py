@@ -27,7 +27,7 @@ HUGE = "100000000000000000000000000000"
     (["evidence", "export", "--service", "s", "--run", "-1"], "option --run : doit être un nombre entier entre 1 et"),
     (["evidence", "prune", "--keep-quarters", HUGE], "option --keep-quarters : doit être un nombre entier entre 1 et 400"),
     (["reference", "set", "--quarter", "2026Q4", "--service", "s", "--run", HUGE], "option --run : doit être"),
-    (["proposals", "accept", HUGE], "argument PROPOSAL_ID : doit être un nombre entier entre 1 et"),
+    (["proposals", "accept", HUGE], "argument NUMÉRO : doit être un nombre entier entre 1 et"),
     (["proposals", "accept", "1", "--annual-volume", HUGE],
      "option --annual-volume : doit être un nombre entier entre 0 et 10\u202f000\u202f000\u202f000"),
     (["proposals", "accept", "1", "--annual-volume", "-5"], "entre 0 et 10\u202f000\u202f000\u202f000, reçu -5"),
@@ -36,7 +36,7 @@ HUGE = "100000000000000000000000000000"
 def test_an_option_out_of_its_bounds_is_one_french_line_and_exit_2_with_nothing_done(env_data_dir, args, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
-    [line] = [line for line in result.output.splitlines() if line.startswith("veilleur: error:")]
+    [line] = [line for line in result.output.splitlines() if line.startswith("veilleur : erreur :")]
     assert message in line and "Traceback" not in result.output
     if (env_data_dir / "veilleur.db").exists():
         db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")

@@ -43,7 +43,7 @@ def test_a_bad_value_stops_any_command_with_one_french_line_naming_the_variable(
                                                                                  env_data_dir):
     done = run("status", **{variable: value})
     assert done.exit_code == 2
-    assert done.stderr.startswith(f"veilleur: error: {message}"), done.stderr
+    assert done.stderr.startswith(f"veilleur : erreur : {message}"), done.stderr
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
     assert not env_data_dir.exists()  # refused before anything was opened or created
 
@@ -53,7 +53,7 @@ def test_at_the_command_line_too_a_bad_value_is_one_line_and_exit_code_2(tmp_pat
     done = subprocess.run([sys.executable, "-m", "veilleur.cli", "status"], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr == "veilleur: error: VEILLEUR_SERVICE_BUDGET : nombre attendu supérieur à 0, reçu « 0 »\n"
+    assert done.stderr == "veilleur : erreur : VEILLEUR_SERVICE_BUDGET : nombre attendu supérieur à 0, reçu « 0 »\n"
 
 
 def test_every_bad_variable_is_named_at_once():

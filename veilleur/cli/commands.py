@@ -34,11 +34,27 @@ LAZY_COMMANDS: dict[str, str] = {
 }
 
 
-@click.group(cls=VeilleurGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+# `veilleur --help` lists the commands by task, in this order (tests/veilleur/test_cli_french.py
+# holds every command to one section).
+SECTIONS: dict[str, list[str]] = {
+    "campagnes": ["run", "schedule", "worker", "status", "probe"],
+    "résultats": ["report", "serve", "export", "objectives", "reference", "import"],
+    "preuves": ["verify", "evidence", "keys"],
+    "administration": ["registry", "proposals", "mail"],
+    "outils": ["demo", "eval"],
+}
+
+
+@click.group(cls=VeilleurGroup, lazy_commands=LAZY_COMMANDS, sections=SECTIONS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="veilleur")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Veilleur: automated quality probe for French public online services."""
+    """Veilleur mesure la qualité des démarches en ligne essentielles de l’État : il les visite
+    avec un vrai navigateur, enregistre ce que constatent ses neuf contrôles, preuves à l’appui, et
+    en tire les indicateurs de l’observatoire.
+
+    `veilleur COMMANDE --help` donne le détail d’une commande."""
     # The environment is read here, once per command (a bad value: one French line, exit code 2);
     # the command hands each floor its section. Imported here: `--version` and `--help` need no pydantic.
     from veilleur.settings import read_settings

@@ -8,9 +8,10 @@ import click
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("veilleur-report"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("veilleur-report"), show_default=True,
+              metavar="DOSSIER", help="Dossier où écrire le rapport de la démonstration.")
 def demo(out_dir: Path) -> None:
-    """Serve the bundled demo sites on 127.0.0.1, audit them, and write the report."""
+    """Sert les sites de démonstration sur 127.0.0.1, les audite et écrit le rapport (ce que fait `make demo`)."""
     from veilleur.demo.run import run_demo
     from veilleur.settings import current
 

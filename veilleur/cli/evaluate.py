@@ -8,31 +8,34 @@ from pathlib import Path
 
 import click
 
+from foundation.vocabulary import count, plural
 from veilleur.cli.group import probe_options, settings_from_options
 
 
 @click.command("eval")
-@click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--min-precision", type=click.FloatRange(0, 1), default=0.97, show_default=True,
-              help="Exit 1 when any check's precision is below this.")
-@click.option("--min-recall", type=click.FloatRange(0, 1), default=0.97, show_default=True,
-              help="Exit 1 when any check's recall is below this.")
-@click.option("--min-field-accuracy", type=click.FloatRange(0, 1), default=0.97, show_default=True,
-              help="Exit 1 when any check's labelled fields (démarche id, phones, rate…) match less often.")
-@click.option("--case", "cases", multiple=True, metavar="NAME", help="Only this case (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.argument("corpus_dir", metavar="DOSSIER", type=click.Path(path_type=Path))
+@click.option("--min-precision", type=click.FloatRange(0, 1), default=0.97, show_default=True, metavar="NOMBRE",
+              help="Code de sortie 1 quand la précision d’un contrôle est en dessous.")
+@click.option("--min-recall", type=click.FloatRange(0, 1), default=0.97, show_default=True, metavar="NOMBRE",
+              help="Code de sortie 1 quand le rappel d’un contrôle est en dessous.")
+@click.option("--min-field-accuracy", type=click.FloatRange(0, 1), default=0.97, show_default=True, metavar="NOMBRE",
+              help="Code de sortie 1 quand les champs étiquetés d’un contrôle (numéro de démarche, "
+                   "téléphones, taux…) sont justes moins souvent.")
+@click.option("--case", "cases", multiple=True, metavar="NOM", help="Seulement ce cas (répétable).")
+@click.option("--json", "as_json", is_flag=True, help="Écrit les chiffres en un objet JSON.")
 @probe_options
 def eval_command(corpus_dir: Path, min_precision: float, min_recall: float, min_field_accuracy: float,
                  cases: tuple[str, ...], as_json: bool, page_timeout, concurrency, max_pages) -> None:
-    """Serve a labelled corpus on 127.0.0.1, probe every case with the real browser and print, per
-    check, the confusion table with precision and recall. Exit 1 below the thresholds."""
+    """Mesure l’exactitude des contrôles sur un corpus étiqueté : sert chaque cas sur 127.0.0.1,
+    le visite avec le vrai navigateur et affiche, par contrôle, la table de confusion, la précision
+    et le rappel. Code de sortie 1 sous les seuils."""
     from veilleur.evaluation.corpus import load_corpus
     from veilleur.evaluation.measure import Thresholds, render_json, render_text, run_evaluation
 
     corpus = load_corpus(corpus_dir, list(cases))
     if corpus.unlabelled:
-        click.echo(f"note: {len(corpus.unlabelled)} folder(s) without labels, not scored: "
-                   f"{', '.join(corpus.unlabelled)}", err=True)
+        click.echo(f"remarque : {count(len(corpus.unlabelled), 'dossier sans étiquette', 'dossiers sans étiquette')}, "
+                   f"non {plural(len(corpus.unlabelled), 'noté', 'notés')} : {', '.join(corpus.unlabelled)}", err=True)
     thresholds = Thresholds(precision=min_precision, recall=min_recall, field_accuracy=min_field_accuracy)
     evaluation = run_evaluation(corpus, settings_from_options(page_timeout, concurrency, max_pages), thresholds)
     if as_json:

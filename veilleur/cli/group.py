@@ -1,5 +1,6 @@
 """The `veilleur` command group: each command's module is loaded only when the command line names
-it; bad input and usage errors end as one line on stderr, exit code 2."""
+it; bad input and usage errors end as one French line on stderr, exit code 2; `--help` lists the
+commands by task."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from foundation.errors import InputError
 from probes.settings import probe_settings
 from veilleur.cli import command_loaded
 from veilleur import option_bounds as bounds
+from veilleur.cli.french_click import install as install_french_click
+from veilleur.cli.french_click import quoted
+
+install_french_click()
+
+# Where an error line starts: the program, then what went wrong, in French typography.
+ERROR = "veilleur : erreur : "
 
 # Click 8.2+ raises this for a group called without its command (`veilleur`, `veilleur mail`);
 # earlier versions print the help and exit 0 themselves.
@@ -24,11 +32,33 @@ class VeilleurGroup(click.Group):
     without a command shows its help, exit code 0.
 
     `lazy_commands` maps a command's name to its module: the module (and the libraries it pulls)
-    is imported when the command is asked for (click's "lazy loading subcommands" pattern)."""
+    is imported when the command is asked for (click's "lazy loading subcommands" pattern).
+    `sections` gives the headings of `--help` with their commands, in order: a command in none
+    of them is listed under « autres »."""
 
-    def __init__(self, *args, lazy_commands: Mapping[str, str] | None = None, **kwargs) -> None:
+    def __init__(self, *args, lazy_commands: Mapping[str, str] | None = None,
+                 sections: Mapping[str, list[str]] | None = None, **kwargs) -> None:
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]…")
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
+        self.sections = {title: list(names) for title, names in (sections or {}).items()}
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if not self.sections:
+            return super().format_commands(ctx, formatter)
+        listed = self.list_commands(ctx)
+        placed = {name for names in self.sections.values() for name in names}
+        sections = [*self.sections.items(), ("autres", [n for n in listed if n not in placed])]
+        width = formatter.width - 6 - max(len(name) for name in listed)
+        for title, names in sections:
+            rows = []
+            for name in names:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(width)))
+            if rows:
+                with formatter.section(f"Commandes — {title}"):
+                    formatter.write_dl(rows)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.lazy_commands))
@@ -56,17 +86,37 @@ class VeilleurGroup(click.Group):
             click.echo(exc.ctx.get_help(), color=exc.ctx.color)
             sys.exit(0)
         except click.ClickException as exc:
-            click.echo(f"veilleur: error: {exc.format_message()}", err=True)
+            click.echo(f"{ERROR}{_usage_message(exc)}", err=True)
             sys.exit(2)
         except InputError as exc:
-            click.echo(f"veilleur: error: {exc}", err=True)
+            click.echo(f"{ERROR}{exc}", err=True)
             sys.exit(2)
+
+
+class CommandFamily(click.Group):
+    """A command with sub-commands (`veilleur registry`, `veilleur mail`…), its usage in French."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]…")
+        super().__init__(*args, **kwargs)
+
+
+def _usage_message(exc: click.ClickException) -> str:
+    """Click's message, with the command it concerns: « veilleur run : option inconnue : --x »."""
+    message = quoted(exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and ctx.parent is not None:
+        return f"{ctx.command_path.removeprefix('veilleur ')} : {message}"
+    return message
 
 
 def probe_options(fn):
-    fn = click.option("--page-timeout", type=bounds.PAGE_TIMEOUT, help="Seconds allowed per page.")(fn)
-    fn = click.option("--concurrency", type=bounds.CONCURRENCY, help="Services probed at once.")(fn)
-    fn = click.option("--max-pages", type=bounds.KEY_PAGES, help="Key pages to visit after the landing page.")(fn)
+    fn = click.option("--page-timeout", type=bounds.PAGE_TIMEOUT, metavar="SECONDES",
+                      help="Délai accordé à chaque page, en secondes (0,5 au moins).")(fn)
+    fn = click.option("--concurrency", type=bounds.CONCURRENCY, metavar="N",
+                      help="Démarches visitées en parallèle (de 1 à 64).")(fn)
+    fn = click.option("--max-pages", type=bounds.KEY_PAGES, metavar="N",
+                      help="Pages clés visitées après la page d’accueil (de 0 à 10).")(fn)
     return fn
 
 

@@ -14,77 +14,92 @@ from foundation import formatting
 from foundation.errors import InputError
 from veilleur.settings import open_stores
 from veilleur import option_bounds as bounds
+from foundation.quarters import Quarter
+from foundation.vocabulary import count, integer
+from reports.observatory.data_span import require_day_with_data, require_ministry, require_quarter_with_data
+from veilleur.cli.group import CommandFamily
 
 
-def _quarter(text: str):
-    from foundation.quarters import Quarter
-
+def _quarter(text: str) -> Quarter:
     try:
         return Quarter.parse(text)
     except InputError as exc:
-        raise InputError(f"--quarter: {exc}") from None
+        raise InputError(f"--quarter : {exc}") from None
 
 
-@click.group("import")
+# What a JeDonneMonAvis file was read as (storage/satisfaction_import.py's kinds).
+KINDS = {"review export": "export d’avis", "summary": "notes par trimestre"}
+
+
+@click.group("import", cls=CommandFamily)
 def import_data() -> None:
-    """Data the probes cannot see: satisfaction (JeDonneMonAvis) and declared indicators."""
+    """Les données que les visites ne voient pas : satisfaction (JeDonneMonAvis) et indicateurs déclarés."""
 
 
 @import_data.command("satisfaction")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--demarche", "demarche_id", metavar="ID", help="The démarche a JeDonneMonAvis review export is about.")
-@click.option("--service", "service_id", metavar="ID", help="Or the registry service it is about.")
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
+@click.option("--demarche", "demarche_id", metavar="ID",
+              help="Le numéro JeDonneMonAvis de la démarche dont parle un export d’avis.")
+@click.option("--service", "service_id", metavar="ID", help="Ou l’identifiant de la démarche dans le registre.")
 def import_satisfaction_command(file: Path, demarche_id: str | None, service_id: str | None) -> None:
-    """Import a JeDonneMonAvis export (reviews of one démarche, or one score per démarche and quarter)."""
+    """Importe un export JeDonneMonAvis (les avis d’une démarche, ou une note par démarche et trimestre)."""
     from storage.satisfaction_import import import_satisfaction
 
     db, _ = open_stores()
     with db.sessions() as session:
         result = import_satisfaction(session, file, demarche_id, service_id)
     for score in result.scores:
-        who = f"démarche {score.demarche_id}" if score.demarche_id else f"service {score.service_id}"
-        click.echo(f"{score.quarter} {who}: {formatting.score(score.score)} sur {score.reviews} avis")
+        who = (f"démarche JeDonneMonAvis {score.demarche_id}" if score.demarche_id
+               else f"démarche {score.service_id}")
+        click.echo(f"{Quarter.parse(str(score.quarter)).label}, {who} : {formatting.score(score.score)} "
+                   f"sur {count(score.reviews, 'avis', 'avis')}")
     skipped = f", {result.skipped_reviews} avis sans réponse à la question de satisfaction" if result.skipped_reviews else ""
-    click.echo(f"{file}: {len(result.scores)} notes trimestrielles importées ({result.kind}{skipped})")
+    click.echo(f"{file} : {count(len(result.scores), 'note trimestrielle importée', 'notes trimestrielles importées')} "
+               f"({KINDS.get(result.kind, result.kind)}{skipped})")
 
 
 @import_data.command("declared")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
 def import_declared_command(file: Path) -> None:
-    """Import declared indicators (réalisable en ligne, Dites-le-nous une fois, usage du numérique)."""
+    """Importe les indicateurs déclarés (réalisable en ligne, Dites-le-nous une fois, usage du numérique)."""
     from storage.declared_import import import_declared
 
     db, _ = open_stores()
     with db.sessions() as session:
         declarations = import_declared(session, file)
     services = {d.service_id for d in declarations}
-    click.echo(f"{file}: {len(declarations)} valeurs déclarées pour {len(services)} services")
+    click.echo(f"{file} : {count(len(declarations), 'valeur déclarée', 'valeurs déclarées')} pour "
+               f"{count(len(services), 'démarche', 'démarches')}")
 
 
 @click.command("export")
-@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="The quarter to export.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--out", "out_file", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="Le trimestre à exporter.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Le format du fichier.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), metavar="FICHIER",
+              help="Le fichier à écrire (par défaut : la sortie standard).")
 @click.option("--excel", is_flag=True,
-              help="CSV for Excel in French: ';' between columns, decimal commas, UTF-8 with a byte-order mark.")
+              help="CSV pour Excel en français : « ; » entre les colonnes, virgule décimale, UTF-8 avec marque "
+                   "d’ordre des octets.")
 def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bool) -> None:
-    """One row per service: every indicator with its level, value, source and evidence."""
+    """Une ligne par démarche : chaque indicateur avec son niveau, sa valeur, sa source et ses preuves."""
     from reports.observatory.exports import EXCEL_CSV, PLAIN_CSV, write_csv, write_json
     from reports.observatory.indicators import quarter_indicators
 
     quarter = _quarter(quarter_text)
     if excel and fmt != "csv":
-        raise InputError("--excel: only with --format csv")
+        raise InputError("--excel : seulement avec --format csv")
     db, _ = open_stores()
     with db.sessions() as session:
+        require_quarter_with_data(session, quarter)
         states = quarter_indicators(session, quarter)
     if out_file is not None:
         if out_file.is_dir():
-            raise InputError(f"--out {out_file}: is a folder; give a file name")
+            raise InputError(f"--out {out_file} : est un dossier ; donnez un nom de fichier")
         try:
             handle = out_file.open("w", encoding="utf-8", newline="")
         except OSError as exc:
-            raise InputError(f"--out {out_file}: cannot write: {exc.strerror}") from None
+            raise InputError(f"--out {out_file} : impossible d’écrire ({exc.strerror})") from None
     else:
         handle = sys.stdout
     try:
@@ -96,39 +111,45 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bo
         if out_file is not None:
             handle.close()
     if out_file is not None:
-        click.echo(f"{out_file}: {len(states)} services, {quarter}", err=True)
+        click.echo(f"{out_file} : {count(len(states), 'démarche', 'démarches')}, {quarter.label}", err=True)
 
 
 @click.command("objectives")
-@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Where things stood that day (default: today).")
-@click.option("--ministry", "ministry_id", metavar="ID", help="Only list this ministry's services that miss.")
+@click.option("--date", "day_text", metavar="AAAA-MM-JJ", help="Où en étaient les choses ce jour-là (par défaut : aujourd’hui).")
+@click.option("--ministry", "ministry_id", metavar="ID",
+              help="Seulement les démarches de ce ministère dans la liste de celles qui manquent un objectif.")
 def objectives_command(day_text: str | None, ministry_id: str | None) -> None:
-    """Where each government objective stands: share of services meeting it, and who misses it."""
+    """Où en est chaque objectif du gouvernement : part des démarches qui l’atteignent, et lesquelles le manquent."""
     from reports.observatory.objectives import objectives_at
 
     if day_text:
         try:
             day = date.fromisoformat(day_text)
         except ValueError:
-            raise InputError(f"--date {day_text!r}: expected a date such as 2026-12-31") from None
+            raise InputError(f"--date {day_text} : attendu : une date comme 2026-12-31 (année-mois-jour)") from None
     else:
         day = datetime.now(timezone.utc).date()
     db, _ = open_stores()
     with db.sessions() as session:
+        if ministry_id is not None:
+            require_ministry(session, ministry_id)
+        require_day_with_data(session, day)
         report = objectives_at(session, day)
     console = Console(width=160)
-    table = Table(title=f"Objectifs au {formatting.date(day)} ({report.services} services, données {report.quarter})")
+    quarter = Quarter.parse(str(report.quarter)).label
+    table = Table(title=f"Objectifs au {formatting.date(day)} ({count(report.services, 'démarche', 'démarches')}, "
+                        f"données du {quarter})")
     for column in ("objectif", "échéance", "atteint", "par ministère"):
         table.add_column(column)
     for status in report.statuses:
         share = status.overall
-        overall = f"{share.met}/{share.counted}"
+        overall = f"{integer(share.met)} sur {integer(share.counted)}"
         if share.percent is not None:
             overall += f" ({formatting.share(share.percent)})"
         ministries = ", ".join(
-            f"{m.ministry_id} {m.share.met}/{m.share.counted}" for m in status.by_ministry
+            f"{m.ministry_id} : {integer(m.share.met)} sur {integer(m.share.counted)}" for m in status.by_ministry
         )
-        deadline = status.objective.deadline_label + (" (échue)" if status.due else "")
+        deadline = status.objective.deadline_label + (" (passée)" if status.due else "")
         table.add_row(status.objective.label, deadline, overall, ministries)
     console.print(table)
     for status in report.statuses:
@@ -139,15 +160,15 @@ def objectives_command(day_text: str | None, ministry_id: str | None) -> None:
                 console.print(f"  {miss.service_id} ({miss.ministry_id}) : {miss.reason}", highlight=False)
 
 
-@click.group("reference")
+@click.group("reference", cls=CommandFamily)
 def reference() -> None:
-    """Which run stands for a service in a quarter (the rule, or a run chosen by hand)."""
+    """Quelle visite représente une démarche pour un trimestre (la règle, ou une visite choisie à la main)."""
 
 
 @reference.command("show")
-@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4")
+@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="Le trimestre.")
 def reference_show(quarter_text: str) -> None:
-    """Each service's reference run for the quarter, and why."""
+    """La visite de référence de chaque démarche pour le trimestre, et pourquoi."""
     from foundation.times import as_utc
     from storage.reference_runs import reference_runs
 
@@ -155,8 +176,8 @@ def reference_show(quarter_text: str) -> None:
     db, _ = open_stores()
     with db.sessions() as session:
         references = reference_runs(session, quarter)
-        table = Table(title=f"Visites de référence {quarter}")
-        for column in ("service", "run", "campagne", "date", "pourquoi"):
+        table = Table(title=f"Visites de référence du {quarter.label}")
+        for column in ("démarche", "visite", "campagne", "date", "pourquoi"):
             table.add_column(column)
         for service_id, ref in sorted(references.items()):
             started = as_utc(ref.run.started_at)
@@ -167,34 +188,34 @@ def reference_show(quarter_text: str) -> None:
 
 
 @reference.command("set")
-@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4")
-@click.option("--service", "service_id", required=True, metavar="ID")
-@click.option("--run", "run_id", required=True, type=bounds.RECORD_ID, metavar="RUN_ID")
-@click.option("--reason", help="Why this run rather than the rule's (kept with the choice).")
+@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="Le trimestre.")
+@click.option("--service", "service_id", required=True, metavar="ID", help="La démarche.")
+@click.option("--run", "run_id", required=True, type=bounds.RECORD_ID, metavar="N", help="La visite choisie.")
+@click.option("--reason", metavar="TEXTE", help="Pourquoi cette visite plutôt que celle de la règle (gardé avec le choix).")
 def reference_set(quarter_text: str, service_id: str, run_id: int, reason: str | None) -> None:
-    """Make a run stand for a service in a quarter, instead of the rule's choice."""
+    """Fait représenter une démarche, pour un trimestre, par une visite choisie à la place de celle de la règle."""
     from storage.reference_runs import choose_reference_run
 
     quarter = _quarter(quarter_text)
     db, _ = open_stores()
     with db.sessions() as session:
         choose_reference_run(session, quarter, service_id, run_id, reason)
-    click.echo(f"{quarter} {service_id}: run {run_id} chosen")
+    click.echo(f"{quarter.label}, démarche {service_id} : visite {run_id} choisie")
 
 
 @reference.command("unset")
-@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4")
-@click.option("--service", "service_id", required=True, metavar="ID")
+@click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="Le trimestre.")
+@click.option("--service", "service_id", required=True, metavar="ID", help="La démarche.")
 def reference_unset(quarter_text: str, service_id: str) -> None:
-    """Go back to the rule for a service and quarter."""
+    """Revient à la règle pour une démarche et un trimestre."""
     from storage.reference_runs import clear_reference_choice
 
     quarter = _quarter(quarter_text)
     db, _ = open_stores()
     with db.sessions() as session:
         if not clear_reference_choice(session, quarter, service_id):
-            raise InputError(f"--service {service_id}: no run was chosen by hand for {quarter}")
-    click.echo(f"{quarter} {service_id}: back to the rule")
+            raise InputError(f"--service {service_id} : aucune visite choisie à la main pour le {quarter.label}")
+    click.echo(f"{quarter.label}, démarche {service_id} : retour à la règle")
 
 
 COMMANDS = [import_data, export_command, objectives_command, reference]

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import click
 
+from foundation import formatting
+from foundation.vocabulary import count
 from storage.evidence.signing import KeyringEntry
+from veilleur.cli.group import CommandFamily
 
 
 def _when(entry: KeyringEntry) -> str:
-    since = f"{entry.created_at:%Y-%m-%d %H:%M} UTC" if entry.created_at else "before the keyring"
-    until = f", retired {entry.retired_at:%Y-%m-%d %H:%M} UTC" if entry.retired_at else ""
-    return f"in use since {since}{until}"
+    since = f"le {formatting.date_time(entry.created_at)}" if entry.created_at else "avant le trousseau"
+    until = f", retirée le {formatting.date_time(entry.retired_at)}" if entry.retired_at else ""
+    return f"en service depuis {since}{until}"
 
 
-@click.group()
+@click.group(cls=CommandFamily)
 def keys() -> None:
-    """The instance's Ed25519 signing key (manifests, bundles) and its keyring of public keys."""
+    """La clé de signature Ed25519 de l’instance (manifestes, archives) et son trousseau de clés publiques."""
 
 
 @keys.command("show")
-@click.option("--pem", "pem_only", is_flag=True, help="Print only the public key (PEM), e.g. to publish it.")
+@click.option("--pem", "pem_only", is_flag=True, help="Affiche seulement la clé publique (PEM), pour la publier.")
 def keys_show(pem_only: bool) -> None:
-    """Print the current public key (PEM), its fingerprint and the keyring (created on first use)."""
+    """Affiche la clé publique actuelle (PEM), son empreinte et le trousseau (créés au premier usage)."""
     from veilleur.settings import instance_keys
 
     instance = instance_keys()
@@ -31,33 +34,34 @@ def keys_show(pem_only: bool) -> None:
         click.echo(current.public_key, nl=False)
         return
     if instance.created:
-        click.echo(f"created a new signing key: {instance.key_path} (owner-only)")
-    click.echo(f"fingerprint {current.fingerprint} (sha256 of the raw Ed25519 public key)")
-    click.echo(f"private key: {instance.source}")
+        click.echo(f"nouvelle clé de signature créée : {instance.key_path} (lisible par son seul propriétaire)")
+    click.echo(f"empreinte {current.fingerprint} (sha256 de la clé publique Ed25519 brute)")
+    click.echo(f"clé privée : {instance.source}")
     click.echo(current.public_key, nl=False)
     keyring = instance.keyring()
     older = [e for e in keyring.entries if e.fingerprint != current.fingerprint]
-    click.echo(f"keyring {keyring.source}: {len(keyring.entries)} key{'s' if len(keyring.entries) > 1 else ''}, "
-               f"{len(older)} earlier")
+    click.echo(f"trousseau {keyring.source} : {count(len(keyring.entries), 'clé', 'clés')}, "
+               f"dont {count(len(older), 'ancienne', 'anciennes')}")
     for entry in keyring.entries:
-        mark = "current" if entry.fingerprint == current.fingerprint else "earlier"
+        mark = "actuelle" if entry.fingerprint == current.fingerprint else "ancienne"
         click.echo(f"  {mark} {entry.fingerprint} {_when(entry)}")
 
 
 @keys.command("rotate")
 def keys_rotate() -> None:
-    """Make a new signing key; the old public key stays in the keyring, so what it signed still verifies."""
+    """Crée une nouvelle clé de signature ; l’ancienne clé publique reste au trousseau, et ce
+    qu’elle a signé se vérifie toujours."""
     from veilleur.settings import instance_keys
 
     instance = instance_keys()
     instance.check()
     rotation = instance.rotate()
     if rotation.old is not None:
-        click.echo(f"old key {rotation.old.fingerprint} retired: its public key stays in the keyring "
-                   f"{instance.keyring_path}, so the manifests and bundles it signed still verify; "
-                   "its private key is gone")
-    click.echo(f"new key {rotation.new.fingerprint}: {instance.key_path} (owner-only)")
-    click.echo("publish the new public key (`veilleur keys show --pem`, or the dashboard's /cle-publique.pem)")
+        click.echo(f"ancienne clé {rotation.old.fingerprint} retirée : sa clé publique reste au trousseau "
+                   f"{instance.keyring_path}, les manifestes et archives qu’elle a signés se vérifient toujours ; "
+                   "sa clé privée est effacée")
+    click.echo(f"nouvelle clé {rotation.new.fingerprint} : {instance.key_path} (lisible par son seul propriétaire)")
+    click.echo("publiez la nouvelle clé publique (`veilleur keys show --pem`, ou /cle-publique.pem sur le tableau de bord)")
 
 
 COMMANDS = [keys]

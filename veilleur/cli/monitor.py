@@ -12,10 +12,11 @@ from veilleur.settings import current, open_stores
 
 
 @click.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Schedule file (YAML): cadences, jitter, overrides.")
-@click.option("--once", is_flag=True, help="Run what is due now, then exit (for cron or a Kubernetes CronJob).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="FICHIER",
+              help="Fichier de planification (YAML) : rythmes, délai aléatoire, exceptions par démarche.")
+@click.option("--once", is_flag=True, help="Lance ce qui est dû maintenant, puis s’arrête (pour cron ou un CronJob Kubernetes).")
 def schedule(config_path: Path | None, once: bool) -> None:
-    """Run campaigns on their schedule (jobs persisted in the database)."""
+    """Lance les campagnes à leur rythme (tâches gardées dans la base de données)."""
     import scheduler
     from campaign.schedule import load_schedule
 

@@ -8,6 +8,8 @@ import json
 import click
 from rich.console import Console
 
+from checks import finding_type
+from foundation import vocabulary
 from foundation.errors import InputError
 from veilleur.cli.group import probe_options, settings_from_options
 
@@ -15,16 +17,16 @@ out = Console()
 
 
 @click.command()
-@click.argument("url")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (the contract in the README).")
+@click.argument("url", metavar="ADRESSE")
+@click.option("--json", "as_json", is_flag=True, help="Écrit le résultat en un objet JSON (clés anglaises, voir le manuel).")
 @probe_options
 def probe(url: str, as_json: bool, page_timeout, concurrency, max_pages) -> None:
-    """Probe one URL now, without touching the database."""
+    """Visite une adresse maintenant, sans toucher à la base de données."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"URL {url!r}: must be an http(s) URL with a host")
+        raise InputError(f"adresse « {url} » : doit être une adresse http(s) avec un nom d’hôte")
 
     from checks import run_checks
     from probes.browser import BrowserPool
@@ -41,11 +43,13 @@ def probe(url: str, as_json: bool, page_timeout, concurrency, max_pages) -> None
     if as_json:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]{url}[/bold] → {document['final_url']} HTTP {document['http_status']} ok={document['ok']} {document['error'] or ''}")
+    state = "joignable" if document["ok"] else f"injoignable ({vocabulary.error_class(document.get('error_class'))})"
+    out.print(f"[bold]{url}[/bold] → {document['final_url']} HTTP {document['http_status']} : {state}", highlight=False)
     for page in document["pages"]:
-        out.print(f"  {page['kind']:<13} {page['http_status']}  {page['url']}")
+        out.print(f"  {vocabulary.page_kind(page['kind']):<28} {page['http_status']}  {page['url']}", highlight=False)
     for check, finding in document["checks"].items():
-        out.print(f"  {check:<24} {finding['status']}  {finding.get('reason') or ''}")
+        label = finding_type(check).label or check
+        out.print(f"  {label:<28} {vocabulary.status(finding['status'])}  {finding.get('reason') or ''}", highlight=False)
 
 
 COMMANDS = [probe]

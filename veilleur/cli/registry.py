@@ -1,4 +1,4 @@
-"""`veilleur registry import|list`: the services to watch."""
+"""`veilleur registry import|list`: the démarches to watch."""
 
 from __future__ import annotations
 
@@ -10,19 +10,23 @@ from rich.table import Table
 
 from veilleur.settings import open_stores
 from foundation.limits import without_credentials
+from foundation.vocabulary import count, integer, plural
+from veilleur.cli.group import CommandFamily
 
 
-@click.group()
+@click.group(cls=CommandFamily)
 def registry() -> None:
-    """The services to watch."""
+    """Les démarches à suivre : importer le registre, le lister."""
 
 
 @registry.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--prune", is_flag=True, help="Retire services missing from the file (their history is kept).")
-@click.option("--dry-run", is_flag=True, help="Validate the file and say what the import would do; store nothing.")
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Retire les démarches absentes du fichier (leur historique est gardé).")
+@click.option("--dry-run", is_flag=True, help="Valide le fichier et dit ce que ferait l’import, sans rien enregistrer.")
 def registry_import(file: Path, prune: bool, dry_run: bool) -> None:
-    """Import (or update) services and ministries from a YAML or CSV file."""
+    """Importe (ou met à jour) les démarches et les ministères d’un fichier YAML ou CSV.
+
+    Tout le fichier est validé d’abord : une seule erreur, et rien ne change."""
     from storage.registry import import_registry
 
     db, _ = open_stores()
@@ -30,46 +34,58 @@ def registry_import(file: Path, prune: bool, dry_run: bool) -> None:
         summary = import_registry(session, file, prune=prune, dry_run=dry_run)
     if not dry_run:
         click.echo(
-            f"{file}: {summary.services_added} services added, {summary.services_updated} updated, "
-            f"{summary.services_retired} retired; {summary.ministries_added} ministries added, "
-            f"{summary.ministries_updated} updated"
+            f"{file} : {_services(summary.services_added, 'ajoutée', 'ajoutées')}, "
+            f"{_services(summary.services_updated, 'mise à jour', 'mises à jour')}, "
+            f"{_services(summary.services_retired, 'retirée', 'retirées')} ; "
+            f"{_ministries(summary.ministries_added, 'ajouté', 'ajoutés')}, "
+            f"{_ministries(summary.ministries_updated, 'mis à jour', 'mis à jour')}"
         )
         return
     unchanged = sum(1 for fields in summary.changed.values() if not fields)
     click.echo(
-        f"{file}: dry run, nothing stored; the import would add {summary.services_added} services, "
-        f"update {summary.services_updated - unchanged} ({unchanged} unchanged), retire {summary.services_retired}; "
-        f"add {summary.ministries_added} ministries, update {summary.ministries_updated}"
+        f"{file} : essai à blanc, rien n’a été enregistré ; l’import ajouterait "
+        f"{count(summary.services_added, 'démarche', 'démarches')}, en mettrait à jour "
+        f"{integer(summary.services_updated - unchanged)} ({integer(unchanged)} sans changement), en retirerait "
+        f"{integer(summary.services_retired)} ; il ajouterait {count(summary.ministries_added, 'ministère', 'ministères')} "
+        f"et en mettrait à jour {integer(summary.ministries_updated)}"
     )
     for service_id in summary.added:
-        click.echo(f"  add service {service_id}")
+        click.echo(f"  ajout de la démarche {service_id}")
     for service_id, fields in summary.changed.items():
         if fields:
-            click.echo(f"  update service {service_id}: {', '.join(fields)}")
+            click.echo(f"  mise à jour de la démarche {service_id} : {', '.join(fields)}")
     for service_id in summary.retired:
-        click.echo(f"  retire service {service_id}")
+        click.echo(f"  retrait de la démarche {service_id}")
     for ministry_id in summary.new_ministries:
-        click.echo(f"  add ministry {ministry_id}")
+        click.echo(f"  ajout du ministère {ministry_id}")
+
+
+def _services(n: int, one: str, other: str) -> str:
+    return f"{count(n, 'démarche', 'démarches')} {plural(n, one, other)}"
+
+
+def _ministries(n: int, one: str, other: str) -> str:
+    return f"{count(n, 'ministère', 'ministères')} {plural(n, one, other)}"
 
 
 @registry.command("list")
-@click.option("--all", "include_retired", is_flag=True, help="Include retired services.")
+@click.option("--all", "include_retired", is_flag=True, help="Inclut les démarches retirées.")
 def registry_list(include_retired: bool) -> None:
-    """Print the registered services with their eligibility as essential services."""
+    """Affiche les démarches du registre et leur éligibilité comme démarches essentielles."""
     from storage.access_problems import stale_addresses
     from storage.registry import list_services, service_eligibility
 
     db, _ = open_stores()
     with db.sessions() as session:
         services = list_services(session, include_retired=include_retired)
-        table = Table(title=f"{len(services)} services")
+        table = Table(title=count(len(services), "démarche", "démarches"))
         for column in ("id", "ministère", "nom", "URL", "usages/an", "démarche essentielle"):
             table.add_column(column)
         for s in services:
             elig = service_eligibility(s)
             table.add_row(
                 s.id + ("" if s.active else " (retiré)"), s.ministry_id, s.name, without_credentials(s.url),
-                f"{s.annual_volume:,}".replace(",", " ") if s.annual_volume is not None else "—",
+                integer(s.annual_volume) if s.annual_volume is not None else "—",
                 ("oui : " if elig.eligible else "") + elig.summary(),
             )
         stale = stale_addresses(session, [s.id for s in services])

@@ -14,20 +14,22 @@ from veilleur import option_bounds as bounds
 def _folder_to_write(out_dir: Path) -> None:
     """`--out` as a folder we can write to, or one line naming it (before the database is opened)."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {str(out_dir)!r}: exists and is not a folder (give a folder for the report)")
+        raise InputError(f"--out « {out_dir} » : existe et n’est pas un dossier (donnez un dossier pour le rapport)")
 
 
 def _unwritable(out_dir: Path, exc: OSError) -> InputError:
     where = exc.filename if exc.filename is not None else out_dir
     why = exc.strerror or str(exc)
-    return InputError(f"--out {str(out_dir)!r}: cannot write {str(where)!r} ({why})")
+    return InputError(f"--out « {out_dir} » : impossible d’écrire « {where} » ({why})")
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write the report to.")
-@click.option("--campaign", "campaign_id", type=bounds.RECORD_ID, help="Report one campaign (default: each service's latest run).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, metavar="DOSSIER",
+              help="Dossier où écrire le rapport.")
+@click.option("--campaign", "campaign_id", type=bounds.RECORD_ID, metavar="N",
+              help="Le rapport d’une campagne (par défaut : la dernière visite de chaque démarche).")
 def report(out_dir: Path, campaign_id: int | None) -> None:
-    """Write a static HTML report: services × checks, and a page per service with its evidence."""
+    """Écrit le rapport HTML statique : démarches × contrôles, et une page par démarche avec ses preuves."""
     from reports.site.html_report import write_report
 
     _folder_to_write(out_dir)
@@ -41,7 +43,7 @@ def report(out_dir: Path, campaign_id: int | None) -> None:
             if exc.filename is None or not _on_the_way(Path(exc.filename), out_dir):
                 raise
             raise _unwritable(out_dir, exc) from None
-    click.echo(f"report: {index}")
+    click.echo(f"rapport : {index}")
 
 
 def _on_the_way(path: Path, out_dir: Path) -> bool:

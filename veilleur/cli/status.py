@@ -9,13 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from foundation import vocabulary
+from checks import finding_type
+from foundation import formatting, vocabulary
 from veilleur.settings import current, open_stores
 
 
 @click.command()
 def status() -> None:
-    """Next scheduled runs, campaigns under way (queues and workers when distributed), each service's last outcome."""
+    """Les prochaines campagnes planifiées, les campagnes en cours (files et workers quand elles sont
+    réparties), et le dernier résultat de chaque démarche."""
     import scheduler
     from campaign.distributed.deliveries import running_campaigns
     from reports.alerts.after_campaign import open_incidents
@@ -29,7 +31,7 @@ def status() -> None:
     jobs.add_column("tâche")
     jobs.add_column("prochaine exécution")
     for job_id, when in scheduler.next_runs(current()):
-        jobs.add_row(job_id, when.isoformat() if when else "en pause")
+        jobs.add_row(job_id, formatting.date_time(when) if when else "en pause")
     console.print(jobs)
 
     url = current().broker.broker_url
@@ -43,7 +45,7 @@ def status() -> None:
                            "mises de côté (nos échecs)"):
                 table.add_column(column)
             for c in under_way:
-                table.add_row(str(c.campaign_id), c.kind, c.trigger, c.started_at.strftime("%Y-%m-%d %H:%M"),
+                table.add_row(str(c.campaign_id), c.kind, c.trigger, formatting.date_time(c.started_at),
                               f"{c.done}/{c.units}", str(c.running), str(c.set_aside))
             console.print(table)
 
@@ -51,8 +53,8 @@ def status() -> None:
         by_service: dict[str, list[str]] = {}
         for incident in incidents:
             by_service.setdefault(incident.service_id, []).append(incident.check_id)
-        table = Table(title="Dernier résultat par service")
-        for column in ("service", "dernière visite", "campagne", "accès", "incidents ouverts"):
+        table = Table(title="Dernier résultat par démarche")
+        for column in ("démarche", "dernière visite", "campagne", "disponibilité", "incidents ouverts"):
             table.add_column(column)
         for service in list_services(session):
             run = session.scalars(
@@ -61,10 +63,10 @@ def status() -> None:
             ).first()
             table.add_row(
                 service.id,
-                run.started_at.strftime("%Y-%m-%d %H:%M") if run and run.started_at else "jamais",
+                formatting.date_time(run.started_at) if run and run.started_at else "jamais",
                 str(run.campaign_id) if run else "—",
-                ("ok" if run.ok else vocabulary.error_class(run.error_class)) if run else "—",
-                ", ".join(by_service.get(service.id, [])) or "—",
+                ("joignable" if run.ok else vocabulary.error_class(run.error_class)) if run else "—",
+                ", ".join(finding_type(c).label or c for c in by_service.get(service.id, [])) or "—",
             )
         refusals = refusing_hosts(session)
     console.print(table)

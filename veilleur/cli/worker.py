@@ -15,14 +15,14 @@ from veilleur import option_bounds as bounds
 
 
 @click.command()
-@click.option("--concurrency", type=bounds.CONCURRENCY,
-              help="Service runs at once (default: VEILLEUR_CONCURRENCY, else 3 per core).")
-@click.option("--queues", default="full,availability", show_default=True, metavar="KIND,…",
-              help="Which campaigns to take: full, availability, or both.")
-@click.option("--name", help="Worker name (default: veilleur-<pid>@<host>).")
-@click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
+@click.option("--concurrency", type=bounds.CONCURRENCY, metavar="N",
+              help="Visites à la fois (par défaut : VEILLEUR_CONCURRENCY, sinon 3 par cœur).")
+@click.option("--queues", default="full,availability", show_default=True, metavar="SORTE,…",
+              help="Les campagnes à prendre : full (complètes), availability (disponibilité), ou les deux.")
+@click.option("--name", metavar="NOM", help="Nom du worker (par défaut : veilleur-<pid>@<hôte>).")
+@click.option("--loglevel", default="INFO", show_default=True, metavar="NIVEAU", help="Niveau de journal de Celery.")
 def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str) -> None:
-    """Run the service runs of distributed campaigns (needs VEILLEUR_BROKER_URL and PostgreSQL)."""
+    """Fait les visites des campagnes réparties (demande VEILLEUR_BROKER_URL et PostgreSQL)."""
     from campaign.distributed import BROKER_ENV
     from campaign.distributed.app import make_app, safe_url
     from campaign.distributed.worker import start_runtime, stop_runtime
@@ -35,7 +35,7 @@ def worker(concurrency: int | None, queues: str, name: str | None, loglevel: str
     kinds = [k.strip() for k in queues.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in QUEUES]
     if not kinds or unknown:
-        raise InputError(f"--queues {queues!r}: expected full, availability or both (comma-separated)")
+        raise InputError(f"--queues {queues} : attendu : full, availability ou les deux (séparés par une virgule)")
     # The worker process gets the settings read here: its tasks read nothing themselves.
     runtime = start_runtime(probe_settings(settings.probe, concurrency=concurrency), settings.storage, settings.evidence)
     click.echo(f"veilleur worker : {runtime.settings.concurrency} à la fois, files {', '.join(kinds)}, "

@@ -85,12 +85,12 @@ def run_demo(out_dir: Path, settings: Settings) -> Path:
         index = write_report(session, store, out_dir)
     outbox = sorted((demo_dir / "outbox").glob("*.eml"))
     for mail in outbox:
-        console.print(f"E-mail d’alerte : {mail}")
+        console.print(f"Courriel d’alerte : {mail}")
     if outbox:
         console.print(f"Ses liens mènent au tableau de bord : {public_url}/incidents", markup=False, highlight=False)
     console.print(f"[bold green]Rapport : {index.resolve()}[/bold green]")
     # Last line: the dashboard over the demo's own database (not started here: `make demo` must end).
-    console.print(f"Dashboard: VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
+    console.print(f"Tableau de bord : VEILLEUR_DATA_DIR={demo_dir.resolve()} veilleur serve --host 127.0.0.1 --port 8000 "
                   f"→ {DASHBOARD_URL}/", markup=False, highlight=False, soft_wrap=True)
     return index
 

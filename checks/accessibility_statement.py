@@ -51,7 +51,7 @@ from checks.readings.evidence import element_containing, from_element, from_text
 from checks.models import Evidence, Feed, Finding, Reading, Visit
 from checks.readings.text import fold, folded_page_text
 from foundation import formatting, vocabulary
-from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
+from foundation.grid import GRID, NO, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
@@ -271,8 +271,6 @@ SCOPE = Scope(reads=ALL_PAGES, blocked_by=frozenset({"accessibility"}))
 
 HANDICAP = IndicatorSpec("handicap", "Prise en compte du handicap", "probe (accessibility_statement check)",
                          "declared RGAA conformity rate, percent", kind="percent", position=20)
-RGAA_FULL = 100.0  # declared conformity rate, percent
-RGAA_PARTIAL = 50.0
 
 
 def handicap_level(statement_status: str | None, rate: float | None, expired: bool) -> Level:
@@ -288,11 +286,8 @@ def handicap_level(statement_status: str | None, rate: float | None, expired: bo
         return NO
     if rate is None:
         return YES if statement_status == "totalement" else NO
-    if rate >= RGAA_FULL:
-        return YES
-    if rate >= RGAA_PARTIAL:
-        return PARTIAL
-    return NO
+    # The grid's thresholds: 100 % Oui, from 50 % Partiel, below Non.
+    return GRID["handicap"].level(rate)
 
 
 def _day(text: str | None) -> date | None:

@@ -35,7 +35,7 @@ def veilleur(*args, env=None):
 
 def test_the_export_columns_are_exactly_the_documented_data_dictionary():
     assert documented_columns() == [c.name for c in columns()]
-    levels_section = DOC.read_text(encoding="utf-8").split("### Level codes", 1)[1].split("##", 1)[0]
+    levels_section = DOC.read_text(encoding="utf-8").split("### Codes des niveaux", 1)[1].split("##", 1)[0]
     assert re.findall(r"^\| `([a-z_]+)` \|", levels_section, flags=re.M) == [level.code for level in ALL_LEVELS]
 
 

@@ -133,6 +133,8 @@ def indicator_json(indicator: Indicator) -> dict:
     e = indicator.evidence
     return {
         "label": indicator.spec.label, "level": indicator.level.code, "level_label": indicator.level.label,
+        # What the observatory shows ("8,4 / 10", "Optimal") and the DSFR colour it is drawn in.
+        "shown": indicator.shown, "colour": indicator.level.colour.value,
         "value": indicator.value, "count": indicator.count, "note": indicator.note, "source": indicator.source,
         "evidence": {"runs": list(e.runs), "findings": list(e.findings), "pages": list(e.pages),
                      "screenshots": list(e.screenshots), "urls": list(e.urls), "imports": list(e.imports)},

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, selectinload
 from checks import finding_from_stored, indicator_feeds
 from checks.jedonnemonavis import JeDonneMonAvisFinding
 from checks.models import Feed, Finding, Visit
-from foundation import vocabulary
-from foundation.grid import IndicatorSpec
+from foundation import formatting, grid, vocabulary
+from foundation.grid import GRID, IndicatorSpec
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from reports.observatory import levels
@@ -40,19 +40,22 @@ from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, Satisfa
 # The indicators computed here; those a check feeds are declared in its module
 # (`Finding.indicators`) and listed from the registry.
 OWN: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
+    IndicatorSpec("satisfaction", GRID["satisfaction"].label, "JeDonneMonAvis import; probe (jedonnemonavis check)",
                   "satisfaction score out of 10", kind="score", count_meaning="avis sur lesquels repose la note",
                   position=40),
-    IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
+    IndicatorSpec("uptime", GRID["uptime"].label, "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
                   count_meaning="visites du trimestre", position=70),
-    IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
+    IndicatorSpec("load_time", GRID["performance"].label, "every probe of the quarter",
                   "median load time of the landing page, milliseconds", kind="duration",
                   count_meaning="chargements mesurés", position=80),
-    IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non", position=100),
-    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score",
+    IndicatorSpec("online", GRID["online"].label, "declared",
+                  "the observatory's label: Oui, En cours de déploiement local, Partiel, Non, Démarche proactive", position=100),
+    IndicatorSpec("dlnuf", GRID["dlnuf"].label, "declared",
+                  "declared score of the observatory: documents asked that the administration holds (0–1 Optimal, 2–4 Partiel, from 5 Faible)",
+                  kind="held",
                   position=120),
-    IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
+    IndicatorSpec("digital_usage", GRID["usage"].label, "declared",
                   "share of users going through the digital channel, percent", kind="percent", position=140),
 )
 
@@ -134,6 +137,16 @@ class Indicator:
     @property
     def spec(self) -> IndicatorSpec:
         return SPECS[self.key]
+
+    @property
+    def shown(self) -> str:
+        """What the observatory shows for it: "8,4 / 10", "87 %", "Optimal", "À venir"."""
+        return grid.shown(self.key, self.level, self.value)
+
+    @property
+    def beside(self) -> str:
+        """The figure written beside what is shown, unless what is shown is the figure already."""
+        return "" if self.shown != self.level.label else formatting.figure(self.value, self.spec.kind)
 
 
 @dataclass(frozen=True)
@@ -227,7 +240,7 @@ def _satisfaction(
         note = "bouton JDMA non vérifié" if record else None
     evidence = _finding_evidence(run, record) if run and record else EvidenceRef()
     if chosen is None:
-        level = levels.satisfaction_level(None, None, button) if record else levels.NO_DATA
+        level = levels.satisfaction_level(None, None, button) if record else levels.TO_COME
         return Indicator("satisfaction", level, None, "sonde", evidence,
                          note=(note + " ; " if note else "") + "pas de note importée pour le trimestre")
     evidence = EvidenceRef(evidence.runs, evidence.findings, evidence.pages, evidence.screenshots, evidence.urls,
@@ -240,7 +253,7 @@ def _satisfaction(
 def _uptime(probes: list[ServiceRun]) -> Indicator:
     visits = [r for r in probes if r.ok is not None]
     if not visits:
-        return Indicator("uptime", levels.NO_DATA, None, "sondes du trimestre")
+        return Indicator("uptime", levels.TO_COME, None, "sondes du trimestre")
     failed = [r for r in visits if not r.ok]
     # Computed exactly, then published; the level is judged on the published figure, so that
     # "99,9 %" is never green on one service and orange on another.
@@ -265,7 +278,7 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
         if load is not None:
             measured.append((float(load), run, page))
     if not measured:
-        return Indicator("load_time", levels.NO_DATA, None, "sondes du trimestre")
+        return Indicator("load_time", levels.TO_COME, None, "sondes du trimestre")
     # The median of the exact figures (two middle loads are averaged), then published in whole
     # milliseconds; the level is judged on the published figure.
     median = published("load_time", statistics.median(Fraction(repr(m[0])) for m in measured))
@@ -286,7 +299,7 @@ def _declared(key: str, declared: DeclaredIndicator | None, level: Callable[[flo
     """A declared figure, judged by `level` (shown as declared without it), or declared words
     ("oui", "partiel", "non") judged by `words`."""
     if declared is None:
-        return Indicator(key, levels.NO_DATA, None, "déclaré")
+        return Indicator(key, levels.TO_COME, None, "déclaré")
     source = "déclaré" + (f" : {declared.declared_by}" if declared.declared_by else "")
     evidence = EvidenceRef(imports=(f"{declared.source_file}: ligne {declared.source_row}",))
     note = f"déclaré pour {declared.quarter}"
@@ -349,8 +362,9 @@ def service_indicators(
         "uptime": _uptime(probes),
         "load_time": _load_time(probes),
         "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),
-        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.score_level),
-        "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage"))),
+        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.dlnuf_level),
+        "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage")),
+                                   level=GRID["usage"].level),
     }
     for check_id, feed in indicator_feeds():
         computed[feed.spec.key] = _fed(feed, run, findings.get(check_id), visit)

@@ -19,14 +19,15 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from foundation import formatting
+from foundation.grid import GRID
 from foundation.quarters import Quarter
 from reports.observatory import levels
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 
 MET, MISSED, NOT_APPLICABLE = "met", "missed", "not_applicable"
-# "No re-asking of data the administration already holds": the declared score must be full or,
-# where nothing is declared, the visited pages must ask for no document the State already holds.
-DLNUF_FULL = 10.0
+# "No re-asking of data the administration already holds": the declared score must reach the
+# grid's goal (Optimal) or, where nothing is declared, the visited pages must ask for no document
+# the State already holds.
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _authentication(s: ServiceIndicators) -> Verdict:
 
 def _satisfaction(s: ServiceIndicators) -> Verdict:
     indicator = s.get("satisfaction")
-    if indicator.level == levels.GREEN:
+    if GRID["satisfaction"].goal_reached(indicator.level):
         return Verdict(MET)
     if indicator.level == levels.TOO_FEW_REVIEWS:
         return Verdict(MISSED, f"{indicator.count} avis, moins de {levels.MIN_REVIEWS}")
@@ -91,10 +92,10 @@ def _online(s: ServiceIndicators) -> Verdict:
 
 def _dlnuf(s: ServiceIndicators) -> Verdict:
     indicator, measured = s.get("dlnuf"), s.get("dlnuf_measured")
-    if isinstance(indicator.value, float) and indicator.value >= DLNUF_FULL:
+    if indicator.value is not None and GRID["dlnuf"].goal_reached(indicator.level):
         return Verdict(MET)
     if indicator.value is not None:
-        return Verdict(MISSED, f"score déclaré {_figure(indicator)}")
+        return Verdict(MISSED, f"déclaré : {indicator.level.label} ({_figure(indicator)})")
     if measured.value == 0:
         return Verdict(MET, "mesuré par la sonde", measured=True)
     if measured.value is not None:

@@ -34,7 +34,15 @@ from foundation.times import as_utc
 from reports.observatory import levels
 from reports.observatory.levels import Level
 from storage.reference_runs import Reference, reference_runs
-from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, SatisfactionScore, Service, ServiceRun
+from storage.schema import (
+    DeclaredIndicator,
+    FindingRecord,
+    JdmaFigureRecord,
+    PageRecord,
+    SatisfactionScore,
+    Service,
+    ServiceRun,
+)
 
 
 # The indicators computed here; those a check feeds are declared in its module
@@ -43,6 +51,18 @@ OWN: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("satisfaction", GRID["satisfaction"].label, "JeDonneMonAvis import; probe (jedonnemonavis check)",
                   "satisfaction score out of 10", kind="score", count_meaning="avis sur lesquels repose la note",
                   position=40),
+    IndicatorSpec("simplicity", GRID["simplicity"].label, "JeDonneMonAvis import (review export)",
+                  "mean of the answers on the clarity of the information, 1 to 5 weighted 0 to 10, over 12 months",
+                  kind="score", count_meaning="avis des 12 derniers mois", position=41),
+    IndicatorSpec("help_reachable", GRID["help_reachable"].label, "JeDonneMonAvis import (review export)",
+                  "share of the users who sought help that reached the administration, percent, over 12 months",
+                  kind="percent", count_meaning="avis des 12 derniers mois", position=42),
+    IndicatorSpec("help_efficient", GRID["help_efficient"].label, "JeDonneMonAvis import (review export)",
+                  "mean rating of the help obtained, 5 points weighted 0 to 10, over 12 months",
+                  kind="score", count_meaning="avis des 12 derniers mois", position=43),
+    IndicatorSpec("help_used", GRID["help_used"].label, "JeDonneMonAvis import (review export)",
+                  "share of the users who sought help outside the online service, percent, over 12 months",
+                  kind="percent", count_meaning="avis des 12 derniers mois", position=44),
     IndicatorSpec("uptime", GRID["uptime"].label, "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
                   count_meaning="visites du trimestre", position=70),
@@ -218,6 +238,18 @@ def _fed(feed: Feed, run: ServiceRun | None, record: FindingRecord | None, visit
                      _finding_evidence(run, record, reading.urls), reading.count, reading.note)
 
 
+def _finding_demarche(findings: dict[str, FindingRecord]) -> str | None:
+    record = findings.get(JeDonneMonAvisFinding.check)
+    button_finding = _typed(record) if record else None
+    return button_finding.demarche_id if isinstance(button_finding, JeDonneMonAvisFinding) else None
+
+
+def _demarche(service: Service, findings: dict[str, FindingRecord], known_demarche: str | None) -> str | None:
+    """The JeDonneMonAvis démarche a service's figures are filed under: the registry's, else the
+    one its button names."""
+    return service.jdma_demarche_id or _finding_demarche(findings) or known_demarche
+
+
 def _satisfaction(
     service: Service, run: ServiceRun | None, findings: dict[str, FindingRecord], scores: list[SatisfactionScore],
     known_demarche: str | None,
@@ -225,9 +257,8 @@ def _satisfaction(
     # The satisfaction score is imported; the check that reads the JeDonneMonAvis button says
     # whether users can give it, and which démarche the score is filed under.
     record = findings.get(JeDonneMonAvisFinding.check)
-    button_finding = _typed(record) if record else None
-    finding_demarche = button_finding.demarche_id if isinstance(button_finding, JeDonneMonAvisFinding) else None
-    demarche = service.jdma_demarche_id or finding_demarche or known_demarche
+    finding_demarche = _finding_demarche(findings)
+    demarche = _demarche(service, findings, known_demarche)
     # A figure imported for the service itself wins over one found through the démarche id.
     chosen = next((s for s in scores if s.service_id == service.id), None) or next(
         (s for s in scores if demarche and s.demarche_id == demarche), None)
@@ -248,6 +279,18 @@ def _satisfaction(
     score = published("satisfaction", chosen.score)
     return Indicator("satisfaction", levels.satisfaction_level(score, chosen.reviews, button), score,
                      "JeDonneMonAvis", evidence, count=chosen.reviews, note=note)
+
+
+def _jdma(key: str, service: Service, demarche: str | None, records: list[JdmaFigureRecord]) -> Indicator:
+    """A JeDonneMonAvis indicator imported from a review export: shown from 100 reviews."""
+    chosen = next((r for r in records if r.indicator == key and r.service_id == service.id), None) or next(
+        (r for r in records if r.indicator == key and demarche and r.demarche_id == demarche), None)
+    if chosen is None:
+        return Indicator(key, levels.TO_COME, None, "JeDonneMonAvis", note="pas d'export d'avis importé pour le trimestre")
+    value = published(key, chosen.value)
+    return Indicator(key, GRID[key].level(value, chosen.reviews), value, "JeDonneMonAvis",
+                     EvidenceRef(imports=(chosen.source,)), count=chosen.reviews,
+                     note=f"{vocabulary.count(chosen.answers, 'réponse', 'réponses')} à la question")
 
 
 def _uptime(probes: list[ServiceRun]) -> Indicator:
@@ -349,7 +392,7 @@ def _known_demarches(session: Session) -> dict[str, str]:
 def service_indicators(
     service: Service, quarter: Quarter, reference: Reference | None, probes: list[ServiceRun],
     scores: list[SatisfactionScore], declared: dict[tuple[str, str], DeclaredIndicator],
-    known_demarche: str | None = None,
+    known_demarche: str | None = None, jdma: list[JdmaFigureRecord] | None = None,
 ) -> ServiceIndicators:
     run = reference.run if reference else None
     findings = {f.check: f for f in run.findings} if run else {}
@@ -359,6 +402,8 @@ def service_indicators(
     visit = Visit(has_account=service.has_account, fc_level_required=service.fc_level_required, as_of=as_of)
     computed = {
         "satisfaction": _satisfaction(service, run, findings, scores, known_demarche),
+        **{key: _jdma(key, service, _demarche(service, findings, known_demarche), jdma or [])
+           for key in ("simplicity", "help_reachable", "help_efficient", "help_used")},
         "uptime": _uptime(probes),
         "load_time": _load_time(probes),
         "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),
@@ -392,9 +437,13 @@ def quarter_indicators(session: Session, quarter: Quarter, as_of: datetime | Non
     ).all()
     declared = _declarations(session, quarter)
     demarches = _known_demarches(session)
+    jdma = session.scalars(
+        select(JdmaFigureRecord).where(JdmaFigureRecord.quarter == str(quarter))
+        .order_by(JdmaFigureRecord.imported_at.desc(), JdmaFigureRecord.id.desc())
+    ).all()
     return [
         service_indicators(s, quarter, references.get(s.id), probes.get(s.id, []), list(scores), declared,
-                           demarches.get(s.id))
+                           demarches.get(s.id), list(jdma))
         for s in services
     ]
 

@@ -101,3 +101,29 @@ def test_a_wrong_answer_is_refused_naming_the_file_row_and_column(tmp_path):
     message = str(raised.value)
     assert str(path) in message and "row 2" in message and "Qu'avez-vous pensé des informations" in message
     assert "réponse inconnue '7' (attendu : une note de 1 à 5)" in message
+
+
+def test_importing_the_export_shows_the_four_other_jdma_indicators_for_each_quarter_it_covers(db, tmp_path):
+    from foundation.quarters import Quarter
+    from reports.observatory.indicators import quarter_indicators
+    from storage.satisfaction_import import import_satisfaction
+    from tests.test_indicators_imports import registry
+
+    registry(db)  # carte-grise's button names démarche 4567
+    path = tmp_path / "export-avis.csv"
+    write(path, three_hundred_reviews())
+    with db.sessions() as session:
+        import_satisfaction(session, path, demarche_id="4567")
+    with db.sessions() as session:
+        q4 = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}["carte-grise"]
+        q4_2025 = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2025Q4"))}["carte-grise"]
+    # 2026Q4 looks at 2026: the 300 reviews and the one of 1 December (clarity 1): (1000 + 375) / 201
+    got = {key: (q4.get(key).value, q4.get(key).count, q4.get(key).shown)
+           for key in ("simplicity", "help_reachable", "help_efficient", "help_used")}
+    assert got == {"simplicity": (6.84, 301, "6,8 / 10"), "help_reachable": (80.0, 301, "80 %"),
+                   "help_efficient": (8.73, 301, "8,7 / 10"), "help_used": (75.0, 301, "75 %")}
+    assert q4.get("simplicity").evidence.imports == (
+        "export-avis.csv: 301 avis du 2026-01-01 au 2027-01-01 (exclu), 201 réponses",)
+    # 2025Q4 looks at the 50 reviews of 30 November 2025 only
+    assert {q4_2025.get(key).shown for key in ("simplicity", "help_reachable", "help_efficient", "help_used")} == {
+        "Nombre d'avis insuffisant"}

@@ -62,13 +62,15 @@ def import_declared_command(file: Path) -> None:
 
 @click.command("export")
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="The quarter to export.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "grist"]), default="csv", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 @click.option("--excel", is_flag=True,
               help="CSV for Excel in French: ';' between columns, decimal commas, UTF-8 with a byte-order mark.")
 def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bool) -> None:
     """One row per service: every indicator with its level, value, source and evidence."""
     from reports.observatory.exports import EXCEL_CSV, PLAIN_CSV, write_csv, write_json
+    from reports.observatory.grist import write_grist
+    from storage.schema import Service
     from reports.observatory.indicators import quarter_indicators
 
     quarter = _quarter(quarter_text)
@@ -77,6 +79,10 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bo
     db, _ = open_stores()
     with db.sessions() as session:
         states = quarter_indicators(session, quarter)
+        services = {s.id: s for s in session.query(Service).all()} if fmt == "grist" else {}
+        if fmt == "grist":
+            # Read now: the services' rows are detached once the session ends.
+            session.expunge_all()
     if out_file is not None:
         if out_file.is_dir():
             raise InputError(f"--out {out_file}: is a folder; give a file name")
@@ -89,6 +95,8 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bo
     try:
         if fmt == "csv":
             write_csv(states, handle, EXCEL_CSV if excel else PLAIN_CSV)
+        elif fmt == "grist":
+            write_grist(states, services, handle)
         else:
             write_json(states, handle, str(quarter))
     finally:

@@ -1,0 +1,80 @@
+"""The observatory's Grist document in and out: its export of 20 démarches imports as declarations,
+and `veilleur export --format grist` writes the same columns with the same values back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+
+from foundation.grid import GRID_INDICATORS
+from reports.observatory.grist import COLUMNS
+from storage.db import open_database
+from tests.indicator_data import Scenario
+
+ONLINE = ["Oui", "Partiel", "Non", "En cours de déploiement local", "Démarche proactive"]
+
+
+def veilleur(*args):
+    return subprocess.run([sys.executable, "-m", "veilleur.cli", *args], env=dict(os.environ),
+                          capture_output=True, text=True, timeout=300)
+
+
+def grist_export() -> list[dict[str, str]]:
+    """20 démarches as the Grist document exports them: identity, then the indicators, the
+    declared ones filled (percentages 0–1), the ones Veilleur measures left empty."""
+    rows = []
+    for n in range(20):
+        row = dict.fromkeys(COLUMNS, "")
+        row.update({
+            "Ref_Edition": "2026Q4", "Ref_Demarche": f"demarche-{n:02d}", "Nom_Demarche": f"Service demarche-{n:02d}",
+            "URL_Demarche": f"https://demarche-{n:02d}.example/", "Nom_Ministere": "Ministère de l’Intérieur",
+            "Nom_Administration": f"Administration {n % 3}", "Volumetrie_En_Ligne": str(1000 * (n + 1)),
+            "Dashlord_ID_JDMA": str(4000 + n),
+            "Statut_En_ligne": ONLINE[n % 5], "Score_DLNUF": str(n % 7) if n % 4 else "",
+            "Recours_au_Numerique": ["0.925", "0.5", "1", "0", "0.1234"][n % 5],
+        })
+        rows.append(row)
+    return rows
+
+
+def test_a_grist_export_of_20_demarches_goes_in_and_comes_out_with_the_same_columns_and_values(env_data_dir, tmp_path):
+    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
+    with db.sessions() as session:
+        sc = Scenario(session)
+        sc.ministry("int", "Ministère de l’Intérieur")
+        for row in grist_export():
+            n = int(row["Ref_Demarche"][-2:])
+            sc.service(row["Ref_Demarche"], ministry="int", administration=f"Administration {n % 3}",
+                       annual_volume=1000 * (n + 1), jdma_demarche_id=str(4000 + n))
+        session.commit()
+    db.close()
+    source = tmp_path / "observatoire.csv"
+    with source.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(grist_export())
+
+    imported = veilleur("import", "declared", str(source))
+    assert imported.returncode == 0, imported.stderr
+    exported = veilleur("export", "--format", "grist", "--quarter", "2026Q4")
+    assert exported.returncode == 0, exported.stderr
+
+    reader = csv.DictReader(io.StringIO(exported.stdout))
+    assert tuple(reader.fieldnames) == COLUMNS
+    back = {row["Ref_Demarche"]: row for row in reader}
+    assert len(back) == 20
+    for row in grist_export():
+        out = back[row["Ref_Demarche"]]
+        # Nothing was probed: Veilleur's measured columns are empty, the rest comes back as it went in.
+        kept = {k: v for k, v in row.items() if k not in ("Nom_Administration_Centrale", "Ajout_Bouton_JDMA")}
+        assert {k: out[k] for k in kept} == kept, row["Ref_Demarche"]
+
+
+def test_the_grist_columns_are_the_observatorys_in_its_order():
+    assert COLUMNS[:10] == ("Ref_Edition", "Ref_Demarche", "Nom_Demarche", "URL_Demarche", "Nom_Ministere",
+                            "Nom_Administration", "Nom_Administration_Centrale", "Volumetrie_En_Ligne",
+                            "Dashlord_ID_JDMA", "Ajout_Bouton_JDMA")
+    assert set(COLUMNS[10:]) == {g.grist for g in GRID_INDICATORS}

@@ -11,8 +11,6 @@ import sys
 
 from foundation.grid import GRID_INDICATORS
 from reports.observatory.grist import COLUMNS
-from storage.db import open_database
-from tests.indicator_data import Scenario
 
 ONLINE = ["Oui", "Partiel", "Non", "En cours de déploiement local", "Démarche proactive"]
 
@@ -41,22 +39,16 @@ def grist_export() -> list[dict[str, str]]:
 
 
 def test_a_grist_export_of_20_demarches_goes_in_and_comes_out_with_the_same_columns_and_values(env_data_dir, tmp_path):
-    db = open_database(f"sqlite:///{env_data_dir / 'veilleur.db'}")
-    with db.sessions() as session:
-        sc = Scenario(session)
-        sc.ministry("int", "Ministère de l’Intérieur")
-        for row in grist_export():
-            n = int(row["Ref_Demarche"][-2:])
-            sc.service(row["Ref_Demarche"], ministry="int", administration=f"Administration {n % 3}",
-                       annual_volume=1000 * (n + 1), jdma_demarche_id=str(4000 + n))
-        session.commit()
-    db.close()
     source = tmp_path / "observatoire.csv"
     with source.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(grist_export())
 
+    # The same file makes the registry (its services, their ministry named without an id) ...
+    registered = veilleur("registry", "import", str(source))
+    assert registered.returncode == 0, registered.stderr
+    # ... and gives the declared indicators.
     imported = veilleur("import", "declared", str(source))
     assert imported.returncode == 0, imported.stderr
     exported = veilleur("export", "--format", "grist", "--quarter", "2026Q4")
@@ -78,3 +70,19 @@ def test_the_grist_columns_are_the_observatorys_in_its_order():
                             "Nom_Administration", "Nom_Administration_Centrale", "Volumetrie_En_Ligne",
                             "Dashlord_ID_JDMA", "Ajout_Bouton_JDMA")
     assert set(COLUMNS[10:]) == {g.grist for g in GRID_INDICATORS}
+
+
+def test_a_registry_csv_with_french_headers_is_imported(env_data_dir, tmp_path):
+    registry = tmp_path / "registre.csv"
+    registry.write_text(
+        "Identifiant;Nom de la démarche;Ministère;Nom du ministère;URL;Administration;Volume annuel\n"
+        "carte-grise;Immatriculer un véhicule;interieur;Ministère de l’Intérieur;https://carte-grise.example/;ANTS;12000\n",
+        encoding="utf-8")
+    done = veilleur("registry", "import", str(registry))
+    assert done.returncode == 0, done.stderr
+    exported = veilleur("export", "--format", "grist", "--quarter", "2026Q4")
+    row = next(csv.DictReader(io.StringIO(exported.stdout)))
+    assert (row["Ref_Demarche"], row["Nom_Demarche"], row["Nom_Ministere"], row["URL_Demarche"],
+            row["Nom_Administration"], row["Volumetrie_En_Ligne"]) == (
+        "carte-grise", "Immatriculer un véhicule", "Ministère de l’Intérieur", "https://carte-grise.example/", "ANTS",
+        "12000")

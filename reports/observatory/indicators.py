@@ -28,7 +28,7 @@ from checks import finding_from_stored, indicator_feeds
 from checks.jedonnemonavis import JeDonneMonAvisFinding
 from checks.models import Feed, Finding, Visit
 from foundation import formatting, grid, vocabulary
-from foundation.grid import GRID, IndicatorSpec
+from foundation.grid import GRID, GRID_INDICATORS, IndicatorSpec
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from reports.observatory import levels
@@ -80,9 +80,15 @@ OWN: tuple[IndicatorSpec, ...] = (
 )
 
 
+def _place(spec: IndicatorSpec) -> tuple[int, int, str]:
+    # The observatory's 12 indicators first, in its order; Veilleur's measures after, by position.
+    grid_order = [g.key for g in GRID_INDICATORS]
+    return (grid_order.index(spec.key) if spec.key in grid_order else len(grid_order), spec.position, spec.key)
+
+
 def _all_specs() -> tuple[IndicatorSpec, ...]:
     fed = tuple(feed.spec for _, feed in indicator_feeds())
-    return tuple(sorted(OWN + fed, key=lambda spec: (spec.position, spec.key)))
+    return tuple(sorted(OWN + fed, key=_place))
 
 
 class _Indicators(Sequence[IndicatorSpec]):

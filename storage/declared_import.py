@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
 from foundation.quarters import Quarter
-from storage.csv_table import CsvRow, CsvTable, parse_number, read_csv_table
+from storage.csv_table import CsvRow, CsvTable, parse_number
+from storage.xlsx_table import read_table
 from storage.schema import DeclaredIndicator, Service
 from foundation.grid import GRID
 from storage.values import plain_text
@@ -109,7 +110,7 @@ def _read_grist(table: CsvTable, known_services: set[str]) -> list[Declaration]:
 
 def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]:
     """The file's declarations, or `InputErrors` listing every mistake of the file."""
-    table = read_csv_table(path)
+    table = read_table(path)
     if GRIST_SERVICE in table.columns:
         return _read_grist(table, known_services)
     errors = table.error_list()

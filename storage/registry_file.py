@@ -23,7 +23,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from foundation.errors import ErrorList, InputError
-from storage.csv_table import read_csv_table
+from storage.xlsx_table import read_table
 from storage.text_file import read_text_file
 from storage.values import header_key, is_blank, plain_text, text_list, whole_number, yes_no
 
@@ -353,7 +353,7 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(name for name, f in ServiceEntry.model_
 
 
 def _read_csv(path: Path, errors: ErrorList) -> tuple[RegistryFile, list[_Mention]]:
-    table = read_csv_table(path)
+    table = read_table(path)
     for row, _ in table.problems:
         hint = (" (a list cell holding ';' must be quoted, or separate its items with ',')"
                 if table.delimiter == ";" else "")
@@ -435,7 +435,7 @@ def _check_across(
             errors.add(message, at=line)
 
 
-REGISTRY_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv")
+REGISTRY_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".xlsx")
 
 
 def read_registry(path: Path, known_ministries: set[str] | None = None) -> RegistryFile:
@@ -444,8 +444,8 @@ def read_registry(path: Path, known_ministries: set[str] | None = None) -> Regis
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in REGISTRY_SUFFIXES:
-        advice = " (use .yaml, .yml or .csv"
-        advice += ": save it as « CSV UTF-8 » from Excel)" if suffix in (".xlsx", ".xls", ".ods") else ")"
+        advice = " (use .yaml, .yml, .csv or .xlsx"
+        advice += ": save it as « CSV UTF-8 » or « Classeur Excel » from your spreadsheet)" if suffix in (".xls", ".ods") else ")"
         raise InputError(f"{path}: unknown registry format '{suffix}'{advice}")
     errors = ErrorList(path)
     if suffix in (".yaml", ".yml"):

@@ -86,3 +86,53 @@ def test_a_registry_csv_with_french_headers_is_imported(env_data_dir, tmp_path):
             row["Nom_Administration"], row["Volumetrie_En_Ligne"]) == (
         "carte-grise", "Immatriculer un véhicule", "Ministère de l’Intérieur", "https://carte-grise.example/", "ANTS",
         "12000")
+
+
+def xlsx(path, rows: list[dict[str, str]]) -> None:
+    """The rows as Grist's Excel export writes them: one sheet, text cells and number cells."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def column(i: int) -> str:
+        letters = ""
+        i += 1
+        while i:
+            i, rest = divmod(i - 1, 26)
+            letters = chr(65 + rest) + letters
+        return letters
+
+    def cell(ref: str, value: str) -> str:
+        try:
+            float(value)
+            return f'<c r="{ref}"><v>{value}</v></c>'
+        except ValueError:
+            return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    lines = [list(COLUMNS)] + [[row[c] for c in COLUMNS] for row in rows]
+    sheet = "".join(f'<row r="{n}">' + "".join(cell(f"{column(i)}{n}", v) for i, v in enumerate(values) if v != "")
+                    + "</row>" for n, values in enumerate(lines, 1))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                      'package/2006/content-types"/>')
+        book.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                      '<sheet name="Demarches" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        book.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                      '2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                      '</Relationships>')
+        book.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>')
+
+
+def test_the_grist_export_as_an_excel_workbook_goes_in_and_out_the_same(env_data_dir, tmp_path):
+    source = tmp_path / "observatoire.xlsx"
+    xlsx(source, grist_export())
+    for command in (("registry", "import", str(source)), ("import", "declared", str(source))):
+        done = veilleur(*command)
+        assert done.returncode == 0, done.stderr
+    exported = veilleur("export", "--format", "grist", "--quarter", "2026Q4")
+    back = {row["Ref_Demarche"]: row for row in csv.DictReader(io.StringIO(exported.stdout))}
+    for row in grist_export():
+        kept = {k: v for k, v in row.items() if k not in ("Nom_Administration_Centrale", "Ajout_Bouton_JDMA")}
+        assert {k: back[row["Ref_Demarche"]][k] for k in kept} == kept, row["Ref_Demarche"]

@@ -20,7 +20,7 @@ quarter.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -191,6 +191,14 @@ def read_satisfaction(path: Path, demarche_id: str | None = None, service_id: st
     return _read_summary(table)
 
 
+def _rolling(score: QuarterScore, reviews: list[Review], file_name: str) -> QuarterScore:
+    figures = jdma_figures(reviews, score.quarter.end)
+    satisfaction = figures.get("satisfaction")
+    return replace(score, score=satisfaction.value, reviews=satisfaction.answers,
+                   source=(f"{file_name}: {satisfaction.answers} avis du {figures.start:%Y-%m-%d} au "
+                           f"{figures.end:%Y-%m-%d} (exclu)"))
+
+
 def _store_jdma_figures(session: Session, score: QuarterScore, reviews: list[Review], file_name: str) -> None:
     figures = jdma_figures(reviews, score.quarter.end)
     key = (JdmaFigureRecord.demarche_id == score.demarche_id) if score.demarche_id else (
@@ -219,6 +227,10 @@ def import_satisfaction(
     # A review export also gives the other JeDonneMonAvis indicators, each over the 12 months
     # before the end of every quarter it covers.
     reviews = read_reviews(path) if imported.kind == "review export" else []
+    if reviews:
+        # The observatory's satisfaction covers the 12 months before the end of the quarter too.
+        imported = SatisfactionImport(imported.kind, [_rolling(score, reviews, path.name) for score in imported.scores],
+                                      imported.skipped_reviews)
     known = set(session.scalars(select(Service.id)))
     unknown = [f"{path}: {score.source}: service {score.service_id!r} is not in the registry"
                for score in imported.scores if score.service_id and score.service_id not in known]

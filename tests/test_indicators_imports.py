@@ -60,15 +60,16 @@ def test_a_review_export_gives_each_quarter_the_jdma_score_and_review_count(db, 
     path.write_text(review_export(q3 + q4), encoding="utf-8")
     with db.sessions() as session:
         result = import_satisfaction(session, path, demarche_id="4567")
+    # Each quarter looks at the 12 months before its end: 2026Q4 counts 2026Q3's reviews too,
+    # (1075 + 35) / 124 = 8.9516…, published 8.95.
     assert [(str(s.quarter), round(s.score, 4), s.reviews) for s in result.scores] == [
-        ("2026Q3", 8.75, 4), ("2026Q4", 8.9583, 120)]
+        ("2026Q3", 8.75, 4), ("2026Q4", 8.95, 124)]
     assert result.skipped_reviews == 1
     with db.sessions() as session:
         satisfaction = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}["carte-grise"].get("satisfaction")
-        # The 8.9583 of the reviews is published truncated to two decimals, as the dashboard shows it
-        # ("8,95/10"); the export used to carry 8.9583 beside it.
-        assert (satisfaction.level, satisfaction.value, satisfaction.count) == (L.VERY_GOOD, 8.95, 120)
-        assert satisfaction.source == "JeDonneMonAvis" and satisfaction.evidence.imports[0].startswith("export-4567.csv: 120 avis")
+        # The 8.9516… of the reviews is published truncated to two decimals; the grid shows "8,9 / 10".
+        assert (satisfaction.level, satisfaction.value, satisfaction.count) == (L.VERY_GOOD, 8.95, 124)
+        assert satisfaction.source == "JeDonneMonAvis" and satisfaction.evidence.imports[0].startswith("export-4567.csv: 124 avis du 2026-01-01")
         q3_state = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q3"))}["carte-grise"]
         assert q3_state.get("satisfaction").level == L.TOO_FEW_REVIEWS
 

@@ -90,6 +90,21 @@ def _online(s: ServiceIndicators) -> Verdict:
                    measured=True)
 
 
+def _plain_language(s: ServiceIndicators) -> Verdict:
+    """The observatory's "Clarté du langage" (JeDonneMonAvis) where it is imported; else, for want
+    of it, the readability formula measured on the pages (the reason says which)."""
+    indicator, measured = s.get("simplicity"), s.get("readability")
+    if indicator.value is not None or indicator.level == levels.TOO_FEW_REVIEWS:
+        if GRID["simplicity"].goal_reached(indicator.level):
+            return Verdict(MET)
+        return Verdict(MISSED, f"{indicator.shown}" + (f" ({indicator.count} avis)" if indicator.count else ""))
+    if measured.level == levels.GREEN:
+        return Verdict(MET, "mesuré par la formule de lisibilité", measured=True)
+    shown = f" ({_figure(measured)})" if _figure(measured) else ""
+    return Verdict(MISSED, f"mesuré : {measured.level.label}{shown}" + (f" — {measured.note}" if measured.note else ""),
+                   measured=True)
+
+
 def _dlnuf(s: ServiceIndicators) -> Verdict:
     indicator, measured = s.get("dlnuf"), s.get("dlnuf_measured")
     if indicator.value is not None and GRID["dlnuf"].goal_reached(indicator.level):
@@ -125,7 +140,7 @@ OBJECTIVES: tuple[Objective, ...] = (
     Objective("rgaa", "Conformité RGAA à 100 %", date(2025, 12, 31), "décembre 2025", "handicap",
               _level_is("handicap", levels.YES)),
     Objective("plain_language", "Clarté du langage d'au moins 8/10", date(2025, 12, 31), "décembre 2025",
-              "readability", _level_is("readability", levels.GREEN)),
+              "simplicity", _plain_language),
     Objective("online", "Démarche entièrement réalisable en ligne", date(2026, 12, 31), "décembre 2026", "online",
               _online),
     Objective("dlnuf", "Ne plus redemander les données déjà connues (Dites-le-nous une fois)", date(2026, 12, 31),

@@ -127,3 +127,21 @@ def test_importing_the_export_shows_the_four_other_jdma_indicators_for_each_quar
     # 2025Q4 looks at the 50 reviews of 30 November 2025 only
     assert {q4_2025.get(key).shown for key in ("simplicity", "help_reachable", "help_efficient", "help_used")} == {
         "Nombre d'avis insuffisant"}
+
+
+def test_the_plain_language_objective_reads_the_jdma_clarity_not_the_readability_formula(db, tmp_path):
+    from datetime import date
+
+    from reports.observatory.objectives import objectives_at
+    from storage.satisfaction_import import import_satisfaction
+    from tests.test_indicators_imports import registry
+
+    registry(db)  # carte-grise's visit measured a readability of 8.5 ("Bon") with the formula
+    path = tmp_path / "export-avis.csv"
+    write(path, three_hundred_reviews())
+    with db.sessions() as session:
+        import_satisfaction(session, path, demarche_id="4567")
+        report = objectives_at(session, date(2026, 12, 15))
+    plain = next(s for s in report.statuses if s.objective.key == "plain_language")
+    # Its users rate the clarity 6,84 / 10: the objective of 8 / 10 is missed, whatever the formula says.
+    assert {m.service_id: m.reason for m in plain.missing}["carte-grise"] == "6,8 / 10 (301 avis)"

@@ -14,7 +14,7 @@ docs/indicators.md is written from this data (a test holds them together).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from foundation import formatting

@@ -13,8 +13,9 @@ import csv
 from decimal import Decimal
 from typing import TextIO
 
-from foundation.grid import BY_KEY, GRID, GRID_INDICATORS, NOT_APPLICABLE
+from foundation.grid import BY_KEY, GRID_INDICATORS, NOT_APPLICABLE
 from reports.observatory.indicators import Indicator, ServiceIndicators
+from storage.schema import Service
 
 IDENTITY_COLUMNS = ("Ref_Edition", "Ref_Demarche", "Nom_Demarche", "URL_Demarche", "Nom_Ministere",
                     "Nom_Administration", "Nom_Administration_Centrale", "Volumetrie_En_Ligne", "Dashlord_ID_JDMA",
@@ -43,7 +44,8 @@ def grist_value(indicator: Indicator) -> str:
     return _number(indicator.value)
 
 
-def grist_row(state: ServiceIndicators, service) -> dict[str, str]:
+def grist_row(state: ServiceIndicators, service: Service | None) -> dict[str, str]:
+    """One service's row: its registry identity, then each indicator's figure."""
     row = {
         "Ref_Edition": str(state.quarter), "Ref_Demarche": state.service_id, "Nom_Demarche": state.service_name,
         "URL_Demarche": service.url if service else "", "Nom_Ministere": state.ministry_name,
@@ -58,12 +60,10 @@ def grist_row(state: ServiceIndicators, service) -> dict[str, str]:
     return row
 
 
-def write_grist(states: list[ServiceIndicators], services: dict, out: TextIO) -> None:
+def write_grist(states: list[ServiceIndicators], services: dict[str, Service], out: TextIO) -> None:
     """The quarter as a CSV of the Grist document's columns."""
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     for state in states:
         writer.writerow(grist_row(state, services.get(state.service_id)))
 
-
-__all__ = ["COLUMNS", "GRID", "grist_row", "grist_value", "write_grist"]

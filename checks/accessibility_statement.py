@@ -51,7 +51,7 @@ from checks.readings.coverage import ALL_PAGES, Scope, landing_unknown, named, n
 from checks.readings.evidence import element_containing, from_element, from_text
 from checks.readings.text import fold, folded_page_text
 from foundation import formatting, vocabulary
-from foundation.grid import NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
+from foundation.grid import GRID, NO, PARTIAL, UNKNOWN, YES, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, PageCapture, ServiceCapture
 
@@ -92,7 +92,7 @@ RATE_PATTERNS = (
 # critères", "partiellement conforme : au moins 50 %", "totalement conforme : 100 % des critères",
 # "lorsque moins de 50 %…" (what comes just before the figure, in its clause).
 _DEFINITION_BEFORE = re.compile(
-    r"(?:\b(?:moins|plus)\s+de|\bau\s+(?:moins|plus)|\bentre|\bsuperieure?s?\s+a|\binferieure?s?\s+a|\bcompris"
+    r"(?:\b(?:moins|plus)\s+de|\bau\s+(?:moins|plus)|\bentre\b|\bsuperieure?s?\s+a|\binferieure?s?\s+a|\bcompris"
     r"|\bjusqu'a|\bau[- ]dela|\b(?:totalement|partiellement|non)[\s-]*conformes?\s*(?:[:(=]|si\b|lorsque|quand)"
     r"|\blorsque|\blorsqu'|\bquand|\bdes\s+(?:que|lors\s+que)|\bsignifie|\bcorrespond)[^.;\n]{0,40}$")
 # A declaration that is a definition: "Un site est partiellement conforme au RGAA lorsque…".
@@ -118,6 +118,22 @@ DATE_PATTERN = re.compile(
 )
 VALIDITY_YEARS = 3
 
+# The receivability criteria the observatory counts, read on the statement page (folded text):
+# a contact means for users who cannot reach a content (the generator's "Retour d'information et
+# contact" section: "vous pouvez contacter le responsable…"), and the sample of pages audited.
+_CONTACT = re.compile(r"retour\s+d'information|contacter\s+le\s+responsable|(?:vous\s+pouvez|n'hesitez\s+pas\s+a)"
+                      r"\s+(?:nous\s+)?(?:contacter|ecrire|signaler)|formulaire\s+de\s+contact")
+_SAMPLE = re.compile(r"echantillon|pages\s+(?:du\s+site\s+)?ayant\s+fait\s+l'objet|pages?\s+(?:auditees|evaluees|testees"
+                     r"|verifiees|controlees)")
+CRITERIA = {
+    "level_stated": "l’état de conformité (totalement, partiellement, non conforme)",
+    "accessible_contact": "un moyen de contact accessible",
+    "representative_sample": "l’échantillon de pages audité",
+    "overall_rate": "le taux de conformité global",
+    "recent_audit": "une date de moins de trois ans",
+    "on_every_page": "un lien depuis chaque page visitée",
+}
+
 _SCHEMA_LABEL = re.compile(r"schema\s+(?:pluri-?annuel|pluriannuel)")
 _SCHEMA_HREF = re.compile(r"schema[-_ ]?pluri[-_ ]?annuel", re.I)
 
@@ -130,6 +146,8 @@ class Statement:
     rgaa_version: str | None = None
     date: str | None = None
     schema_url: str | None = None
+    contact: bool = False
+    sample: bool = False
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -224,8 +242,10 @@ def read_statement(page: PageCapture) -> Statement | None:
     if declaration is None and page.kind != "accessibility":
         return None
     schema = schema_link(page)
+    contact = bool(_CONTACT.search(folded)) or any(e.href.startswith("mailto:") for e in page.links())
     statement = Statement(page=page, rgaa_version=parse_version(folded), date=parse_date(folded),
-                          schema_url=schema.href if schema else None)
+                          schema_url=schema.href if schema else None, contact=contact,
+                          sample=bool(_SAMPLE.search(folded)))
     if declaration:
         statement.level = _level(declaration)
         statement.evidence.append(from_text(page, text, *declaration.span(), note="déclaration d’accessibilité"))
@@ -271,8 +291,6 @@ SCOPE = Scope(reads=ALL_PAGES, blocked_by=frozenset({"accessibility"}))
 
 HANDICAP = IndicatorSpec("handicap", "Prise en compte du handicap", "probe (accessibility_statement check)",
                          "declared RGAA conformity rate, percent", kind="percent", position=20)
-RGAA_FULL = 100.0  # declared conformity rate, percent
-RGAA_PARTIAL = 50.0
 
 
 def handicap_level(statement_status: str | None, rate: float | None, expired: bool) -> Level:
@@ -288,11 +306,8 @@ def handicap_level(statement_status: str | None, rate: float | None, expired: bo
         return NO
     if rate is None:
         return YES if statement_status == "totalement" else NO
-    if rate >= RGAA_FULL:
-        return YES
-    if rate >= RGAA_PARTIAL:
-        return PARTIAL
-    return NO
+    # The grid's thresholds: 100 % Oui, from 50 % Partiel, below Non.
+    return GRID["handicap"].level(rate)
 
 
 def _day(text: str | None) -> date | None:
@@ -320,8 +335,15 @@ def _handicap(finding: AccessibilityStatementFinding, visit: Visit) -> Reading:
     if finding.rate is None and finding.status not in ("absent", "totalement"):
         notes.append("taux non publié")
     rate = HANDICAP.published(float(finding.rate)) if finding.rate is not None else None
-    return Reading(handicap_level(finding.status, rate, bool(expired)), rate, " ; ".join(notes),
-                   urls=(finding.statement_url or "",))
+    level = handicap_level(finding.status, rate, bool(expired))
+    # The observatory counts only a receivable statement: a criterion the check found missing
+    # makes it "Non", named. Findings from before the criteria were read carry none (None).
+    failed = finding.failed_criteria()
+    if failed and level in (YES, PARTIAL):
+        level = NO
+    if failed and finding.status != "absent":
+        notes.append("déclaration non recevable, il manque " + ", ".join(CRITERIA[c] for c in failed))
+    return Reading(level, rate, " ; ".join(notes), urls=(finding.statement_url or "",))
 
 
 class AccessibilityStatementFinding(Finding):
@@ -343,6 +365,18 @@ class AccessibilityStatementFinding(Finding):
     # More than three years since the statement's date (None: the statement gives no date).
     expired: bool | None = None
     schema_pluriannuel_url: str | None = None
+    # The observatory's receivability criteria, each True (verified), False (missing) or None
+    # (not read: no statement page, or a finding from before they were read).
+    level_stated: bool | None = None
+    accessible_contact: bool | None = None
+    representative_sample: bool | None = None
+    overall_rate: bool | None = None
+    recent_audit: bool | None = None
+    on_every_page: bool | None = None  # the statement, or the mention linking it, on every visited page
+
+    def failed_criteria(self) -> list[str]:
+        """The receivability criteria found missing, in the observatory's order."""
+        return [name for name in CRITERIA if getattr(self, name) is False]
 
     def headline(self) -> str:
         return formatting.percent(self.rate)
@@ -392,6 +426,7 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
     statement_url = page_address(statement.page) if statement else mention_url
     schema_url = next((s.schema_url for s in statements if s.schema_url), None)
     details = dict(
+        **_criteria(capture, loaded, statement),
         rate=statement.rate if statement else None,
         statement_url=statement_url,
         rgaa_version=statement.rgaa_version if statement else None,
@@ -418,6 +453,27 @@ def check(capture: ServiceCapture) -> AccessibilityStatementFinding:
             evidence=[from_element(capture.landing, unread, note="lien vers la déclaration, non suivi")],
             **{**details, "statement_url": unread.href})
     return not_found(capture, AccessibilityStatementFinding, LOOKED_FOR, SCOPE, **details)
+
+
+def _links_statement(page: PageCapture) -> bool:
+    return bool(MENTION.search(folded_page_text(page))) or _statement_link(page, None) is not None
+
+
+def _criteria(capture: ServiceCapture, loaded: list[PageCapture], statement: Statement | None) -> dict:
+    """Each receivability criterion as read on the statement page and the visited pages; None
+    when there is no statement page to read it on."""
+    if statement is None:
+        return {}
+    expired = is_expired(statement.date, _capture_day(capture))
+    others = [p for p in loaded if p is not statement.page and p.kind != "accessibility"]
+    return dict(
+        level_stated=statement.level is not None and parse_declaration(folded_page_text(statement.page)) is not None,
+        accessible_contact=statement.contact,
+        representative_sample=statement.sample,
+        overall_rate=statement.rate is not None,
+        recent_audit=expired is False,
+        on_every_page=all(_links_statement(p) for p in others),
+    )
 
 
 def _capitalized(text: str) -> str:

@@ -17,7 +17,7 @@ from checks.readings.coverage import ALL_BUT_STATEMENT, Scope, landing_unknown, 
 from checks.readings.evidence import MAX_EVIDENCE
 from checks.readings.identity_login import STATUS, login_buttons
 from foundation import vocabulary
-from foundation.grid import FRANCECONNECT, FRANCECONNECT_PLUS, NO, NO_DATA, NOT_APPLICABLE, UNKNOWN, IndicatorSpec, Level
+from foundation.grid import FRANCECONNECT, FRANCECONNECT_PLUS, NO, NOT_APPLICABLE, TO_COME, UNKNOWN, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import ServiceCapture
 
@@ -52,7 +52,7 @@ def _authentication(finding: Finding, visit: Visit) -> Reading:
 
 
 def _authentication_without_finding(visit: Visit) -> Reading:
-    return WITHOUT_ACCOUNT if not visit.has_account else Reading(NO_DATA, note=_required(visit))
+    return WITHOUT_ACCOUNT if not visit.has_account else Reading(TO_COME, note=_required(visit))
 
 
 class FranceConnectFinding(Finding):

@@ -43,7 +43,7 @@ from checks.readings.evidence import MAX_EVIDENCE, from_element
 from checks.readings.memo import alike, per_run
 from checks.readings.offered import Offering, in_template, offering_of
 from foundation import vocabulary
-from foundation.grid import NO, NO_DATA, TOO_FEW_REVIEWS, UNKNOWN, IndicatorSpec, Level, score_level
+from foundation.grid import GRID, MIN_REVIEWS, NO, TO_COME, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Element, ImageRef, PageCapture, ServiceCapture
 
@@ -147,24 +147,23 @@ SCOPE = Scope(reads=ALL_BUT_STATEMENT, blocked_by=frozenset({"login", "contact"}
 
 # "Satisfaction usagers" is the score imported from JeDonneMonAvis; the button this check reads
 # says whether users can give it, and under which démarche the score is filed.
-SATISFACTION = IndicatorSpec("satisfaction", "Satisfaction usagers", "JeDonneMonAvis import; probe (jedonnemonavis check)",
+SATISFACTION = IndicatorSpec("satisfaction", GRID["satisfaction"].label, "JeDonneMonAvis import; probe (jedonnemonavis check)",
                              "satisfaction score out of 10", kind="score",
                              count_meaning="avis sur lesquels repose la note", position=40)
-MIN_REVIEWS = 100  # fewer reviews: "Nombre d'avis insuffisant"
 
 
 def satisfaction_level(score: float | None, reviews: int | None, button_status: str | None) -> Level:
-    """"Satisfaction usagers": the imported JeDonneMonAvis score, once there are 100 reviews.
+    """"Satisfaction usagers" on the observatory's grid: the imported JeDonneMonAvis score, once
+    there are 100 reviews ("Nombre d'avis insuffisant" below).
 
-    Without an imported score, a missing button is Non (no way for users to give their opinion).
+    Without an imported score, a missing button is Non (no way for users to give their opinion);
+    otherwise the figure is still to come.
     """
     if score is not None and reviews is not None:
-        return TOO_FEW_REVIEWS if reviews < MIN_REVIEWS else score_level(score)
+        return GRID["satisfaction"].level(score, reviews)
     if button_status == "absent":
         return NO
-    if button_status in (None, "unknown"):
-        return UNKNOWN
-    return NO_DATA
+    return TO_COME
 
 
 def _satisfaction(finding: JeDonneMonAvisFinding | None, visit: Visit) -> Reading:
@@ -181,7 +180,7 @@ def _satisfaction(finding: JeDonneMonAvisFinding | None, visit: Visit) -> Readin
     else:
         note = "bouton JDMA non vérifié" if finding is not None else None
     if chosen is None:
-        level = satisfaction_level(None, None, button) if finding is not None else NO_DATA
+        level = satisfaction_level(None, None, button) if finding is not None else TO_COME
         return Reading(level, None, (note + " ; " if note else "") + "pas de note importée pour le trimestre")
     score = SATISFACTION.published(chosen.score)
     return Reading(satisfaction_level(score, chosen.reviews, button), score, note, count=chosen.reviews,

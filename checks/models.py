@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from foundation import vocabulary
-from foundation.grid import NO_DATA, IndicatorSpec, Level
+from foundation.grid import BY_KEY, NO_DATA, IndicatorSpec, Level
 from foundation.tones import Tone
 from probes.models import Box
 
@@ -73,16 +73,21 @@ class Reading:
 class Feed:
     """An indicator a check feeds, and how: `read` turns the check's finding into the indicator's
     reading; without a finding (no reference run, or a run before the check existed),
-    `without_finding` says what the indicator reads instead (default: "non renseigné")."""
+    `without_finding` says what the indicator reads instead (default: the grid's "À venir" for an
+    observatory indicator, "Non renseigné" for a Veilleur measure)."""
 
     spec: IndicatorSpec
     read: Callable[[Finding, Visit], Reading]
-    without_finding: Callable[[Visit], Reading] = lambda visit: Reading(NO_DATA)
+    without_finding: Callable[[Visit], Reading] | None = None
     # Drawn visit after visit on the service's dashboard page under this label (None: not drawn).
     history: str | None = None
 
     def reading(self, finding: Finding | None, visit: Visit) -> Reading:
-        return self.without_finding(visit) if finding is None else self.read(finding, visit)
+        if finding is not None:
+            return self.read(finding, visit)
+        if self.without_finding is not None:
+            return self.without_finding(visit)
+        return Reading(BY_KEY[self.spec.key].no_figure if self.spec.key in BY_KEY else NO_DATA)
 
 
 class Finding(BaseModel):

@@ -89,7 +89,7 @@ def prose_lines(texts: list[str]) -> list[str]:
     return lines
 
 
-READABILITY = IndicatorSpec("readability", "Clarté du langage", "probe (readability check)",
+READABILITY = IndicatorSpec("readability", "Lisibilité des textes (formule, mesure Veilleur)", "probe (readability check)",
                             "readability score out of 10", kind="score", position=50)
 
 

@@ -32,6 +32,9 @@ SCORE_DECIMALS = 2
 PERCENT_DECIMALS = 2
 SHARE_DECIMALS = 0
 DURATION_DECIMALS = 0
+# The observatory shows its scores and rates with one decimal ("8,4 / 10", "99,5 %"); its
+# thresholds have at most one, so truncating to it never crosses one.
+GRID_DECIMALS = 1
 DECIMALS: dict[str, int] = {
     "score": SCORE_DECIMALS, "percent": PERCENT_DECIMALS, "share": SHARE_DECIMALS,
     "duration": DURATION_DECIMALS, "violations": 0, "held": 0,
@@ -98,6 +101,16 @@ def percent(value: float | int | None) -> str:
     return "" if value is None else f"{number(value, PERCENT_DECIMALS)} %"
 
 
+def grid_score(value: float | int | None) -> str:
+    """A score of the observatory's grid, as the observatory shows it: `8,4 / 10` (one decimal)."""
+    return "" if value is None else f"{number(value, GRID_DECIMALS)} / 10"
+
+
+def grid_percent(value: float | int | None) -> str:
+    """A rate of the observatory's grid (0–100), as the observatory shows it: `99,5 %` (one decimal)."""
+    return "" if value is None else f"{number(value, GRID_DECIMALS)} %"
+
+
 def share(value: float | int | None) -> str:
     """A share of services (meeting an objective, at a good level): `66 %`."""
     return "" if value is None else f"{number(value, SHARE_DECIMALS)} %"
@@ -139,7 +152,7 @@ def signed(value: float | int | None, kind: str) -> str:
 
 
 def level_label(level) -> str:
-    """An indicator level (reports/observatory/levels.py) as the observatory names it: `Vert`."""
+    """An indicator level (foundation/grid.py) as the observatory names it: `Optimal`."""
     return "" if level is None else level.label
 
 

@@ -188,6 +188,12 @@ DETAILS: Mapping[str, str] = {
     "pages_measured": "pages mesurées",
     "expired": "déclaration de plus de trois ans",
     "schema_pluriannuel_url": "schéma pluriannuel",
+    "level_stated": "état de conformité indiqué",
+    "accessible_contact": "moyen de contact accessible",
+    "representative_sample": "échantillon de pages audité",
+    "overall_rate": "taux de conformité global publié",
+    "recent_audit": "audit de moins de trois ans",
+    "on_every_page": "lien depuis chaque page visitée",
 }
 
 # The probe's settings, as an evidence bundle lists them (probes/settings.py); a setting missing

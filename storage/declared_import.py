@@ -15,6 +15,7 @@ before anything is written, and every mistake in it is reported at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from foundation.errors import InputError
 from foundation.quarters import Quarter
-from storage.csv_table import CsvRow, CsvTable, parse_number, read_csv_table
+from storage.csv_table import CsvRow, CsvTable, parse_number
+from storage.xlsx_table import read_table
 from storage.schema import DeclaredIndicator, Service
+from foundation.grid import GRID
 from storage.values import plain_text
 
 # CSV column → indicator key (as in exports).
@@ -57,9 +60,59 @@ def _value(table: CsvTable, row: CsvRow, indicator: str, column: str) -> str:
     return f"{parse_number(table, row, column, 0, 100, unit='%'):g}"
 
 
+# The observatory's Grist document (../shared/OBSERVATORY.md): its column → indicator key. Its
+# other columns (identity, Veilleur's own figures) are not declarations and are left aside.
+GRIST_DECLARED: dict[str, str] = {"statutenligne": "online", "scoredlnuf": "dlnuf", "recoursaunumerique": "digital_usage"}
+GRIST_SERVICE, GRIST_QUARTER = "refdemarche", "refedition"
+
+
+def _grist_value(table: CsvTable, row: CsvRow, indicator: str, column: str) -> str:
+    if indicator == "online":
+        level = GRID["online"].labelled(row.cells[column])
+        if level == GRID["online"].no_figure:
+            labels = ", ".join(step.level.label for step in GRID["online"].steps)
+            raise table.error(row.number, column, f"valeur inconnue {row.cells[column]!r} (attendu : {labels})")
+        return level.code
+    if indicator == "dlnuf":
+        return f"{parse_number(table, row, column, 0, 1000):g}"
+    # Percentages are 0–1 in the Grist document, 0–100 in Veilleur.
+    share = Decimal(repr(parse_number(table, row, column, 0, 1)))
+    return f"{share * 100:g}"
+
+
+def _read_grist(table: CsvTable, known_services: set[str]) -> list[Declaration]:
+    errors = table.error_list()
+    if GRIST_QUARTER not in table.columns:
+        errors.add(table.error(1, None, "export Grist sans colonne 'Ref_Edition' (le trimestre, par exemple 2026Q4)"), at=1)
+        errors.raise_if_any()
+    declarations: list[Declaration] = []
+    for row in table.rows:
+        service_id = row.cells[GRIST_SERVICE].strip()
+        if service_id not in known_services:
+            errors.add(table.error(row.number, GRIST_SERVICE, f"service {service_id!r} absent du registre"), at=row.number)
+        try:
+            quarter = Quarter.parse(row.cells[GRIST_QUARTER])
+        except InputError as exc:
+            errors.add(table.error(row.number, GRIST_QUARTER, str(exc)), at=row.number)
+            continue
+        for column, indicator in GRIST_DECLARED.items():
+            if column not in table.columns or not row.cells[column].strip():
+                continue
+            try:
+                value = _grist_value(table, row, indicator, column)
+            except InputError as exc:
+                errors.add(exc, at=row.number)
+                continue
+            declarations.append(Declaration(service_id, quarter, indicator, value, "Grist", row.number))
+    errors.raise_if_any()
+    return declarations
+
+
 def read_declarations(path: Path, known_services: set[str]) -> list[Declaration]:
     """The file's declarations, or `InputErrors` listing every mistake of the file."""
-    table = read_csv_table(path)
+    table = read_table(path)
+    if GRIST_SERVICE in table.columns:
+        return _read_grist(table, known_services)
     errors = table.error_list()
     for key, name in table.columns.items():
         if name.strip().lower() not in KNOWN_COLUMNS:

@@ -26,10 +26,10 @@ from foundation import limits
 from foundation.errors import ErrorList, InputError
 from foundation.limits import check_address, check_whole
 from foundation.vocabulary import count, plural
-from storage.csv_table import read_csv_table
+from storage.xlsx_table import read_table
 from storage.text_file import read_text_file
 from storage.validation_messages import french_message
-from storage.values import header_key, is_blank, text_list, whole_number, yes_no
+from storage.values import header_key, is_blank, plain_text, text_list, whole_number, yes_no
 
 # The ten "moments de vie" of the State's programme, as slugs (registry vocabulary).
 LIFE_EVENTS: dict[str, str] = {
@@ -335,24 +335,58 @@ def _read_yaml(path: Path, text: str, errors: ErrorList) -> tuple[RegistryFile, 
 # header is matched without case, accents, spaces or underscores (`Annual volume` is `annual_volume`).
 CSV_COLUMNS: tuple[str, ...] = (*ServiceEntry.model_fields, "ministry_name", "ministry_contacts")
 _MINISTRY_COLUMNS = ("ministry_name", "ministry_contacts")
-_CSV_KEYS: dict[str, str] = {header_key(name): name for name in CSV_COLUMNS}
+# The same columns under the French titles people give them, and the observatory's Grist columns.
+FRENCH_HEADERS: dict[str, str] = {
+    "Identifiant": "id", "Ref_Demarche": "id",
+    "Nom de la démarche": "name", "Démarche": "name", "Nom": "name", "Nom_Demarche": "name",
+    "Ministère": "ministry", "Code du ministère": "ministry",
+    "Nom du ministère": "ministry_name", "Nom_Ministere": "ministry_name",
+    "Administration": "administration", "Nom_Administration": "administration",
+    "URL": "url", "URL de la démarche": "url", "Adresse": "url", "URL_Demarche": "url",
+    "Volume annuel": "annual_volume", "Volumétrie": "annual_volume", "Volumetrie_En_Ligne": "annual_volume",
+    "Aide financière": "financial_aid", "Événements de vie": "life_events", "Contacts": "contacts",
+    "Compte usager": "has_account", "Niveau FranceConnect requis": "fc_level_required",
+    "Identifiant JDMA": "jdma_demarche_id", "Dashlord_ID_JDMA": "jdma_demarche_id",
+}
+_CSV_KEYS: dict[str, str] = {header_key(name): name for name in CSV_COLUMNS} | {
+    header_key(title): name for title, name in FRENCH_HEADERS.items()}
+# The Grist document's other columns (the edition, the indicators) are not registry fields: a
+# Grist export (it has `Ref_Demarche`) is read for its services and those columns are left aside.
+GRIST_OTHER_COLUMNS = {header_key(name) for name in (
+    "Ref_Edition", "Nom_Administration_Centrale", "Ajout_Bouton_JDMA", "Statut_En_ligne", "Note_Satisfaction",
+    "Note_Clarte_Langage", "Aide_Joignable", "Aide_Efficace", "Niveau_Autonomie", "Dashlord_UpDown_Dispo",
+    "Dashlord_UpDown_Tps_Moy_Chargement", "Taux_RGAA_Publie", "Score_DLNUF", "Recours_au_Numerique", "FranceConnect")}
+
+
+def ministry_slug(name: str) -> str:
+    """A ministry's id made from its name, for a file that names ministries without ids:
+    "Ministère de l’Intérieur" is `ministere-de-l-interieur`."""
+    return re.sub(r"[^a-z0-9]+", "-", plain_text(name)).strip("-")[:100]
+
+
 REQUIRED_FIELDS: tuple[str, ...] = tuple(name for name, f in ServiceEntry.model_fields.items() if f.is_required())
 
 
 def _read_csv(path: Path, errors: ErrorList) -> tuple[RegistryFile, list[_Mention]]:
-    table = read_csv_table(path)
+    table = read_table(path)
     for row, _ in table.problems:
         hint = (" (une cellule de liste qui contient « ; » doit être entre guillemets, ou séparer ses éléments par « , »)"
                 if table.delimiter == ";" else "")
         errors.add(f"{path}:{row} : la ligne {row} a plus de cellules que l’en-tête{hint}", at=row)
     fields: dict[str, str] = {}  # column key → field
+    grist = header_key("Ref_Demarche") in table.columns
     for key, header in table.columns.items():
+        if grist and key in GRIST_OTHER_COLUMNS:
+            continue
         if key in _CSV_KEYS:
             fields[key] = _CSV_KEYS[key]
         else:
             known = _did_you_mean(header, CSV_COLUMNS) or f" (colonnes connues : {', '.join(CSV_COLUMNS)})"
             errors.add(f"{path}:1 : colonne inconnue « {header} »{known}", at=1)
-    absent = [name for name in REQUIRED_FIELDS if name not in fields.values()]
+    # Ministries named without an id get one made from their name.
+    derived_ministry = "ministry" not in fields.values() and "ministry_name" in fields.values()
+    absent = [name for name in REQUIRED_FIELDS if name not in fields.values()
+              and not (name == "ministry" and derived_ministry)]
     for name in absent:
         errors.add(f"{path}:1 : pas de colonne « {name} » (obligatoire)", at=1)
     services: list[Located] = []
@@ -361,6 +395,8 @@ def _read_csv(path: Path, errors: ErrorList) -> tuple[RegistryFile, list[_Mentio
     mentions: list[_Mention] = []
     for row in table.rows:
         data = {field: row.cells[key] for key, field in fields.items() if field not in _MINISTRY_COLUMNS}
+        if derived_ministry:
+            data["ministry"] = ministry_slug(next(row.cells[k] for k, f in fields.items() if f == "ministry_name"))
         mention = _mention("service", data, row.number)
         mentions.append(mention)
         ministry_name = next((row.cells[key].strip() for key, f in fields.items() if f == "ministry_name"), "")
@@ -422,7 +458,7 @@ def _check_across(
             errors.add(message, at=line)
 
 
-REGISTRY_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv")
+REGISTRY_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".xlsx")
 
 
 def read_registry(path: Path, known_ministries: set[str] | None = None) -> RegistryFile:
@@ -431,8 +467,8 @@ def read_registry(path: Path, known_ministries: set[str] | None = None) -> Regis
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in REGISTRY_SUFFIXES:
-        advice = " (utilisez .yaml, .yml ou .csv"
-        advice += " : enregistrez-le en « CSV UTF-8 » depuis Excel)" if suffix in (".xlsx", ".xls", ".ods") else ")"
+        advice = " (utilisez .yaml, .yml, .csv ou .xlsx"
+        advice += " : enregistrez-le en « CSV UTF-8 » ou en « Classeur Excel » depuis votre tableur)" if suffix in (".xls", ".ods") else ")"
         raise InputError(f"{path} : format de registre inconnu « {suffix} »{advice}")
     errors = ErrorList(path)
     if suffix in (".yaml", ".yml"):

@@ -20,7 +20,7 @@ quarter.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +31,8 @@ from foundation.errors import InputError, InputErrors
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from storage.csv_table import CsvRow, CsvTable, parse_count, parse_number, read_csv_table
-from storage.schema import SatisfactionScore, Service
+from storage.jdma_indicators import Review, jdma_figures, read_reviews
+from storage.schema import JdmaFigureRecord, SatisfactionScore, Service
 from storage.values import plain_text
 
 # JeDonneMonAvis's marks for the main question (its observatory statistics use the same).
@@ -190,6 +191,30 @@ def read_satisfaction(path: Path, demarche_id: str | None = None, service_id: st
     return _read_summary(table)
 
 
+def _rolling(score: QuarterScore, reviews: list[Review], file_name: str) -> QuarterScore:
+    figures = jdma_figures(reviews, score.quarter.end)
+    satisfaction = figures.get("satisfaction")
+    return replace(score, score=satisfaction.value, reviews=satisfaction.answers,
+                   source=(f"{file_name}: {satisfaction.answers} avis du {figures.start:%Y-%m-%d} au "
+                           f"{figures.end:%Y-%m-%d} (exclu)"))
+
+
+def _store_jdma_figures(session: Session, score: QuarterScore, reviews: list[Review], file_name: str) -> None:
+    figures = jdma_figures(reviews, score.quarter.end)
+    key = (JdmaFigureRecord.demarche_id == score.demarche_id) if score.demarche_id else (
+        JdmaFigureRecord.service_id == score.service_id)
+    session.execute(delete(JdmaFigureRecord).where(JdmaFigureRecord.quarter == str(score.quarter), key))
+    for figure in figures.figures:
+        if figure.slug == "satisfaction":  # the quarter's satisfaction is stored above
+            continue
+        session.add(JdmaFigureRecord(
+            quarter=str(score.quarter), demarche_id=score.demarche_id, service_id=score.service_id,
+            indicator=figure.slug, value=figure.value, answers=figure.answers, reviews=figure.reviews,
+            source=(f"{file_name}: {figure.reviews} avis du {figures.start:%Y-%m-%d} au {figures.end:%Y-%m-%d} "
+                    f"(exclu), {figure.answers} réponses"),
+        ))
+
+
 def import_satisfaction(
     session: Session, path: Path, demarche_id: str | None = None, service_id: str | None = None,
 ) -> SatisfactionImport:
@@ -199,6 +224,13 @@ def import_satisfaction(
     if service_id and session.get(Service, service_id) is None:
         raise InputError(f"--service {service_id} : aucune démarche de ce nom dans le registre")
     imported = read_satisfaction(path, demarche_id, service_id)
+    # A review export also gives the other JeDonneMonAvis indicators, each over the 12 months
+    # before the end of every quarter it covers.
+    reviews = read_reviews(path) if imported.kind == "review export" else []
+    if reviews:
+        # The observatory's satisfaction covers the 12 months before the end of the quarter too.
+        imported = SatisfactionImport(imported.kind, [_rolling(score, reviews, path.name) for score in imported.scores],
+                                      imported.skipped_reviews)
     known = set(session.scalars(select(Service.id)))
     unknown = [f"{path} : {score.source} : la démarche « {score.service_id} » n’est pas au registre"
                for score in imported.scores if score.service_id and score.service_id not in known]
@@ -213,6 +245,8 @@ def import_satisfaction(
                 quarter=str(score.quarter), demarche_id=score.demarche_id, service_id=score.service_id,
                 score=score.score, reviews=score.reviews, source=score.source,
             ))
+            if reviews:
+                _store_jdma_figures(session, score, reviews, path.name)
         session.commit()
     except BaseException:
         session.rollback()

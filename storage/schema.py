@@ -271,6 +271,24 @@ class SatisfactionScore(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class JdmaFigureRecord(Base):
+    """One of a démarche's JeDonneMonAvis indicators for a quarter (clarté du langage, aide joignable,
+    aide efficace, niveau d'autonomie), computed over the 12 months before the quarter's end."""
+
+    __tablename__ = "jdma_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    demarche_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    service_id: Mapped[str | None] = mapped_column(ForeignKey("services.id"), index=True)
+    indicator: Mapped[str] = mapped_column(String(40))  # the grid's slug
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    answers: Mapped[int] = mapped_column(Integer)  # answers the figure rests on
+    reviews: Mapped[int] = mapped_column(Integer)  # reviews of the 12 months: under 100, not shown
+    source: Mapped[str] = mapped_column(String(1000))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DeclaredIndicator(Base):
     """An indicator the administration declares (the probes cannot see it), from a quarter on."""
 

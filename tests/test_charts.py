@@ -155,30 +155,30 @@ def quarter_of_levels(db) -> QuarterLevels:
 def test_with_one_quarter_the_bars_show_the_share_of_services_at_each_level_per_indicator(db):
     chart = quarter_of_levels(db).by_indicator()
     assert [row.label for row in chart.rows] == [spec.label for spec in INDICATORS]
-    readability = next(row for row in chart.rows if row.label == "Clarté du langage")
+    readability = next(row for row in chart.rows if row.label == "Lisibilité des textes (formule, mesure Veilleur)")
     # Good first, then medium, bad, not a judgement, no data.
-    assert [(s.label, s.count) for s in readability.segments] == [("Vert", 1), ("Orange", 1), ("Inconnu", 1)]
-    load = next(row for row in chart.rows if row.label == "Temps de chargement")
-    assert [(s.label, s.count) for s in load.segments] == [("Vert", 1), ("Orange", 1), ("Rouge", 1)]
+    assert [(s.label, s.count) for s in readability.segments] == [("Bon", 1), ("Moyen", 1), ("Inconnu", 1)]
+    load = next(row for row in chart.rows if row.label == "Temps de chargement des pages")
+    assert [(s.label, s.count) for s in load.segments] == [("Optimal", 1), ("Partiel", 1), ("Faible", 1)]
 
     svg = chart.svg()
     root = parsed(svg)
     assert root.get("data-chart") == "bars" and root.find(f".//{SVG}polyline") is None
-    assert "Clarté du langage — Vert : 1 service sur 3 (33 %)" in svg
-    assert "Temps de chargement — Rouge : 1 service sur 3 (33 %)" in svg
+    assert "Lisibilité des textes (formule, mesure Veilleur) — Bon : 1 service sur 3 (33 %)" in svg
+    assert "Temps de chargement des pages — Faible : 1 service sur 3 (33 %)" in svg
     # Every bar spans the same width, split in proportion.
     bars = [g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None
-            and g.find(f"{SVG}title").text.startswith("Temps de chargement")]
+            and g.find(f"{SVG}title").text.startswith("Temps de chargement des pages")]
     widths = [float(g.find(f"{SVG}rect").get("width")) for g in bars]
     assert len(widths) == 3 and max(widths) - min(widths) < 0.2
     # The legend names each tone and the levels drawn in it, inside the picture.
     legend = [text_of(g.find(f"{SVG}text")) for g in root.findall(f".//{SVG}g[@data-legend]")]
-    assert legend[0].startswith("Bon niveau : ") and "Vert" in legend[0]
+    assert legend[0].startswith("Bon niveau : ") and "Optimal" in legend[0]
     assert any(text.startswith("Sans donnée") for text in legend)
 
     html = chart.__html__()
     assert html.startswith('<figure class="veilleur-figure">') and "<table>" in html
-    assert '<th scope="row">Clarté du langage</th><td>Vert : 1 (33 %)</td><td>Orange : 1 (33 %)</td>' in html
+    assert '<th scope="row">Lisibilité des textes (formule, mesure Veilleur)</th><td>Bon : 1 (33 %)</td><td>Moyen : 1 (33 %)</td>' in html
 
 
 def test_the_bars_per_ministry_pool_its_services_indicators_or_show_one_indicator_by_level(db):
@@ -188,9 +188,9 @@ def test_the_bars_per_ministry_pool_its_services_indicators_or_show_one_indicato
     assert [row.total for row in pooled.rows] == [2 * len(INDICATORS), len(INDICATORS)]
     assert f"{2 * len(INDICATORS)} niveaux" in pooled.svg()
     one = levels.by_ministry([SPECS["load_time"]])
-    assert one.title == "Temps de chargement par ministère, 2026Q4"
+    assert one.title == "Temps de chargement des pages par ministère, 2026Q4"
     assert [[(s.label, s.count) for s in row.segments] for row in one.rows] == [
-        [("Vert", 1), ("Orange", 1)], [("Rouge", 1)]]
+        [("Optimal", 1), ("Partiel", 1)], [("Faible", 1)]]
 
 
 def test_a_dashboard_chart_counts_demarches_and_two_charts_on_a_page_keep_distinct_ids(db):

@@ -35,7 +35,7 @@ def veilleur(*args, env=None):
 
 def test_the_export_columns_are_exactly_the_documented_data_dictionary():
     assert documented_columns() == [c.name for c in columns()]
-    levels_section = DOC.read_text(encoding="utf-8").split("### Level codes", 1)[1].split("##", 1)[0]
+    levels_section = DOC.read_text(encoding="utf-8").split("### Codes des niveaux", 1)[1].split("##", 1)[0]
     assert re.findall(r"^\| `([a-z_]+)` \|", levels_section, flags=re.M) == [level.code for level in ALL_LEVELS]
 
 
@@ -70,9 +70,9 @@ def test_csv_export_to_standard_output_has_one_row_per_service_with_levels_value
     assert a["authentication_evidence"] == (
         f"run={ids['a']}; finding={ids['a_fc']}; page={ids['a_page']}; url=https://x.example/connexion")
     assert (a["handicap_level"], a["handicap_value"]) == ("oui", "100")
-    assert (a["uptime_level"], a["uptime_value"], a["uptime_count"]) == ("vert", "100", "1")
-    assert (b["handicap_level"], b["load_time_level"], b["load_time_value"]) == ("non", "rouge", "950")
-    assert (a["online_level"], a["online_value"], a["online_source"]) == ("non_renseigne", "", "déclaré")
+    assert (a["uptime_level"], a["uptime_value"], a["uptime_count"]) == ("optimal", "100", "1")
+    assert (b["handicap_level"], b["load_time_level"], b["load_time_value"]) == ("non", "faible", "950")
+    assert (a["online_level"], a["online_value"], a["online_source"]) == ("a_venir", "", "déclaré")
 
 
 def test_json_export_to_a_file_carries_the_same_indicators(env_data_dir, tmp_path):
@@ -87,7 +87,7 @@ def test_json_export_to_a_file_carries_the_same_indicators(env_data_dir, tmp_pat
     assert a["reference_run"]["run_id"] == ids["a"]
     fc = a["indicators"]["authentication"]
     assert (fc["level"], fc["level_label"], fc["evidence"]["findings"], fc["evidence"]["pages"]) == (
-        "franceconnect_plus", "FranceConnect+", [ids["a_fc"]], [ids["a_page"]])
+        "franceconnect_plus", "FranceConnect +", [ids["a_fc"]], [ids["a_page"]])
     assert list(a["indicators"]) == [c.name.removesuffix("_level") for c in columns() if c.name.endswith("_level")]
 
 
@@ -123,14 +123,14 @@ def test_demo_sites_probed_for_real_export_with_the_documented_columns_and_repor
     assert len(rows) == len(demo.sites)  # every registered service, visited or not
     sound, no_statement, down = rows["retraite-en-ligne"], rows["bourse-etudiant"], rows["cheque-energie"]
     assert (sound["authentication_level"], sound["non_digital_alternative_level"], sound["uptime_level"]) == (
-        "franceconnect_plus", "presente", "vert")
+        "franceconnect_plus", "presente", "optimal")
     assert sound["accessibility_axe_level"] == "mesure" and sound["accessibility_axe_value"] != ""
     assert re.fullmatch(r"run=\d+; finding=\d+; page=\d+(,\d+)*; screenshot=[0-9a-f]{64}(,[0-9a-f]{64})*; url=.+",
                         sound["authentication_evidence"])
     assert (no_statement["handicap_level"], no_statement["satisfaction_level"]) == ("non", "non")
-    assert (down["uptime_level"], down["uptime_value"], down["authentication_level"]) == ("rouge", "0", "inconnu")
+    assert (down["uptime_level"], down["uptime_value"], down["authentication_level"]) == ("faible", "0", "inconnu")
     assert re.fullmatch(r"run=\d+", down["uptime_evidence"])
-    assert rows["carte-grise"]["reference_run_id"] == "" and rows["carte-grise"]["authentication_level"] == "non_renseigne"
+    assert rows["carte-grise"]["reference_run_id"] == "" and rows["carte-grise"]["authentication_level"] == "a_venir"
 
     report = veilleur("report", "--out", str(tmp_path / "report"), env=env)
     assert report.returncode == 0, report.stderr

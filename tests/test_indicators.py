@@ -15,6 +15,7 @@ from reports.observatory import levels as L
 from reports.observatory.indicators import quarter_indicators
 from storage.db import open_database
 from foundation.quarters import Quarter
+from foundation.grid import BY_KEY
 from storage.reference_runs import choose_reference_run, clear_reference_choice, reference_runs
 from tests.indicator_data import GOOD, Scenario, Seen, at, seen
 from foundation.errors import InputError
@@ -92,20 +93,26 @@ def test_levels_come_from_the_reference_run_and_link_to_its_findings_and_pages(d
 
         states = by_service(session)
         g, w = states["good"], states["weak"]
-        assert [(i.key, i.level) for i in g.indicators][:6] == [
+        keys = ("authentication", "handicap", "accessibility_axe", "satisfaction", "simplicity", "readability",
+                "non_digital_alternative")
+        assert [(k, g.get(k).level) for k in keys] == [
             ("authentication", L.FRANCECONNECT_PLUS), ("handicap", L.YES), ("accessibility_axe", L.MEASURED),
-            ("satisfaction", L.NO_DATA), ("readability", L.GREEN), ("non_digital_alternative", L.PRESENT),
+            ("satisfaction", L.TO_COME), ("simplicity", L.TO_COME), ("readability", L.GREEN),
+            ("non_digital_alternative", L.PRESENT),
         ]
-        assert [(i.key, i.level, i.value) for i in w.indicators][:6] == [
+        assert [(k, w.get(k).level, w.get(k).value) for k in keys] == [
             ("authentication", L.NO, "absent"), ("handicap", L.PARTIAL, 74.5), ("accessibility_axe", L.MEASURED, 7),
-            ("satisfaction", L.NO, None), ("readability", L.ORANGE, 6.8), ("non_digital_alternative", L.ABSENT, "absent"),
+            ("satisfaction", L.NO, None), ("simplicity", L.TO_COME, None), ("readability", L.ORANGE, 6.8),
+            ("non_digital_alternative", L.ABSENT, "absent"),
         ]
         # axe-core stands beside the declared rate, never in it
         assert w.get("handicap").value == 74.5 and w.get("accessibility_axe").count == 3
         assert states["no-account"].get("authentication").level == L.NOT_APPLICABLE
         assert states["no-account"].get("authentication").source == "registre (service sans compte usager)"
         never = states["never-probed"]
-        assert never.reference is None and {i.level for i in never.indicators} == {L.NO_DATA}
+        # Nothing to judge: "À venir" on the observatory's indicators, "Non renseigné" on Veilleur's measures
+        assert never.reference is None and {i.level for i in never.indicators if i.key in BY_KEY} == {L.TO_COME}
+        assert {i.level for i in never.indicators if i.key not in BY_KEY} == {L.NO_DATA}
 
         # each level names the run, the finding and the page it rests on
         fc = g.get("authentication")
@@ -153,12 +160,12 @@ def test_uptime_and_load_time_count_every_probe_of_the_quarter(db):
         session.commit()
         s = by_service(session)["s"]
         uptime, load = s.get("uptime"), s.get("load_time")
-        # 3 of 4 visits answered: 75 % → red; the failed visit is the evidence
-        assert (uptime.level, uptime.value, uptime.count, uptime.evidence.runs) == (L.RED, 75.0, 4, (down.id,))
+        # 3 of 4 visits answered: 75 % → Faible; the failed visit is the evidence
+        assert (uptime.level, uptime.value, uptime.count, uptime.evidence.runs) == (L.WEAK, 75.0, 4, (down.id,))
         assert "erreur du serveur (5xx)" in uptime.note
-        # mean HTTP response time of 300, 500 and 900 ms: 566,66… published 566 → orange, resting
+        # mean HTTP response time of 300, 500 and 900 ms: 566,66… published 566 → Partiel, resting
         # on the three visits that got an answer
-        assert (load.level, load.value, load.count) == (L.ORANGE, 566.0, 3)
+        assert (load.level, load.value, load.count) == (L.PARTIAL, 566.0, 3)
         assert load.evidence.runs == (first.id, second.id, third.id)
 
 

@@ -60,15 +60,16 @@ def test_a_review_export_gives_each_quarter_the_jdma_score_and_review_count(db, 
     path.write_text(review_export(q3 + q4), encoding="utf-8")
     with db.sessions() as session:
         result = import_satisfaction(session, path, demarche_id="4567")
+    # Each quarter looks at the 12 months before its end: 2026Q4 counts 2026Q3's reviews too,
+    # (1075 + 35) / 124 = 8.9516…, published 8.95.
     assert [(str(s.quarter), round(s.score, 4), s.reviews) for s in result.scores] == [
-        ("2026Q3", 8.75, 4), ("2026Q4", 8.9583, 120)]
+        ("2026Q3", 8.75, 4), ("2026Q4", 8.95, 124)]
     assert result.skipped_reviews == 1
     with db.sessions() as session:
         satisfaction = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}["carte-grise"].get("satisfaction")
-        # The 8.9583 of the reviews is published truncated to two decimals, as the dashboard shows it
-        # ("8,95/10"); the export used to carry 8.9583 beside it.
-        assert (satisfaction.level, satisfaction.value, satisfaction.count) == (L.GREEN, 8.95, 120)
-        assert satisfaction.source == "JeDonneMonAvis" and satisfaction.evidence.imports[0].startswith("export-4567.csv: 120 avis")
+        # The 8.9516… of the reviews is published truncated to two decimals; the grid shows "8,9 / 10".
+        assert (satisfaction.level, satisfaction.value, satisfaction.count) == (L.VERY_GOOD, 8.95, 124)
+        assert satisfaction.source == "JeDonneMonAvis" and satisfaction.evidence.imports[0].startswith("export-4567.csv: 124 avis du 2026-01-01")
         q3_state = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q3"))}["carte-grise"]
         assert q3_state.get("satisfaction").level == L.TOO_FEW_REVIEWS
 
@@ -81,7 +82,7 @@ def test_a_summary_file_links_by_demarche_or_service_and_a_new_import_replaces_t
     with db.sessions() as session:
         import_satisfaction(session, path)
         states = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}
-        assert (states["carte-grise"].get("satisfaction").level, states["carte-grise"].get("satisfaction").count) == (L.ORANGE, 1250)
+        assert (states["carte-grise"].get("satisfaction").level, states["carte-grise"].get("satisfaction").count) == (L.INSUFFICIENT, 1250)
         # passeport's button is gone, but its démarche id is in the registry
         assert states["passeport"].get("satisfaction").level == L.TOO_FEW_REVIEWS
     path.write_text("demarche_id,quarter,score,reviews\n4567,2026Q4,8.2,1300\n", encoding="utf-8")
@@ -89,7 +90,7 @@ def test_a_summary_file_links_by_demarche_or_service_and_a_new_import_replaces_t
         import_satisfaction(session, path)
         assert session.scalar(select(func.count()).select_from(SatisfactionScore).where(SatisfactionScore.demarche_id == "4567")) == 1
         states = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q4"))}
-        assert states["carte-grise"].get("satisfaction").level == L.GREEN
+        assert states["carte-grise"].get("satisfaction").level == L.VERY_GOOD
 
 
 @pytest.mark.parametrize("content, options, message", [
@@ -131,7 +132,7 @@ def test_declarations_hold_from_their_quarter_until_declared_again(db, tmp_path)
     path.write_text(
         "service_id,quarter,realisable_en_ligne,dites_le_nous_une_fois,taux_usage_numerique,source\n"
         "carte-grise,2026Q3,Oui,6,\"92,5 %\",Déclaration ANTS\n"
-        "carte-grise,2026Q4,,10,,Déclaration ANTS T4\n"
+        "carte-grise,2026Q4,,1,,Déclaration ANTS T4\n"
         "passeport,2026Q4,partiellement,,40,\n",
         encoding="utf-8",
     )
@@ -143,11 +144,11 @@ def test_declarations_hold_from_their_quarter_until_declared_again(db, tmp_path)
         q2 = {s.service_id: s for s in quarter_indicators(session, Quarter.parse("2026Q2"))}
     cg = q4["carte-grise"]
     assert (cg.get("online").level, cg.get("online").note) == (L.YES, "déclaré pour 2026Q3")  # still in force
-    assert (cg.get("dlnuf").level, cg.get("dlnuf").value, cg.get("dlnuf").source) == (L.GREEN, 10.0, "déclaré : Déclaration ANTS T4")
-    assert (cg.get("digital_usage").level, cg.get("digital_usage").value) == (L.DECLARED, 92.5)
+    assert (cg.get("dlnuf").level, cg.get("dlnuf").value, cg.get("dlnuf").source) == (L.OPTIMAL, 1.0, "déclaré : Déclaration ANTS T4")
+    assert (cg.get("digital_usage").level, cg.get("digital_usage").value) == (L.RATE, 92.5)
     assert cg.get("dlnuf").evidence.imports == ("declared.csv: ligne 3",)
     assert (q4["passeport"].get("online").level, q4["passeport"].get("online").source) == (L.PARTIAL, "déclaré")
-    assert q2["carte-grise"].get("online").level == L.NO_DATA  # declared from 2026Q3 on
+    assert q2["carte-grise"].get("online").level == L.TO_COME  # declared from 2026Q3 on
 
 
 @pytest.mark.parametrize("content, message", [

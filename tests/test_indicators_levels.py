@@ -70,16 +70,16 @@ def test_scores_out_of_ten(score, expected):
 
 
 @pytest.mark.parametrize("score, reviews, button, expected", [
-    (8.0, 100, "present", L.GREEN),
-    (7.99, 100, "present", L.ORANGE),
-    (5.0, 250, "present", L.ORANGE),
-    (4.99, 250, "present", L.RED),
+    (8.0, 100, "present", L.VERY_GOOD),
+    (7.99, 100, "present", L.INSUFFICIENT),
+    (5.0, 250, "present", L.INSUFFICIENT),
+    (4.99, 250, "present", L.CRITICAL),
     (9.5, 99, "present", L.TOO_FEW_REVIEWS),  # under 100 reviews: "Nombre d'avis insuffisant"
     (9.5, 0, "absent", L.TOO_FEW_REVIEWS),
-    (8.5, 100, "absent", L.GREEN),  # the imported score stands even if the button moved out of sight
-    (None, None, "present", L.NO_DATA),  # button there, nothing imported yet
+    (8.5, 100, "absent", L.VERY_GOOD),  # the imported score stands even if the button moved out of sight
+    (None, None, "present", L.TO_COME),  # button there, nothing imported yet
     (None, None, "absent", L.NO),  # no button: users cannot give their opinion
-    (None, None, "unknown", L.UNKNOWN),
+    (None, None, "unknown", L.TO_COME),
 ])
 def test_satisfaction_levels(score, reviews, button, expected):
     assert satisfaction_level(score, reviews, button) == expected
@@ -101,23 +101,24 @@ def test_non_digital_alternative(status, expected):
 
 
 @pytest.mark.parametrize("percent, expected", [
-    (100.0, L.GREEN), (99.91, L.GREEN), (99.9, L.ORANGE), (98.5, L.ORANGE), (98.49, L.RED), (0.0, L.RED),
-    (None, L.NO_DATA),
+    (100.0, L.OPTIMAL), (99.91, L.OPTIMAL), (99.9, L.OPTIMAL), (99.89, L.PARTIAL), (98.5, L.PARTIAL),
+    (98.49, L.WEAK), (0.0, L.WEAK), (None, L.TO_COME),
 ])
-def test_uptime_above_99_9_then_at_least_98_5(percent, expected):
+def test_uptime_from_99_9_optimal_then_from_98_5_partial(percent, expected):
     assert L.uptime_level(percent) == expected
 
 
 @pytest.mark.parametrize("ms, expected", [
-    (0.0, L.GREEN), (399.9, L.GREEN), (400.0, L.ORANGE), (799.9, L.ORANGE), (800.0, L.RED), (800.1, L.RED),
-    (None, L.NO_DATA),
+    (0.0, L.OPTIMAL), (399.9, L.OPTIMAL), (400.0, L.PARTIAL), (799.9, L.PARTIAL), (800.0, L.WEAK), (800.1, L.WEAK),
+    (None, L.TO_COME),
 ])
 def test_load_time_optimal_under_400_partiel_under_800_faible_from_800_ms(ms, expected):
     assert L.load_time_level(ms) == expected
 
 
 @pytest.mark.parametrize("declared, expected", [
-    ("oui", L.YES), ("partiel", L.PARTIAL), ("non", L.NO), (None, L.NO_DATA),
+    ("oui", L.YES), ("Partiel", L.PARTIAL), ("non", L.NO), ("Démarche proactive", L.PROACTIVE),
+    ("En cours de déploiement local", L.LOCAL_ROLLOUT), (None, L.TO_COME),
 ])
 def test_online_end_to_end_as_declared(declared, expected):
     assert L.online_level(declared) == expected

@@ -34,7 +34,7 @@ def db(tmp_path):
        |---------|------------------|--------------------|--------------|-------------------------|
        | a       | online           | 0 / 1              | compatible   | —                       |
        | b       | partial          | 3 / 4              | incompatible | —                       |
-       | c       | offline          | 6 / 6              | unknown      | online "oui", dlnuf 10  |
+       | c       | offline          | 6 / 6              | unknown      | online "oui", dlnuf 0   |
        | d       | unknown          | unknown            | compatible   | —                       |"""
     database = open_database(f"sqlite:///{tmp_path / 'veilleur.db'}")
     with database.sessions() as session:
@@ -54,7 +54,7 @@ def db(tmp_path):
         sc.run(november, "c", seen(online_procedure=_online("offline"), dlnuf=_dlnuf(six, six),
                                    mobile=Seen("unknown")))
         sc.run(november, "d", seen(online_procedure=Seen("unknown"), dlnuf=Seen("unknown"), mobile=Seen("compatible")))
-        for indicator, value in (("online", "oui"), ("dlnuf", "10")):
+        for indicator, value in (("online", "oui"), ("dlnuf", "0")):
             session.add(DeclaredIndicator(service_id="c", quarter="2026Q4", indicator=indicator, value=value,
                                           source_file="declarations.csv", source_row=2))
         session.commit()
@@ -67,9 +67,9 @@ def test_measured_values_stand_beside_the_declared_ones_never_mixed(db):
         states = {s.service_id: s for s in quarter_indicators(session, Q4)}
     c = states["c"]
     assert (c.get("online").level, c.get("online_measured").level) == (levels.YES, levels.NO)
-    assert c.get("dlnuf").value == 10.0 and c.get("dlnuf_measured").level == levels.RED
+    assert c.get("dlnuf").value == 0 and c.get("dlnuf_measured").level == levels.RED
     assert [states[s].get("online_measured").level for s in "abd"] == [levels.YES, levels.PARTIAL, levels.UNKNOWN]
-    assert states["a"].get("online").level == levels.NO_DATA  # nothing declared stays "non renseigné"
+    assert states["a"].get("online").level == levels.TO_COME  # nothing declared: "À venir"
 
 
 def test_dlnuf_level_counts_the_documents_the_administration_already_holds(db):
@@ -100,7 +100,7 @@ def test_december_2026_objectives_use_the_declaration_else_the_measure_and_say_w
     assert (online.overall.met, online.overall.counted, online.measured) == (2, 4, 3)
     assert {m.service_id: m.reason for m in online.missing} == {"b": "mesuré : Partiel", "d": "mesuré : Inconnu"}
     dlnuf = by_key["dlnuf"]
-    # a asks for no document the State holds; c declares 10/10.
+    # a asks for no document the State holds; c declares 0 (Optimal).
     assert (dlnuf.overall.met, dlnuf.overall.counted, dlnuf.measured) == (2, 4, 3)
     reasons = {m.service_id: m.reason for m in dlnuf.missing}
     assert reasons["b"].startswith("mesuré : 3 pièces déjà détenues (déjà détenues : avis d'imposition")

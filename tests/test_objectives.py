@@ -72,7 +72,7 @@ def build(db, tmp_path) -> None:
         encoding="utf-8")
     (tmp_path / "declared.csv").write_text(
         "service_id,quarter,realisable_en_ligne,dites_le_nous_une_fois\n"
-        "a,2026Q4,oui,10\nb,2026Q4,partiel,8\nc,2026Q4,oui,\nd,2026Q4,non,10\ne,2026Q4,oui,9.5\nf,2026Q3,oui,10\n",
+        "a,2026Q4,oui,0\nb,2026Q4,partiel,2\nc,2026Q4,oui,\nd,2026Q4,non,1\ne,2026Q4,oui,5\nf,2026Q3,oui,0\n",
         encoding="utf-8")
     with db.sessions() as session:
         import_satisfaction(session, tmp_path / "jdma.csv")
@@ -106,7 +106,7 @@ def test_shares_overall_and_per_ministry_match_the_hand_count(db, tmp_path):
         "plain_language": ((4, 6), {"int": (2, 3), "eco": (2, 3)}),
         # Met: a, c, e, f (declared in 2026Q3, still in force). Missed: b (partiel), d (non). 4/6.
         "online": ((4, 6), {"int": (2, 3), "eco": (2, 3)}),
-        # Met: a, d, f (10). Missed: b (8), c (not declared), e (9.5). 3/6.
+        # Met: a, d, f (0 or 1 document re-asked: Optimal). Missed: b (2: Partiel), c (not declared), e (5: Faible). 3/6.
         "dlnuf": ((3, 6), {"int": (1, 3), "eco": (2, 3)}),
     }
     by_key = {s.objective.key: s for s in report.statuses}
@@ -116,7 +116,7 @@ def test_shares_overall_and_per_ministry_match_the_hand_count(db, tmp_path):
     assert [(m.service_id, m.reason) for m in by_key["franceconnect"].missing] == [
         ("e", "constat : Non"), ("b", "FranceConnect+ requis, constat : FranceConnect")]
     assert [(m.service_id, m.reason) for m in by_key["satisfaction"].missing] == [
-        ("d", "note 7,99/10"), ("e", "Non renseigné (bouton JDMA présent (démarche 4567) ; pas de note importée pour le trimestre)"),
+        ("d", "note 7,99/10"), ("e", "À venir (bouton JDMA présent (démarche 4567) ; pas de note importée pour le trimestre)"),
         ("b", "80 avis, moins de 100")]
     # deadlines passed on 15 November 2026: all but the two of December 2026
     assert [s.objective.key for s in report.statuses if not s.due] == ["online", "dlnuf"]

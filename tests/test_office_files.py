@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from foundation.errors import InputError, InputErrors
-from reports.observatory.exports import COLUMNS
+from reports.observatory.exports import columns
 from storage.db import open_database
 from storage.declared_import import import_declared
 from storage.registry import import_registry
@@ -261,12 +261,18 @@ def test_export_for_excel_has_a_bom_semicolons_and_decimal_commas(tmp_path, env_
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     text = raw.decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
-    assert reader.fieldnames == [c.name for c in COLUMNS]
-    rows = {row["service_id"]: row for row in reader}
+    # French titles, read back to the columns they stand for
+    assert reader.fieldnames == [c.title for c in columns()]
+    assert reader.fieldnames[:3] == ["Trimestre", "Identifiant de la démarche", "Démarche"]
+    assert "Disponibilité du service : niveau" in reader.fieldnames
+    names = {c.title: c.name for c in columns()}
+    rows = {row["service_id"]: row for row in ({names[k]: v for k, v in r.items()} for r in reader)}
     a, b = rows["a"], rows["b"]
     assert (a["ministry_name"], a["administration"]) == ("Ministère de l’Économie", "Impôts")
     assert (a["readability_value"], a["handicap_value"], a["uptime_value"]) == ("8,5", "100", "100")
-    assert (b["handicap_level"], b["handicap_value"], b["load_time_value"]) == ("partiel", "74,5", "950")
+    # the level labels people read, not the codes
+    assert (b["handicap_level"], b["handicap_value"], b["load_time_value"]) == ("Partiel", "74,5", "950")
+    assert (a["uptime_level"], b["load_time_level"], a["satisfaction_level"]) == ("Optimal", "Faible", "À venir")
     assert a["authentication_evidence"].startswith("run=") and "; finding=" in a["authentication_evidence"]
     assert a["authentication_evidence"].endswith("url=https://x.example/connexion")  # URLs keep their dots
 

@@ -20,7 +20,7 @@ import io
 import json
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -85,7 +85,7 @@ def build(data_dir, tmp_path):
         "service_id,quarter,score,reviews\na,2026Q4,8.958333,150\nb,2026Q4,7.99,500\n", encoding="utf-8")
     (tmp_path / "declared.csv").write_text(
         "service_id,quarter,realisable_en_ligne,dites_le_nous_une_fois,taux_usage_numerique\n"
-        'a,2026Q4,oui,9.5,"92,5 %"\nc,2026Q4,partiel,10,33.333\n', encoding="utf-8")
+        'a,2026Q4,oui,1,"92,5 %"\nc,2026Q4,partiel,0,33.333\n', encoding="utf-8")
     with db.sessions() as session:
         import_satisfaction(session, tmp_path / "jdma.csv")
         import_declared(session, tmp_path / "declared.csv")
@@ -196,9 +196,13 @@ def figure_number(shown: str) -> Decimal | None:
     """A displayed figure read back: "8,7/10" → 8.7, "66,66 %" → 66.66, "412 ms" → 412."""
     if not shown:
         return None
-    match = re.fullmatch(r"(-?\d{1,3}(?:\u202f\d{3})*(?:,\d+)?)(?:/10| %| ms| violations?| pièces? déjà détenues?)", shown)
+    match = re.fullmatch(r"(-?\d{1,3}(?:\u202f\d{3})*(?:,\d+)?)(?:/10| / 10| %| ms| violations?| pièces? déjà détenues?)", shown)
     assert match, f"not a figure as Veilleur writes them: {shown!r}"
     return Decimal(match.group(1).replace("\u202f", "").replace(",", "."))
+
+
+def truncated(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN).normalize() if value is not None else None
 
 
 def machine_number(value) -> Decimal | None:
@@ -250,8 +254,7 @@ def assert_one_truth(db, client: TestClient, site, runner: CliRunner, services=S
     with db.sessions() as session:
         truth = {s.service_id: s for s in quarter_indicators(session, quarter) if s.service_id in services}
     expected = {
-        sid: {i.key: (formatting.level_label(i.level), formatting.figure(i.value, i.spec.kind))
-              for i in state.indicators}
+        sid: {i.key: (i.shown, i.beside) for i in state.indicators}
         for sid, state in truth.items()
     }
     assert set(expected) == set(services)
@@ -269,16 +272,20 @@ def assert_one_truth(db, client: TestClient, site, runner: CliRunner, services=S
         runner.invoke(cli, ["export", "--quarter", str(quarter), "--format", "json"]).stdout)["services"]}
     for sid in services:
         for spec in INDICATORS:
-            label, shown = expected[sid][spec.key]
-            number = figure_number(shown)
+            shown, beside = expected[sid][spec.key]
+            label = truth[sid].get(spec.key).level.label
+            # A figure shown in place of a label ("8,9 / 10") has the observatory's one decimal.
+            number = figure_number(beside) if beside else figure_number(shown) if shown != label else None
+            decimals = 2 if beside else 1
             row = exported_csv[sid]
             assert LEVEL_CODES[row[f"{spec.key}_level"]] == api[sid][spec.key]["level_label"] == label
             assert exported_json[sid][spec.key]["level_label"] == label
+            assert api[sid][spec.key]["shown"] == exported_json[sid][spec.key]["shown"] == shown
             if number is None:
                 continue
-            assert machine_number(api[sid][spec.key]["value"]) == number, (sid, spec.key)
-            assert machine_number(exported_json[sid][spec.key]["value"]) == number, (sid, spec.key)
-            assert Decimal(row[f"{spec.key}_value"]) == number, (sid, spec.key)
+            assert truncated(machine_number(api[sid][spec.key]["value"]), decimals) == number, (sid, spec.key)
+            assert truncated(machine_number(exported_json[sid][spec.key]["value"]), decimals) == number, (sid, spec.key)
+            assert truncated(Decimal(row[f"{spec.key}_value"]), decimals) == number, (sid, spec.key)
     return expected
 
 
@@ -288,16 +295,18 @@ def test_every_figure_and_level_reads_the_same_on_every_screen_and_in_every_file
 
     # The traps, as a reader sees them on every screen.
     a, b, c = expected["a"], expected["b"], expected["c"]
-    assert a["readability"] == ("Vert", "8,7/10")  # once "8,69/10" on the dashboard
-    assert a["satisfaction"] == ("Vert", "8,95/10") and b["satisfaction"] == ("Orange", "7,99/10")
+    assert a["readability"] == ("Bon", "8,7/10")  # once "8,69/10" on the dashboard
+    # The observatory shows its scores as "8,9 / 10", one decimal, truncated
+    assert a["satisfaction"] == ("8,9 / 10", "") and b["satisfaction"] == ("7,9 / 10", "")
     assert a["handicap"] == ("Partiel", "74,5 %")
-    assert a["uptime"] == ("Rouge", "66,66 %")  # 2 visits of 3: truncated, never rounded up
-    assert a["load_time"] == ("Orange", "412 ms") and b["load_time"] == ("Vert", "399 ms")
-    assert c["load_time"] == ("Rouge", "801 ms")
+    assert a["uptime"] == ("Faible", "66,66 %")  # 2 visits of 3: truncated, never rounded up
+    assert a["load_time"] == ("Partiel", "412 ms") and b["load_time"] == ("Optimal", "399 ms")
+    assert c["load_time"] == ("Faible", "801 ms")
     assert a["accessibility_axe"] == ("Mesuré", "1 violation")
-    assert a["dlnuf"] == ("Vert", "9,5/10") and c["dlnuf"] == ("Vert", "10/10")
-    assert a["digital_usage"] == ("Déclaré", "92,5 %") and c["digital_usage"] == ("Déclaré", "33,33 %")
-    assert a["authentication"] == ("FranceConnect+", "") and a["online"] == ("Oui", "")
+    assert a["dlnuf"] == ("Optimal", "1 pièce déjà détenue") and c["dlnuf"] == ("Optimal", "0 pièce déjà détenue")
+    # The rate itself, as the observatory shows it
+    assert a["digital_usage"] == ("92,5 %", "") and c["digital_usage"] == ("33,3 %", "")
+    assert a["authentication"] == ("FranceConnect +", "") and a["online"] == ("Oui", "")
 
     exported_csv = {row["service_id"]: row for row in csv.DictReader(io.StringIO(
         runner.invoke(cli, ["export", "--quarter", "2026Q4", "--format", "csv"]).stdout))}
@@ -323,7 +332,7 @@ def test_the_share_of_each_objective_reads_the_same_in_the_report_the_dashboard_
     mail = render_operator_summary(1, 2, 3, [], ["exploitation@veilleur.example"], "veilleur@veilleur.example")
     assert "(66 %)" in mail["Subject"]
     # Who misses it, and why, with the figure as shown elsewhere.
-    assert "Orange (6,25/10)" in static.text() and "Orange (6,25/10)" in dashboard.text()
+    assert "Moyen (6,25/10)" in static.text() and "Moyen (6,25/10)" in dashboard.text()
 
 
 def test_a_previous_quarter_without_data_is_nouveau_everywhere_and_the_counts_add_up(world):

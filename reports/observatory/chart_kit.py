@@ -127,12 +127,13 @@ def legend(entries: list[LegendEntry], x: float, y: float, width: float, size: f
     for entry in entries:
         lines = wrap(entry.label, text_room, size)
         entry_width = SWATCH + GAP + max(text_width(line, size) for line in lines)
-        entry_height = max(14.0, line_height * len(lines))
+        # The first baseline leaves room for a capital's accent ("À venir") above the text.
+        entry_height = max(14.0, line_height * len(lines) + size * 0.2)
         if cursor_x > x and cursor_x + entry_width > x + width:
             cursor_x, cursor_y = x, cursor_y + row_height + ROW_GAP
             row_height = 0.0
         out.append(f'<g data-legend="" transform="translate({cursor_x:.1f},{cursor_y:.1f})">{entry.swatch}'
-                   + text_lines(lines, SWATCH + GAP, size * 0.95, size, line_height) + "</g>")
+                   + text_lines(lines, SWATCH + GAP, size * 1.15, size, line_height) + "</g>")
         boxes.append((cursor_x, cursor_y, entry_width, entry_height))
         cursor_x += entry_width + 3 * GAP
         row_height = max(row_height, entry_height)

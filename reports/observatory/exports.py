@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from foundation import __version__
-from reports.observatory.indicators import INDICATORS, Indicator, ServiceIndicators
+from reports.observatory.indicators import INDICATORS, SPECS, Indicator, ServiceIndicators
 from reports.observatory.levels import ALL_LEVELS
 
 
@@ -32,6 +32,19 @@ from reports.observatory.levels import ALL_LEVELS
 class Column:
     name: str
     meaning: str
+    title: str = ""  # the French title of the column in the export for Excel
+
+
+# The French titles of the service columns (export for Excel).
+SERVICE_TITLES: dict[str, str] = {
+    "quarter": "Trimestre", "service_id": "Identifiant de la démarche", "service_name": "Démarche",
+    "ministry_id": "Identifiant du ministère", "ministry_name": "Ministère", "administration": "Administration",
+    "reference_run_id": "Visite de référence", "reference_campaign_id": "Campagne de la visite",
+    "reference_run_at": "Date de la visite de référence", "reference_rule": "Choix de la visite",
+}
+# The French words of each indicator's columns.
+PART_TITLES: dict[str, str] = {"level": "niveau", "value": "valeur", "count": "nombre", "note": "explication",
+                               "source": "source", "evidence": "preuves"}
 
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
@@ -67,7 +80,14 @@ def _indicator_columns() -> tuple[Column, ...]:
 
 def columns() -> tuple[Column, ...]:
     """The CSV's columns, in order: the service's, then each indicator's (those of every registered check too)."""
-    return SERVICE_COLUMNS + _indicator_columns()
+    return tuple(Column(c.name, c.meaning, _title(c.name)) for c in SERVICE_COLUMNS + _indicator_columns())
+
+
+def _title(name: str) -> str:
+    if name in SERVICE_TITLES:
+        return SERVICE_TITLES[name]
+    key, part = name.rsplit("_", 1)
+    return f"{SPECS[key].label} : {PART_TITLES[part]}"
 LEVEL_CODES: dict[str, str] = {level.code: level.label for level in ALL_LEVELS}
 
 
@@ -79,10 +99,12 @@ class CsvDialect:
     decimal_mark: str
     line_end: str
     byte_order_mark: bool
+    # French titles and the level labels people read, instead of the column names and level codes.
+    french: bool = False
 
 
 PLAIN_CSV = CsvDialect(delimiter=",", decimal_mark=".", line_end="\n", byte_order_mark=False)
-EXCEL_CSV = CsvDialect(delimiter=";", decimal_mark=",", line_end="\r\n", byte_order_mark=True)
+EXCEL_CSV = CsvDialect(delimiter=";", decimal_mark=",", line_end="\r\n", byte_order_mark=True, french=True)
 
 
 def _cell(value, decimal_mark: str = ".") -> str:
@@ -96,7 +118,7 @@ def _cell(value, decimal_mark: str = ".") -> str:
     return str(value)
 
 
-def export_row(s: ServiceIndicators, decimal_mark: str = ".") -> dict[str, str]:
+def export_row(s: ServiceIndicators, decimal_mark: str = ".", labels: bool = False) -> dict[str, str]:
     ref = s.reference
     row = {
         "quarter": str(s.quarter), "service_id": s.service_id, "service_name": s.service_name,
@@ -108,7 +130,7 @@ def export_row(s: ServiceIndicators, decimal_mark: str = ".") -> dict[str, str]:
     }
     for indicator in s.indicators:
         key = indicator.key
-        row[f"{key}_level"] = indicator.level.code
+        row[f"{key}_level"] = indicator.level.label if labels else indicator.level.code
         row[f"{key}_value"] = _cell(indicator.value, decimal_mark)
         if indicator.spec.count_meaning:
             row[f"{key}_count"] = _cell(indicator.count, decimal_mark)
@@ -121,18 +143,20 @@ def export_row(s: ServiceIndicators, decimal_mark: str = ".") -> dict[str, str]:
 def write_csv(states: list[ServiceIndicators], out: TextIO, dialect: CsvDialect = PLAIN_CSV) -> None:
     if dialect.byte_order_mark:
         out.write("\ufeff")
-    writer = csv.DictWriter(
-        out, fieldnames=[c.name for c in columns()], delimiter=dialect.delimiter, lineterminator=dialect.line_end,
-    )
-    writer.writeheader()
+    listed = columns()
+    writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator=dialect.line_end)
+    writer.writerow([c.title if dialect.french else c.name for c in listed])
     for s in states:
-        writer.writerow(export_row(s, dialect.decimal_mark))
+        row = export_row(s, dialect.decimal_mark, labels=dialect.french)
+        writer.writerow([row.get(c.name, "") for c in listed])
 
 
 def indicator_json(indicator: Indicator) -> dict:
     e = indicator.evidence
     return {
         "label": indicator.spec.label, "level": indicator.level.code, "level_label": indicator.level.label,
+        # What the observatory shows ("8,4 / 10", "Optimal") and the DSFR colour it is drawn in.
+        "shown": indicator.shown, "colour": indicator.level.colour.value,
         "value": indicator.value, "count": indicator.count, "note": indicator.note, "source": indicator.source,
         "evidence": {"runs": list(e.runs), "findings": list(e.findings), "pages": list(e.pages),
                      "screenshots": list(e.screenshots), "urls": list(e.urls), "imports": list(e.imports)},

@@ -27,37 +27,67 @@ from sqlalchemy.orm import Session, selectinload
 from checks import finding_from_stored, indicator_feeds
 from checks.jedonnemonavis import JeDonneMonAvisFinding
 from checks.models import Feed, Finding, ImportedScore, Visit
-from foundation import vocabulary
-from foundation.grid import IndicatorSpec
+from foundation import formatting, grid, vocabulary
+from foundation.grid import GRID, GRID_INDICATORS, IndicatorSpec
 from foundation.quarters import Quarter
 from foundation.times import as_utc
 from probes import interruption
 from reports.observatory import levels
 from reports.observatory.levels import Level
 from storage.reference_runs import Reference, reference_runs
-from storage.schema import DeclaredIndicator, FindingRecord, PageRecord, SatisfactionScore, Service, ServiceRun
+from storage.schema import (
+    DeclaredIndicator,
+    FindingRecord,
+    JdmaFigureRecord,
+    PageRecord,
+    SatisfactionScore,
+    Service,
+    ServiceRun,
+)
 
 
 # The indicators computed here; those a check feeds are declared in its module
 # (`Finding.indicators`) and listed from the registry.
 OWN: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("uptime", "Disponibilité", "every probe of the quarter",
+    IndicatorSpec("simplicity", GRID["simplicity"].label, "JeDonneMonAvis import (review export)",
+                  "mean of the answers on the clarity of the information, 1 to 5 weighted 0 to 10, over 12 months",
+                  kind="score", count_meaning="avis des 12 derniers mois", position=41),
+    IndicatorSpec("help_reachable", GRID["help_reachable"].label, "JeDonneMonAvis import (review export)",
+                  "share of the users who sought help that reached the administration, percent, over 12 months",
+                  kind="percent", count_meaning="avis des 12 derniers mois", position=42),
+    IndicatorSpec("help_efficient", GRID["help_efficient"].label, "JeDonneMonAvis import (review export)",
+                  "mean rating of the help obtained, 5 points weighted 0 to 10, over 12 months",
+                  kind="score", count_meaning="avis des 12 derniers mois", position=43),
+    IndicatorSpec("help_used", GRID["help_used"].label, "JeDonneMonAvis import (review export)",
+                  "share of the users who sought help outside the online service, percent, over 12 months",
+                  kind="percent", count_meaning="avis des 12 derniers mois", position=44),
+    IndicatorSpec("uptime", GRID["uptime"].label, "every probe of the quarter",
                   "share of the quarter's visits where the service answered, percent", kind="percent",
                   count_meaning="visites du trimestre", position=70),
-    IndicatorSpec("load_time", "Temps de chargement", "every probe of the quarter",
+    IndicatorSpec("load_time", GRID["performance"].label, "every probe of the quarter",
                   "mean HTTP response time of the démarche's address (DNS, connection, TLS, first byte, body), milliseconds",
-                  kind="duration", count_meaning="chargements mesurés", position=80),
-    IndicatorSpec("online", "Réalisable en ligne", "declared", "oui, partiel or non", position=100),
-    IndicatorSpec("dlnuf", "Dites-le-nous une fois", "declared", "declared score out of 10", kind="score",
+                  kind="duration",
+                  count_meaning="chargements mesurés", position=80),
+    IndicatorSpec("online", GRID["online"].label, "declared",
+                  "the observatory's label: Oui, En cours de déploiement local, Partiel, Non, Démarche proactive", position=100),
+    IndicatorSpec("dlnuf", GRID["dlnuf"].label, "declared",
+                  "declared score of the observatory: documents asked that the administration holds (0–1 Optimal, 2–4 Partiel, from 5 Faible)",
+                  kind="held",
                   position=120),
-    IndicatorSpec("digital_usage", "Taux d'usage du canal numérique", "declared",
+    IndicatorSpec("digital_usage", GRID["usage"].label, "declared",
                   "share of users going through the digital channel, percent", kind="percent", position=140),
 )
 
 
+def _place(spec: IndicatorSpec) -> tuple[int, int, str]:
+    # The observatory's 12 indicators first, in its order; Veilleur's measures after, by position.
+    grid_order = [g.key for g in GRID_INDICATORS]
+    return (grid_order.index(spec.key) if spec.key in grid_order else len(grid_order), spec.position, spec.key)
+
+
 def _all_specs() -> tuple[IndicatorSpec, ...]:
     fed = tuple(feed.spec for _, feed in indicator_feeds())
-    return tuple(sorted(OWN + fed, key=lambda spec: (spec.position, spec.key)))
+    return tuple(sorted(OWN + fed, key=_place))
 
 
 class _Indicators(Sequence[IndicatorSpec]):
@@ -133,6 +163,16 @@ class Indicator:
     def spec(self) -> IndicatorSpec:
         return SPECS[self.key]
 
+    @property
+    def shown(self) -> str:
+        """What the observatory shows for it: "8,4 / 10", "87 %", "Optimal", "À venir"."""
+        return grid.shown(self.key, self.level, self.value)
+
+    @property
+    def beside(self) -> str:
+        """The figure written beside what is shown, unless what is shown is the figure already."""
+        return "" if self.shown != self.level.label else formatting.figure(self.value, self.spec.kind)
+
 
 @dataclass(frozen=True)
 class ReferenceInfo:
@@ -203,13 +243,37 @@ def _fed(feed: Feed, run: ServiceRun | None, record: FindingRecord | None, visit
     return Indicator(feed.spec.key, reading.level, reading.value, reading.source, evidence, reading.count, reading.note)
 
 
+def _finding_demarche(findings: dict[str, FindingRecord]) -> str | None:
+    record = findings.get(JeDonneMonAvisFinding.check)
+    button_finding = _typed(record) if record else None
+    return button_finding.demarche_id if isinstance(button_finding, JeDonneMonAvisFinding) else None
+
+
+def _demarche(service: Service, findings: dict[str, FindingRecord], known_demarche: str | None) -> str | None:
+    """The JeDonneMonAvis démarche a service's figures are filed under: the registry's, else the
+    one its button names."""
+    return service.jdma_demarche_id or _finding_demarche(findings) or known_demarche
+
+
+def _jdma(key: str, service: Service, demarche: str | None, records: list[JdmaFigureRecord]) -> Indicator:
+    """A JeDonneMonAvis indicator imported from a review export: shown from 100 reviews."""
+    chosen = next((r for r in records if r.indicator == key and r.service_id == service.id), None) or next(
+        (r for r in records if r.indicator == key and demarche and r.demarche_id == demarche), None)
+    if chosen is None:
+        return Indicator(key, levels.TO_COME, None, "JeDonneMonAvis", note="pas d'export d'avis importé pour le trimestre")
+    value = published(key, chosen.value)
+    return Indicator(key, GRID[key].level(value, chosen.reviews), value, "JeDonneMonAvis",
+                     EvidenceRef(imports=(chosen.source,)), count=chosen.reviews,
+                     note=f"{vocabulary.count(chosen.answers, 'réponse', 'réponses')} à la question")
+
+
 def _uptime(probes: list[ServiceRun]) -> Indicator:
     # A refusal or challenge addressed to the probe, a waiting room or an address that no longer
     # leads to the démarche says nothing of whether the service was up: left out.
     visits = [r for r in probes if r.ok is not None
               and (r.ok or r.error_class not in interruption.NOT_AVAILABILITY)]
     if not visits:
-        return Indicator("uptime", levels.NO_DATA, None, "sondes du trimestre")
+        return Indicator("uptime", levels.TO_COME, None, "sondes du trimestre")
     failed = [r for r in visits if not r.ok]
     # Computed exactly, then published; the level is judged on the published figure, so that
     # "99,9 %" is never green on one service and orange on another.
@@ -230,7 +294,7 @@ def _load_time(probes: list[ServiceRun]) -> Indicator:
     (probes/response_time.py); the browser's timings of the page stay technical detail."""
     measured = [r for r in probes if r.ok and r.response_ms is not None]
     if not measured:
-        return Indicator("load_time", levels.NO_DATA, None, "sondes du trimestre")
+        return Indicator("load_time", levels.TO_COME, None, "sondes du trimestre")
     # The mean of the exact figures, then published in whole milliseconds; the level is judged on
     # the published figure.
     mean = published("load_time", statistics.mean(Fraction(repr(float(r.response_ms))) for r in measured))
@@ -244,7 +308,7 @@ def _declared(key: str, declared: DeclaredIndicator | None, level: Callable[[flo
     """A declared figure, judged by `level` (shown as declared without it), or declared words
     ("oui", "partiel", "non") judged by `words`."""
     if declared is None:
-        return Indicator(key, levels.NO_DATA, None, "déclaré")
+        return Indicator(key, levels.TO_COME, None, "déclaré")
     source = "déclaré" + (f" : {declared.declared_by}" if declared.declared_by else "")
     evidence = EvidenceRef(imports=(f"{declared.source_file}: ligne {declared.source_row}",))
     note = f"déclaré pour {declared.quarter}"
@@ -294,7 +358,7 @@ def _known_demarches(session: Session) -> dict[str, str]:
 def service_indicators(
     service: Service, quarter: Quarter, reference: Reference | None, probes: list[ServiceRun],
     scores: list[SatisfactionScore], declared: dict[tuple[str, str], DeclaredIndicator],
-    known_demarche: str | None = None,
+    known_demarche: str | None = None, jdma: list[JdmaFigureRecord] | None = None,
 ) -> ServiceIndicators:
     run = reference.run if reference else None
     findings = {f.check: f for f in run.findings} if run else {}
@@ -305,11 +369,14 @@ def service_indicators(
                   service_id=service.id, jdma_demarche_id=service.jdma_demarche_id, known_demarche=known_demarche,
                   scores=tuple(ImportedScore(s.service_id, s.demarche_id, s.score, s.reviews, s.source) for s in scores))
     computed = {
+        **{key: _jdma(key, service, _demarche(service, findings, known_demarche), jdma or [])
+           for key in ("simplicity", "help_reachable", "help_efficient", "help_used")},
         "uptime": _uptime(probes),
         "load_time": _load_time(probes),
         "online": _declared("online", declared.get((service.id, "online")), words=levels.online_level),
-        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.score_level),
-        "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage"))),
+        "dlnuf": _declared("dlnuf", declared.get((service.id, "dlnuf")), level=levels.dlnuf_level),
+        "digital_usage": _declared("digital_usage", declared.get((service.id, "digital_usage")),
+                                   level=GRID["usage"].level),
     }
     for check_id, feed in indicator_feeds():
         computed[feed.spec.key] = _fed(feed, run, findings.get(check_id), visit)
@@ -337,9 +404,13 @@ def quarter_indicators(session: Session, quarter: Quarter, as_of: datetime | Non
     ).all()
     declared = _declarations(session, quarter)
     demarches = _known_demarches(session)
+    jdma = session.scalars(
+        select(JdmaFigureRecord).where(JdmaFigureRecord.quarter == str(quarter))
+        .order_by(JdmaFigureRecord.imported_at.desc(), JdmaFigureRecord.id.desc())
+    ).all()
     return [
         service_indicators(s, quarter, references.get(s.id), probes.get(s.id, []), list(scores), declared,
-                           demarches.get(s.id))
+                           demarches.get(s.id), list(jdma))
         for s in services
     ]
 

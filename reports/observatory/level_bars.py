@@ -50,7 +50,7 @@ WIDTH, MARGIN, BAR, SIZE = 560, 16, 24, 13
 
 @dataclass(frozen=True)
 class Segment:
-    label: str  # the level's label ("Vert"), or the tone's name when levels of several indicators are pooled
+    label: str  # the level's label ("Optimal"), or the tone's name when levels of several indicators are pooled
     tone: Tone
     count: int
 

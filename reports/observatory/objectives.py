@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 
 from checks.jedonnemonavis import MIN_REVIEWS
 from foundation import formatting
+from foundation.grid import GRID
 from foundation.quarters import Quarter
 from reports.observatory import levels
 from reports.observatory.indicators import ServiceIndicators, quarter_indicators
 
 MET, MISSED, NOT_APPLICABLE = "met", "missed", "not_applicable"
-# "No re-asking of data the administration already holds": the declared score must be full or,
-# where nothing is declared, the visited pages must ask for no document the State already holds.
-DLNUF_FULL = 10.0
+# "No re-asking of data the administration already holds": the declared score must reach the
+# grid's goal (Optimal) or, where nothing is declared, the visited pages must ask for no document
+# the State already holds.
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _authentication(s: ServiceIndicators) -> Verdict:
 
 def _satisfaction(s: ServiceIndicators) -> Verdict:
     indicator = s.get("satisfaction")
-    if indicator.level == levels.GREEN:
+    if GRID["satisfaction"].goal_reached(indicator.level):
         return Verdict(MET)
     if indicator.level == levels.TOO_FEW_REVIEWS:
         return Verdict(MISSED, f"{indicator.count} avis, moins de {MIN_REVIEWS}")
@@ -90,12 +91,27 @@ def _online(s: ServiceIndicators) -> Verdict:
                    measured=True)
 
 
+def _plain_language(s: ServiceIndicators) -> Verdict:
+    """The observatory's "Clarté du langage" (JeDonneMonAvis) where it is imported; else, for want
+    of it, the readability formula measured on the pages (the reason says which)."""
+    indicator, measured = s.get("simplicity"), s.get("readability")
+    if indicator.value is not None or indicator.level == levels.TOO_FEW_REVIEWS:
+        if GRID["simplicity"].goal_reached(indicator.level):
+            return Verdict(MET)
+        return Verdict(MISSED, f"{indicator.shown}" + (f" ({indicator.count} avis)" if indicator.count else ""))
+    if measured.level == levels.GREEN:
+        return Verdict(MET, "mesuré par la formule de lisibilité", measured=True)
+    shown = f" ({_figure(measured)})" if _figure(measured) else ""
+    return Verdict(MISSED, f"mesuré : {measured.level.label}{shown}" + (f" — {measured.note}" if measured.note else ""),
+                   measured=True)
+
+
 def _dlnuf(s: ServiceIndicators) -> Verdict:
     indicator, measured = s.get("dlnuf"), s.get("dlnuf_measured")
-    if isinstance(indicator.value, float) and indicator.value >= DLNUF_FULL:
+    if indicator.value is not None and GRID["dlnuf"].goal_reached(indicator.level):
         return Verdict(MET)
     if indicator.value is not None:
-        return Verdict(MISSED, f"score déclaré {_figure(indicator)}")
+        return Verdict(MISSED, f"déclaré : {indicator.level.label} ({_figure(indicator)})")
     if measured.value == 0:
         return Verdict(MET, "mesuré par la sonde", measured=True)
     if measured.value is not None:
@@ -125,7 +141,7 @@ OBJECTIVES: tuple[Objective, ...] = (
     Objective("rgaa", "Conformité RGAA à 100 %", date(2025, 12, 31), "décembre 2025", "handicap",
               _level_is("handicap", levels.YES)),
     Objective("plain_language", "Clarté du langage d'au moins 8/10", date(2025, 12, 31), "décembre 2025",
-              "readability", _level_is("readability", levels.GREEN)),
+              "simplicity", _plain_language),
     Objective("online", "Démarche entièrement réalisable en ligne", date(2026, 12, 31), "décembre 2026", "online",
               _online),
     Objective("dlnuf", "Ne plus redemander les données déjà connues (Dites-le-nous une fois)", date(2026, 12, 31),

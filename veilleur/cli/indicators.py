@@ -74,8 +74,8 @@ def import_declared_command(file: Path) -> None:
 
 @click.command("export")
 @click.option("--quarter", "quarter_text", required=True, metavar="2026Q4", help="Le trimestre à exporter.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="Le format du fichier.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "grist"]), default="csv", show_default=True,
+              help="Le format du fichier (grist : les colonnes du document Grist de l’observatoire).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), metavar="FICHIER",
               help="Le fichier à écrire (par défaut : la sortie standard).")
 @click.option("--excel", is_flag=True,
@@ -84,6 +84,8 @@ def import_declared_command(file: Path) -> None:
 def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bool) -> None:
     """Une ligne par démarche : chaque indicateur avec son niveau, sa valeur, sa source et ses preuves."""
     from reports.observatory.exports import EXCEL_CSV, PLAIN_CSV, write_csv, write_json
+    from reports.observatory.grist import write_grist
+    from storage.schema import Service
     from reports.observatory.indicators import quarter_indicators
 
     quarter = _quarter(quarter_text)
@@ -93,6 +95,10 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bo
     with db.sessions() as session:
         require_quarter_with_data(session, quarter)
         states = quarter_indicators(session, quarter)
+        services = {s.id: s for s in session.query(Service).all()} if fmt == "grist" else {}
+        if fmt == "grist":
+            # Read now: the services' rows are detached once the session ends.
+            session.expunge_all()
     if out_file is not None:
         if out_file.is_dir():
             raise InputError(f"--out {out_file} : est un dossier ; donnez un nom de fichier")
@@ -105,6 +111,8 @@ def export_command(quarter_text: str, fmt: str, out_file: Path | None, excel: bo
     try:
         if fmt == "csv":
             write_csv(states, handle, EXCEL_CSV if excel else PLAIN_CSV)
+        elif fmt == "grist":
+            write_grist(states, services, handle)
         else:
             write_json(states, handle, str(quarter))
     finally:

@@ -79,7 +79,7 @@ def test_prune_keeps_recent_quarters_and_each_quarters_reference_run_and_the_cha
         assert data.exists(manifest_of(db, history[name]).sha256)  # manifests always stay
     result = verify()
     assert result.exit_code == 0, result.output
-    assert f"{summary.files} pruned by retention (recorded)" in result.output and summary.files == 6
+    assert f"{summary.files} supprimés par la rétention (enregistrés)" in result.output and summary.files == 6
 
 
 def test_keeping_two_quarters_prunes_only_older_runs(db, data, history):
@@ -142,7 +142,7 @@ def test_pruning_twice_deletes_nothing_more(db, data, history):
 def test_prune_refuses_while_a_campaign_is_running(db, data, history):
     with db.sessions() as session:
         campaign = create_campaign(session, [session.get(Service, "a")], "manual", {})
-    with db.sessions() as session, pytest.raises(InputError, match=f"campaign {campaign.id} is still running"):
+    with db.sessions() as session, pytest.raises(InputError, match=f"campagne {campaign.id} encore en cours"):
         prune(session, data, keep_quarters=1, now=NOW)
     assert all(data.exists(sha) for sha in files_of(db, history["early"]))
 
@@ -171,4 +171,4 @@ def test_a_bundle_of_a_pruned_run_says_which_files_retention_removed_and_still_v
         assert "supprimée par la politique de conservation" in z.read("index.html").decode()
     checked = verify("--bundle", str(out))
     assert checked.exit_code == 0, checked.output
-    assert "3 pruned by retention" in checked.output  # its screenshot and two captures
+    assert "3 supprimés par la rétention" in checked.output  # its screenshot and two captures

@@ -150,7 +150,7 @@ def test_a_citizen_proposes_a_service_and_an_operator_accepts_it_into_the_regist
     runner = CliRunner()
     listed = runner.invoke(cli, ["proposals", "list"])
     assert listed.exit_code == 0, listed.output
-    assert "Demander la carte Vitale" in listed.output and "pending" in listed.output
+    assert "Demander la carte Vitale" in listed.output and "[en attente]" in listed.output
     accepted = runner.invoke(cli, ["proposals", "accept", number, "--id", "carte-vitale"])
     assert accepted.exit_code == 0, accepted.output
     assert "carte-vitale" in accepted.output

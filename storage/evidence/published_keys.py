@@ -87,5 +87,5 @@ def instance_keyring(session: Session, store: EvidenceStore) -> Keyring:
     known = {e.fingerprint for e in entries}
     local = keys_of(store).keyring()
     only_local = [e for e in local.entries if e.fingerprint not in known]
-    source = f"la base de données (table {TABLE})" + (f" et de {local.source}" if only_local else "")
+    source = "la base de données" + (f" et de {local.source}" if only_local else "")
     return Keyring(entries + only_local, source)

@@ -33,7 +33,7 @@ class ProbeSettings:
     # Before a page is read: its load event, at most settle_cap_s; then no request of its scripts
     # under way, the DOM still for settle_quiet_ms (no change, no timer due), at most
     # settle_dom_cap_s more (0 ms: the load alone). A page already still pays nothing for the
-    # DOM's wait; one written 700 ms after its last request is read whole (tests/test_settle.py).
+    # DOM's wait; one written 700 ms after its last request is read whole (tests/probes/test_settle.py).
     settle_cap_s: float = 3.0
     settle_quiet_ms: float = 300.0
     settle_dom_cap_s: float = 2.0

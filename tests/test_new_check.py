@@ -36,9 +36,9 @@ from storage.db import open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry
 from tests.conftest import FAST
-from tests.smtp_server import smtp_server  # noqa: F401  (fixture)
-from tests.test_alerts import Fleet
-from tests.webserver import LocalSite, html
+from tests.support.smtp_server import smtp_server  # noqa: F401  (fixture)
+from tests.reports.alerts.test_alerts import Fleet
+from tests.support.webserver import LocalSite, html
 from veilleur.campaign_console import run_from_cli
 from veilleur.cli import cli
 

@@ -5,7 +5,7 @@ JSON), `veilleur objectives` and the alert e-mails. The displayed strings are re
 page and compared; the machine-readable numbers are the displayed ones (8,7/10 on a page is 8.7
 in the CSV).
 
-The data are built through the real storage and import code (tests/indicator_data.py), with
+The data are built through the real storage and import code (tests/support/indicator_data.py), with
 figures chosen to fall into the traps seen before: a readability of 8.7 (a float just below 8.7,
 once shown "8,69/10"), a satisfaction of 8.9583 and one of 7.99, an uptime of 2 visits out of 3,
 a mean load time between two loads. The previous quarter has no data for most services (their
@@ -38,7 +38,7 @@ from storage.db import open_database
 from storage.declared_import import import_declared
 from storage.evidence.store import EvidenceStore
 from storage.satisfaction_import import import_satisfaction
-from tests.indicator_data import GOOD, Scenario, Seen, at, seen
+from tests.support.indicator_data import GOOD, Scenario, Seen, at, seen
 from veilleur.cli import cli
 
 Q4 = Quarter.parse("2026Q4")

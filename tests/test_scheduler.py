@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.webserver import LocalSite, html
+from tests.support.webserver import LocalSite, html
 from foundation.errors import InputError
 from campaign.schedule import ScheduleConfig, load_schedule
 

@@ -2,7 +2,7 @@
 
 Without that address there are no dashboard links at all: a ministry cannot open a dashboard
 served on an operator's loopback. The paths are the dashboard's routes (reports/web/pages.py,
-reports/web/evidence.py); tests/test_incidents.py follows each link an e-mail carries on the app.
+reports/web/evidence.py); tests/reports/alerts/test_incidents.py follows each link an e-mail carries on the app.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from storage.db import Database, open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry, list_services
 from storage.schema import FindingRecord, Incident, OutgoingMail, ServiceRun
-from tests.french_text import all_problems, visible_text
+from tests.support.french_text import all_problems, visible_text
 from veilleur.cli import cli
 from veilleur.demo.server import registry_yaml, serve_sites
 

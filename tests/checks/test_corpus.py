@@ -4,7 +4,7 @@ Each case is rebuilt the way the probe would see it: its landing page, then the 
 probe's own discovery picks from the landing links, each read from the case folder (or failing
 with the status its server.json gives, or 404 when missing). The checks run on those captures and
 every labelled status and field is compared with `veilleur.evaluation.measure.judge`, the same comparison
-`veilleur eval` makes through the real browser (tests/test_eval.py). Cases whose content a script
+`veilleur eval` makes through the real browser (tests/veilleur/test_eval.py). Cases whose content a script
 renders, and the axe-core figures, need the browser and are only measured there.
 """
 
@@ -71,7 +71,7 @@ def test_the_corpus_has_at_least_sixty_labelled_mini_sites_each_described():
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_corpus_case(case: Case):
     if _needs_a_browser(case):
-        pytest.skip("rendered by a script: measured through the browser in tests/test_eval.py")
+        pytest.skip("rendered by a script: measured through the browser in tests/veilleur/test_eval.py")
     findings = run_checks(capture_of(case))
     wrong = [j for check, expected in case.expected.items() if check not in BROWSER_ONLY_CHECKS
              if not (j := judge(case.name, check, expected, findings[check])).right]

@@ -20,7 +20,7 @@ from probes.models import (
 )
 from reports.probe_json import finding_json
 from tests.checks.pages import capture, failed_page, landing
-from tests.french_text import problems as not_french
+from tests.support.french_text import problems as not_french
 
 SITE = "https://service.example.gouv.fr/"
 DEVICE_WIDTH = "width=device-width, initial-scale=1"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checks import CHECKS
 from foundation import vocabulary
-from tests.french_text import ENGLISH
+from tests.support.french_text import ENGLISH
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

@@ -24,7 +24,7 @@ from storage.db import open_database
 from storage.evidence.store import EvidenceStore
 from storage.registry import import_registry, list_services
 from storage.schema import ServiceRun
-from tests.webserver import unused_port
+from tests.support.webserver import unused_port
 from veilleur.loopback import LOOPBACK, LoopbackHandler, LoopbackServer, Reply
 
 PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Demander une aide</title></head>

@@ -9,7 +9,7 @@ from storage.access_problems import refusing_hosts, stale_addresses
 from storage.evidence.store import EvidenceStore
 from storage.runs import create_campaign, finish_campaign, pending_units, record_unit
 from storage.schema import Service
-from tests.evidence_runs import capture, seed
+from tests.support.evidence_runs import capture, seed
 
 WAF = "page de refus d’un pare-feu applicatif (identifiant de support 1234567890)"
 SOFT_404 = "page « introuvable » servie avec le statut 200 (« Page non trouvée — Erreur 404 »)"

@@ -107,7 +107,7 @@ def test_importing_the_export_shows_the_four_other_jdma_indicators_for_each_quar
     from foundation.quarters import Quarter
     from reports.observatory.indicators import quarter_indicators
     from storage.satisfaction_import import import_satisfaction
-    from tests.test_indicators_imports import registry
+    from tests.reports.observatory.test_indicators_imports import registry
 
     registry(db)  # carte-grise's button names démarche 4567
     path = tmp_path / "export-avis.csv"
@@ -134,7 +134,7 @@ def test_the_plain_language_objective_reads_the_jdma_clarity_not_the_readability
 
     from reports.observatory.objectives import objectives_at
     from storage.satisfaction_import import import_satisfaction
-    from tests.test_indicators_imports import registry
+    from tests.reports.observatory.test_indicators_imports import registry
 
     registry(db)  # carte-grise's visit measured a readability of 8.5 ("Bon") with the formula
     path = tmp_path / "export-avis.csv"

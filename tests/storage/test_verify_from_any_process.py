@@ -15,7 +15,7 @@ from sqlalchemy import select
 from storage.evidence.signing import InstanceKeys
 from storage.evidence.store import EvidenceStore
 from storage.schema import SigningKeyRecord
-from tests.evidence_runs import manifest_of, page_sha, record, seed
+from tests.support.evidence_runs import manifest_of, page_sha, record, seed
 from veilleur.cli import cli
 
 

@@ -1,6 +1,6 @@
 """The command line speaks French: every command's `--help`, and every refusal of bad input (an
 unknown id, a bad date or quarter, a bad file, a mistyped option) is French text by the rules of
-the screens' test (tests/french_text.py), one line on stderr, exit code 2, nothing stored."""
+the screens' test (tests/support/french_text.py), one line on stderr, exit code 2, nothing stored."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from storage.evidence.store import EvidenceStore
-from tests.evidence_runs import record, seed
-from tests.french_text import TYPED, glossary_problems, problems
+from tests.support.evidence_runs import record, seed
+from tests.support.french_text import TYPED, glossary_problems, problems
 from veilleur.cli.commands import SECTIONS, cli
 
 

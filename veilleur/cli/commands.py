@@ -9,7 +9,7 @@ from foundation import __version__
 from veilleur.cli.group import VeilleurGroup
 
 # Every command: its name → its module, which lists it in `COMMANDS`. `veilleur --help` loads them
-# all (rare, and its listing is then the commands' own); tests/test_cli_commands.py fails when this
+# all (rare, and its listing is then the commands' own); tests/veilleur/test_cli_commands.py fails when this
 # table and the modules drift apart.
 LAZY_COMMANDS: dict[str, str] = {
     "registry": "veilleur.cli.registry",

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from reports.web.app import create_app
 from storage.evidence.store import EvidenceStore
-from tests.indicator_data import Scenario, Seen, at, seen
+from tests.support.indicator_data import Scenario, Seen, at, seen
 from tests.test_one_truth import cells_of, tree
 
 

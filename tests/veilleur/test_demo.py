@@ -170,10 +170,10 @@ def test_the_demo_sites_served_alike_on_loopback_all_answer_in_optimal_time(demo
         load = {s.service_id: s.get("load_time") for s in quarter_indicators(session, latest_quarter(session))}
     alike = [sid for sid, behaviour in behaviours.items() if behaviour == Behaviour()]
     assert len(alike) >= 12
-    assert {sid: load[sid].level for sid in alike if load[sid].level != levels.GREEN} == {}
+    assert {sid: load[sid].level for sid in alike if load[sid].level != levels.OPTIMAL} == {}
     assert all(load[sid].count and load[sid].value < 400 for sid in alike)
-    assert load["adaptation-logement"].level == levels.RED and load["adaptation-logement"].value >= 2500
-    assert load["cheque-energie"].level == levels.NO_DATA
+    assert load["adaptation-logement"].level == levels.WEAK and load["adaptation-logement"].value >= 2500
+    assert load["cheque-energie"].level == levels.TO_COME
     # The report shows each visit's response time by phase; the browser's load stays a page's detail.
     page = (demo.report / "indicateurs" / "carte-grise.html").read_text(encoding="utf-8")
     section = page.split('id="load_time"', 1)[1].split("</section>", 1)[0]

@@ -23,8 +23,8 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "indicators.md"
 
 
 def documented_columns() -> list[str]:
-    section = DOC.read_text(encoding="utf-8").split("## Exports: data dictionary", 1)[1]
-    section = section.split("### Evidence references", 1)[0]
+    section = DOC.read_text(encoding="utf-8").split("## Exports : dictionnaire des données", 1)[1]
+    section = section.split("### Références des preuves", 1)[0]
     return re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.M)
 
 

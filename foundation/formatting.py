@@ -35,6 +35,8 @@ DURATION_DECIMALS = 0
 # The observatory shows its scores and rates with one decimal ("8,4 / 10", "99,5 %"); its
 # thresholds have at most one, so truncating to it never crosses one.
 GRID_DECIMALS = 1
+# A detector's precision and recall (`veilleur eval`) keep three, written even when zero: 1,000.
+RATIO_DECIMALS = 3
 DECIMALS: dict[str, int] = {
     "score": SCORE_DECIMALS, "percent": PERCENT_DECIMALS, "share": SHARE_DECIMALS,
     "duration": DURATION_DECIMALS, "violations": 0, "held": 0,
@@ -89,6 +91,13 @@ def number(value: float | int | Fraction, decimals: int) -> str:
     rules (decimal comma, a narrow no-break space between thousands, trailing zeros dropped)."""
     truncated = Decimal(_scaled(value, decimals)).scaleb(-decimals)
     return vocabulary.decimal(truncated)
+
+
+def ratio(value: float | int | None) -> str:
+    """A ratio between 0 and 1 (a detector's precision, recall or share of exact fields, in
+    `veilleur eval`): `0,987`, `1,000`, always three decimals, truncated (0,9996 reads 0,999)."""
+    return "" if value is None else vocabulary.decimal(Decimal(_scaled(value, RATIO_DECIMALS)).scaleb(-RATIO_DECIMALS),
+                                                       RATIO_DECIMALS)
 
 
 def score(value: float | int | None) -> str:

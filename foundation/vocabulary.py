@@ -330,8 +330,11 @@ def integer(value: int) -> str:
     return format_decimal(value, locale=_FRENCH)
 
 
-def decimal(value) -> str:
-    """A number already rounded as its kind wants it, in French: `8,7`, `12 000`, `-0,3`."""
+def decimal(value, places: int | None = None) -> str:
+    """A number already rounded as its kind wants it, in French: `8,7`, `12 000`, `-0,3`; with
+    `places`, always that many decimals (`1,000`)."""
+    if places is not None:
+        return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0", locale=_FRENCH)
     return format_decimal(value, locale=_FRENCH, decimal_quantization=False)
 
 

@@ -4,6 +4,7 @@ per check with a confusion table, precision and recall; exit 1 below the thresho
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checks import check_ids
+from checks import check_ids, finding_types
 from checks.franceconnect import FranceConnectFinding
 from checks.non_digital_alternative import NonDigitalAlternativeFinding
 from tests.conftest import FAST
+from tests.support.french_text import all_glossary_problems, all_problems
 from veilleur.cli import cli
-from veilleur.evaluation.corpus import Expectation, load_corpus, serve_corpus
+from veilleur.evaluation.corpus import (FIELD_CHECKS, NOT_THE_SERVICE, PAGE_CLASSES, Expectation, load_corpus,
+                                        serve_corpus)
 from foundation.errors import InputError
 from veilleur.evaluation.measure import Judgement, Thresholds, judge, run_evaluation, score_check
 
@@ -62,14 +65,14 @@ def test_eval_prints_a_confusion_table_with_precision_and_recall_per_check_and_e
     result = run_cli(str(small_corpus))
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "franceconnect — 3 cases · precision 1.000 · recall 1.000" in out
-    assert "labelled \\ found" in out
+    assert "franceconnect — 3 cas · précision 1,000 · rappel 1,000" in out
+    assert "étiqueté \\ trouvé" in out
     table = out.split("franceconnect — ")[1].split("\n\n")[0]
     assert [line.split() for line in table.splitlines()[2:5]] == [
         ["franceconnect_plus", "1", "0", "0"], ["absent", "0", "1", "0"], ["unknown", "0", "0", "1"]]
-    assert "jedonnemonavis — 1 cases" in out and "non_digital_alternative — 1 cases" in out
-    assert "Misclassified: 0" in out
-    assert out.rstrip().endswith("on every check)") and "PASS" in out
+    assert "jedonnemonavis — 1 cas" in out and "non_digital_alternative — 1 cas" in out
+    assert "Mal classés : 0" in out
+    assert out.rstrip().endswith("RÉUSSI (précision ≥ 0,97, rappel ≥ 0,97, champs exacts ≥ 0,97 pour chaque contrôle)")
 
 
 def test_eval_exits_1_below_the_thresholds_and_names_the_misclassified_case(small_corpus):
@@ -78,8 +81,30 @@ def test_eval_exits_1_below_the_thresholds_and_names_the_misclassified_case(smal
     (small_corpus / "labels.json").write_text(json.dumps(labels))
     result = run_cli(str(small_corpus))
     assert result.exit_code == 1
-    assert "plus  franceconnect: labelled franceconnect, found franceconnect_plus" in result.stdout
-    assert "FAIL: franceconnect precision 0.500 < 0.97; franceconnect recall 0.500 < 0.97" in result.stdout
+    assert "plus  franceconnect : étiqueté franceconnect, trouvé franceconnect_plus — Trouvé sur" in result.stdout
+    assert "ÉCHEC : franceconnect : précision 0,500 < 0,97 ; franceconnect : rappel 0,500 < 0,97" in result.stdout
+
+
+def test_the_report_and_the_progress_lines_are_french(small_corpus):
+    """Every line a person reads is French: only the ids a labels file writes (checks, statuses,
+    classes of page, fields) stay as they are written there."""
+    labels = json.loads((small_corpus / "labels.json").read_text())
+    labels["plus"]["franceconnect"] = "franceconnect"  # a mistake, and a mismatched field: every kind of line
+    labels["phone"] = {"non_digital_alternative": "present", "phones": ["0140566001"], "not_the_service": "none"}
+    (small_corpus / "labels.json").write_text(json.dumps(labels))
+    (small_corpus / "phone").mkdir()
+    page = PLAIN_PAGE.replace("</main>", "<p>Tél. 01 40 56 60 00</p></main>")
+    (small_corpus / "phone" / "index.html").write_text(page)
+    result = run_cli(str(small_corpus))
+    assert result.exit_code == 1
+    assert "Mal classés : 2" in result.stdout and "ÉCHEC : " in result.stdout and "[4/4]" in result.stderr
+    ids = {*check_ids(), NOT_THE_SERVICE, *PAGE_CLASSES, *FIELD_CHECKS,
+           *(s for cls in finding_types().values() for s in cls.statuses)}
+    texts = {name: re.sub(r"[\w.]+", lambda m: "" if set(m.group(0).split(".")) <= ids else m.group(0),
+                          text.replace(str(small_corpus), "DOSSIER"))
+             for name, text in (("rapport", result.stdout), ("progression", result.stderr))}
+    assert all_problems(texts.items()) == {}
+    assert all_glossary_problems(texts.items()) == {}
 
 
 def test_thresholds_are_options(small_corpus):
@@ -112,18 +137,21 @@ def test_labelled_fields_are_compared_when_the_status_is_right(tmp_path):
                         {"phone": page})
     result = run_cli(str(root))
     assert result.exit_code == 1
-    assert "phone  non_digital_alternative.phones: labelled ['0140566001'], found ['0140566000']" in result.stdout
-    assert "FAIL: non_digital_alternative field accuracy 0.000 < 0.97" in result.stdout
+    assert "phone  non_digital_alternative.phones : étiqueté 0140566001, trouvé 0140566000" in result.stdout
+    assert "ÉCHEC : non_digital_alternative : champs exacts 0,000 < 0,97" in result.stdout
 
 
 # --- Bad input: one line naming the file, the case and the field; exit 2 ---------------------------------
 
 @pytest.mark.parametrize("labels, message", [
-    ({"plain": {"franceconect": "absent"}}, "case 'plain' field 'franceconect': neither a check id"),
-    ({"plain": {"franceconnect": "maybe"}}, "case 'plain' field 'franceconnect': unknown status 'maybe'"),
-    ({"plain": {"demarche_id": "12"}}, "case 'plain' field 'demarche_id': the case gives no status for jedonnemonavis"),
-    ({"plain": {"accessibility_statement": {"status": "non", "ratio": 3}}}, "field 'ratio': not a field of the accessibility_statement finding"),
-    ({"missing": {"franceconnect": "absent"}}, "case 'missing': no folder"),
+    ({"plain": {"franceconect": "absent"}}, "cas « plain », champ « franceconect » : ni un contrôle"),
+    ({"plain": {"franceconnect": "maybe"}},
+     "cas « plain », champ « franceconnect » : statut inconnu « maybe » (attendu : "),
+    ({"plain": {"demarche_id": "12"}},
+     "cas « plain », champ « demarche_id » : le cas ne donne pas de statut pour jedonnemonavis"),
+    ({"plain": {"accessibility_statement": {"status": "non", "ratio": 3}}},
+     "contrôle « accessibility_statement », champ « ratio » : n’est pas un champ du constat accessibility_statement"),
+    ({"missing": {"franceconnect": "absent"}}, "cas « missing » : pas de dossier"),
 ])
 def test_bad_labels_are_one_line_errors_naming_file_case_and_field(tmp_path, labels, message):
     root = write_corpus(tmp_path / "c", {}, {"plain": PLAIN_PAGE})
@@ -131,24 +159,24 @@ def test_bad_labels_are_one_line_errors_naming_file_case_and_field(tmp_path, lab
     result = CliRunner().invoke(cli, ["eval", str(root)])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"veilleur : erreur : {root / 'labels.json'}: ") and message in line
+    assert line.startswith(f"veilleur : erreur : {root / 'labels.json'} : ") and message in line
 
 
 def test_invalid_json_and_bad_server_file_name_their_line_and_field(tmp_path):
     root = write_corpus(tmp_path / "c", {"plain": {"franceconnect": "absent"}}, {"plain": PLAIN_PAGE})
     (root / "labels.json").write_text('{"plain":\n  {"franceconnect": }\n}')
-    with pytest.raises(InputError, match=r"labels\.json:2: not valid JSON"):
+    with pytest.raises(InputError, match=r"labels\.json:2 : JSON invalide, colonne 21 : une valeur est attendue"):
         load_corpus(root)
     (root / "labels.json").write_text(json.dumps({"plain": {"franceconnect": "absent"}}))
     (root / "plain" / "server.json").write_text(json.dumps({"status": {"/": 700}}))
-    with pytest.raises(InputError, match=r"server\.json: field 'status\./': not an HTTP status: 700"):
+    with pytest.raises(InputError, match=r"server\.json : champ « status\./ » : 700 n’est pas un statut HTTP"):
         load_corpus(root)
 
 
 def test_missing_corpus_folder_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"veilleur : erreur : {tmp_path / 'nowhere'}: not a folder"
+    assert result.stderr.strip() == f"veilleur : erreur : {tmp_path / 'nowhere'} : dossier introuvable"
 
 
 # --- Serving ------------------------------------------------------------------------------------------

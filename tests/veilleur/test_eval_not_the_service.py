@@ -27,7 +27,8 @@ def test_the_class_found_is_that_of_the_first_page_that_was_not_the_service():
     login = PageCapture(url="http://127.0.0.1/connexion.html", kind="login", error_class="waf",
                         error="page de refus d’un pare-feu applicatif (identifiant de support 1234)")
     assert page_class(ServiceCapture(url=landing.url, pages=[landing, login])) == (
-        "waf", "login /connexion.html: page de refus d’un pare-feu applicatif (identifiant de support 1234)")
+        "waf",
+        "la page de connexion /connexion.html : page de refus d’un pare-feu applicatif (identifiant de support 1234)")
     assert page_class(ServiceCapture(url=landing.url, pages=[landing])) == ("none", None)
     timeout = PageCapture(url="http://127.0.0.1/", kind="landing", error_class="timeout")
     assert page_class(ServiceCapture(url=landing.url, pages=[timeout])) == ("none", None)  # a failure, not a class
@@ -38,15 +39,16 @@ def test_precision_and_recall_of_the_class_are_printed_and_a_miss_fails_the_thre
     right = evaluate("corpus", cases, {c.name: {} for c in cases}, Thresholds(),
                      {"waf": ("waf", "r"), "maintenance": ("maintenance", "r"), "control": ("none", None)})
     out = render_text(right)
-    assert "not_the_service — 3 cases · precision 1.000 · recall 1.000" in out and out.rstrip().endswith("every check)")
+    assert "not_the_service — 3 cas · précision 1,000 · rappel 1,000" in out
+    assert out.rstrip().endswith("pour chaque contrôle)")
     assert render_json(right)["checks"]["not_the_service"]["per_status"]["waf"]["recall"] == 1.0
     # A control taken for a maintenance page costs precision; a missed refusal costs recall.
     wrong = evaluate("corpus", cases, {c.name: {} for c in cases}, Thresholds(),
                      {"waf": ("none", None), "maintenance": ("maintenance", "r"), "control": ("maintenance", "r")})
     score = wrong.scores["not_the_service"]
     assert (score.precision, score.recall) == (0.5, 0.5)
-    assert "not_the_service precision 0.500 < 0.97" in wrong.failures()
-    assert "  control  not_the_service: labelled none, found maintenance — r" in render_text(wrong)
+    assert "not_the_service : précision 0,500 < 0,97" in wrong.failures()
+    assert "  control  not_the_service : étiqueté none, trouvé maintenance — r" in render_text(wrong)
 
 
 def _corpus(root: Path, label: dict, server: dict | None = None) -> Path:
@@ -60,7 +62,8 @@ def _corpus(root: Path, label: dict, server: dict | None = None) -> Path:
 
 def test_a_label_naming_no_known_class_is_refused_with_the_file_and_the_case(tmp_path):
     root = _corpus(tmp_path, {"not_the_service": "captcha"})
-    with pytest.raises(InputError, match=r"labels.json: case 'case' field 'not_the_service': unknown class 'captcha'"):
+    with pytest.raises(InputError,
+                       match=r"labels.json : cas « case », champ « not_the_service » : classe inconnue « captcha »"):
         load_corpus(root)
 
 
@@ -77,5 +80,5 @@ def test_a_case_serves_the_headers_its_server_file_gives(tmp_path):
 
 def test_malformed_headers_in_a_server_file_are_refused(tmp_path):
     root = _corpus(tmp_path, {"not_the_service": "maintenance"}, {"headers": {"/": "Retry-After: 3600"}})
-    with pytest.raises(InputError, match=r"server.json: field 'headers'"):
+    with pytest.raises(InputError, match=r"server.json : champ « headers »"):
         load_corpus(root)

@@ -38,6 +38,8 @@ from typing import Any
 from checks import finding_types
 from probes import interruption
 from foundation.errors import InputError
+from foundation.vocabulary import integer
+from storage.text_file import read_text_file
 from veilleur.loopback import HTML, FolderHandler, FolderServer, LoopbackServer, Reply, ServerGroup
 
 LABELS_FILE = "labels.json"
@@ -89,35 +91,67 @@ class Corpus:
     unlabelled: list[str]  # case folders that labels.json does not mention (not scored)
 
 
+# What the json module says of a malformed file, in French (any other message: « JSON invalide » alone).
+_JSON_MESSAGES = {
+    "Expecting value": "une valeur est attendue",
+    "Expecting property name enclosed in double quotes": "un nom de champ entre guillemets droits est attendu",
+    "Expecting ',' delimiter": "une virgule est attendue",
+    "Expecting ':' delimiter": "un deux-points est attendu",
+    "Extra data": "du texte suit la fin du JSON",
+    "Unterminated string starting at": "un texte entre guillemets n’est pas fermé",
+    "Invalid control character at": "caractère de contrôle dans un texte",
+    "Invalid \\escape": "échappement invalide",
+}
+
+
 def _read_json(path: Path) -> Any:
+    text = read_text_file(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text: {exc.reason}") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        why = _JSON_MESSAGES.get(exc.msg)
+        raise InputError(f"{path}:{exc.lineno} : JSON invalide, colonne {exc.colno}"
+                         + (f" : {why}" if why else "")) from None
+
+
+def _shown(value: Any) -> str:
+    """A value of a labels or server file, as the file writes it but for a text's quotes: « maybe »,
+    « 3 », « {"a": 1} »."""
+    return f"« {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)} »"
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in words."""
+    if isinstance(value, dict):
+        return "un objet"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, str):
+        return "un texte"
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, (int, float)):
+        return "un nombre"
+    return "null"
 
 
 def _status(check: str, value: Any, where: str) -> str:
     statuses = finding_types()[check].statuses
     if not isinstance(value, str) or value not in statuses:
-        raise InputError(f"{where} field '{check}': unknown status {value!r} (one of: {', '.join(statuses)})")
+        raise InputError(f"{where}, champ « {check} » : statut inconnu {_shown(value)} "
+                         f"(attendu : {', '.join(statuses)})")
     return value
 
 
 def _field_value(check: str, name: str, value: Any, where: str) -> Any:
     if name not in finding_types()[check].model_fields or name in _BASE_FIELDS:
-        raise InputError(f"{where} field '{name}': not a field of the {check} finding")
+        raise InputError(f"{where}, champ « {name} » : n’est pas un champ du constat {check}")
     return value
 
 
 def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expectation], str, str | None]:
     if not isinstance(raw, dict):
-        raise InputError(f"{where}: expected an object of check ids, got {type(raw).__name__}")
+        raise InputError(f"{where} : attendu : un objet (contrôle : statut) ; reçu : {_kind(raw)}")
     statuses: dict[str, str] = {}
     fields: dict[str, dict[str, Any]] = {}
     about = ""
@@ -125,35 +159,37 @@ def _case_expectations(name: str, raw: Any, where: str) -> tuple[dict[str, Expec
     for key, value in raw.items():
         if key == NOT_THE_SERVICE:
             if value not in PAGE_CLASSES:
-                raise InputError(f"{where} field '{key}': unknown class {value!r} (one of: {', '.join(PAGE_CLASSES)})")
+                raise InputError(f"{where}, champ « {key} » : classe inconnue {_shown(value)} "
+                                 f"(attendu : {', '.join(PAGE_CLASSES)})")
             page_class = value
         elif key == ABOUT:
             if not isinstance(value, str):
-                raise InputError(f"{where} field '{ABOUT}': expected a text")
+                raise InputError(f"{where}, champ « {ABOUT} » : attendu : un texte ; reçu : {_kind(value)}")
             about = value
         elif key in finding_types() and isinstance(value, dict):
             nested = dict(value)
             if "status" not in nested:
-                raise InputError(f"{where} field '{key}': an object needs a 'status'")
+                raise InputError(f"{where}, champ « {key} » : il manque « status » à cet objet")
             statuses[key] = _status(key, nested.pop("status"), where)
             for name, expected in nested.items():
-                fields.setdefault(key, {})[name] = _field_value(key, name, expected, f"{where} '{key}'")
+                fields.setdefault(key, {})[name] = _field_value(key, name, expected, f"{where}, contrôle « {key} »")
         elif key in finding_types():
             statuses[key] = _status(key, value, where)
         elif key in FIELD_CHECKS:
             owners = FIELD_CHECKS[key]
             if len(owners) > 1:
-                raise InputError(f"{where} field '{key}': belongs to several checks ({', '.join(owners)}); "
-                                 f"write it inside one of them")
+                raise InputError(f"{where}, champ « {key} » : appartient à plusieurs contrôles "
+                                 f"({', '.join(owners)}) ; écrivez-le dans l’un d’eux")
             fields.setdefault(owners[0], {})[key] = value
         else:
             known = ", ".join(finding_types())
-            raise InputError(f"{where} field '{key}': neither a check id ({known}) nor a finding field")
+            raise InputError(f"{where}, champ « {key} » : ni un contrôle ({known}) ni un champ de constat")
     for check in fields:
         if check not in statuses:
-            raise InputError(f"{where} field '{next(iter(fields[check]))}': the case gives no status for {check}")
+            raise InputError(f"{where}, champ « {next(iter(fields[check]))} » : le cas ne donne pas de statut "
+                             f"pour {check}")
     if not statuses and page_class is None:
-        raise InputError(f"{where}: labels no check")
+        raise InputError(f"{where} : n’étiquette aucun contrôle")
     return {c: Expectation(s, fields.get(c, {})) for c, s in statuses.items()}, about, page_class
 
 
@@ -162,30 +198,34 @@ def _behaviour(path: Path) -> ServerBehaviour:
         return ServerBehaviour()
     raw = _read_json(path)
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: expected an object")
+        raise InputError(f"{path} : attendu : un objet ; reçu : {_kind(raw)}")
     known = {"status", "delay_ms", "headers"}
     for key in raw:
         if key not in known:
-            raise InputError(f"{path}: field '{key}': unknown (one of: {', '.join(sorted(known))})")
+            raise InputError(f"{path} : champ inconnu « {key} » (attendu : {', '.join(sorted(known))})")
     headers = raw.get("headers", {})
     if not isinstance(headers, dict) or not all(
             isinstance(p, str) and p.startswith("/") and isinstance(h, dict)
             and all(isinstance(k, str) and isinstance(v, str) for k, v in h.items()) for p, h in headers.items()):
-        raise InputError(f"{path}: field 'headers': expected an object of URL path → {{header name: text}}")
+        raise InputError(f"{path} : champ « headers » : attendu : un objet chemin d’adresse → "
+                         f"{{nom d’en-tête : texte}}")
     parsed: dict[str, dict[str, int]] = {}
     for key in ("status", "delay_ms"):
         table = raw.get(key, {})
         if not isinstance(table, dict):
-            raise InputError(f"{path}: field '{key}': expected an object of URL path → number")
+            raise InputError(f"{path} : champ « {key} » : attendu : un objet chemin d’adresse → nombre")
         for url_path, value in table.items():
             if not isinstance(url_path, str) or not url_path.startswith("/"):
-                raise InputError(f"{path}: field '{key}': {url_path!r} is not a URL path (starts with '/')")
+                raise InputError(f"{path} : champ « {key} » : {_shown(url_path)} n’est pas un chemin d’adresse "
+                                 f"(qui commence par « / »)")
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InputError(f"{path}: field '{key}.{url_path}': expected a whole number, got {value!r}")
+                raise InputError(f"{path} : champ « {key}.{url_path} » : attendu : un nombre entier ; reçu : "
+                                 f"{_shown(value)}")
             if key == "status" and not 100 <= value <= 599:
-                raise InputError(f"{path}: field 'status.{url_path}': not an HTTP status: {value}")
+                raise InputError(f"{path} : champ « status.{url_path} » : {value} n’est pas un statut HTTP")
             if key == "delay_ms" and not 0 <= value <= 120_000:
-                raise InputError(f"{path}: field 'delay_ms.{url_path}': must be between 0 and 120000")
+                raise InputError(f"{path} : champ « delay_ms.{url_path} » : doit être entre 0 et "
+                                 f"{integer(120_000)} (millisecondes)")
         parsed[key] = dict(table)
     return ServerBehaviour(status=parsed["status"], delay_ms=parsed["delay_ms"], headers=headers)
 
@@ -193,7 +233,7 @@ def _behaviour(path: Path) -> ServerBehaviour:
 def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
     """The labelled cases of a corpus folder, checked; `only` keeps the named cases."""
     if not root.is_dir():
-        raise InputError(f"{root}: not a folder")
+        raise InputError(f"{root} : " + ("n’est pas un dossier" if root.exists() else "dossier introuvable"))
     labels_path = root / LABELS_FILE
     labels: dict[str, Any] = {}
     source: dict[str, Path] = {}
@@ -201,25 +241,25 @@ def load_corpus(root: Path, only: list[str] | None = None) -> Corpus:
     for path in [labels_path, *sorted(root.glob("labels-*.json"))]:
         table = _read_json(path)
         if not isinstance(table, dict) or not table:
-            raise InputError(f"{path}: expected an object mapping case names to their labels")
+            raise InputError(f"{path} : attendu : un objet qui donne pour chaque nom de cas ses étiquettes")
         for name, raw in table.items():
             if name in labels:
-                raise InputError(f"{path}: case {name!r} is already labelled in {source[name]}")
+                raise InputError(f"{path} : le cas « {name} » est déjà étiqueté dans {source[name]}")
             labels[name], source[name] = raw, path
     wanted = set(only or [])
     missing = sorted(wanted - set(labels))
     if missing:
-        raise InputError(f"{labels_path}: no case named {missing[0]!r}")
+        raise InputError(f"{labels_path} : aucun cas nommé « {missing[0]} »")
     cases = []
     for name, raw in labels.items():
-        where = f"{source[name]}: case {name!r}"
+        where = f"{source[name]} : cas « {name} »"
         if wanted and name not in wanted:
             continue
         case_dir = root / name
         if "/" in name or name.startswith(".") or not case_dir.is_dir():
-            raise InputError(f"{where}: no folder {case_dir}")
+            raise InputError(f"{where} : pas de dossier {case_dir}")
         if not (case_dir / LANDING_FILE).is_file():
-            raise InputError(f"{where}: no landing page {case_dir / LANDING_FILE}")
+            raise InputError(f"{where} : pas de page d’accueil {case_dir / LANDING_FILE}")
         expected, about, page_class = _case_expectations(name, raw, where)
         cases.append(Case(name, case_dir, expected, about, _behaviour(case_dir / SERVER_FILE), page_class))
     unlabelled = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 from checks import finding_types, run_checks
 from checks.models import Finding
+from foundation import formatting, vocabulary
 from probes import interruption
 from probes.models import ServiceCapture
 from probes.settings import ProbeSettings
@@ -122,14 +123,15 @@ class Evaluation:
     case_pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def failures(self) -> list[str]:
-        """Why the evaluation fails its thresholds, one phrase per figure below them."""
+        """Why the evaluation fails its thresholds, one phrase per figure below them, in French
+        (« franceconnect : précision 0,500 < 0,97 »)."""
         out = []
         for score in self.scores.values():
-            for name, value, minimum in (("precision", score.precision, self.thresholds.precision),
-                                         ("recall", score.recall, self.thresholds.recall),
-                                         ("field accuracy", score.field_accuracy, self.thresholds.field_accuracy)):
+            for name, value, minimum in (("précision", score.precision, self.thresholds.precision),
+                                         ("rappel", score.recall, self.thresholds.recall),
+                                         ("champs exacts", score.field_accuracy, self.thresholds.field_accuracy)):
                 if value is not None and value < minimum:
-                    out.append(f"{score.check} {name} {value:.3f} < {minimum:.2f}")
+                    out.append(f"{score.check} : {name} {_figure(value)} < {_threshold(minimum)}")
         return out
 
     @property
@@ -218,7 +220,7 @@ def page_class(capture: ServiceCapture) -> tuple[str, str | None]:
     page), with its reason; ("none", None) when every visited page was the service."""
     for page in capture.pages:
         if page.error_class in interruption.KINDS:
-            return page.error_class, f"{page.kind} {urlsplit(page.url).path}: {page.error}"
+            return page.error_class, f"{vocabulary.the_page(page.kind)} {urlsplit(page.url).path} : {page.error}"
     return SERVICE, None
 
 
@@ -259,8 +261,9 @@ def _stderr_progress(total: int) -> Callable[[str, ServiceCapture], None]:
 
     def report(name: str, capture: ServiceCapture) -> None:
         done[0] += 1
-        state = "ok" if capture.ok else f"{capture.error_class or 'failed'}"
-        print(f"  [{done[0]}/{total}] {name}: {len(capture.pages)} page(s), {state}", file=sys.stderr, flush=True)
+        state = "visite réussie" if capture.ok else vocabulary.error_class(capture.error_class)
+        pages = vocabulary.count(len(capture.pages), "page visitée", "pages visitées")
+        print(f"  [{done[0]}/{total}] {name} : {pages}, {state}", file=sys.stderr, flush=True)
 
     return report
 
@@ -290,40 +293,62 @@ def run_evaluation(corpus: Corpus, settings: ProbeSettings, thresholds: Threshol
 
 
 def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    """A precision, recall or share of exact fields: `0,987`, `1,000`; "—" when undefined."""
+    return "—" if value is None else formatting.ratio(value)
+
+
+def _threshold(value: float) -> str:
+    """A threshold as it was given: `0,97`, `1`."""
+    return formatting.number(value, 6)
+
+
+def _value(name: str, value: Any) -> str:
+    """A labelled or found field value, as the vocabulary writes a finding's figures."""
+    return "rien" if value is None else vocabulary.detail_value(name, value)
+
+
+# The head of the confusion table's first column: labelled statuses down, found statuses across.
+TABLE_HEAD = "étiqueté \\ trouvé"
 
 
 def render_text(evaluation: Evaluation) -> str:
-    """Per check: the confusion table (labelled × found), precision, recall; then the mistakes."""
-    lines = [f"Corpus {evaluation.corpus}: {len({j.case for j in evaluation.judgements})} cases, "
-             f"{len(evaluation.judgements)} labelled checks", ""]
+    """Per check: the confusion table (labelled × found), precision, recall; then the mistakes.
+    In French; check ids, statuses and field names stay as labels.json writes them."""
+    cases = len({j.case for j in evaluation.judgements})
+    lines = [f"Corpus {evaluation.corpus} : {vocabulary.count(cases, 'cas', 'cas')}, "
+             f"{vocabulary.count(len(evaluation.judgements), 'contrôle étiqueté', 'contrôles étiquetés')}", ""]
     for score in evaluation.scores.values():
-        fields = (f" · fields {score.fields_matched}/{score.fields_checked}" if score.fields_checked else "")
-        lines.append(f"{score.check} — {score.cases} cases · precision {_figure(score.precision)} · "
-                     f"recall {_figure(score.recall)}{fields}")
+        fields = (f" · champs exacts {vocabulary.integer(score.fields_matched)}/"
+                  f"{vocabulary.integer(score.fields_checked)}" if score.fields_checked else "")
+        lines.append(f"{score.check} — {vocabulary.count(score.cases, 'cas', 'cas')} · précision "
+                     f"{_figure(score.precision)} · rappel {_figure(score.recall)}{fields}")
         used = [s for s in score.statuses
                 if any(score.confusion[s].values()) or any(score.confusion[e][s] for e in score.statuses)]
-        width = max(len("labelled \\ found"), *(len(s) for s in used))
-        lines.append("  " + "labelled \\ found".ljust(width) + "".join(f"  {s:>{max(len(s), 3)}}" for s in used))
+        width = max(len(TABLE_HEAD), *(len(s) for s in used))
+        lines.append("  " + TABLE_HEAD.ljust(width) + "".join(f"  {s:>{max(len(s), 3)}}" for s in used))
         for expected in used:
-            row = "".join(f"  {score.confusion[expected][found]:>{max(len(found), 3)}}" for found in used)
+            row = "".join(f"  {vocabulary.integer(score.confusion[expected][found]):>{max(len(found), 3)}}"
+                          for found in used)
             lines.append("  " + expected.ljust(width) + row)
         per = [f"{s.status} P {_figure(s.precision)} R {_figure(s.recall)}" for s in score.per_status
                if s.labelled or s.found]
-        lines.append("  per status: " + " · ".join(per))
+        lines.append("  par statut : " + " · ".join(per))
         lines.append("")
     mistakes = evaluation.mistakes()
-    lines.append(f"Misclassified: {len(mistakes)}")
+    lines.append(f"Mal classés : {vocabulary.integer(len(mistakes))}")
     for j in mistakes:
         if not j.status_right:
-            lines.append(f"  {j.case}  {j.check}: labelled {j.expected}, found {j.found} — {j.reason or ''}".rstrip(" —"))
+            lines.append(f"  {j.case}  {j.check} : étiqueté {j.expected}, trouvé {j.found}"
+                         + (f" — {j.reason}" if j.reason else ""))
         for m in j.mismatches:
-            lines.append(f"  {j.case}  {j.check}.{m.name}: labelled {m.expected!r}, found {m.found!r}")
+            lines.append(f"  {j.case}  {j.check}.{m.name} : étiqueté {_value(m.name, m.expected)}, "
+                         f"trouvé {_value(m.name, m.found)}")
     lines.append("")
     failures = evaluation.failures()
     t = evaluation.thresholds
-    lines.append(f"PASS (precision ≥ {t.precision:.2f}, recall ≥ {t.recall:.2f}, field accuracy ≥ "
-                 f"{t.field_accuracy:.2f} on every check)" if not failures else "FAIL: " + "; ".join(failures))
+    lines.append(f"RÉUSSI (précision ≥ {_threshold(t.precision)}, rappel ≥ {_threshold(t.recall)}, champs exacts ≥ "
+                 f"{_threshold(t.field_accuracy)} pour chaque contrôle)" if not failures
+                 else "ÉCHEC : " + " ; ".join(failures))
     return "\n".join(lines)
 
 

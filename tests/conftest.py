@@ -89,14 +89,20 @@ def probe(url: str, settings: ProbeSettings = FAST):
 # the workers take files in collection order (--dist loadfile), and one of these started last
 # kept the whole suite waiting on one worker for two minutes.
 LONGEST_FIRST = (
-    "test_distributed.py", "test_interruptions.py", "test_hostile_chaos.py", "test_hostile_faults.py",
-    "test_campaign.py", "test_probe.py", "test_scheduler.py", "test_eval.py", "test_eval_real_markup.py",
-    "test_alerts.py", "test_demo.py", "test_eval_procedures.py", "test_hostile_sites.py", "test_incremental_audit.py",
-    "test_web_api.py", "test_settle.py", "test_evidence_signing.py", "test_exports.py", "test_office_files.py",
-    "test_evidence_bundle.py", "test_web_axe.py", "test_indicators_imports.py", "test_evidence_verify.py",
+    "test_distributed.py", "test_hostile_chaos.py", "test_scheduler.py", "test_hostile_faults.py",
+    "test_interruptions.py", "test_campaign.py", "test_eval_real_markup.py", "test_demo.py", "test_eval.py",
+    "test_incremental_audit.py", "test_alerts.py", "test_eval_procedures.py", "test_exports.py",
+    "test_hostile_sites.py", "test_new_check.py", "test_incidents.py", "test_not_the_service.py", "test_probe.py",
+    "test_web_axe.py", "test_web_api.py", "test_settle.py", "test_evidence_signing.py", "test_office_files.py",
+    "test_evidence_bundle.py", "test_response_time.py", "test_indicators_imports.py", "test_evidence_verify.py",
 )
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
     rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    # The end-to-end files (browsers, subprocesses, whole campaigns) are marked `slow`:
+    # `pytest -m "not slow"` gives the quick specifications alone while one works.
+    for item in items:
+        if item.path.name in rank:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))

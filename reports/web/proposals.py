@@ -1,4 +1,4 @@
-"""The "Proposer un service" form: CSRF token, honeypot and a rate limit per client address; a
+"""The "Proposer une démarche" form: CSRF token, honeypot and a rate limit per client address; a
 valid proposal is stored as pending and nothing is fetched (storage/proposals.py)."""
 
 from __future__ import annotations

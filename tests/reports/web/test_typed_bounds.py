@@ -1,4 +1,4 @@
-"""The "Proposer un service" form refuses the numbers and addresses the registry cannot take: a
+"""The "Proposer une démarche" form refuses the numbers and addresses the registry cannot take: a
 volume past 10^10 or below 0 (once a 500), an address carrying a user name and password. The form
 comes back (422) with a French message beside the field naming the limit, and nothing is stored.
 A record number typed in an address that no record can have is "introuvable" (404), not a 500."""

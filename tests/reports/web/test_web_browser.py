@@ -134,7 +134,7 @@ def test_the_objectives_page_shows_each_objective_and_the_progress_chart(dashboa
 
 def test_a_citizen_proposes_a_service_and_an_operator_accepts_it_into_the_registry(dashboard, page, monkeypatch):
     page.goto(dashboard.url + "/")
-    page.click("nav >> text=Proposer un service")
+    page.click("nav >> text=Proposer une démarche")
     page.fill("#name", "Demander la carte Vitale")
     page.fill("#url", "https://193.51.24.10/carte-vitale")
     page.select_option("#ministry_id", "sante")

@@ -177,10 +177,13 @@ class ResponseTimer:
             if self._process is None or self._process.returncode is not None:
                 # The worker imports this module from the same tree as ours, wherever we run from:
                 # `python -m` started in the tree's root finds it first.
+                # A session of its own, like Chromium and its driver: a terminal's Ctrl-C reaches only
+                # Veilleur, never a worker still importing (its traceback would print over the
+                # console); closing its stdin ends it.
                 root = str(Path(__file__).resolve().parent.parent)
                 self._process = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "probes.response_time", cwd=root,
-                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, start_new_session=True)
                 self._reader = asyncio.create_task(self._read(self._process))
             return self._process
 
@@ -230,7 +233,7 @@ class ResponseTimer:
 
 
 if __name__ == "__main__":
-    # A Ctrl-C goes to the whole process group: the campaign stops in order and closes our stdin,
-    # which ends this worker; the signal itself must not print a traceback over its console.
+    # The worker runs in a session of its own (a terminal's Ctrl-C is Veilleur's alone); the
+    # campaign ends it by closing its stdin. An interruption sent to it anyway prints no traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve()

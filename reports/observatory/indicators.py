@@ -39,7 +39,6 @@ from storage.schema import (
     DeclaredIndicator,
     FindingRecord,
     JdmaFigureRecord,
-    PageRecord,
     SatisfactionScore,
     Service,
     ServiceRun,

@@ -16,7 +16,6 @@ from checks.models import Feed, Visit
 from foundation.errors import InputError
 from foundation.quarters import Quarter
 from foundation.times import as_utc
-from foundation.tones import Tone
 from reports.alerts.incident_list import IncidentEntry, entries, incidents_query
 from reports.observatory.indicators import INDICATORS, ServiceIndicators, latest_quarter, quarter_indicators
 from reports.observatory.level_bars import QuarterLevels

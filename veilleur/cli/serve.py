@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES
-from veilleur.settings import current, open_stores
-from veilleur import option_bounds as bounds
 from foundation import formatting
 from storage.proposals import DEFAULT_LIST_STATUS, LIST_STATUSES, STATUS_WORDS
+from veilleur import option_bounds as bounds
 from veilleur.cli.group import CommandFamily
+from veilleur.settings import current, open_stores
 
 
 @click.command()
